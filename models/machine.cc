@@ -1,0 +1,168 @@
+#include "models/machine.h"
+
+#include <algorithm>
+
+#include "models/events.h"
+#include "models/simulation.h"
+
+namespace models {
+
+namespace {
+const sim::SliceStyle kCoreRunning{"running", "#5b8def"};
+const sim::SliceStyle kCoreSwitch{"context switch", "#9e9e9e"};
+}  // namespace
+
+Machine::Machine(const MachineConfig& config, sim::EventQueue& events, int threads)
+    : config_(config),
+      events_(events),
+      cores_(static_cast<std::size_t>(config.cores)),
+      threads_(static_cast<std::size_t>(threads)),
+      queue_(static_cast<std::size_t>(threads) + 1) {}
+
+void Machine::set_trace(sim::TraceSink* trace, sim::TrackId first_core_track, sim::TrackId runnable_counter,
+                        const std::vector<std::string>* thread_names) {
+  trace_ = trace;
+  first_core_track_ = first_core_track;
+  runnable_counter_ = runnable_counter;
+  names_ = thread_names;
+}
+
+void Machine::count_runnable(int delta) {
+  runnable_ += delta;
+  if (trace_) trace_->counter(runnable_counter_, events_.now(), runnable_);
+}
+
+void Machine::start(int tid) {
+  threads_[tid].state = OsState::Waking;
+  count_runnable(+1);
+  events_.schedule(events_.now(), kWakeup, static_cast<std::uint32_t>(tid));
+}
+
+void Machine::wake(int tid) {
+  OsThread& t = threads_[tid];
+  if (t.state != OsState::Blocked) throw InvariantViolation("woke a thread that was not blocked");
+  t.state = OsState::Waking;
+  ++wakeups_;
+  count_runnable(+1);
+  events_.schedule(events_.now() + config_.wakeup_latency, kWakeup, static_cast<std::uint32_t>(tid));
+}
+
+bool Machine::on_wakeup(int tid) {
+  // Lowest-numbered idle core: deterministic, and what a reader expects.
+  for (std::size_t c = 0; c < cores_.size(); ++c) {
+    if (cores_[c].thread == -1) {
+      assign(static_cast<int>(c), tid);
+      return true;
+    }
+  }
+  threads_[tid].state = OsState::Runnable;
+  queue_[(queue_head_ + queue_size_) % queue_.size()] = tid;
+  ++queue_size_;
+  arm_timeslices();
+  return false;
+}
+
+void Machine::assign(int core, int tid) {
+  Core& c = cores_[core];
+  if (c.thread != -1) throw InvariantViolation("a core was given a second thread");
+  c.thread = tid;
+  c.switching = false;
+  c.since = events_.now();
+  if (c.last_thread != tid) ++context_switches_;
+  c.last_thread = tid;
+  threads_[tid].state = OsState::Running;
+  threads_[tid].core = core;
+  busy_.add(events_.now(), +1);
+  count_runnable(-1);
+}
+
+void Machine::release(int core) {
+  Core& c = cores_[core];
+  if (trace_ && !c.switching && events_.now() > c.since)
+    trace_->labelled_slice(first_core_track_ + static_cast<sim::TrackId>(core), c.since, events_.now(),
+                           kCoreRunning, (*names_)[static_cast<std::size_t>(c.thread)]);
+  events_.cancel(c.slice);
+  c.thread = -1;
+  busy_.add(events_.now(), -1);
+}
+
+void Machine::block(int tid) {
+  OsThread& t = threads_[tid];
+  if (t.state != OsState::Running) throw InvariantViolation("a thread blocked while not running");
+  const int core = t.core;
+  t.state = OsState::Blocked;
+  t.core = -1;
+  release(core);
+  run_next(core);
+}
+
+void Machine::run_next(int core) {
+  if (queue_size_ == 0) return;
+  const int tid = queue_[queue_head_];
+  queue_head_ = (queue_head_ + 1) % queue_.size();
+  --queue_size_;
+  Core& c = cores_[core];
+  c.thread = tid;
+  c.switching = true;
+  c.since = events_.now();
+  threads_[tid].core = core;
+  busy_.add(events_.now(), +1);
+  sim::Time cost = 0;
+  if (c.last_thread != tid) {
+    ++context_switches_;
+    cost = config_.context_switch;
+  }
+  c.last_thread = tid;
+  events_.schedule(events_.now() + cost, kDispatch, static_cast<std::uint32_t>(core));
+}
+
+int Machine::on_dispatch(int core) {
+  Core& c = cores_[core];
+  if (trace_ && events_.now() > c.since)
+    trace_->slice(first_core_track_ + static_cast<sim::TrackId>(core), c.since, events_.now(), kCoreSwitch);
+  c.switching = false;
+  c.since = events_.now();
+  threads_[c.thread].state = OsState::Running;
+  count_runnable(-1);
+  if (queue_size_ > 0) arm_timeslices();
+  return c.thread;
+}
+
+void Machine::arm_timeslices() {
+  for (auto& c : cores_) {
+    if (c.thread == -1 || c.switching || events_.pending(c.slice)) continue;
+    const auto core = static_cast<std::uint32_t>(&c - cores_.data());
+    c.slice = events_.schedule(std::max(events_.now(), c.since + config_.timeslice), kTimeslice, core);
+  }
+}
+
+int Machine::timeslice_victim(int core) {
+  Core& c = cores_[core];
+  c.slice = sim::EventHandle{};
+  if (queue_size_ == 0 || c.thread == -1 || c.switching) return -1;
+  return c.thread;
+}
+
+void Machine::preempt(int core) {
+  const int tid = cores_[core].thread;
+  ++preemptions_;
+  release(core);
+  threads_[tid].state = OsState::Runnable;
+  threads_[tid].core = -1;
+  count_runnable(+1);
+  queue_[(queue_head_ + queue_size_) % queue_.size()] = tid;
+  ++queue_size_;
+  run_next(core);
+}
+
+void Machine::finish_trace(sim::Time end) {
+  if (!trace_) return;
+  for (std::size_t i = 0; i < cores_.size(); ++i) {
+    const Core& c = cores_[i];
+    if (c.thread != -1 && !c.switching && end > c.since)
+      trace_->labelled_slice(first_core_track_ + static_cast<sim::TrackId>(i), c.since, end, kCoreRunning,
+                             (*names_)[static_cast<std::size_t>(c.thread)]);
+  }
+}
+
+}  // namespace models

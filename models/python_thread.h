@@ -1,0 +1,111 @@
+// Python threads: OS threads running programs of operations in one
+// interpreter. This is where a thread's life is decided: what it does when it
+// gets a core, when its CPU work reaches a check point, when its I/O completes,
+// when it is woken for the GIL. Each thread is a state machine advanced by
+// events (no coroutines, no stacks): a program counter, a loop-counter stack
+// and the phase of its current operation.
+//
+// CPython references: Py_BEGIN/END_ALLOW_THREADS around blocking calls
+// (= drop_gil / take_gil, gil-model.md §1.6); the eval breaker honouring a
+// drop request at the next check point (§1.4, §1.5).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/config.h"
+#include "models/gil.h"
+#include "models/machine.h"
+#include "sim/event_queue.h"
+#include "sim/random.h"
+#include "sim/trace.h"
+
+namespace models {
+
+// Where a thread's wall time goes: exclusive states, summed per thread.
+enum class ThreadState : std::uint8_t {
+  NotStarted,
+  Python,    // on a core, running bytecode, holding the GIL
+  Native,    // on a core, in a C call (with or without the GIL)
+  Runnable,  // wants a core: waking up, or in the run queue (possibly holding the GIL)
+  GilWait,   // blocked in take_gil (cond) or in drop_gil's FORCE_SWITCHING wait
+  Io,        // blocked in a syscall
+  Sleeping,  // blocked in time.sleep
+  Done,
+  kCount
+};
+
+class PythonThreads {
+ public:
+  struct Thread {
+    std::string name;
+    int group = 0;
+    const Program* program = nullptr;
+    sim::Rng rng;
+
+    // Where it is in its program.
+    enum class Phase : std::uint8_t { Idle, Executing, Blocked, Returning, Done };
+    std::uint32_t pc = 0;
+    std::vector<std::int64_t> loops;  // iterations left, innermost last
+    Phase phase = Phase::Idle;
+    sim::Time remaining = 0;    // CPU time left in the current operation
+    sim::Time since_check = 0;  // bytecode CPU time since the last eval-breaker check
+    sim::Time segment_start = 0;
+    sim::EventHandle segment;   // kSegmentEnd of the work running now
+
+    // Accounting.
+    ThreadState state = ThreadState::NotStarted;
+    bool runs_with_gil = false;  // counted in with_gil_running_
+    sim::Time state_since = 0;
+    sim::Time time_in[static_cast<int>(ThreadState::kCount)] = {};
+    std::uint64_t io_ops = 0;
+    sim::Time end = 0;
+  };
+
+  PythonThreads(const SimulationConfig& config, sim::EventQueue& events, Machine& machine, NewGil& gil);
+
+  // Every thread starts at time 0 (created by the main thread, which then joins them).
+  void start_all();
+
+  // Event handlers (World's dispatch switch calls these).
+  void on_running(int tid);          // got a core (kWakeup with an idle core, kDispatch)
+  void on_segment_end(int tid);      // kSegmentEnd
+  void on_block_end(int tid);        // kBlockEnd: I/O or sleep done
+  void on_preempted(int tid);        // before the machine takes its core at a slice end
+  void on_gil_timeout(int tid);      // kGilTimeout
+  void on_runnable(int tid) { account(tid); }  // kWakeup but no idle core
+
+  const std::vector<Thread>& threads() const { return threads_; }
+  const std::vector<std::string>& names() const { return names_; }
+  bool all_done() const { return done_ == static_cast<int>(threads_.size()); }
+  void finish(sim::Time end);  // closes the accounting (and trace) at the end of the run
+
+  void set_trace(sim::TraceSink* trace, sim::TrackId first_thread_track);
+
+ private:
+  void advance(int tid);
+  bool take(int tid);
+  void start_segment(int tid);
+  void stop_segment(int tid);
+  void forced_drop(int tid);
+  void on_drop_request(int holder);
+  void exit_thread(int tid);
+  void account(int tid);
+  ThreadState current_state(int tid) const;
+  const Op& op(const Thread& t) const { return (*t.program)[t.pc]; }
+
+  sim::EventQueue& events_;
+  Machine& machine_;
+  NewGil& gil_;
+  sim::Time check_every_;
+  std::vector<Thread> threads_;
+  std::vector<std::string> names_;
+  int done_ = 0;
+  int with_gil_running_ = 0;  // threads in Python or a GIL-holding native call (C1: <= 1)
+
+  sim::TraceSink* trace_ = nullptr;
+  sim::TrackId first_track_ = 0;
+};
+
+}  // namespace models

@@ -1,0 +1,58 @@
+// Statistics accumulators. Each model owns the ones it needs; none allocates
+// after construction, so they are safe on the hot path.
+#pragma once
+
+#include <cstdint>
+
+#include "sim/time.h"
+
+namespace sim {
+
+// The integral over time of a level that changes in steps (busy cores, number
+// of runnable threads): gives its time average and its maximum.
+class TimeWeighted {
+ public:
+  void set(Time now, std::int64_t level) {
+    area_ += static_cast<long double>(level_) * static_cast<long double>(now - since_);
+    since_ = now;
+    level_ = level;
+    if (level > max_) max_ = level;
+  }
+  void add(Time now, std::int64_t delta) { set(now, level_ + delta); }
+  std::int64_t level() const { return level_; }
+  std::int64_t max() const { return max_; }
+  // Mean level over [0, end].
+  double mean(Time end) const {
+    if (end <= 0) return 0;
+    long double a = area_ + static_cast<long double>(level_) * static_cast<long double>(end - since_);
+    return static_cast<double>(a / static_cast<long double>(end));
+  }
+
+ private:
+  long double area_ = 0;
+  Time since_ = 0;
+  std::int64_t level_ = 0;
+  std::int64_t max_ = 0;
+};
+
+// Count, sum, min and max of observed values (e.g. GIL wait per acquisition).
+class Summary {
+ public:
+  void add(double x) {
+    if (n_ == 0 || x < min_) min_ = x;
+    if (n_ == 0 || x > max_) max_ = x;
+    ++n_;
+    sum_ += x;
+  }
+  std::uint64_t count() const { return n_; }
+  double sum() const { return sum_; }
+  double mean() const { return n_ ? sum_ / static_cast<double>(n_) : 0; }
+  double min() const { return n_ ? min_ : 0; }
+  double max() const { return n_ ? max_ : 0; }
+
+ private:
+  std::uint64_t n_ = 0;
+  double sum_ = 0, min_ = 0, max_ = 0;
+};
+
+}  // namespace sim

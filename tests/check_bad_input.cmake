@@ -1,0 +1,13 @@
+# Runs `gilsim check FILE` and requires exit code 2 and an error message that
+# contains the text on the file's first line (`# expect: TEXT`).
+file(STRINGS ${FILE} first LIMIT_COUNT 1)
+string(REGEX REPLACE "^# expect: " "" wanted "${first}")
+execute_process(COMMAND ${GILSIM} check ${FILE} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 2)
+  message(FATAL_ERROR "exit code ${rc}, wanted 2\nstdout: ${out}\nstderr: ${err}")
+endif()
+string(FIND "${err}" "${wanted}" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "the message does not contain '${wanted}':\n${err}")
+endif()
+message(STATUS "${err}")
