@@ -48,6 +48,8 @@ class EventQueue {
   std::size_t size() const { return heap_.size(); }
   Time now() const { return now_; }
   std::uint64_t processed() const { return processed_; }
+  // Slots ever allocated: the peak number of pending events, not the total.
+  std::size_t slot_capacity() const { return slots_.size(); }
 
   // Removes and returns the earliest event and advances now() to its time.
   Event pop();
