@@ -17,7 +17,9 @@ Machine::Machine(const MachineConfig& config, sim::EventQueue& events, int threa
       events_(events),
       cores_(static_cast<std::size_t>(config.cores)),
       threads_(static_cast<std::size_t>(threads)),
-      queue_(static_cast<std::size_t>(threads) + 1) {}
+      queue_(static_cast<std::size_t>(threads) + 1) {
+  woken_.reserve(static_cast<std::size_t>(threads));
+}
 
 void Machine::set_trace(sim::TraceSink* trace, sim::TrackId first_core_track, sim::TrackId runnable_counter,
                         const std::vector<std::string>* thread_names) {
@@ -43,6 +45,7 @@ void Machine::wake(int tid) {
   if (t.state != OsState::Blocked) throw InvariantViolation("woke a thread that was not blocked");
   t.state = OsState::Waking;
   ++wakeups_;
+  woken_.push_back(tid);
   count_runnable(+1);
   events_.schedule(events_.now() + config_.wakeup_latency, kWakeup, static_cast<std::uint32_t>(tid));
 }

@@ -41,6 +41,13 @@ class Machine {
   // A blocked thread is woken (I/O done, condvar signalled, timer expired):
   // after wakeup_latency the kWakeup event calls on_wakeup().
   void wake(int tid);
+  // The threads woken since the last call, for the thread model to account
+  // (a GIL release wakes a waiter that the releasing thread's code does not see).
+  template <class F>
+  void drain_woken(F&& f) {
+    for (int tid : woken_) f(tid);
+    woken_.clear();
+  }
   // kWakeup: the thread wants a core. True if it got an idle core and runs
   // now (the caller continues it); false if it waits in the run queue.
   bool on_wakeup(int tid);
@@ -94,6 +101,7 @@ class Machine {
   std::vector<OsThread> threads_;
   // FIFO run queue as a ring buffer sized for every thread: never reallocates.
   std::vector<int> queue_;
+  std::vector<int> woken_;  // reserved for every thread: never reallocates
   std::size_t queue_head_ = 0, queue_size_ = 0;
 
   std::uint64_t context_switches_ = 0, wakeups_ = 0, preemptions_ = 0;

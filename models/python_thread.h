@@ -75,6 +75,10 @@ class PythonThreads {
   void on_preempted(int tid);        // before the machine takes its core at a slice end
   void on_gil_timeout(int tid);      // kGilTimeout
   void on_runnable(int tid) { account(tid); }  // kWakeup but no idle core
+  // Books the state change of every thread the machine woke during an event.
+  void account_woken() {
+    machine_.drain_woken([this](int tid) { account(tid); });
+  }
 
   const std::vector<Thread>& threads() const { return threads_; }
   const std::vector<std::string>& names() const { return names_; }

@@ -146,6 +146,7 @@ RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
         break;
       }
     }
+    threads.account_woken();
   }
   if (!result.hit_time_limit && !threads.all_done())
     throw InvariantViolation("the event queue ran dry before every thread ended (a lost wake-up)");

@@ -51,10 +51,11 @@ TEST_CASE("a thread that is already running wins a free GIL against a signalled 
   auto r = simulate(c);
   CHECK(r.metrics["threads.runner.gil_wait"] == 0.0);
   CHECK(r.metrics["threads.waiter.end"] > r.metrics["threads.runner.end"]);
-  CHECK(r.metrics["threads.waiter.gil_wait"] >= 2e-3);
+  // The waiter cannot run bytecode before the runner's 1 ms of it is done.
+  CHECK(r.metrics["threads.waiter.gil_wait"] + r.metrics["threads.waiter.runnable"] >= 2e-3);
 }
 
-TEST_CASE("a C call that keeps the GIL cannot be interrupted; the voluntary dropper waits for the hand-off") {
+TEST_CASE("a C call that keeps the GIL cannot be interrupted, and the voluntary dropper waits for the hand-off") {
   auto c = config(4);
   add(c, "ext", {native_held(20 * kMillisecond), io(1 * kMillisecond)});
   add(c, "py", {cpu(1 * kMillisecond)});
@@ -65,8 +66,9 @@ TEST_CASE("a C call that keeps the GIL cannot be interrupted; the voluntary drop
   CHECK(r.metrics["threads.py.end"] >= 0.021);
   CHECK(r.metrics["gil.drop_requests"] >= 1);
   // With the request pending, `ext` releases and then waits (switch_cond)
-  // until `py` has the GIL: two wake-ups, not zero.
-  CHECK(r.metrics["threads.ext.gil_wait"] >= 2 * kWake);
+  // until `py` has the GIL (py's wake-up), then pays its own wake-up.
+  CHECK(r.metrics["threads.ext.gil_wait"] >= kWake);
+  CHECK(r.metrics["threads.ext.runnable"] >= kWake);
   CHECK(r.metrics["gil.forced_switches"] == 1);
 }
 
@@ -109,7 +111,7 @@ TEST_CASE("switch intervals below 1 us are clamped to 1 us, as CPython does") {
   CHECK(simulate(a).metrics == simulate(b).metrics);
 }
 
-TEST_CASE("the same config gives the same run; the random wake policy follows the seed") {
+TEST_CASE("the same config gives the same run, and the random wake policy follows the seed") {
   auto c = config(8);
   c.runtime.wake_random = true;
   c.runtime.switch_interval = 100 * kMicrosecond;

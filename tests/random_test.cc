@@ -9,7 +9,7 @@
 using sim::Distribution;
 using sim::Rng;
 
-TEST_CASE("the same seed and stream give the same numbers; other streams differ") {
+TEST_CASE("the same seed and stream give the same numbers, other streams differ") {
   Rng a(42, 3), b(42, 3), c(42, 4), d(43, 3);
   bool differs_c = false, differs_d = false;
   for (int i = 0; i < 100; ++i) {
@@ -35,7 +35,7 @@ TEST_CASE("the generator is the same on every machine") {
   CHECK(first == 13448397344418310453ULL);
 }
 
-TEST_CASE("uniform01 is in [0, 1) with mean 1/2; below(n) is in range and unbiased") {
+TEST_CASE("uniform01 lies in the half-open unit interval with mean 1/2, and below(n) is in range and unbiased") {
   Rng r(7);
   double sum = 0;
   int counts[3] = {0, 0, 0};

@@ -1,0 +1,531 @@
+#include "app/cli.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <charconv>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "app/claims.h"
+#include "app/input_error.h"
+#include "app/report.h"
+#include "app/runner.h"
+#include "app/scenario.h"
+#include "models/simulation.h"
+#include "sim/output_file.h"
+
+namespace app {
+
+namespace {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+// A request the command line cannot carry out as given: exit 2. Usage errors
+// (a wrong option, a missing FILE) also point at --help; errors about what the
+// request names (a variant, an output path) say all there is to say.
+class CliError : public std::runtime_error {
+ public:
+  CliError(const std::string& message, bool hint_help)
+      : std::runtime_error(message), hint_help_(hint_help) {}
+  bool hint_help() const { return hint_help_; }
+
+ private:
+  bool hint_help_;
+};
+
+CliError usage_error(const std::string& message) { return CliError(message, true); }
+CliError request_error(const std::string& message) { return CliError(message, false); }
+
+const char* const kCommands[] = {"claims", "run", "check"};
+const char* const kOptionNames[] = {"--help",  "--version", "--seed", "--variant",
+                                    "--trace", "--svg",     "--json", "--csv"};
+
+struct Args {
+  std::string command = "claims";
+  std::vector<std::string> files;
+  LoadOptions load;
+  std::vector<std::string> variants;
+  std::string trace, svg, json, csv;  // empty: not asked for
+  bool help = false;
+  bool version = false;
+};
+
+po::options_description visible_options() {
+  po::options_description o("Options");
+  o.add_options()
+      ("help,h", "print this help and exit")
+      ("version", "print the version and exit")
+      ("seed", po::value<std::string>()->value_name("N"),
+       "replace every scenario's seed (and its variants')")
+      ("variant", po::value<std::vector<std::string>>()->value_name("NAME"),
+       "run only this variant (repeatable)")
+      ("trace", po::value<std::string>()->value_name("PATH"),
+       "write a Chrome trace per run (ui.perfetto.dev)")
+      ("svg", po::value<std::string>()->value_name("PATH"), "write an SVG timeline per run")
+      ("json", po::value<std::string>()->value_name("PATH"), "write the results as JSON")
+      ("csv", po::value<std::string>()->value_name("PATH"), "write the results as CSV");
+  return o;
+}
+
+std::string help_text() {
+  std::ostringstream s;
+  s << "gilsim " GILSIM_VERSION " - a deterministic discrete-event simulator of CPython's GIL\n"
+       "\n"
+       "Usage:\n"
+       "  gilsim [claims] [--seed N] [--json PATH] [--csv PATH]\n"
+       "  gilsim run FILE... [--seed N] [--variant NAME]... [--trace PATH] [--svg PATH]\n"
+       "                     [--json PATH] [--csv PATH]\n"
+       "  gilsim check FILE... [--seed N] [--variant NAME]...\n"
+       "\n"
+       "Commands:\n"
+       "  claims   run the scenarios shipped for the article's claims and print the\n"
+       "           claims table; exit 0 only if every modelled claim holds (default)\n"
+       "  run      run scenario files; print a summary per scenario and its expectations\n"
+       "  check    validate scenario files without running them\n"
+       "\n"
+    << visible_options()
+    << "\n"
+       "Output files:\n"
+       "  Every output file is written whole or not at all: a run that fails leaves\n"
+       "  none behind. PATH '-' is standard output; the summary then goes to standard\n"
+       "  error. With exactly one run (one FILE, one variant), --trace and --svg write\n"
+       "  PATH itself; otherwise they write one file per run, named by inserting the\n"
+       "  variant before the extension (out.json -> out.threads.json), and with several\n"
+       "  FILEs the scenario name and the variant (out.json -> out.c2-cpu.threads.json).\n"
+       "  --json holds one object for one FILE and an array for several (claims: an\n"
+       "  array). --csv holds one row per scenario, variant and metric.\n"
+       "\n"
+       "Exit codes:\n"
+       "  0  success, and every expectation holds\n"
+       "  1  an expectation failed, or a run did not finish within its time_limit\n"
+       "  2  bad input or usage\n"
+       "  3  internal error (a broken invariant: a gilsim bug)\n"
+       "\n"
+       "The scenario format: docs/scenario-format.md and README.md.\n";
+  return s.str();
+}
+
+std::uint64_t parse_seed(const std::string& text) {
+  std::uint64_t seed = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    throw usage_error("--seed wants a whole number from 0 to 18446744073709551615, not '" +
+                      text + "'");
+  return seed;
+}
+
+Args parse(int argc, const char* const* argv) {
+  po::options_description hidden;
+  hidden.add_options()("command", po::value<std::string>())(
+      "files", po::value<std::vector<std::string>>());
+  po::options_description all;
+  all.add(visible_options()).add(hidden);
+  po::positional_options_description positional;
+  positional.add("command", 1).add("files", -1);
+
+  // No guessing of abbreviated options: `--s` must not silently mean --seed
+  // today and become ambiguous when an option is added.
+  int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+  po::variables_map vm;
+  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).style(style).run(),
+            vm);
+  po::notify(vm);
+
+  Args a;
+  a.help = vm.count("help") > 0;
+  a.version = vm.count("version") > 0;
+  if (vm.count("command")) a.command = vm["command"].as<std::string>();
+  if (vm.count("files")) a.files = vm["files"].as<std::vector<std::string>>();
+  if (vm.count("seed")) {
+    a.load.override_seed = true;
+    a.load.seed = parse_seed(vm["seed"].as<std::string>());
+  }
+  if (vm.count("variant")) a.variants = vm["variant"].as<std::vector<std::string>>();
+  auto path = [&](const char* name) {
+    if (!vm.count(name)) return std::string();
+    std::string p = vm[name].as<std::string>();
+    if (p.empty()) throw usage_error(std::string("--") + name + " wants a PATH, not an empty string");
+    return p;
+  };
+  a.trace = path("trace");
+  a.svg = path("svg");
+  a.json = path("json");
+  a.csv = path("csv");
+  return a;
+}
+
+std::vector<std::string> to_strings(const char* const* begin, const char* const* end) {
+  return std::vector<std::string>(begin, end);
+}
+
+std::string looks_like_file_hint(const std::string& word) {
+  auto ends_with = [&](const char* ext) {
+    std::string e(ext);
+    return word.size() > e.size() && word.compare(word.size() - e.size(), e.size(), e) == 0;
+  };
+  if (ends_with(".yaml") || ends_with(".yml") || fs::exists(word))
+    return "; to run a scenario file: gilsim run " + word;
+  return {};
+}
+
+// Which options make sense with which command; a misplaced one is an error
+// rather than silently ignored.
+void check_command_and_options(const Args& a) {
+  if (std::find(std::begin(kCommands), std::end(kCommands), a.command) == std::end(kCommands)) {
+    std::string hint = looks_like_file_hint(a.command);
+    if (hint.empty()) {
+      std::string close = closest_match(a.command, to_strings(std::begin(kCommands), std::end(kCommands)));
+      if (!close.empty()) hint = "; did you mean '" + close + "'?";
+    }
+    throw usage_error("unknown command '" + a.command + "'" + hint);
+  }
+  if (a.command == "claims") {
+    if (!a.files.empty())
+      throw usage_error("'claims' takes no FILE; to run a scenario file: gilsim run " + a.files[0]);
+    if (!a.variants.empty()) throw usage_error("--variant applies to 'run' and 'check'");
+    if (!a.trace.empty()) throw usage_error("--trace applies to 'run'");
+    if (!a.svg.empty()) throw usage_error("--svg applies to 'run'");
+  } else {
+    if (a.files.empty()) throw usage_error("'" + a.command + "' needs at least one scenario FILE");
+  }
+  if (a.command == "check") {
+    if (!a.trace.empty() || !a.svg.empty() || !a.json.empty() || !a.csv.empty())
+      throw usage_error("'check' writes no files; --trace, --svg, --json and --csv apply to 'run'");
+  }
+  int to_stdout = 0;
+  for (const auto* p : {&a.trace, &a.svg, &a.json, &a.csv}) to_stdout += *p == "-";
+  if (to_stdout > 1) throw usage_error("only one output can go to standard output ('-')");
+}
+
+bool results_to_stdout(const Args& a) {
+  return a.trace == "-" || a.svg == "-" || a.json == "-" || a.csv == "-";
+}
+
+// --- loading ---------------------------------------------------------------
+
+void print_input_error(std::ostream& err, const std::string& what) {
+  err << what;
+  if (what.empty() || what.back() != '\n') err << "\n";
+}
+
+struct Loaded {
+  std::vector<Scenario> scenarios;
+  bool all_ok = true;
+};
+
+// Loads every file, reporting every bad one (not only the first), so that a
+// user fixes them all in one round.
+Loaded load_files(const std::vector<std::string>& files, const LoadOptions& load, std::ostream& err) {
+  Loaded loaded;
+  for (const auto& f : files) {
+    std::error_code ec;
+    if (!fs::exists(f, ec)) {
+      err << "gilsim: " << f << ": no such file\n";
+      loaded.all_ok = false;
+      continue;
+    }
+    if (fs::is_directory(f, ec)) {
+      err << "gilsim: " << f << ": is a directory, not a scenario file\n";
+      loaded.all_ok = false;
+      continue;
+    }
+    try {
+      loaded.scenarios.push_back(load_scenario_file(f, load));
+    } catch (const InputError& e) {
+      print_input_error(err, e.what());
+      loaded.all_ok = false;
+    }
+  }
+  return loaded;
+}
+
+// Every --variant NAME must name a variant of at least one FILE; each FILE
+// runs those of its variants that are named.
+void check_variants(const std::vector<std::string>& wanted, const std::vector<Scenario>& scenarios) {
+  std::vector<std::string> known;
+  for (const auto& s : scenarios)
+    for (const auto& v : s.variants)
+      if (std::find(known.begin(), known.end(), v.name) == known.end()) known.push_back(v.name);
+  for (const auto& name : wanted) {
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::string message = "unknown variant '" + name + "'";
+    std::string close = closest_match(name, known);
+    if (!close.empty()) message += "; did you mean '" + close + "'?";
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+    message += " (variants: " + list + ")";
+    throw request_error(message);
+  }
+}
+
+// --- output files ----------------------------------------------------------
+
+// The results (JSON or CSV) to a file or to standard output. The file opens
+// before the runs, so that a bad path fails at once, and appears only when
+// write() commits it: an error or exit before that leaves nothing behind.
+class ResultsOutput {
+ public:
+  ResultsOutput(const std::string& path, std::ostream& out) : out_(out) {
+    if (path == "-") return;
+    try {
+      file_ = std::make_unique<sim::OutputFile>(path);
+    } catch (const std::runtime_error& e) {
+      throw request_error(std::string("cannot write results: ") + e.what());
+    }
+  }
+  void write(const std::string& text) {
+    if (!file_) {
+      out_ << text << std::flush;
+      return;
+    }
+    try {
+      file_->write(text);
+      file_->commit();
+    } catch (const std::runtime_error& e) {
+      throw request_error(std::string("cannot write results: ") + e.what());
+    }
+  }
+
+ private:
+  std::ostream& out_;
+  std::unique_ptr<sim::OutputFile> file_;
+};
+
+std::optional<ResultsOutput> open_results(const std::string& path, std::ostream& out) {
+  if (path.empty()) return std::nullopt;
+  return std::optional<ResultsOutput>(std::in_place, path, out);
+}
+
+// out.json + tag -> out.TAG.json; a name without extension gets .TAG.
+std::string insert_before_extension(const std::string& path, const std::string& tag) {
+  auto slash = path.find_last_of('/');
+  auto name_start = slash == std::string::npos ? 0 : slash + 1;
+  auto dot = path.find_last_of('.');
+  if (dot == std::string::npos || dot <= name_start) return path + "." + tag;
+  return path.substr(0, dot) + "." + tag + path.substr(dot);
+}
+
+// Where each run's trace and picture go (see --help, "Output files").
+class TracePaths {
+ public:
+  TracePaths(const Args& a, const std::vector<Scenario>& scenarios) : a_(a) {
+    several_files_ = scenarios.size() > 1;
+    for (const auto& s : scenarios)
+      for (const auto& v : s.variants)
+        if (selected_variant(v.name)) ++runs_;
+  }
+
+  std::string chrome(const Scenario& s, const std::string& variant) const {
+    return for_run(a_.trace, s, variant);
+  }
+  std::string svg(const Scenario& s, const std::string& variant) const {
+    return for_run(a_.svg, s, variant);
+  }
+
+  // Checked before anything runs: standard output takes one run, no two runs
+  // share a file, and every file's directory exists.
+  void check(const std::vector<Scenario>& scenarios) const {
+    for (const auto* path : {&a_.trace, &a_.svg}) {
+      if (path->empty()) continue;
+      const char* option = path == &a_.trace ? "--trace" : "--svg";
+      if (*path == "-" && runs_ > 1)
+        throw request_error(std::string(option) +
+                            " - (standard output) takes exactly one run; choose one with --variant");
+      std::set<std::string> seen;
+      for (const auto& s : scenarios)
+        for (const auto& v : s.variants) {
+          if (!selected_variant(v.name)) continue;
+          std::string p = for_run(*path, s, v.name);
+          if (!seen.insert(p).second)
+            throw request_error(std::string(option) + ": two runs would write " + p +
+                                " (two scenarios with the same name?)");
+          check_directory(p);
+        }
+    }
+  }
+
+ private:
+  bool selected_variant(const std::string& v) const {
+    return a_.variants.empty() ||
+           std::find(a_.variants.begin(), a_.variants.end(), v) != a_.variants.end();
+  }
+
+  std::string for_run(const std::string& path, const Scenario& s, const std::string& variant) const {
+    if (path.empty() || runs_ == 1) return path;
+    return insert_before_extension(path, several_files_ ? s.name + "." + variant : variant);
+  }
+
+  static void check_directory(const std::string& path) {
+    if (path == "-") return;
+    fs::path dir = fs::path(path).parent_path();
+    std::error_code ec;
+    if (!dir.empty() && !fs::is_directory(dir, ec))
+      throw request_error("cannot write " + path + ": no directory " + dir.string());
+  }
+
+  const Args& a_;
+  bool several_files_ = false;
+  int runs_ = 0;
+};
+
+// --- commands --------------------------------------------------------------
+
+int cmd_check(const Args& a, const Console& c) {
+  Loaded loaded = load_files(a.files, a.load, c.err);
+  // A name may belong to a file that did not load: judge names only when all did.
+  if (loaded.all_ok) check_variants(a.variants, loaded.scenarios);
+  Style style{c.out_is_tty};
+  for (const auto& s : loaded.scenarios) {
+    std::string variants;
+    for (const auto& v : s.variants) variants += (variants.empty() ? "" : ", ") + v.name;
+    c.out << s.file << ": " << style.green("ok") << " " << style.dash() << " scenario " << s.name
+          << "; variants: " << variants << "; " << s.expect.size() << " expectation"
+          << (s.expect.size() == 1 ? "" : "s");
+    if (!s.figures.empty()) c.out << ", " << s.figures.size() << " figure" << (s.figures.size() == 1 ? "" : "s");
+    c.out << "\n";
+  }
+  return loaded.all_ok ? kExitOk : kExitBadInput;
+}
+
+int cmd_run(const Args& a, const Console& c) {
+  Loaded loaded = load_files(a.files, a.load, c.err);
+  if (!loaded.all_ok) return kExitBadInput;
+  check_variants(a.variants, loaded.scenarios);
+  TracePaths traces(a, loaded.scenarios);
+  traces.check(loaded.scenarios);
+  auto json = open_results(a.json, c.out);
+  auto csv = open_results(a.csv, c.out);
+
+  RunOptions options;
+  options.variants = a.variants;
+  if (!a.trace.empty() || !a.svg.empty()) {
+    options.trace = [&](const Scenario& s, const Variant& v) {
+      try {
+        return make_trace_sink(traces.chrome(s, v.name), traces.svg(s, v.name),
+                               "scenario " + s.name + ", variant " + v.name);
+      } catch (const std::runtime_error& e) {
+        throw request_error(std::string("cannot write the trace: ") + e.what());
+      }
+    };
+  }
+
+  bool stdout_taken = results_to_stdout(a);
+  std::ostream& summary = stdout_taken ? c.err : c.out;
+  Style style{stdout_taken ? c.err_is_tty : c.out_is_tty};
+  std::vector<ScenarioResult> results;
+  for (const auto& s : loaded.scenarios) {
+    results.push_back(run_scenario(s, options));
+    print_summary(summary, results.back(), style);
+    summary.flush();
+  }
+  if (json) json->write(results_json(results));
+  if (csv) csv->write(results_csv(results));
+  bool all_hold = std::all_of(results.begin(), results.end(),
+                              [](const ScenarioResult& r) { return r.all_hold(); });
+  return all_hold ? kExitOk : kExitExpectationFailed;
+}
+
+int cmd_claims(const Args& a, const Console& c) {
+  auto json = open_results(a.json, c.out);
+  auto csv = open_results(a.csv, c.out);
+  std::function<void(const std::string&)> progress;
+  if (c.err_is_tty)
+    progress = [&](const std::string& path) { c.err << "\r\033[Krunning " << path << std::flush; };
+  ClaimsRun run = run_claims(a.load, progress);
+  if (progress) c.err << "\r\033[K" << std::flush;
+
+  bool stdout_taken = results_to_stdout(a);
+  std::ostream& summary = stdout_taken ? c.err : c.out;
+  Style style{stdout_taken ? c.err_is_tty : c.out_is_tty};
+  print_claims_table(summary, run.results, style);
+  if (!run.load_errors.empty()) {
+    // The suite is compiled into the binary: a scenario of it that does not
+    // load is a broken build, not the user's input.
+    for (const auto& e : run.load_errors) {
+      c.err << "gilsim: internal error: a scenario of the claims suite does not load:\n";
+      print_input_error(c.err, e);
+    }
+    return kExitInternalError;
+  }
+  if (json) json->write(results_json_array(run.results));
+  if (csv) csv->write(results_csv(run.results));
+  return claims_hold(run.results) ? kExitOk : kExitExpectationFailed;
+}
+
+int dispatch(int argc, const char* const* argv, const Console& c) {
+  Args a = parse(argc, argv);
+  if (a.help) {
+    c.out << help_text();
+    return kExitOk;
+  }
+  if (a.version) {
+    c.out << "gilsim " GILSIM_VERSION "\n";
+    return kExitOk;
+  }
+  check_command_and_options(a);
+  if (a.command == "run") return cmd_run(a, c);
+  if (a.command == "check") return cmd_check(a, c);
+  return cmd_claims(a, c);
+}
+
+void hint_help(std::ostream& err) { err << "Run 'gilsim --help' for usage.\n"; }
+
+}  // namespace
+
+int main_cli(int argc, const char* const* argv, const Console& c) {
+  try {
+    int code = dispatch(argc, argv, c);
+    c.out.flush();
+    return code;
+  } catch (const po::unknown_option& e) {
+    std::string name = e.get_option_name();
+    c.err << "gilsim: unknown option '" << name << "'";
+    std::string close =
+        closest_match(name, to_strings(std::begin(kOptionNames), std::end(kOptionNames)));
+    if (!close.empty()) c.err << "; did you mean '" << close << "'?";
+    c.err << "\n";
+    hint_help(c.err);
+    return kExitBadInput;
+  } catch (const po::error& e) {
+    c.err << "gilsim: " << e.what() << "\n";
+    hint_help(c.err);
+    return kExitBadInput;
+  } catch (const CliError& e) {
+    c.err << "gilsim: " << e.what() << "\n";
+    if (e.hint_help()) hint_help(c.err);
+    return kExitBadInput;
+  } catch (const InputError& e) {
+    print_input_error(c.err, e.what());
+    return kExitBadInput;
+  } catch (const models::InvariantViolation& e) {
+    c.err << "gilsim: internal error: broken invariant: " << e.what() << "\n";
+    return kExitInternalError;
+  } catch (const std::exception& e) {
+    c.err << "gilsim: internal error: " << e.what() << "\n";
+    return kExitInternalError;
+  } catch (...) {
+    c.err << "gilsim: internal error: unknown exception\n";
+    return kExitInternalError;
+  }
+}
+
+int main_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  return main_cli(argc, argv, Console{out, err, false, false});
+}
+
+int main_cli(int argc, const char* const* argv) {
+  Console console{std::cout, std::cerr, isatty(STDOUT_FILENO) == 1, isatty(STDERR_FILENO) == 1};
+  return main_cli(argc, argv, console);
+}
+
+}  // namespace app

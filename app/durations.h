@@ -1,0 +1,40 @@
+// Durations as scenario files and expressions write them: a number and a unit,
+// `250ms`, `1.5s`, `10us` (or `10µs`), `5ns`, with an optional space between.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "sim/time.h"
+
+namespace app {
+
+// The longest duration a scenario may write. Far beyond any sensible run
+// (11.6 days) and far below where integer nanoseconds overflow: a larger value
+// is a typo, not an experiment.
+inline constexpr double kMaxDurationSeconds = 1e6;
+
+// The length of the decimal number at the start of `text` ("12", "1.5", ".5",
+// "1e-3"), or 0 if it does not start with one. No sign: callers decide what a
+// minus means.
+std::size_t number_prefix_length(std::string_view text);
+
+// Nanoseconds in one `unit` (ns, us, µs, ms, s); 0 if `unit` is not one.
+sim::Time unit_in_ns(std::string_view unit);
+
+// The units, as an error message lists them.
+inline constexpr const char* kUnitList = "ns, us (or µs), ms and s";
+
+struct ParsedDuration {
+  sim::Time ns = 0;
+  std::string problem;  // empty when the text is a valid duration
+  bool ok() const { return problem.empty(); }
+};
+
+// Parses `text` into whole nanoseconds (rounded to the nearest). A bare number,
+// an unknown unit, a negative or an absurdly long duration is a problem, told
+// in words that say what to write instead.
+ParsedDuration parse_duration(std::string_view text);
+
+}  // namespace app

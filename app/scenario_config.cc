@@ -1,0 +1,204 @@
+#include "app/scenario_config.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <regex>
+
+#include "app/scenario_program.h"
+#include "app/yaml_values.h"
+
+namespace app {
+
+namespace {
+
+using models::GilKind;
+using sim::kMicrosecond;
+
+const char* const kSupportedPython = "supported now: \"3.2\" .. \"3.14\"";
+
+models::MachineConfig read_machine(const YamlSource& src, const YAML::Node& node) {
+  models::MachineConfig m;
+  const auto entries = map_entries(src, node, "machine");
+  check_keys(src, entries, {"cores", "context_switch", "wakeup_latency", "timeslice"},
+             "in machine");
+  if (const auto* e = find_entry(entries, "cores"))
+    m.cores = static_cast<int>(read_int(src, e->value, "machine.cores", 1, 1024));
+  if (const auto* e = find_entry(entries, "context_switch"))
+    m.context_switch = read_duration(src, e->value, "machine.context_switch");
+  if (const auto* e = find_entry(entries, "wakeup_latency"))
+    m.wakeup_latency = read_duration(src, e->value, "machine.wakeup_latency");
+  if (const auto* e = find_entry(entries, "timeslice")) {
+    m.timeslice = read_duration(src, e->value, "machine.timeslice");
+    if (m.timeslice <= 0) src.fail(e->value, "machine.timeslice must be above 0");
+  }
+  return m;
+}
+
+models::RuntimeConfig read_runtime(const YamlSource& src, const YAML::Node& node) {
+  models::RuntimeConfig r;
+  const auto entries = map_entries(src, node, "runtime");
+  check_keys(src, entries,
+             {"python", "switch_interval", "check_interval", "eval_breaker_granularity", "wake"},
+             "in runtime");
+  if (const auto* e = find_entry(entries, "python")) read_python_version(src, e->value, r);
+  if (const auto* e = find_entry(entries, "switch_interval")) {
+    // sys.setswitchinterval(0) is accepted by CPython and clamped to 1 us
+    // (ceval_gil.c: "if (interval < 1) interval = 1"); gilsim does the same.
+    r.switch_interval =
+        std::max(read_duration(src, e->value, "runtime.switch_interval"), kMicrosecond);
+  }
+  if (const auto* e = find_entry(entries, "check_interval"))
+    r.check_interval = read_int(src, e->value, "runtime.check_interval", 1, 1'000'000'000);
+  if (const auto* e = find_entry(entries, "eval_breaker_granularity")) {
+    r.eval_breaker_granularity = read_duration(src, e->value, "runtime.eval_breaker_granularity");
+    if (r.eval_breaker_granularity <= 0)
+      src.fail(e->value, "runtime.eval_breaker_granularity must be above 0");
+  }
+  if (const auto* e = find_entry(entries, "wake")) {
+    const std::string wake = read_string(src, e->value, "runtime.wake");
+    if (wake != "fifo" && wake != "random")
+      src.fail(e->value, "runtime.wake is 'fifo' or 'random', got '" + wake + "'");
+    r.wake_random = wake == "random";
+  }
+  return r;
+}
+
+// Where each thread name of a variant comes from, to explain a clash.
+struct NameOrigin {
+  std::string group;
+  int line = 0;
+};
+
+class ThreadNames {
+ public:
+  explicit ThreadNames(const YamlSource& src) : src_(src) {}
+
+  // Adds a group's name and, for a replicated group, NAME_0 .. NAME_{n-1}:
+  // every one of them is a metric path (threads.NAME.cpu) and must be unique.
+  void add(const std::string& group, int count, const YAML::Node& name_node) {
+    const int line = src_.pos(name_node.Mark()).line;
+    check_and_add(group, group, line, name_node);
+    if (count == 1) return;
+    for (int i = 0; i < count; ++i)
+      check_and_add(group + "_" + std::to_string(i), group, line, name_node);
+  }
+
+ private:
+  void check_and_add(const std::string& name, const std::string& group, int line,
+                     const YAML::Node& name_node) {
+    auto [it, added] = names_.emplace(name, NameOrigin{group, line});
+    if (added) return;
+    const NameOrigin& first = it->second;
+    if (name == group && first.group == group)
+      src_.fail(name_node, "duplicate thread name '" + name + "' (first on line " +
+                               std::to_string(first.line) + ")");
+    src_.fail(name_node, "thread name '" + name + "' clashes with thread '" + first.group +
+                             "' on line " + std::to_string(first.line) +
+                             ": a group with a count names its threads NAME_0, NAME_1, ...");
+  }
+
+  const YamlSource& src_;
+  std::map<std::string, NameOrigin> names_;
+};
+
+int read_count(const YamlSource& src, const YAML::Node& node, const std::string& thread) {
+  const std::int64_t count = read_int(src, node, "count of thread '" + thread + "'", 1, INT64_MAX);
+  if (count > kMaxThreads)
+    src.fail(node, "count " + node.Scalar() + " is too many threads: gilsim simulates at most " +
+                       std::to_string(kMaxThreads) + " threads per variant");
+  return static_cast<int>(count);
+}
+
+// A thread group as read, with the nodes later checks point at.
+struct ThreadItem {
+  models::ThreadGroup group;
+  YAML::Node name_node;
+  YAML::Node count_node;  // the name's node when `count` is not written
+};
+
+ThreadItem read_thread(const YamlSource& src, const YAML::Node& item) {
+  const auto entries = map_entries(src, item, "a thread");
+  const YamlEntry* name = find_entry(entries, "name");
+  const std::string label =
+      name && name->value.IsScalar() ? "thread '" + name->value.Scalar() + "'" : "a thread";
+  check_keys(src, entries, {"name", "count", "run"}, "in " + label);
+  if (!name) src.fail(item, "a thread needs a 'name'");
+  ThreadItem t{{}, name->value, name->value};
+  t.group.name = read_identifier(src, name->value, "thread name");
+  if (const auto* count = find_entry(entries, "count")) {
+    t.group.count = read_count(src, count->value, t.group.name);
+    t.count_node.reset(count->value);  // not `=`: that would write into the name's node
+  }
+  const YamlEntry* run = find_entry(entries, "run");
+  if (!run) src.fail(item, label + " needs 'run', its list of operations");
+  t.group.program = read_program(src, run->value, t.group.name);
+  return t;
+}
+
+std::vector<models::ThreadGroup> read_threads(const YamlSource& src, const YAML::Node& node) {
+  const auto items = list_items(src, node, "threads");
+  if (items.empty()) src.fail(node, "threads is empty: a scenario needs at least one thread");
+  std::vector<models::ThreadGroup> groups;
+  ThreadNames names(src);
+  int total = 0;
+  for (const auto& item : items) {
+    ThreadItem t = read_thread(src, item);
+    names.add(t.group.name, t.group.count, t.name_node);
+    total += t.group.count;
+    if (total > kMaxThreads)
+      src.fail(t.count_node, "this makes " + std::to_string(total) +
+                                 " threads: gilsim simulates at most " +
+                                 std::to_string(kMaxThreads) + " threads per variant");
+    groups.push_back(std::move(t.group));
+  }
+  return groups;
+}
+
+}  // namespace
+
+const std::vector<std::string>& setting_keys() {
+  static const std::vector<std::string> keys = {"machine", "runtime", "threads", "time_limit"};
+  return keys;
+}
+
+void read_python_version(const YamlSource& src, const YAML::Node& node,
+                         models::RuntimeConfig& runtime) {
+  // Read as text, so that `python: 3.10` is "3.10", not the float 3.1.
+  const std::string v = read_string(src, node, "runtime.python");
+  std::smatch m;
+  if (std::regex_match(v, m, std::regex(R"(3\.(\d{1,2}))"))) {
+    const int minor = std::stoi(m[1]);
+    if (minor >= 2 && minor <= 14) {
+      runtime.python = v;
+      runtime.gil = GilKind::NewGil;
+      runtime.minor = minor;
+      return;
+    }
+    if (minor <= 1)
+      src.fail(node, "python \"" + v + "\" (the old GIL) is not modelled yet; " + kSupportedPython);
+  }
+  if (std::regex_match(v, std::regex(R"(2\.(\d{1,2}|x))")))
+    src.fail(node, "python \"" + v + "\" (the old GIL) is not modelled yet; " + kSupportedPython);
+  if (v == "3.13t" || v == "3.14t")
+    src.fail(node, "python \"" + v + "\" (free-threaded, no GIL) is not modelled yet; " +
+                       kSupportedPython);
+  src.fail(node, "unknown python version '" + v +
+                     "'; valid: \"2.7\", \"3.2\" .. \"3.14\", \"3.13t\", \"3.14t\" (" +
+                     kSupportedPython + ")");
+}
+
+models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& settings) {
+  models::SimulationConfig c;
+  const auto entries = map_entries(src, settings, "the scenario");
+  if (const auto* e = find_entry(entries, "machine")) c.machine = read_machine(src, e->value);
+  if (const auto* e = find_entry(entries, "runtime")) c.runtime = read_runtime(src, e->value);
+  if (const auto* e = find_entry(entries, "threads")) c.threads = read_threads(src, e->value);
+  if (const auto* e = find_entry(entries, "time_limit")) {
+    c.time_limit = read_duration(src, e->value, "time_limit");
+    if (c.time_limit <= 0) src.fail(e->value, "time_limit must be above 0");
+  }
+  return c;
+}
+
+}  // namespace app

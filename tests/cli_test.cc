@@ -1,0 +1,301 @@
+// The command line, in-process: arguments, exit codes, what goes to which
+// stream, and output files that appear whole or not at all.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "app/cli.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Outcome {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+Outcome gilsim(std::vector<std::string> args) {
+  args.insert(args.begin(), "gilsim");
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  argv.push_back(nullptr);
+  std::ostringstream out, err;
+  Outcome o;
+  o.code = app::main_cli(static_cast<int>(args.size()), argv.data(), out, err);
+  o.out = out.str();
+  o.err = err.str();
+  return o;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// A fresh directory per test, removed at the end.
+class TempDir {
+ public:
+  TempDir() {
+    static int counter = 0;
+    path_ = fs::temp_directory_path() /
+            ("gilsim_cli_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(file(name)) << text;
+    return file(name);
+  }
+  std::vector<std::string> entries() const {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(path_)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+ private:
+  fs::path path_;
+};
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Two variants of a tiny CPU-bound workload: runs in microseconds of real time.
+const char* kTiny = R"(name: tiny
+description: two threads against one
+machine:
+  cores: 2
+threads:
+  - name: worker
+    count: 2
+    run:
+      - cpu: 1ms
+variants:
+  one:
+    threads:
+      - name: worker
+        run:
+          - cpu: 2ms
+  two: {}
+expect:
+  - two.wall >= 0.9 * one.wall
+figures:
+  - label: speed-up
+    expr: one.wall / two.wall
+)";
+
+}  // namespace
+
+TEST_CASE("--version and --help") {
+  auto v = gilsim({"--version"});
+  CHECK(v.code == 0);
+  CHECK(v.out == "gilsim " GILSIM_VERSION "\n");
+
+  auto h = gilsim({"--help"});
+  CHECK(h.code == 0);
+  CHECK(contains(h.out, "gilsim run FILE..."));
+  CHECK(contains(h.out, "out.threads.json"));
+  CHECK(contains(h.out, "Exit codes"));
+  CHECK(gilsim({"run", "--help"}).code == 0);
+}
+
+TEST_CASE("usage errors exit 2 with a hint") {
+  auto o = gilsim({"run", "--sede", "3", "x.yaml"});
+  CHECK(o.code == 2);
+  CHECK(contains(o.err, "unknown option '--sede'"));
+  CHECK(contains(o.err, "did you mean '--seed'?"));
+  CHECK(contains(o.err, "gilsim --help"));
+
+  auto c = gilsim({"rn", "x.yaml"});
+  CHECK(c.code == 2);
+  CHECK(contains(c.err, "unknown command 'rn'; did you mean 'run'?"));
+
+  auto f = gilsim({"x.yaml"});
+  CHECK(f.code == 2);
+  CHECK(contains(f.err, "gilsim run x.yaml"));
+
+  CHECK(gilsim({"run"}).code == 2);
+  CHECK(gilsim({"check"}).code == 2);
+  CHECK(gilsim({"claims", "x.yaml"}).code == 2);
+  CHECK(gilsim({"claims", "--trace", "t.json"}).code == 2);
+  CHECK(gilsim({"check", "x.yaml", "--json", "r.json"}).code == 2);
+  CHECK(gilsim({"run", "x.yaml", "--seed"}).code == 2);
+  CHECK(gilsim({"run", "x.yaml", "--json", "-", "--csv", "-"}).code == 2);
+  CHECK(gilsim({"run", "x.yaml", "--json", ""}).code == 2);
+  // Abbreviations are not guessed.
+  CHECK(gilsim({"run", "x.yaml", "--se", "3"}).code == 2);
+}
+
+TEST_CASE("--seed must be a whole number") {
+  for (const char* bad : {"abc", "-1", "1.5", "18446744073709551616", "=1"}) {
+    CAPTURE(bad);
+    auto o = gilsim({"run", "x.yaml", std::string("--seed=") + bad});
+    CHECK(o.code == 2);
+    CHECK(contains(o.err, "--seed"));
+  }
+}
+
+TEST_CASE("a missing file is bad input and every missing file is named") {
+  auto o = gilsim({"run", "/nonexistent/a.yaml", "/nonexistent/b.yaml"});
+  CHECK(o.code == 2);
+  CHECK(contains(o.err, "/nonexistent/a.yaml: no such file"));
+  CHECK(contains(o.err, "/nonexistent/b.yaml: no such file"));
+  TempDir dir;
+  CHECK(gilsim({"check", dir.file("")}).code == 2);  // a directory
+}
+
+TEST_CASE("a scenario that does not load: exit 2 and no results file") {
+  TempDir dir;
+  std::string bad = dir.write("bad.yaml", "name: bad\nthreads:\n  - name: w\n    run:\n      - cpu: 5\n");
+  std::string json = dir.file("out.json");
+  auto o = gilsim({"run", bad, "--json", json, "--csv", dir.file("out.csv")});
+  CHECK(o.code == 2);
+  CHECK(contains(o.err, "bad.yaml:"));
+  CHECK(dir.entries() == std::vector<std::string>{"bad.yaml"});  // no output, no temporaries
+}
+
+TEST_CASE("a results path in a missing directory: exit 2 before running") {
+  TempDir dir;
+  std::string tiny = dir.write("tiny.yaml", kTiny);
+  auto o = gilsim({"run", tiny, "--json", dir.file("no/such/dir/out.json")});
+  CHECK(o.code == 2);
+  CHECK(contains(o.err, "cannot write"));
+  CHECK(o.out.empty());
+}
+
+TEST_CASE("check: validates without running") {
+  TempDir dir;
+  std::string tiny = dir.write("tiny.yaml", kTiny);
+  auto o = gilsim({"check", tiny});
+  CHECK(o.code == 0);
+  CHECK(contains(o.out, "ok"));
+  CHECK(contains(o.out, "variants: one, two"));
+}
+
+TEST_CASE("--variant: an unknown name is exit 2 with did-you-mean") {
+  TempDir dir;
+  std::string tiny = dir.write("tiny.yaml", kTiny);
+  auto o = gilsim({"run", tiny, "--variant", "tow"});
+  CHECK(o.code == 2);
+  CHECK(contains(o.err, "unknown variant 'tow'; did you mean 'two'?"));
+  CHECK(gilsim({"check", tiny, "--variant", "tow"}).code == 2);
+}
+
+TEST_CASE("run: summary with figures and expectations and deterministic JSON results") {
+  TempDir dir;
+  std::string tiny = dir.write("tiny.yaml", kTiny);
+  std::string a = dir.file("a.json"), b = dir.file("b.json");
+  auto first = gilsim({"run", tiny, "--json", a});
+  CHECK(first.code == 0);
+  CHECK(contains(first.out, "scenario tiny - two threads against one"));
+  CHECK(contains(first.out, "x1.00 (baseline)"));
+  CHECK(contains(first.out, "speed-up = "));
+  CHECK(contains(first.out, "ok two.wall >= 0.9 * one.wall"));
+  auto second = gilsim({"run", tiny, "--json", b});
+  CHECK(second.code == 0);
+  std::string json = read(a);
+  CHECK(json == read(b));
+  CHECK(json.rfind("{\n  \"gilsim\": \"" GILSIM_VERSION "\",\n  \"scenario\": \"tiny\",", 0) == 0);
+  CHECK(contains(json, "\"seed\": 1,"));
+  CHECK(contains(json, "\"variants\": {\n    \"one\": {"));
+  CHECK(contains(json, "\"gil.handoffs\": "));
+  CHECK(contains(json, "\"threads.worker_1.cpu\": "));
+  CHECK(contains(json, "{\"expr\": \"two.wall >= 0.9 * one.wall\", \"holds\": true, \"values\": {\"two.wall\": "));
+  CHECK(contains(json, "\"figures\": [\n    {\"label\": \"speed-up\""));
+  CHECK_FALSE(contains(json, "e+"));  // integers such as event counts without exponent
+}
+
+TEST_CASE("run: --seed is recorded and --json - writes JSON to stdout with the summary on stderr") {
+  TempDir dir;
+  std::string tiny = dir.write("tiny.yaml", kTiny);
+  auto o = gilsim({"run", tiny, "--seed", "42", "--json", "-"});
+  CHECK(o.code == 0);
+  CHECK(o.out.rfind("{\n  \"gilsim\"", 0) == 0);
+  CHECK(contains(o.out, "\"seed\": 42,"));
+  CHECK(contains(o.err, "scenario tiny"));
+}
+
+TEST_CASE("run: CSV results and several files give a JSON array") {
+  TempDir dir;
+  std::string tiny = dir.write("tiny.yaml", kTiny);
+  std::string other = dir.write("other.yaml", std::string(kTiny).replace(6, 4, "tin2"));
+  auto o = gilsim({"run", tiny, other, "--csv", "-", "--json", dir.file("r.json")});
+  CHECK(o.code == 0);
+  CHECK(o.out.rfind("scenario,variant,seed,metric,value\ntiny,one,1,", 0) == 0);
+  CHECK(contains(o.out, "\ntin2,two,1,wall,"));
+  CHECK(read(dir.file("r.json")).rfind("[\n  {\n", 0) == 0);
+}
+
+TEST_CASE("run: a failed expectation exits 1 and prints the values it saw") {
+  TempDir dir;
+  std::string text = kTiny;
+  text.replace(text.find("expect:\n"), 8, "expect:\n  - one.wall > 100\n");
+  std::string f = dir.write("fails.yaml", text);
+  std::string json = dir.file("r.json");
+  auto o = gilsim({"run", f, "--json", json});
+  CHECK(o.code == 1);
+  CHECK(contains(o.out, "FAIL one.wall > 100  (one.wall = "));
+  CHECK(contains(read(json), "\"holds\": false"));  // results are written for a failed check
+}
+
+TEST_CASE("run: --variant skips the expectations of variants not run") {
+  TempDir dir;
+  std::string tiny = dir.write("tiny.yaml", kTiny);
+  auto o = gilsim({"run", tiny, "--variant", "two"});
+  CHECK(o.code == 0);
+  CHECK(contains(o.out, "skipped (variant one not run)"));
+  CHECK_FALSE(contains(o.out, "x1.00 (baseline)"));  // a single variant has no speed-up column
+}
+
+TEST_CASE("run: traces one per variant or exactly PATH for one run") {
+  TempDir dir;
+  std::string tiny = dir.write("tiny.yaml", kTiny);
+  auto all = gilsim({"run", tiny, "--trace", dir.file("t.json"), "--svg", dir.file("t.svg")});
+  CHECK(all.code == 0);
+  CHECK(dir.entries() ==
+        std::vector<std::string>{"t.one.json", "t.one.svg", "t.two.json", "t.two.svg", "tiny.yaml"});
+  CHECK(read(dir.file("t.one.json")).find("traceEvents") != std::string::npos);
+
+  TempDir single;
+  std::string tiny2 = single.write("tiny.yaml", kTiny);
+  auto one = gilsim({"run", tiny2, "--variant", "two", "--trace", single.file("t.json")});
+  CHECK(one.code == 0);
+  CHECK(single.entries() == std::vector<std::string>{"t.json", "tiny.yaml"});
+
+  // Standard output takes one run only.
+  CHECK(gilsim({"run", tiny, "--trace", "-"}).code == 2);
+}
+
+TEST_CASE("run: a run stopped at its time limit exits 1 and says so") {
+  TempDir dir;
+  // 400000 x 10 ms = 4000 s of work, beyond the default time limit of 1 h.
+  std::string f = dir.write("long.yaml",
+                            "name: long\nthreads:\n  - name: main\n    run:\n"
+                            "      - repeat: 400000\n        run:\n          - cpu: 10ms\n");
+  auto o = gilsim({"run", f, "--json", dir.file("r.json")});
+  CHECK(o.code == 1);
+  CHECK(contains(o.out, "variant main did not finish within time_limit"));
+  CHECK(contains(read(dir.file("r.json")), "\"finished\": false"));
+}
+
+TEST_CASE("no command is the claims table with every claim listed") {
+  auto o = gilsim({});
+  CHECK((o.code == 0 || o.code == 1));  // whether every claim holds is the model's business
+  for (int i = 1; i <= 12; ++i) CHECK(contains(o.out, "\nC" + std::to_string(i) + " "));
+  CHECK(contains(o.out, "claims modelled"));
+  CHECK(gilsim({"claims"}).out == o.out);  // deterministic, and the same command
+}

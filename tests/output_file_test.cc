@@ -1,0 +1,149 @@
+#include "sim/output_file.h"
+
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string templ = (fs::temp_directory_path() / "gilsim_output_file_XXXXXX").string();
+    REQUIRE(::mkdtemp(templ.data()) != nullptr);
+    path = templ;
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::vector<std::string> entries() const {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("OutputFile: commit renames the temporary over the target") {
+  TempDir dir;
+  const fs::path target = dir.path / "out.txt";
+  {
+    sim::OutputFile f(target.string());
+    f.write("hello ");
+    std::fprintf(f.stream(), "%d", 42);
+    CHECK_FALSE(fs::exists(target));  // nothing visible before commit
+    CHECK(dir.entries().size() == 1);  // the temporary, beside the target
+    f.commit();
+  }
+  CHECK(slurp(target) == "hello 42");
+  CHECK(dir.entries() == std::vector<std::string>{"out.txt"});
+}
+
+TEST_CASE("OutputFile: commit replaces an existing file") {
+  TempDir dir;
+  const fs::path target = dir.path / "out.txt";
+  std::ofstream(target) << "old contents";
+  sim::OutputFile f(target.string());
+  f.write("new");
+  f.commit();
+  CHECK(slurp(target) == "new");
+  CHECK(dir.entries() == std::vector<std::string>{"out.txt"});
+}
+
+TEST_CASE("OutputFile: abandoning leaves the target untouched and no temporary") {
+  TempDir dir;
+  const fs::path target = dir.path / "out.txt";
+  std::ofstream(target) << "old contents";
+  {
+    sim::OutputFile f(target.string());
+    f.write("half a fi");
+  }
+  CHECK(slurp(target) == "old contents");
+  CHECK(dir.entries() == std::vector<std::string>{"out.txt"});
+
+  {
+    sim::OutputFile f((dir.path / "never.txt").string());
+    f.write("x");
+  }
+  CHECK(dir.entries() == std::vector<std::string>{"out.txt"});
+}
+
+TEST_CASE("OutputFile: an exception unwinding past it leaves nothing") {
+  TempDir dir;
+  try {
+    sim::OutputFile f((dir.path / "out.txt").string());
+    f.write("partial");
+    throw std::runtime_error("the run failed");
+  } catch (const std::runtime_error&) {
+  }
+  CHECK(dir.entries().empty());
+}
+
+TEST_CASE("OutputFile: a missing directory is an error naming the path") {
+  TempDir dir;
+  const std::string target = (dir.path / "no_such_dir" / "out.txt").string();
+  try {
+    sim::OutputFile f(target);
+    FAIL("expected an exception");
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    CHECK(what.find(target) != std::string::npos);
+    CHECK(what.find("No such file or directory") != std::string::npos);
+  }
+}
+
+TEST_CASE("OutputFile: the committed file gets the usual permissions, not mkstemp's 0600") {
+  TempDir dir;
+  const fs::path target = dir.path / "out.txt";
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  sim::OutputFile f(target.string());
+  f.commit();
+  struct stat st {};
+  REQUIRE(::stat(target.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == (0666 & ~mask));
+}
+
+TEST_CASE("OutputFile: two files aimed at one target do not collide") {
+  TempDir dir;
+  const std::string target = (dir.path / "out.txt").string();
+  sim::OutputFile a(target), b(target);
+  a.write("a");
+  b.write("b");
+  CHECK(dir.entries().size() == 2);
+  b.commit();
+  a.commit();
+  CHECK(slurp(target) == "a");
+  CHECK(dir.entries() == std::vector<std::string>{"out.txt"});
+}
+
+TEST_CASE("OutputFile: misuse and standard output") {
+  TempDir dir;
+  sim::OutputFile f((dir.path / "out.txt").string());
+  f.commit();
+  f.commit();  // a second commit is harmless
+  CHECK_THROWS_AS(f.write("late"), std::logic_error);
+
+  sim::OutputFile out("-");
+  CHECK(out.stream() == stdout);
+  CHECK(out.path() == "-");
+  out.commit();
+}

@@ -1,0 +1,209 @@
+// The report: number formatting, JSON and CSV results, the terminal summary.
+// Built on hand-made results, so these tests need no model run.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <sstream>
+
+#include "app/report.h"
+
+namespace {
+
+app::VariantRun make_run(const std::string& name, double wall) {
+  app::VariantRun run;
+  run.name = name;
+  run.seed = 7;
+  run.cores = 4;
+  run.python = "3.12";
+  run.time_limit = 3600 * sim::kSecond;
+  run.result.metrics = {{"wall", wall}, {"gil.handoffs", 200}, {"cores.busy_avg", 1.0}};
+  return run;
+}
+
+app::ScenarioResult make_result() {
+  app::ScenarioResult r;
+  r.file = "x.yaml";
+  r.name = "tiny";
+  r.description = "a \"quoted\" word";
+  r.claim = "C2";
+  r.seed = 7;
+  r.runs.push_back(make_run("sequential", 1.0));
+  r.runs.push_back(make_run("threads", 0.5));
+  app::ExpectationResult holds;
+  holds.text = "threads.wall < sequential.wall";
+  holds.verdict = app::Verdict::Holds;
+  holds.values = {{"threads.wall", 0.5}, {"sequential.wall", 1.0}};
+  app::ExpectationResult skipped;
+  skipped.text = "other.wall > 0";
+  skipped.verdict = app::Verdict::Skipped;
+  skipped.skipped_variant = "other";
+  r.expectations = {holds, skipped};
+  r.figures = {{"speed-up", "sequential.wall / threads.wall", 2.0}};
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("json_number: integers without decimals and the shortest round-trip otherwise") {
+  CHECK(app::json_number(0.0) == "0");
+  CHECK(app::json_number(-0.0) == "0");
+  CHECK(app::json_number(1600000.0) == "1600000");
+  CHECK(app::json_number(-42.0) == "-42");
+  CHECK(app::json_number(1e20) == "100000000000000000000");
+  CHECK(app::json_number(0.1) == "0.1");
+  CHECK(app::json_number(1.5) == "1.5");
+  CHECK(app::json_number(std::numeric_limits<double>::quiet_NaN()) == "null");
+  CHECK(app::json_number(std::numeric_limits<double>::infinity()) == "null");
+  CHECK(app::json_number(-std::numeric_limits<double>::infinity()) == "null");
+  for (double v : {1.0 / 3, 2.0 / 3, 1e-7, 1.2345678901234567e-300, 1.7976931348623157e308,
+                   0.30000000000000004, 123456.789, 4.9e-324}) {
+    std::string text = app::json_number(v);
+    CAPTURE(text);
+    CHECK(std::strtod(text.c_str(), nullptr) == v);
+    CHECK(text.find("inf") == std::string::npos);
+  }
+}
+
+TEST_CASE("format_duration: three significant digits in an adaptive unit") {
+  CHECK(app::format_duration(0) == "0 s");
+  CHECK(app::format_duration(1.0) == "1.00 s");
+  CHECK(app::format_duration(1.02) == "1.02 s");
+  CHECK(app::format_duration(12.345) == "12.3 s");
+  CHECK(app::format_duration(0.25) == "250 ms");
+  CHECK(app::format_duration(0.0123) == "12.3 ms");
+  CHECK(app::format_duration(12.3e-6) == "12.3 us");
+  CHECK(app::format_duration(5e-9) == "5.00 ns");
+  CHECK(app::format_duration(0.9997) == "1.00 s");      // not "1000 ms"
+  CHECK(app::format_duration(999.7e-6) == "1.00 ms");   // not "1000 us"
+  CHECK(app::format_duration(3600) == "3600 s");
+}
+
+TEST_CASE("format_value: integers plainly and other numbers with 4 significant digits") {
+  CHECK(app::format_value(200) == "200");
+  CHECK(app::format_value(1.02345) == "1.023");
+  CHECK(app::format_value(0.0005) == "0.0005");
+  CHECK(app::format_value(std::numeric_limits<double>::quiet_NaN()) == "nan");
+}
+
+TEST_CASE("results_json: the contract's object with keys in a stable order") {
+  const char* expected = R"({
+  "gilsim": ")" GILSIM_VERSION R"(",
+  "scenario": "tiny",
+  "file": "x.yaml",
+  "description": "a \"quoted\" word",
+  "claim": "C2",
+  "seed": 7,
+  "variants": {
+    "sequential": {
+      "seed": 7,
+      "finished": true,
+      "metrics": {
+        "cores.busy_avg": 1,
+        "gil.handoffs": 200,
+        "wall": 1
+      }
+    },
+    "threads": {
+      "seed": 7,
+      "finished": true,
+      "metrics": {
+        "cores.busy_avg": 1,
+        "gil.handoffs": 200,
+        "wall": 0.5
+      }
+    }
+  },
+  "expectations": [
+    {"expr": "threads.wall < sequential.wall", "holds": true, "values": {"threads.wall": 0.5, "sequential.wall": 1}},
+    {"expr": "other.wall > 0", "holds": null, "skipped": "variant other not run", "values": {}}
+  ],
+  "figures": [
+    {"label": "speed-up", "expr": "sequential.wall / threads.wall", "value": 2}
+  ]
+}
+)";
+  CHECK(app::results_json(make_result()) == expected);
+}
+
+TEST_CASE("results_json: one scenario gives an object and several an array") {
+  auto r = make_result();
+  CHECK(app::results_json(std::vector<app::ScenarioResult>{r}).front() == '{');
+  std::string two = app::results_json(std::vector<app::ScenarioResult>{r, r});
+  CHECK(two.front() == '[');
+  CHECK(two.find("\n  {\n    \"gilsim\"") != std::string::npos);
+  CHECK(app::results_json_array({r}).front() == '[');
+}
+
+TEST_CASE("results_json: a run stopped at its time limit is not finished") {
+  auto r = make_result();
+  r.runs[1].result.hit_time_limit = true;
+  CHECK(app::results_json(r).find("\"finished\": false") != std::string::npos);
+  CHECK_FALSE(r.all_hold());
+  CHECK(r.unfinished_variants() == std::vector<std::string>{"threads"});
+}
+
+TEST_CASE("results_csv: tidy rows") {
+  auto r = make_result();
+  r.runs.pop_back();
+  r.runs[0].result.metrics["odd"] = std::numeric_limits<double>::quiet_NaN();
+  CHECK(app::results_csv({r}) ==
+        "scenario,variant,seed,metric,value\n"
+        "tiny,sequential,7,cores.busy_avg,1\n"
+        "tiny,sequential,7,gil.handoffs,200\n"
+        "tiny,sequential,7,odd,nan\n"
+        "tiny,sequential,7,wall,1\n");
+}
+
+TEST_CASE("expectation_line: a failed expectation shows the values it saw") {
+  app::ExpectationResult e;
+  e.text = "threads.wall >= 0.98 * sequential.wall";
+  e.verdict = app::Verdict::Fails;
+  e.values = {{"threads.wall", 0.5}, {"sequential.wall", 1.0}};
+  app::Style plain;
+  CHECK(app::expectation_line(e, plain) ==
+        "FAIL threads.wall >= 0.98 * sequential.wall  (threads.wall = 0.5, sequential.wall = 1)");
+  app::Style tty{true};
+  CHECK(app::expectation_line(e, tty).find("\u2717") != std::string::npos);
+  e.verdict = app::Verdict::Holds;
+  CHECK(app::expectation_line(e, plain) == "ok threads.wall >= 0.98 * sequential.wall");
+}
+
+TEST_CASE("TextTable: columns align by code points and ignore colour escapes") {
+  CHECK(app::display_width("\u2713 ok") == 4);
+  CHECK(app::display_width("\033[32mok\033[0m") == 2);
+  app::TextTable t({"name", "n"}, {app::TextTable::Align::Left, app::TextTable::Align::Right});
+  t.add_row({"\u2713", "10"});
+  t.add_row({"long name", "2\n3"});
+  std::ostringstream out;
+  t.print(out, app::Style{}, "  ");
+  CHECK(out.str() ==
+        "  name        n\n"
+        "  \u2713          10\n"
+        "  long name   2\n"
+        "              3\n");
+}
+
+TEST_CASE("print_summary: variants and speed-up against the first and groups and figures and expectations") {
+  auto r = make_result();
+  for (auto& run : r.runs) {
+    run.groups = {{"main", 1}, {"worker", 8}, {"pair", 2}};
+    for (const char* owner : {"main", "worker", "pair_0", "pair_1"})
+      run.result.metrics[std::string("threads.") + owner + ".cpu"] = 0.25;
+  }
+  std::ostringstream out;
+  app::print_summary(out, r, app::Style{});
+  std::string s = out.str();
+  CAPTURE(s);
+  CHECK(s.rfind("scenario tiny - a \"quoted\" word\n", 0) == 0);
+  CHECK(s.find("x1.00 (baseline)") != std::string::npos);
+  CHECK(s.find("x2.00") != std::string::npos);
+  CHECK(s.find("worker (x8)") != std::string::npos);
+  CHECK(s.find("worker_0") == std::string::npos);
+  CHECK(s.find("pair_1") != std::string::npos);
+  CHECK(s.find("speed-up = 2") != std::string::npos);
+  CHECK(s.find("ok threads.wall < sequential.wall") != std::string::npos);
+  CHECK(s.find("skipped (variant other not run)") != std::string::npos);
+  CHECK(s.find("\033[") == std::string::npos);  // no colours off a terminal
+}
