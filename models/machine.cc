@@ -8,7 +8,7 @@
 namespace models {
 
 namespace {
-const sim::SliceStyle kCoreRunning{"running", "#5b8def"};
+const sim::SliceStyle kCoreRunning{"thread on core", "#5b8def"};
 const sim::SliceStyle kCoreSwitch{"context switch", "#9e9e9e"};
 }  // namespace
 
