@@ -111,7 +111,7 @@ std::string help_text() {
        "  2  bad input or usage\n"
        "  3  internal error (a broken invariant: a gilsim bug)\n"
        "\n"
-       "The scenario format: docs/scenario-format.md and README.md.\n";
+       "The scenario format, the model and its choices: README.md.\n";
   return s.str();
 }
 

@@ -34,8 +34,13 @@ std::string render(const SourcePos& pos, const std::string& message,
   std::string out;
   if (!pos.file.empty()) out += pos.file;
   if (pos.line > 0) {
-    out += ":" + std::to_string(pos.line);
-    if (pos.column > 0) out += ":" + std::to_string(pos.column);
+    // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on ":" + to_string().
+    out += ':';
+    out += std::to_string(pos.line);
+    if (pos.column > 0) {
+      out += ':';
+      out += std::to_string(pos.column);
+    }
   }
   out += out.empty() ? "error: " : ": error: ";
   out += message;

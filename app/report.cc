@@ -296,7 +296,12 @@ std::string time_share_cell(double seconds, double of) {
   std::string cell = format_duration(seconds);
   if (of > 0) {
     double p = 100 * seconds / of;
-    cell += p < 1 ? "  <1%" : " " + printf_double("%3.0f%%", p);
+    if (p < 1) {
+      cell += "  <1%";
+    } else {
+      cell += ' ';
+      cell += printf_double("%3.0f%%", p);
+    }
   }
   return cell;
 }
