@@ -29,12 +29,17 @@ struct MachineConfig {
   // min_granularity 0.75 ms x (1 + ilog2(min(cpus, 8))) = 3 ms on >= 8 CPUs
   // (kernel/sched/fair.c, pre-6.6). gilsim uses a fixed slice (round robin).
   Time timeslice = 3 * sim::kMillisecond;
+  // A futex-wake system call (sem_post or cond_signal with a waiter), paid
+  // in CPU time by a thread that wakes another and keeps running: the old
+  // GIL's holder at every check with waiters, the new GIL's taker that
+  // signals switch_cond. gilsim's default; futex syscalls cost ~1 us.
+  Time futex_wake = 1 * sim::kMicrosecond;
 };
 
 enum class GilKind {
   NewGil,   // 3.2 .. 3.14 GIL builds: ceval_gil.c
-  OldGil,   // 2.x: check interval in ticks (not modelled yet)
-  NoGil,    // free-threaded 3.13t / 3.14t (not modelled yet)
+  OldGil,   // 2.x (and 3.0, 3.1): check interval in ticks (models/old_gil.h)
+  NoGil,    // free-threaded 3.13t / 3.14t with the GIL disabled (the default there)
 };
 
 struct RuntimeConfig {
@@ -52,6 +57,21 @@ struct RuntimeConfig {
   // (futex queues are roughly FIFO); `random` picks one with the seeded RNG.
   bool wake_random = false;
   std::int64_t check_interval = 100;  // 2.x sys.setcheckinterval (ticks), for the old GIL
+  // Old GIL: CPU time of one tick (one pass through the top of the eval loop
+  // by an opcode that is not a fast_next_opcode one). gilsim's choice: a 2.7
+  // count-down loop runs ~3 ticking opcodes in ~75 ns on current hardware.
+  Time tick = 25;
+  // Old GIL: the releaser's instructions between sem_post and sem_wait at a
+  // check (pending calls, the release and the acquire calls): the only window
+  // in which a waiter that is already awake can win. gilsim's choice.
+  Time release_gap = 50;
+  // A free-threaded build ("3.13t", "3.14t"): no GIL unless `gil: enabled`
+  // (PYTHON_GIL=1), and pure-Python CPU work costs `cpu_overhead` times more.
+  bool free_threaded = false;
+  // Defaults: 3.13t 1.40 ("about 40 % on the pyperformance suite",
+  // Doc/howto/free-threading-python.rst 3.13.0); 3.14t 1.08 (What's New in
+  // 3.14: "roughly 5-10%"; ~8 % on x86-64 Linux per the 3.14 HOWTO).
+  double cpu_overhead = 1.0;
 };
 
 // One operation of a thread's program, flattened: `repeat` becomes a
@@ -81,6 +101,9 @@ struct ThreadGroup {
   std::string name;
   int count = 1;
   Program program;
+  // The cores its threads may run on (os.sched_setaffinity / taskset);
+  // empty means every core.
+  std::vector<int> cores;
 };
 
 struct SimulationConfig {

@@ -48,10 +48,11 @@ NewGil::TakeResult NewGil::take_gil(int tid) {
       request_at_ = events_.now();
       asked = holder_;
     }
+    if (!me.timed_out && locked_) ++futile_wakeups_;
   }
   if (!locked_) {
-    acquire(tid);
-    return {true, -1};
+    const bool signalled = acquire(tid);
+    return {true, -1, signalled};
   }
   // COND_TIMED_WAIT(gil->cond, gil->mutex, interval, timed_out): a new full
   // interval starts on every pass, also after a signal that lost the race.
@@ -60,7 +61,7 @@ NewGil::TakeResult NewGil::take_gil(int tid) {
   push_waiter(tid);
   me.timer = events_.schedule(events_.now() + interval_, kGilTimeout, static_cast<std::uint32_t>(tid));
   machine_.block(tid);
-  return {false, asked};
+  return {false, asked, false};
 }
 
 void NewGil::on_timeout(int tid) {
@@ -78,7 +79,7 @@ void NewGil::set_drop_request() {
   ++drop_requests_;
 }
 
-void NewGil::acquire(int tid) {
+bool NewGil::acquire(int tid) {
   locked_ = true;
   holder_ = tid;
   held_.set(events_.now(), 1);
@@ -92,15 +93,18 @@ void NewGil::acquire(int tid) {
                    first_thread_track_ + static_cast<sim::TrackId>(tid), events_.now(), "hand-off");
   }
   // COND_SIGNAL(gil->switch_cond): a forced dropper waiting for this may go on.
+  bool signalled = false;
   if (!switch_waiters_.empty()) {
     const int w = switch_waiters_.front();
     switch_waiters_.erase(switch_waiters_.begin());
     per_[w].switch_wait = false;
     machine_.wake(w);
+    signalled = true;
   }
   // 3.2-3.12: RESET_GIL_DROP_REQUEST(interp); 3.13+: the taker clears its own
   // bit. gilsim sets the request on the holder only, so both clear it here.
   drop_request_ = false;
+  return signalled;
 }
 
 void NewGil::release(int tid) {

@@ -37,7 +37,8 @@ class NewGil {
 
   struct TakeResult {
     bool acquired;
-    int drop_request_on;  // the holder this attempt asked to drop the GIL, or -1
+    int drop_request_on;     // the holder this attempt asked to drop the GIL, or -1
+    bool signalled_switch;   // acquired, and woke a forced dropper (a futex wake)
   };
   // take_gil() by a thread that is running on a core. If the GIL is locked,
   // the thread waits on the GIL's cond (it blocks, off its core) with a timer
@@ -62,6 +63,8 @@ class NewGil {
   std::uint64_t drop_requests() const { return drop_requests_; }
   std::uint64_t forced_switches() const { return forced_switches_; }
   std::uint64_t timeouts() const { return timeouts_; }
+  // Signalled waiters that found the GIL taken again when they ran.
+  std::uint64_t futile_wakeups() const { return futile_wakeups_; }
   std::uint64_t acquisitions(int tid) const { return per_[tid].acquisitions; }
   double held_fraction(sim::Time end) const { return held_.mean(end); }
 
@@ -81,7 +84,7 @@ class NewGil {
     std::uint64_t acquisitions = 0;
   };
 
-  void acquire(int tid);
+  bool acquire(int tid);  // true if it woke a switch_cond waiter
   void set_drop_request();
   void release(int tid);
   void push_waiter(int tid);
@@ -105,7 +108,7 @@ class NewGil {
   int waiters_head_ = -1, waiters_tail_ = -1, waiter_count_ = 0;
   std::vector<int> switch_waiters_;
 
-  std::uint64_t drop_requests_ = 0, forced_switches_ = 0, timeouts_ = 0;
+  std::uint64_t drop_requests_ = 0, forced_switches_ = 0, timeouts_ = 0, futile_wakeups_ = 0;
   sim::TimeWeighted held_;
   sim::Time held_since_ = 0;
 

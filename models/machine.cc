@@ -29,6 +29,37 @@ void Machine::set_trace(sim::TraceSink* trace, sim::TrackId first_core_track, si
   names_ = thread_names;
 }
 
+void Machine::set_affinity(int tid, const std::vector<int>& cores) {
+  auto& mask = threads_[tid].affinity;
+  mask.assign((cores_.size() + 63) / 64, 0);
+  for (int c : cores) mask[static_cast<std::size_t>(c) / 64] |= std::uint64_t{1} << (c % 64);
+}
+
+void Machine::enqueue(int tid) {
+  queue_[(queue_head_ + queue_size_) % queue_.size()] = tid;
+  ++queue_size_;
+}
+
+int Machine::dequeue_for(int core) {
+  const std::size_t cap = queue_.size();
+  for (std::size_t i = 0; i < queue_size_; ++i) {
+    const int tid = queue_[(queue_head_ + i) % cap];
+    if (!allowed(tid, core)) continue;
+    // Close the gap: shift the threads queued before it one place back.
+    for (std::size_t j = i; j > 0; --j) queue_[(queue_head_ + j) % cap] = queue_[(queue_head_ + j - 1) % cap];
+    queue_head_ = (queue_head_ + 1) % cap;
+    --queue_size_;
+    return tid;
+  }
+  return -1;
+}
+
+bool Machine::queued_for(int core) const {
+  for (std::size_t i = 0; i < queue_size_; ++i)
+    if (allowed(queue_[(queue_head_ + i) % queue_.size()], core)) return true;
+  return false;
+}
+
 void Machine::count_runnable(int delta) {
   runnable_ += delta;
   if (trace_) trace_->counter(runnable_counter_, events_.now(), runnable_);
@@ -53,14 +84,13 @@ void Machine::wake(int tid) {
 bool Machine::on_wakeup(int tid) {
   // Lowest-numbered idle core: deterministic, and what a reader expects.
   for (std::size_t c = 0; c < cores_.size(); ++c) {
-    if (cores_[c].thread == -1) {
+    if (cores_[c].thread == -1 && allowed(tid, static_cast<int>(c))) {
       assign(static_cast<int>(c), tid);
       return true;
     }
   }
   threads_[tid].state = OsState::Runnable;
-  queue_[(queue_head_ + queue_size_) % queue_.size()] = tid;
-  ++queue_size_;
+  enqueue(tid);
   arm_timeslices();
   return false;
 }
@@ -100,10 +130,8 @@ void Machine::block(int tid) {
 }
 
 void Machine::run_next(int core) {
-  if (queue_size_ == 0) return;
-  const int tid = queue_[queue_head_];
-  queue_head_ = (queue_head_ + 1) % queue_.size();
-  --queue_size_;
+  const int tid = dequeue_for(core);
+  if (tid == -1) return;
   Core& c = cores_[core];
   c.thread = tid;
   c.switching = true;
@@ -142,7 +170,7 @@ void Machine::arm_timeslices() {
 int Machine::timeslice_victim(int core) {
   Core& c = cores_[core];
   c.slice = sim::EventHandle{};
-  if (queue_size_ == 0 || c.thread == -1 || c.switching) return -1;
+  if (c.thread == -1 || c.switching || !queued_for(core)) return -1;
   return c.thread;
 }
 
@@ -153,8 +181,7 @@ void Machine::preempt(int core) {
   threads_[tid].state = OsState::Runnable;
   threads_[tid].core = -1;
   count_runnable(+1);
-  queue_[(queue_head_ + queue_size_) % queue_.size()] = tid;
-  ++queue_size_;
+  enqueue(tid);
   run_next(core);
 }
 

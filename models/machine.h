@@ -5,7 +5,8 @@
 // "who runs where": it hands out idle cores, queues runnable threads, charges
 // context switches and wake-up latency, and preempts at the end of a slice.
 //
-// Choices (documented in README "Model choices"): the run queue is FIFO; a
+// Choices (documented in README "Model choices"): the run queue is FIFO (a
+// core takes the first queued thread allowed on it, for pinned threads); a
 // woken thread is appended (no CFS wake-up preemption); a thread woken onto an
 // idle core runs after `wakeup_latency`, which includes that core's switch; a
 // core switching from one thread to another pays `context_switch`.
@@ -32,6 +33,13 @@ enum class OsState : std::uint8_t {
 class Machine {
  public:
   Machine(const MachineConfig& config, sim::EventQueue& events, int threads);
+
+  // Restricts a thread to some cores (sched_setaffinity); before it starts.
+  void set_affinity(int tid, const std::vector<int>& cores);
+  bool allowed(int tid, int core) const {
+    const auto& m = threads_[tid].affinity;
+    return m.empty() || (m[static_cast<std::size_t>(core) / 64] >> (core % 64) & 1);
+  }
 
   OsState state(int tid) const { return threads_[tid].state; }
   int core_of(int tid) const { return threads_[tid].core; }
@@ -87,6 +95,7 @@ class Machine {
   struct OsThread {
     OsState state = OsState::Blocked;
     int core = -1;
+    std::vector<std::uint64_t> affinity;  // a bit per core; empty = every core
   };
 
   void assign(int core, int tid);
@@ -94,6 +103,10 @@ class Machine {
   void arm_timeslices();
   void release(int core);
   void count_runnable(int delta);
+  void enqueue(int tid);
+  // The first queued thread allowed on `core`, removed from the queue; -1 if none.
+  int dequeue_for(int core);
+  bool queued_for(int core) const;
 
   MachineConfig config_;
   sim::EventQueue& events_;

@@ -20,6 +20,7 @@ std::vector<std::string> metric_names(const SimulationConfig& config) {
       "gil.drop_requests",
       "gil.forced_switches",
       "gil.timeouts",
+      "gil.futile_wakeups",
       "gil.held",
       "cores.busy_avg",
       "cores.busy_max",

@@ -1,6 +1,7 @@
 #include "models/python_thread.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "models/events.h"
 #include "models/simulation.h"
@@ -18,16 +19,26 @@ const sim::SliceStyle kStyles[] = {
     {"Sleeping", "#90caf9"},      {"done", "#ffffff"},
 };
 
-bool needs_gil(OpKind k) { return k == OpKind::Cpu || k == OpKind::NativeHeld; }
+sim::Time check_spacing(const RuntimeConfig& r) {
+  if (r.gil == GilKind::OldGil) return std::max<sim::Time>(r.check_interval * r.tick, 1);
+  return std::max<sim::Time>(r.eval_breaker_granularity, 1);
+}
 
 }  // namespace
 
 PythonThreads::PythonThreads(const SimulationConfig& config, sim::EventQueue& events, Machine& machine,
-                             NewGil& gil)
+                             NewGil* new_gil, OldGil* old_gil)
     : events_(events),
       machine_(machine),
-      gil_(gil),
-      check_every_(std::max<sim::Time>(config.runtime.eval_breaker_granularity, 1)) {
+      gil_kind_(config.runtime.gil),
+      new_gil_(new_gil),
+      old_gil_(old_gil),
+      check_every_(check_spacing(config.runtime)),
+      futex_wake_(config.machine.futex_wake),
+      release_gap_(config.runtime.release_gap),
+      cpu_overhead_(config.runtime.cpu_overhead) {
+  if ((gil_kind_ == GilKind::NewGil) != (new_gil != nullptr) || (gil_kind_ == GilKind::OldGil) != (old_gil != nullptr))
+    throw std::logic_error("PythonThreads: the GIL given does not match runtime.gil");
   std::uint64_t stream = 1;  // stream 0 is the GIL's
   for (std::size_t g = 0; g < config.threads.size(); ++g) {
     const ThreadGroup& group = config.threads[g];
@@ -43,6 +54,7 @@ PythonThreads::PythonThreads(const SimulationConfig& config, sim::EventQueue& ev
         if (o.kind == OpKind::RepeatEnd) --depth;
       }
       t.loops.reserve(static_cast<std::size_t>(max_depth));
+      if (!group.cores.empty()) machine_.set_affinity(static_cast<int>(threads_.size()), group.cores);
       names_.push_back(t.name);
       threads_.push_back(std::move(t));
     }
@@ -58,10 +70,26 @@ void PythonThreads::start_all() {
   for (std::size_t i = 0; i < threads_.size(); ++i) machine_.start(static_cast<int>(i));
 }
 
+int PythonThreads::holder() const {
+  switch (gil_kind_) {
+    case GilKind::NewGil:
+      return new_gil_->holder();
+    case GilKind::OldGil:
+      return old_gil_->holder();
+    case GilKind::NoGil:
+      break;
+  }
+  return -1;
+}
+
 // The thread runs on a core: carry on with its program until it must wait
 // for something (the GIL, I/O, its CPU work to take time) or it ends.
 void PythonThreads::advance(int tid) {
   Thread& t = threads_[tid];
+  if (t.reacquiring) {  // old GIL: the sem_wait right after the check's sem_post
+    t.reacquiring = false;
+    if (!take(tid)) return;
+  }
   for (;;) {
     switch (t.phase) {
       case Phase::Done:
@@ -69,14 +97,14 @@ void PythonThreads::advance(int tid) {
         throw InvariantViolation("a finished or blocked thread was given a core");
 
       case Phase::Returning:  // Py_END_ALLOW_THREADS after a blocking call
-        if (!take(tid)) return;
+        if (gil_kind_ != GilKind::NoGil && !take(tid)) return;
         if (op(t).kind == OpKind::Io) ++t.io_ops;
         ++t.pc;
         t.phase = Phase::Idle;
         continue;
 
       case Phase::Executing:  // resumed after a preemption or a forced switch
-        if (needs_gil(op(t).kind) && gil_.holder() != tid && !take(tid)) return;
+        if (needs_gil(op(t).kind) && holder() != tid && !take(tid)) return;
         start_segment(tid);
         account(tid);
         return;
@@ -105,8 +133,11 @@ void PythonThreads::advance(int tid) {
         continue;
       case OpKind::Cpu:
       case OpKind::NativeHeld:
-        if (gil_.holder() != tid && !take(tid)) return;
+        if (needs_gil(o.kind) && holder() != tid && !take(tid)) return;
         t.remaining = o.duration.sample(t.rng);
+        // A free-threaded build runs the same bytecode more slowly.
+        if (o.kind == OpKind::Cpu && cpu_overhead_ != 1.0)
+          t.remaining = static_cast<sim::Time>(std::llround(static_cast<double>(t.remaining) * cpu_overhead_));
         t.phase = Phase::Executing;
         start_segment(tid);
         account(tid);
@@ -114,9 +145,9 @@ void PythonThreads::advance(int tid) {
       case OpKind::NativeReleased:
       case OpKind::Io:
       case OpKind::Sleep:
-        // Py_BEGIN_ALLOW_THREADS. With a drop request pending, drop_gil waits
-        // for the hand-off first (FORCE_SWITCHING), and the call starts after.
-        if (gil_.holder() == tid && gil_.drop_gil(tid)) {
+        // Py_BEGIN_ALLOW_THREADS. With a drop request pending, the new GIL's
+        // drop_gil waits for the hand-off first, and the call starts after.
+        if (holder() == tid && release_voluntarily(tid)) {
           account(tid);
           return;
         }
@@ -135,37 +166,86 @@ void PythonThreads::advance(int tid) {
   }
 }
 
+// take_gil / sem_wait. False if the thread now waits (blocked).
 bool PythonThreads::take(int tid) {
-  const NewGil::TakeResult r = gil_.take_gil(tid);
-  if (r.drop_request_on >= 0) on_drop_request(r.drop_request_on);
-  if (!r.acquired) account(tid);
-  return r.acquired;
+  bool acquired = false;
+  if (gil_kind_ == GilKind::NewGil) {
+    const NewGil::TakeResult r = new_gil_->take_gil(tid);
+    if (r.drop_request_on >= 0) on_drop_request(r.drop_request_on);
+    if (r.signalled_switch) threads_[tid].overhead += futex_wake_;
+    acquired = r.acquired;
+  } else if (gil_kind_ == GilKind::OldGil) {
+    acquired = old_gil_->take(tid);
+  }
+  if (!acquired) account(tid);
+  return acquired;
 }
 
-// Runs the current operation's CPU work until it ends or, if a drop request
-// is pending and the work is bytecode, until the next eval-breaker check.
+// Py_BEGIN_ALLOW_THREADS. True if the thread now waits (FORCE_SWITCHING).
+bool PythonThreads::release_voluntarily(int tid) {
+  if (gil_kind_ == GilKind::NewGil) return new_gil_->drop_gil(tid);
+  // The old GIL's post may wake a waiter; the syscall's cost is not charged
+  // here, since the thread blocks (or runs GIL-free C code) right after.
+  if (gil_kind_ == GilKind::OldGil) old_gil_->release(tid);
+  return false;
+}
+
+// Runs the current operation's work until it ends or, for bytecode, until
+// the next check point that matters: every check for the old GIL, and for the
+// new GIL only when a drop request is pending. System-call time owed is paid
+// first, as a segment of its own (C code, not bytecode).
 void PythonThreads::start_segment(int tid) {
   Thread& t = threads_[tid];
-  sim::Time run = t.remaining;
-  if (op(t).kind == OpKind::Cpu && gil_.drop_request() && gil_.holder() == tid)
-    run = std::min(run, check_every_ - t.since_check);
   t.segment_start = events_.now();
+  if (t.overhead > 0) {
+    t.paying = true;
+    t.segment = events_.schedule(events_.now() + t.overhead, kSegmentEnd, static_cast<std::uint32_t>(tid));
+    return;
+  }
+  sim::Time run = t.remaining;
+  if (op(t).kind == OpKind::Cpu) {
+    const bool stop_at_check = gil_kind_ == GilKind::OldGil ||
+                               (gil_kind_ == GilKind::NewGil && new_gil_->drop_request() && holder() == tid);
+    if (stop_at_check) run = std::min(run, check_every_ - t.since_check);
+  }
   t.segment = events_.schedule(events_.now() + run, kSegmentEnd, static_cast<std::uint32_t>(tid));
 }
 
-// Stops the work running now and books the CPU time it got.
-void PythonThreads::stop_segment(int tid) {
+// Stops the work running now and books the CPU time it got. True if the
+// bytecode work reached a check point.
+bool PythonThreads::stop_segment(int tid) {
   Thread& t = threads_[tid];
   const sim::Time ran = events_.now() - t.segment_start;
-  t.remaining -= ran;
-  if (op(t).kind == OpKind::Cpu) t.since_check = (t.since_check + ran) % check_every_;
   events_.cancel(t.segment);
+  if (t.paying) {
+    t.paying = false;
+    t.overhead -= ran;  // what is left is still owed if it was interrupted
+    return false;
+  }
+  t.remaining -= ran;
+  bool at_check = false;
+  if (op(t).kind == OpKind::Cpu) {
+    t.since_check += ran;
+    at_check = ran > 0 && t.since_check >= check_every_;
+    t.since_check %= check_every_;
+  }
+  return at_check;
 }
 
 void PythonThreads::on_segment_end(int tid) {
   Thread& t = threads_[tid];
   t.segment = sim::EventHandle{};
-  stop_segment(tid);
+  if (t.reacquiring) {
+    advance(tid);
+    return;
+  }
+  if (t.paying) {  // the system call is done: the work itself starts
+    stop_segment(tid);
+    start_segment(tid);
+    account(tid);
+    return;
+  }
+  const bool at_check = stop_segment(tid);
   const OpKind kind = op(t).kind;
   if (t.remaining == 0) {
     if (kind == OpKind::NativeReleased) {
@@ -173,29 +253,51 @@ void PythonThreads::on_segment_end(int tid) {
       advance(tid);
       return;
     }
-    // The end of a Python-level operation is a call or a loop edge: a check point.
     ++t.pc;
     t.phase = Phase::Idle;
-    t.since_check = 0;
-    if (gil_.drop_request() && gil_.holder() == tid) {
-      forced_drop(tid);
+    if (gil_kind_ == GilKind::NewGil) {
+      // The end of a Python-level operation is a call or a loop edge: a check point.
+      t.since_check = 0;
+      if (new_gil_->drop_request() && holder() == tid) {
+        forced_drop(tid);
+        return;
+      }
+    } else if (gil_kind_ == GilKind::OldGil && at_check) {
+      old_gil_check(tid);
       return;
     }
     advance(tid);
     return;
   }
-  // A check point inside bytecode work: the eval breaker sees the request.
+  // A check point inside bytecode work.
+  if (gil_kind_ == GilKind::OldGil) {
+    old_gil_check(tid);
+    return;
+  }
   t.since_check = 0;
-  forced_drop(tid);
+  forced_drop(tid);  // the new GIL's eval breaker sees the drop request
 }
 
 // _Py_HandlePending / eval_frame_handle_pending: drop_gil(); take_gil().
 void PythonThreads::forced_drop(int tid) {
-  if (gil_.drop_gil(tid)) {
+  if (new_gil_->drop_gil(tid)) {
     account(tid);
     return;
   }
   advance(tid);  // unreachable in practice: the request is pending here
+}
+
+// 2.7 ceval.c, every check_interval ticks: PyThread_release_lock (sem_post,
+// a futex wake if anyone waits) then PyThread_acquire_lock (sem_wait) after a
+// few instructions. A waiter that is awake and retries inside that window wins.
+void PythonThreads::old_gil_check(int tid) {
+  Thread& t = threads_[tid];
+  const bool syscall = old_gil_->release(tid);
+  t.reacquiring = true;
+  t.segment_start = events_.now();
+  t.segment = events_.schedule(events_.now() + release_gap_ + (syscall ? futex_wake_ : 0), kSegmentEnd,
+                               static_cast<std::uint32_t>(tid));
+  account(tid);
 }
 
 // A waiter's timeout set a drop request on `holder`. If it is running
@@ -223,17 +325,24 @@ void PythonThreads::on_block_end(int tid) {
 
 void PythonThreads::on_preempted(int tid) {
   Thread& t = threads_[tid];
-  if (t.phase == Phase::Executing && events_.pending(t.segment)) stop_segment(tid);
+  if (t.reacquiring) {
+    events_.cancel(t.segment);  // the sem_wait happens when it runs again
+  } else if (t.phase == Phase::Executing && events_.pending(t.segment)) {
+    stop_segment(tid);
+  }
 }
 
 void PythonThreads::on_gil_timeout(int tid) {
-  gil_.on_timeout(tid);
+  new_gil_->on_timeout(tid);
   account(tid);
 }
 
 void PythonThreads::exit_thread(int tid) {
   Thread& t = threads_[tid];
-  if (gil_.holder() == tid) gil_.release_at_exit(tid);
+  if (holder() == tid) {
+    if (gil_kind_ == GilKind::NewGil) new_gil_->release_at_exit(tid);
+    else old_gil_->release(tid);
+  }
   t.phase = Phase::Done;
   t.end = events_.now();
   ++done_;
@@ -249,18 +358,22 @@ ThreadState PythonThreads::current_state(int tid) const {
     case OsState::Runnable:
       return ThreadState::Runnable;
     case OsState::Running:
-      return op(t).kind == OpKind::Cpu ? ThreadState::Python : ThreadState::Native;
+      // Between the old GIL's release and re-acquire, and in a system call,
+      // the thread runs C code, not bytecode.
+      return op(t).kind == OpKind::Cpu && !t.reacquiring && !t.paying ? ThreadState::Python
+                                                                        : ThreadState::Native;
     case OsState::Blocked:
       break;
   }
-  if (gil_.waiting(tid)) return ThreadState::GilWait;
+  if ((new_gil_ && new_gil_->waiting(tid)) || (old_gil_ && old_gil_->waiting(tid))) return ThreadState::GilWait;
   if (t.phase == Phase::Blocked) return op(t).kind == OpKind::Sleep ? ThreadState::Sleeping : ThreadState::Io;
   return ThreadState::NotStarted;
 }
 
 // Books the time since the last change to the state the thread was in, and
-// checks claim C1's invariant on every change: in one interpreter, at most one
-// thread runs bytecode (or a C call that keeps the GIL), and it holds the GIL.
+// checks claim C1's invariant on every change: in one interpreter with a GIL,
+// at most one thread runs bytecode (or a C call that keeps the GIL), and it
+// holds the GIL.
 void PythonThreads::account(int tid) {
   Thread& t = threads_[tid];
   const ThreadState s = current_state(tid);
@@ -270,13 +383,13 @@ void PythonThreads::account(int tid) {
   if (trace_ && now > t.state_since && t.state != ThreadState::NotStarted)
     trace_->slice(first_track_ + static_cast<sim::TrackId>(tid), t.state_since, now,
                   kStyles[static_cast<int>(t.state)]);
-
   t.state = s;
   t.state_since = now;
+  if (gil_kind_ == GilKind::NoGil) return;
 
-  const bool runs_with_gil =
-      s == ThreadState::Python || (s == ThreadState::Native && op(t).kind == OpKind::NativeHeld);
-  if (runs_with_gil && gil_.holder() != tid)
+  const bool runs_with_gil = s == ThreadState::Python ||
+                             (s == ThreadState::Native && op(t).kind == OpKind::NativeHeld && !t.reacquiring && !t.paying);
+  if (runs_with_gil && holder() != tid)
     throw InvariantViolation("C1 broken: thread " + t.name + " runs bytecode without holding the GIL");
   if (runs_with_gil != t.runs_with_gil) {
     t.runs_with_gil = runs_with_gil;

@@ -17,6 +17,7 @@
 #include "models/config.h"
 #include "models/gil.h"
 #include "models/machine.h"
+#include "models/old_gil.h"
 #include "sim/event_queue.h"
 #include "sim/random.h"
 #include "sim/trace.h"
@@ -53,6 +54,9 @@ class PythonThreads {
     sim::Time since_check = 0;  // bytecode CPU time since the last eval-breaker check
     sim::Time segment_start = 0;
     sim::EventHandle segment;   // kSegmentEnd of the work running now
+    sim::Time overhead = 0;     // system-call time owed before its work goes on
+    bool paying = false;        // the running segment is that overhead (C code, not bytecode)
+    bool reacquiring = false;   // old GIL: between sem_post and sem_wait at a check
 
     // Accounting.
     ThreadState state = ThreadState::NotStarted;
@@ -63,7 +67,10 @@ class PythonThreads {
     sim::Time end = 0;
   };
 
-  PythonThreads(const SimulationConfig& config, sim::EventQueue& events, Machine& machine, NewGil& gil);
+  // Exactly one of `new_gil` and `old_gil` is given for a GIL build; neither
+  // for a free-threaded build with the GIL disabled.
+  PythonThreads(const SimulationConfig& config, sim::EventQueue& events, Machine& machine, NewGil* new_gil,
+                OldGil* old_gil);
 
   // Every thread starts at time 0 (created by the main thread, which then joins them).
   void start_all();
@@ -90,9 +97,15 @@ class PythonThreads {
  private:
   void advance(int tid);
   bool take(int tid);
+  bool release_voluntarily(int tid);
+  int holder() const;
+  bool needs_gil(OpKind k) const {
+    return gil_kind_ != GilKind::NoGil && (k == OpKind::Cpu || k == OpKind::NativeHeld);
+  }
   void start_segment(int tid);
-  void stop_segment(int tid);
+  bool stop_segment(int tid);
   void forced_drop(int tid);
+  void old_gil_check(int tid);
   void on_drop_request(int holder);
   void exit_thread(int tid);
   void account(int tid);
@@ -101,8 +114,14 @@ class PythonThreads {
 
   sim::EventQueue& events_;
   Machine& machine_;
-  NewGil& gil_;
+  GilKind gil_kind_;
+  NewGil* new_gil_;
+  OldGil* old_gil_;
+  // CPU time between check points: the eval-breaker granularity (new GIL),
+  // or check_interval ticks (old GIL).
   sim::Time check_every_;
+  sim::Time futex_wake_, release_gap_;
+  double cpu_overhead_;
   std::vector<Thread> threads_;
   std::vector<std::string> names_;
   int done_ = 0;

@@ -3,10 +3,12 @@
 // kind (no virtual call per event); each case hands the event to the model
 // that owns it.
 #include <algorithm>
+#include <memory>
 
 #include "models/events.h"
 #include "models/gil.h"
 #include "models/machine.h"
+#include "models/old_gil.h"
 #include "models/python_thread.h"
 #include "models/simulation.h"
 #include "sim/event_queue.h"
@@ -46,16 +48,34 @@ void declare_tracks(sim::TraceSink& trace, const Tracks& tr, const PythonThreads
   trace.counter_track(tr.runnable, kMachinePid, "runnable threads");
 }
 
-Metrics collect(const SimulationConfig& config, const Machine& machine, const NewGil& gil,
+// The interpreter's GIL, whichever kind the runtime has (none when free-threaded).
+struct Gils {
+  std::unique_ptr<NewGil> new_gil;
+  std::unique_ptr<OldGil> old_gil;
+  std::uint64_t acquisitions(int tid) const {
+    return new_gil ? new_gil->acquisitions(tid) : old_gil ? old_gil->acquisitions(tid) : 0;
+  }
+};
+
+Metrics collect(const SimulationConfig& config, const Machine& machine, const Gils& gil,
                 const PythonThreads& threads, sim::Time wall, std::uint64_t events) {
   Metrics m;
   for (const auto& name : metric_names(config)) m[name] = 0;
   m["wall"] = sim::to_seconds(wall);
-  m["gil.handoffs"] = static_cast<double>(gil.handoffs());
-  m["gil.drop_requests"] = static_cast<double>(gil.drop_requests());
-  m["gil.forced_switches"] = static_cast<double>(gil.forced_switches());
-  m["gil.timeouts"] = static_cast<double>(gil.timeouts());
-  m["gil.held"] = gil.held_fraction(wall);
+  if (gil.new_gil) {
+    const NewGil& g = *gil.new_gil;
+    m["gil.handoffs"] = static_cast<double>(g.handoffs());
+    m["gil.drop_requests"] = static_cast<double>(g.drop_requests());
+    m["gil.forced_switches"] = static_cast<double>(g.forced_switches());
+    m["gil.timeouts"] = static_cast<double>(g.timeouts());
+    m["gil.futile_wakeups"] = static_cast<double>(g.futile_wakeups());
+    m["gil.held"] = g.held_fraction(wall);
+  } else if (gil.old_gil) {
+    const OldGil& g = *gil.old_gil;
+    m["gil.handoffs"] = static_cast<double>(g.handoffs());
+    m["gil.futile_wakeups"] = static_cast<double>(g.futile_wakeups());
+    m["gil.held"] = g.held_fraction(wall);
+  }
   m["cores.busy_avg"] = machine.busy_avg(wall);
   m["cores.busy_max"] = static_cast<double>(machine.busy_max());
   m["os.context_switches"] = static_cast<double>(machine.context_switches());
@@ -94,19 +114,22 @@ Metrics collect(const SimulationConfig& config, const Machine& machine, const Ne
 }  // namespace
 
 RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
-  if (config.runtime.gil != GilKind::NewGil)
-    throw std::invalid_argument("only the new GIL (3.2 .. 3.14) is modelled yet");
   const int n = total_threads(config);
   sim::EventQueue events;
   Machine machine(config.machine, events, n);
-  NewGil gil(config.runtime, events, machine, sim::Rng(config.seed, 0), n);
-  PythonThreads threads(config, events, machine, gil);
+  Gils gil;
+  if (config.runtime.gil == GilKind::NewGil)
+    gil.new_gil = std::make_unique<NewGil>(config.runtime, events, machine, sim::Rng(config.seed, 0), n);
+  else if (config.runtime.gil == GilKind::OldGil)
+    gil.old_gil = std::make_unique<OldGil>(events, machine, n);
+  PythonThreads threads(config, events, machine, gil.new_gil.get(), gil.old_gil.get());
 
   const Tracks tracks(n, config.machine.cores);
   if (trace) {
     declare_tracks(*trace, tracks, threads, config.machine.cores);
     machine.set_trace(trace, tracks.first_core, tracks.runnable, &threads.names());
-    gil.set_trace(trace, tracks.gil, tracks.waiters, tracks.first_thread, &threads.names());
+    if (gil.new_gil) gil.new_gil->set_trace(trace, tracks.gil, tracks.waiters, tracks.first_thread, &threads.names());
+    if (gil.old_gil) gil.old_gil->set_trace(trace, tracks.gil, tracks.waiters, tracks.first_thread, &threads.names());
     threads.set_trace(trace, tracks.first_thread);
   }
 
@@ -157,7 +180,8 @@ RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
   threads.finish(wall);
   if (trace) {
     machine.finish_trace(wall);
-    gil.finish_trace(wall);
+    if (gil.new_gil) gil.new_gil->finish_trace(wall);
+    if (gil.old_gil) gil.old_gil->finish_trace(wall);
     trace->finish(wall);
   }
   result.wall = wall;
