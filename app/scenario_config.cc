@@ -15,13 +15,28 @@ namespace {
 using models::GilKind;
 using sim::kMicrosecond;
 
-const char* const kSupportedPython = "supported now: \"3.2\" .. \"3.14\"";
 
 models::MachineConfig read_machine(const YamlSource& src, const YAML::Node& node) {
   models::MachineConfig m;
   const auto entries = map_entries(src, node, "machine");
-  check_keys(src, entries, {"cores", "context_switch", "wakeup_latency", "timeslice"},
+  check_keys(src, entries,
+             {"cores", "context_switch", "wakeup_latency", "timeslice", "futex_wake", "futex_wake_nobody",
+              "wakeup_preemption", "wakeup_granularity", "sched_latency"},
              "in machine");
+  if (const auto* e = find_entry(entries, "futex_wake"))
+    m.futex_wake = read_duration(src, e->value, "machine.futex_wake");
+  if (const auto* e = find_entry(entries, "futex_wake_nobody"))
+    m.futex_wake_nobody = read_duration(src, e->value, "machine.futex_wake_nobody");
+  if (const auto* e = find_entry(entries, "wakeup_granularity"))
+    m.wakeup_granularity = read_duration(src, e->value, "machine.wakeup_granularity");
+  if (const auto* e = find_entry(entries, "sched_latency"))
+    m.sched_latency = read_duration(src, e->value, "machine.sched_latency");
+  if (const auto* e = find_entry(entries, "wakeup_preemption")) {
+    const std::string v = read_string(src, e->value, "machine.wakeup_preemption");
+    if (v != "true" && v != "false")
+      src.fail(e->value, "machine.wakeup_preemption is true or false, got '" + v + "'");
+    m.wakeup_preemption = v == "true";
+  }
   if (const auto* e = find_entry(entries, "cores"))
     m.cores = static_cast<int>(read_int(src, e->value, "machine.cores", 1, 1024));
   if (const auto* e = find_entry(entries, "context_switch"))
@@ -39,9 +54,32 @@ models::RuntimeConfig read_runtime(const YamlSource& src, const YAML::Node& node
   models::RuntimeConfig r;
   const auto entries = map_entries(src, node, "runtime");
   check_keys(src, entries,
-             {"python", "switch_interval", "check_interval", "eval_breaker_granularity", "wake"},
+             {"python", "switch_interval", "check_interval", "eval_breaker_granularity", "wake", "gil",
+              "cpu_overhead", "tick", "release_gap"},
              "in runtime");
   if (const auto* e = find_entry(entries, "python")) read_python_version(src, e->value, r);
+  if (const auto* e = find_entry(entries, "gil")) {
+    // PYTHON_GIL=1 / -X gil=1 (Doc/using/cmdline.rst 3.13): only a free-threaded
+    // build can run without the GIL, so only there can it be switched.
+    const std::string gil = read_string(src, e->value, "runtime.gil");
+    if (gil != "enabled" && gil != "disabled")
+      src.fail(e->value, "runtime.gil is 'enabled' or 'disabled', got '" + gil + "'");
+    if (!r.free_threaded)
+      src.fail(e->value, "runtime.gil applies to free-threaded builds (python \"3.13t\", \"3.14t\"); python \"" +
+                             r.python + "\" always has a GIL");
+    r.gil = gil == "enabled" ? GilKind::NewGil : GilKind::NoGil;
+  }
+  if (const auto* e = find_entry(entries, "cpu_overhead")) {
+    r.cpu_overhead = read_number(src, e->value, "runtime.cpu_overhead");
+    if (!(r.cpu_overhead >= 0.1 && r.cpu_overhead <= 10))
+      src.fail(e->value, "runtime.cpu_overhead is a factor on bytecode CPU time, from 0.1 to 10");
+  }
+  if (const auto* e = find_entry(entries, "tick")) {
+    r.tick = read_duration(src, e->value, "runtime.tick");
+    if (r.tick <= 0) src.fail(e->value, "runtime.tick must be above 0");
+  }
+  if (const auto* e = find_entry(entries, "release_gap"))
+    r.release_gap = read_duration(src, e->value, "runtime.release_gap");
   if (const auto* e = find_entry(entries, "switch_interval")) {
     // sys.setswitchinterval(0) is accepted by CPython and clamped to 1 us
     // (ceval_gil.c: "if (interval < 1) interval = 1"); gilsim does the same.
@@ -117,12 +155,13 @@ struct ThreadItem {
   YAML::Node count_node;  // the name's node when `count` is not written
 };
 
-ThreadItem read_thread(const YamlSource& src, const YAML::Node& item) {
+// `max_core` is the highest core number of the machine (cores - 1).
+ThreadItem read_thread(const YamlSource& src, const YAML::Node& item, std::int64_t max_core) {
   const auto entries = map_entries(src, item, "a thread");
   const YamlEntry* name = find_entry(entries, "name");
   const std::string label =
       name && name->value.IsScalar() ? "thread '" + name->value.Scalar() + "'" : "a thread";
-  check_keys(src, entries, {"name", "count", "run"}, "in " + label);
+  check_keys(src, entries, {"name", "count", "run", "cores"}, "in " + label);
   if (!name) src.fail(item, "a thread needs a 'name'");
   ThreadItem t{{}, name->value, name->value};
   t.group.name = read_identifier(src, name->value, "thread name");
@@ -133,17 +172,25 @@ ThreadItem read_thread(const YamlSource& src, const YAML::Node& item) {
   const YamlEntry* run = find_entry(entries, "run");
   if (!run) src.fail(item, label + " needs 'run', its list of operations");
   t.group.program = read_program(src, run->value, t.group.name);
+  if (const auto* cores = find_entry(entries, "cores")) {
+    const auto items = list_items(src, cores->value, "cores of " + label);
+    if (items.empty()) src.fail(cores->value, "cores of " + label + " is empty: a thread needs a core to run on");
+    for (const auto& c : items) {
+      const auto core = static_cast<int>(read_int(src, c, "a core number", 0, max_core));
+      t.group.cores.push_back(core);
+    }
+  }
   return t;
 }
 
-std::vector<models::ThreadGroup> read_threads(const YamlSource& src, const YAML::Node& node) {
+std::vector<models::ThreadGroup> read_threads(const YamlSource& src, const YAML::Node& node, int machine_cores) {
   const auto items = list_items(src, node, "threads");
   if (items.empty()) src.fail(node, "threads is empty: a scenario needs at least one thread");
   std::vector<models::ThreadGroup> groups;
   ThreadNames names(src);
   int total = 0;
   for (const auto& item : items) {
-    ThreadItem t = read_thread(src, item);
+    ThreadItem t = read_thread(src, item, machine_cores - 1);
     names.add(t.group.name, t.group.count, t.name_node);
     total += t.group.count;
     if (total > kMaxThreads)
@@ -166,26 +213,37 @@ void read_python_version(const YamlSource& src, const YAML::Node& node,
                          models::RuntimeConfig& runtime) {
   // Read as text, so that `python: 3.10` is "3.10", not the float 3.1.
   const std::string v = read_string(src, node, "runtime.python");
+  runtime.python = v;
+  runtime.free_threaded = false;
+  runtime.cpu_overhead = 1.0;
   std::smatch m;
   if (std::regex_match(v, m, std::regex(R"(3\.(\d{1,2}))"))) {
     const int minor = std::stoi(m[1]);
     if (minor >= 2 && minor <= 14) {
-      runtime.python = v;
       runtime.gil = GilKind::NewGil;
       runtime.minor = minor;
       return;
     }
-    if (minor <= 1)
-      src.fail(node, "python \"" + v + "\" (the old GIL) is not modelled yet; " + kSupportedPython);
+    if (minor <= 1) {  // 3.0 and 3.1 still had the old GIL (the new one is 3.2's)
+      runtime.gil = GilKind::OldGil;
+      runtime.minor = minor;
+      return;
+    }
   }
-  if (std::regex_match(v, std::regex(R"(2\.(\d{1,2}|x))")))
-    src.fail(node, "python \"" + v + "\" (the old GIL) is not modelled yet; " + kSupportedPython);
-  if (v == "3.13t" || v == "3.14t")
-    src.fail(node, "python \"" + v + "\" (free-threaded, no GIL) is not modelled yet; " +
-                       kSupportedPython);
+  if (std::regex_match(v, std::regex(R"(2\.(\d{1,2}|x))"))) {
+    runtime.gil = GilKind::OldGil;
+    return;
+  }
+  if (v == "3.13t" || v == "3.14t") {
+    runtime.gil = GilKind::NoGil;
+    runtime.free_threaded = true;
+    runtime.minor = v == "3.13t" ? 13 : 14;
+    // Single-thread overhead of the free-threaded build: models/config.h.
+    runtime.cpu_overhead = v == "3.13t" ? 1.40 : 1.08;
+    return;
+  }
   src.fail(node, "unknown python version '" + v +
-                     "'; valid: \"2.7\", \"3.2\" .. \"3.14\", \"3.13t\", \"3.14t\" (" +
-                     kSupportedPython + ")");
+                     "'; valid: \"2.7\" (old GIL), \"3.0\" .. \"3.14\", \"3.13t\", \"3.14t\" (free-threaded)");
 }
 
 models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& settings) {
@@ -193,7 +251,7 @@ models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& 
   const auto entries = map_entries(src, settings, "the scenario");
   if (const auto* e = find_entry(entries, "machine")) c.machine = read_machine(src, e->value);
   if (const auto* e = find_entry(entries, "runtime")) c.runtime = read_runtime(src, e->value);
-  if (const auto* e = find_entry(entries, "threads")) c.threads = read_threads(src, e->value);
+  if (const auto* e = find_entry(entries, "threads")) c.threads = read_threads(src, e->value, c.machine.cores);
   if (const auto* e = find_entry(entries, "time_limit")) {
     c.time_limit = read_duration(src, e->value, "time_limit");
     if (c.time_limit <= 0) src.fail(e->value, "time_limit must be above 0");

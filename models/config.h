@@ -29,11 +29,23 @@ struct MachineConfig {
   // min_granularity 0.75 ms x (1 + ilog2(min(cpus, 8))) = 3 ms on >= 8 CPUs
   // (kernel/sched/fair.c, pre-6.6). gilsim uses a fixed slice (round robin).
   Time timeslice = 3 * sim::kMillisecond;
+  // CFS wake-up preemption (kernel/sched/fair.c, pre-6.6): a woken thread
+  // whose vruntime is more than `wakeup_granularity` below a running thread's
+  // preempts it at once, when no allowed core is idle. Both values scale with
+  // 1 + ilog2(min(cores, 8)) as in get_update_sysctl_factor(): 1 ms and 6 ms
+  // on one core, 4 ms and 24 ms on >= 8. A negative value means "derive".
+  bool wakeup_preemption = true;
+  Time wakeup_granularity = -1;
+  Time sched_latency = -1;  // the sleeper credit is half of it (place_entity)
   // A futex-wake system call (sem_post or cond_signal with a waiter), paid
   // in CPU time by a thread that wakes another and keeps running: the old
   // GIL's holder at every check with waiters, the new GIL's taker that
   // signals switch_cond. gilsim's default; futex syscalls cost ~1 us.
   Time futex_wake = 1 * sim::kMicrosecond;
+  // A FUTEX_WAKE that finds nobody asleep (glibc's sem_post makes it while
+  // the semaphore counts a waiter that is awake but has not retried yet):
+  // a system call's entry and exit and a hash-bucket look-up. gilsim's choice.
+  Time futex_wake_nobody = 200;
 };
 
 enum class GilKind {

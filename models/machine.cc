@@ -19,6 +19,55 @@ Machine::Machine(const MachineConfig& config, sim::EventQueue& events, int threa
       threads_(static_cast<std::size_t>(threads)),
       queue_(static_cast<std::size_t>(threads) + 1) {
   woken_.reserve(static_cast<std::size_t>(threads));
+  // get_update_sysctl_factor(): 1 + ilog2(min(online cpus, 8)).
+  int factor = 1;
+  for (int cpus = std::min(config.cores, 8); cpus > 1; cpus /= 2) ++factor;
+  wakeup_granularity_ =
+      config.wakeup_granularity >= 0 ? config.wakeup_granularity : factor * sim::kMillisecond;
+  sched_latency_ = config.sched_latency >= 0 ? config.sched_latency : 6 * factor * sim::kMillisecond;
+}
+
+sim::Time Machine::current_vruntime(const Core& c) const {
+  const sim::Time vr = threads_[c.thread].vruntime;
+  return c.switching ? vr : vr + (events_.now() - c.since);
+}
+
+// CFS's min_vruntime: never goes back; follows the least-served runnable thread.
+sim::Time Machine::min_vruntime() {
+  sim::Time m = INT64_MAX;
+  for (const Core& c : cores_)
+    if (c.thread != -1) m = std::min(m, current_vruntime(c));
+  for (std::size_t i = 0; i < queue_size_; ++i)
+    m = std::min(m, threads_[queue_[(queue_head_ + i) % queue_.size()]].vruntime);
+  if (m != INT64_MAX) min_vruntime_ = std::max(min_vruntime_, m);
+  return min_vruntime_;
+}
+
+// place_entity(): a thread that slept keeps its vruntime, but not less than
+// half a latency period below the others, so it runs soon without starving them.
+void Machine::place_woken(int tid) {
+  OsThread& t = threads_[tid];
+  t.vruntime = std::max(t.vruntime, min_vruntime() - sched_latency_ / 2);
+}
+
+// check_preempt_wakeup(): the running thread (on a core the woken thread may
+// use) that it would preempt, or -1. Only when no allowed core is idle.
+int Machine::preemption_target(int tid) {
+  if (!config_.wakeup_preemption) return -1;
+  int best = -1;
+  sim::Time best_gap = wakeup_granularity_;
+  for (std::size_t i = 0; i < cores_.size(); ++i) {
+    const Core& c = cores_[i];
+    if (!allowed(tid, static_cast<int>(i))) continue;
+    if (c.thread == -1) return -1;  // an idle core will take it
+    if (c.switching) continue;
+    const sim::Time gap = current_vruntime(c) - threads_[tid].vruntime;
+    if (gap > best_gap) {
+      best_gap = gap;
+      best = static_cast<int>(i);
+    }
+  }
+  return best;
 }
 
 void Machine::set_trace(sim::TraceSink* trace, sim::TrackId first_core_track, sim::TrackId runnable_counter,
@@ -40,18 +89,24 @@ void Machine::enqueue(int tid) {
   ++queue_size_;
 }
 
+// pick_next_entity(): the lowest vruntime among the queued threads allowed
+// on `core`; the earliest queued on a tie.
 int Machine::dequeue_for(int core) {
   const std::size_t cap = queue_.size();
+  std::size_t best = queue_size_;
   for (std::size_t i = 0; i < queue_size_; ++i) {
     const int tid = queue_[(queue_head_ + i) % cap];
     if (!allowed(tid, core)) continue;
-    // Close the gap: shift the threads queued before it one place back.
-    for (std::size_t j = i; j > 0; --j) queue_[(queue_head_ + j) % cap] = queue_[(queue_head_ + j - 1) % cap];
-    queue_head_ = (queue_head_ + 1) % cap;
-    --queue_size_;
-    return tid;
+    if (best == queue_size_ || threads_[tid].vruntime < threads_[queue_[(queue_head_ + best) % cap]].vruntime)
+      best = i;
   }
-  return -1;
+  if (best == queue_size_) return -1;
+  const int tid = queue_[(queue_head_ + best) % cap];
+  // Close the gap: shift the threads queued before it one place back.
+  for (std::size_t j = best; j > 0; --j) queue_[(queue_head_ + j) % cap] = queue_[(queue_head_ + j - 1) % cap];
+  queue_head_ = (queue_head_ + 1) % cap;
+  --queue_size_;
+  return tid;
 }
 
 bool Machine::queued_for(int core) const {
@@ -78,6 +133,18 @@ void Machine::wake(int tid) {
   ++wakeups_;
   woken_.push_back(tid);
   count_runnable(+1);
+  place_woken(tid);
+  const int core = preemption_target(tid);
+  if (core >= 0) {
+    // The waker's system call returns into the scheduler: the woken thread
+    // is queued now and the core switches to it (kTimeslice at once picks
+    // the lowest vruntime), paying a context switch instead of the latency.
+    events_.schedule(events_.now(), kWakeup, static_cast<std::uint32_t>(tid));
+    Core& c = cores_[static_cast<std::size_t>(core)];
+    events_.cancel(c.slice);
+    c.slice = events_.schedule(events_.now(), kTimeslice, static_cast<std::uint32_t>(core));
+    return;
+  }
   events_.schedule(events_.now() + config_.wakeup_latency, kWakeup, static_cast<std::uint32_t>(tid));
 }
 
@@ -111,6 +178,7 @@ void Machine::assign(int core, int tid) {
 
 void Machine::release(int core) {
   Core& c = cores_[core];
+  if (!c.switching) threads_[c.thread].vruntime += events_.now() - c.since;
   if (trace_ && !c.switching && events_.now() > c.since)
     trace_->labelled_slice(first_core_track_ + static_cast<sim::TrackId>(core), c.since, events_.now(),
                            kCoreRunning, (*names_)[static_cast<std::size_t>(c.thread)]);

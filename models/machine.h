@@ -5,11 +5,15 @@
 // "who runs where": it hands out idle cores, queues runnable threads, charges
 // context switches and wake-up latency, and preempts at the end of a slice.
 //
-// Choices (documented in README "Model choices"): the run queue is FIFO (a
-// core takes the first queued thread allowed on it, for pinned threads); a
-// woken thread is appended (no CFS wake-up preemption); a thread woken onto an
-// idle core runs after `wakeup_latency`, which includes that core's switch; a
-// core switching from one thread to another pays `context_switch`.
+// Choices (documented in README "Model choices"): a simplified CFS. Each
+// thread has a vruntime (CPU time received); a core takes the queued thread
+// with the lowest vruntime that may run on it; a woken thread gets the
+// sleeper credit (vruntime >= min_vruntime - sched_latency / 2) and, with no
+// idle core, preempts a running thread whose vruntime is more than
+// wakeup_granularity above its own. A thread woken onto an idle core runs
+// after `wakeup_latency`, which includes that core's switch; a core
+// switching from one thread to another pays `context_switch`. Time slices
+// are fixed (`timeslice`).
 #pragma once
 
 #include <cstdint>
@@ -95,6 +99,7 @@ class Machine {
   struct OsThread {
     OsState state = OsState::Blocked;
     int core = -1;
+    sim::Time vruntime = 0;  // CFS: CPU time received (all threads weigh the same)
     std::vector<std::uint64_t> affinity;  // a bit per core; empty = every core
   };
 
@@ -104,6 +109,10 @@ class Machine {
   void release(int core);
   void count_runnable(int delta);
   void enqueue(int tid);
+  sim::Time current_vruntime(const Core& c) const;
+  sim::Time min_vruntime();
+  void place_woken(int tid);
+  int preemption_target(int tid);
   // The first queued thread allowed on `core`, removed from the queue; -1 if none.
   int dequeue_for(int core);
   bool queued_for(int core) const;
@@ -117,6 +126,8 @@ class Machine {
   std::vector<int> woken_;  // reserved for every thread: never reallocates
   std::size_t queue_head_ = 0, queue_size_ = 0;
 
+  sim::Time wakeup_granularity_, sched_latency_;
+  sim::Time min_vruntime_ = 0;
   std::uint64_t context_switches_ = 0, wakeups_ = 0, preemptions_ = 0;
   sim::TimeWeighted busy_;
   std::int64_t runnable_ = 0;  // waking + queued

@@ -51,7 +51,7 @@ bool OldGil::take(int tid) {
   return false;
 }
 
-bool OldGil::release(int tid) {
+OldGil::Post OldGil::release(int tid) {
   if (!locked_ || holder_ != tid) throw InvariantViolation("old GIL released by a thread that does not hold it");
   if (trace_ && events_.now() > held_since_)
     trace_->labelled_slice(gil_track_, held_since_, events_.now(), kGilHeld,
@@ -61,8 +61,8 @@ bool OldGil::release(int tid) {
   held_.set(events_.now(), 0);
   released_by_ = tid;
   released_at_ = events_.now();
-  const bool has_waiters = blocked_count_ > 0 || woken_count_ > 0;
-  if (blocked_count_ > 0) {
+  if (blocked_count_ == 0) return woken_count_ > 0 ? Post::WokeNobody : Post::NoSyscall;
+  {
     const int w = blocked_[blocked_head_];
     blocked_head_ = (blocked_head_ + 1) % blocked_.size();
     --blocked_count_;
@@ -72,7 +72,7 @@ bool OldGil::release(int tid) {
     machine_.wake(w);
     if (trace_) trace_->counter(waiters_counter_, events_.now(), static_cast<std::int64_t>(blocked_count_));
   }
-  return has_waiters;
+  return Post::WokeOne;
 }
 
 void OldGil::finish_trace(sim::Time end) {

@@ -32,9 +32,11 @@ class OldGil {
   // sem_wait by a running thread: true if it got the lock. Otherwise the
   // thread blocks (futex wait) until a release wakes it.
   bool take(int tid);
-  // sem_post by the holder. True if the post made a futex-wake system call
-  // (glibc does when the semaphore has waiters), which the releaser pays for.
-  bool release(int tid);
+  // sem_post by the holder. glibc's sem_post makes a FUTEX_WAKE system call
+  // whenever the semaphore counts waiters, also those already woken that have
+  // not retried yet; the releaser pays for it.
+  enum class Post { NoSyscall, WokeNobody, WokeOne };
+  Post release(int tid);
 
   std::uint64_t handoffs() const { return handoffs_; }
   std::uint64_t futile_wakeups() const { return futile_wakeups_; }

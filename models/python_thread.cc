@@ -35,6 +35,7 @@ PythonThreads::PythonThreads(const SimulationConfig& config, sim::EventQueue& ev
       old_gil_(old_gil),
       check_every_(check_spacing(config.runtime)),
       futex_wake_(config.machine.futex_wake),
+      futex_wake_nobody_(config.machine.futex_wake_nobody),
       release_gap_(config.runtime.release_gap),
       cpu_overhead_(config.runtime.cpu_overhead) {
   if ((gil_kind_ == GilKind::NewGil) != (new_gil != nullptr) || (gil_kind_ == GilKind::OldGil) != (old_gil != nullptr))
@@ -292,10 +293,13 @@ void PythonThreads::forced_drop(int tid) {
 // few instructions. A waiter that is awake and retries inside that window wins.
 void PythonThreads::old_gil_check(int tid) {
   Thread& t = threads_[tid];
-  const bool syscall = old_gil_->release(tid);
+  const OldGil::Post post = old_gil_->release(tid);
+  const sim::Time syscall = post == OldGil::Post::WokeOne      ? futex_wake_
+                            : post == OldGil::Post::WokeNobody ? futex_wake_nobody_
+                                                               : 0;
   t.reacquiring = true;
   t.segment_start = events_.now();
-  t.segment = events_.schedule(events_.now() + release_gap_ + (syscall ? futex_wake_ : 0), kSegmentEnd,
+  t.segment = events_.schedule(events_.now() + release_gap_ + syscall, kSegmentEnd,
                                static_cast<std::uint32_t>(tid));
   account(tid);
 }

@@ -120,7 +120,7 @@ class PythonThreads {
   // CPU time between check points: the eval-breaker granularity (new GIL),
   // or check_interval ticks (old GIL).
   sim::Time check_every_;
-  sim::Time futex_wake_, release_gap_;
+  sim::Time futex_wake_, futex_wake_nobody_, release_gap_;
   double cpu_overhead_;
   std::vector<Thread> threads_;
   std::vector<std::string> names_;

@@ -50,3 +50,28 @@ TEST_CASE("a context switch costs the configured time") {
   CHECK(switches > 5);
   CHECK(rb.metrics["wall"] - ra.metrics["wall"] == doctest::Approx(switches * 98e-6).epsilon(0.1));
 }
+
+TEST_CASE("threads pinned to one core share it; unpinned they spread") {
+  auto c = config(4);
+  add(c, "n", {native(10 * kMillisecond)}, 2);
+  CHECK(simulate(c).metrics["wall"] == doctest::Approx(0.010).epsilon(0.001));
+  c.threads[0].cores = {2};
+  auto r = simulate(c);
+  CHECK(r.metrics["wall"] >= 0.020);
+  CHECK(r.metrics["cores.busy_max"] == 1);
+}
+
+TEST_CASE("CFS wake-up preemption: a thread waking from I/O preempts a CPU hog on a busy core") {
+  auto c = config(1);
+  add(c, "hog", {native(1 * kSecond)});
+  add(c, "io", repeat(10, {io(1 * kMillisecond), native(10 * kMicrosecond)}));
+  auto with = simulate(c);
+  // A new thread does not preempt: `io` first waits for the hog's 3 ms slice.
+  // After that, each wake-up switches the core at once (a context switch, 2 us).
+  CHECK(with.metrics["threads.io.end"] <= 3e-3 + 10 * (1e-3 + 10e-6 + 10e-6));
+  CHECK(with.metrics["threads.io.runnable"] <= 3e-3 + 10 * 5e-6);
+  // Without it, the woken thread waits for the hog's time slice to end.
+  c.machine.wakeup_preemption = false;
+  auto without = simulate(c);
+  CHECK(without.metrics["threads.io.runnable"] >= 3e-3 + 10 * 1e-3);
+}

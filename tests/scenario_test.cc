@@ -373,15 +373,41 @@ TEST_SUITE("scenario") {
     };
     CHECK(load(with_python("3.2")).variants[0].config.runtime.minor == 2);
     CHECK(load(with_python("\"3.14\"")).variants[0].config.runtime.minor == 14);
-    CHECK_ERROR(with_python("2.7"),
-                "t.yaml:3:11: error: python \"2.7\" (the old GIL) is not modelled yet; "
-                "supported now: \"3.2\" .. \"3.14\"");
-    CHECK_ERROR(with_python("2.x"), "python \"2.x\" (the old GIL) is not modelled yet");
-    CHECK_ERROR(with_python("3.1"), "python \"3.1\" (the old GIL) is not modelled yet");
-    CHECK_ERROR(with_python("3.13t"),
-                "python \"3.13t\" (free-threaded, no GIL) is not modelled yet");
-    CHECK_ERROR(with_python("3.15"), "unknown python version '3.15'; valid: \"2.7\", \"3.2\"");
+    using models::GilKind;
+    const auto runtime_of = [&](const std::string& v) { return load(with_python(v)).variants[0].config.runtime; };
+    CHECK(runtime_of("2.7").gil == GilKind::OldGil);
+    CHECK(runtime_of("3.1").gil == GilKind::OldGil);
+    CHECK(runtime_of("3.12").gil == GilKind::NewGil);
+    CHECK(runtime_of("3.13t").gil == GilKind::NoGil);
+    CHECK(runtime_of("3.13t").cpu_overhead == doctest::Approx(1.40));
+    CHECK(runtime_of("3.14t").cpu_overhead == doctest::Approx(1.08));
+    CHECK(runtime_of("3.12").cpu_overhead == 1.0);
+    CHECK_ERROR(with_python("3.15"),
+                "t.yaml:3:11: error: unknown python version '3.15'; valid: \"2.7\" (old GIL)");
     CHECK_ERROR(with_python("pypy"), "unknown python version 'pypy'");
+  }
+
+  TEST_CASE("free-threaded builds: the GIL can be enabled again, and only there") {
+    const auto with = [](const std::string& python, const std::string& gil) {
+      return "name: t\nruntime:\n  python: \"" + python + "\"\n  gil: " + gil +
+             "\nthreads: [{name: main, run: [cpu: 1ms]}]\n";
+    };
+    CHECK(load(with("3.13t", "enabled")).variants[0].config.runtime.gil == models::GilKind::NewGil);
+    CHECK(load(with("3.13t", "enabled")).variants[0].config.runtime.cpu_overhead == doctest::Approx(1.40));
+    CHECK(load(with("3.14t", "disabled")).variants[0].config.runtime.gil == models::GilKind::NoGil);
+    CHECK_ERROR(with("3.12", "disabled"),
+                "t.yaml:4:8: error: runtime.gil applies to free-threaded builds (python \"3.13t\", \"3.14t\"); "
+                "python \"3.12\" always has a GIL");
+    CHECK_ERROR(with("3.13t", "off"), "t.yaml:4:8: error: runtime.gil is 'enabled' or 'disabled', got 'off'");
+  }
+
+  TEST_CASE("core affinity: cores must exist on the machine") {
+    const std::string head = "name: t\nmachine: {cores: 2}\nthreads:\n  - name: main\n    cores: ";
+    const std::string tail = "\n    run: [cpu: 1ms]\n";
+    CHECK(load(head + "[1]" + tail).variants[0].config.threads[0].cores == std::vector<int>{1});
+    CHECK_ERROR(head + "[2]" + tail, "t.yaml:5:13: error:");
+    CHECK_ERROR(head + "[]" + tail, "is empty: a thread needs a core to run on");
+    CHECK_ERROR(head + "[-1]" + tail, "t.yaml:5:13: error:");
   }
 
   TEST_CASE("variants: maps merge key by key, lists are replaced whole") {
