@@ -6,7 +6,7 @@
 // Chrome trace streamed to disk (deleted afterwards unless --keep-trace).
 //
 //   build/gilsim_bench [--threads N] [--cores N] [--cpu SECONDS] [--interval-us N]
-//                      [--trace-dir DIR] [--keep-trace] [--repeat N]
+//                      [--trace-dir DIR] [--keep-trace] [--no-trace] [--repeat N]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +26,7 @@ struct Options {
   long interval_us = 50;
   std::string trace_dir = std::filesystem::temp_directory_path().string();
   bool keep_trace = false;
+  bool traced = true;
   int repeat = 3;
 };
 
@@ -81,10 +82,11 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--interval-us")) o.interval_us = std::atol(next());
     else if (!std::strcmp(argv[i], "--trace-dir")) o.trace_dir = next();
     else if (!std::strcmp(argv[i], "--keep-trace")) o.keep_trace = true;
+    else if (!std::strcmp(argv[i], "--no-trace")) o.traced = false;
     else if (!std::strcmp(argv[i], "--repeat")) o.repeat = std::atoi(next());
     else {
       std::fprintf(stderr, "usage: gilsim_bench [--threads N] [--cores N] [--cpu SECONDS] [--interval-us N] "
-                           "[--trace-dir DIR] [--keep-trace] [--repeat N]\n");
+                           "[--trace-dir DIR] [--keep-trace] [--no-trace] [--repeat N]\n");
       return 2;
     }
   }
@@ -96,6 +98,7 @@ int main(int argc, char** argv) {
   double t = best_of(o.repeat, [&] { r = models::simulate(config); });
   report("untraced", r, t);
 
+  if (!o.traced) return 0;
   const std::string path = o.trace_dir + "/gilsim_bench_trace.json";
   t = best_of(o.repeat, [&] {
     sim::ChromeTraceWriter trace(path);

@@ -47,6 +47,13 @@ sim::Time Machine::min_vruntime() {
 // half a latency period below the others, so it runs soon without starving them.
 void Machine::place_woken(int tid) {
   OsThread& t = threads_[tid];
+  // Cheap test first: any running thread's vruntime bounds min_vruntime from
+  // above, so a thread not far behind it needs no placement (the common case).
+  for (const Core& c : cores_) {
+    if (c.thread == -1 || c.switching) continue;
+    if (t.vruntime >= current_vruntime(c) - sched_latency_ / 2) return;
+    break;
+  }
   t.vruntime = std::max(t.vruntime, min_vruntime() - sched_latency_ / 2);
 }
 
@@ -54,6 +61,8 @@ void Machine::place_woken(int tid) {
 // use) that it would preempt, or -1. Only when no allowed core is idle.
 int Machine::preemption_target(int tid) {
   if (!config_.wakeup_preemption) return -1;
+  // The common case, cheaply: an idle core will take an unpinned thread.
+  if (threads_[tid].affinity.empty() && busy_.level() < static_cast<std::int64_t>(cores_.size())) return -1;
   int best = -1;
   sim::Time best_gap = wakeup_granularity_;
   for (std::size_t i = 0; i < cores_.size(); ++i) {
