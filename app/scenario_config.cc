@@ -55,7 +55,7 @@ models::RuntimeConfig read_runtime(const YamlSource& src, const YAML::Node& node
   const auto entries = map_entries(src, node, "runtime");
   check_keys(src, entries,
              {"python", "switch_interval", "check_interval", "eval_breaker_granularity", "wake", "gil",
-              "cpu_overhead", "tick", "release_gap"},
+              "cpu_overhead", "tick", "release_gap", "increment_time"},
              "in runtime");
   if (const auto* e = find_entry(entries, "python")) read_python_version(src, e->value, r);
   if (const auto* e = find_entry(entries, "gil")) {
@@ -77,6 +77,10 @@ models::RuntimeConfig read_runtime(const YamlSource& src, const YAML::Node& node
   if (const auto* e = find_entry(entries, "tick")) {
     r.tick = read_duration(src, e->value, "runtime.tick");
     if (r.tick <= 0) src.fail(e->value, "runtime.tick must be above 0");
+  }
+  if (const auto* e = find_entry(entries, "increment_time")) {
+    r.increment_time = read_duration(src, e->value, "runtime.increment_time");
+    if (r.increment_time < 2) src.fail(e->value, "runtime.increment_time must be at least 2ns");
   }
   if (const auto* e = find_entry(entries, "release_gap"))
     r.release_gap = read_duration(src, e->value, "runtime.release_gap");
@@ -251,7 +255,10 @@ models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& 
   const auto entries = map_entries(src, settings, "the scenario");
   if (const auto* e = find_entry(entries, "machine")) c.machine = read_machine(src, e->value);
   if (const auto* e = find_entry(entries, "runtime")) c.runtime = read_runtime(src, e->value);
-  if (const auto* e = find_entry(entries, "threads")) c.threads = read_threads(src, e->value, c.machine.cores);
+  if (const auto* e = find_entry(entries, "threads")) {
+    c.threads = read_threads(src, e->value, c.machine.cores);
+    models::index_shared_objects(c);
+  }
   if (const auto* e = find_entry(entries, "time_limit")) {
     c.time_limit = read_duration(src, e->value, "time_limit");
     if (c.time_limit <= 0) src.fail(e->value, "time_limit must be above 0");

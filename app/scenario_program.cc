@@ -12,11 +12,10 @@ namespace {
 using models::Op;
 using models::OpKind;
 
-const std::vector<std::string> kModelled = {"cpu", "native", "io", "sleep", "repeat"};
+const std::vector<std::string> kModelled = {"cpu", "native", "io", "sleep", "repeat", "lock", "increment"};
 // In the contract (scenario-format.md) but not simulated yet: a file using
 // them is valid for a later gilsim, so the message says "not yet".
-const std::vector<std::string> kNotModelled = {"lock",     "increment",   "submit",
-                                               "map",      "wait",        "asyncio",
+const std::vector<std::string> kNotModelled = {"submit",   "map",         "wait",     "asyncio",
                                                "await_io", "await_sleep", "to_thread"};
 // Keys that go beside an operation's own key (`repeat: 4` + `run: [...]`).
 const std::vector<std::string> kCompanions = {"run", "args", "result", "tasks"};
@@ -57,6 +56,10 @@ class ProgramCompiler {
       native(op, where);
     } else if (op.key == "io") {
       io(op, where);
+    } else if (op.key == "increment") {
+      increment(op);
+    } else if (op.key == "lock") {
+      lock(item, entries, op);
     } else {
       repeat(item, entries, op);
     }
@@ -75,8 +78,8 @@ class ProgramCompiler {
     if (!contains(kModelled, it->key)) {
       const std::string hint = closest_match(it->key, operation_names());
       src_.fail(it->key_node, "unknown operation '" + it->key + "'" +
-                                  (hint.empty() ? "; the operations are cpu, native, io, sleep "
-                                                  "and repeat"
+                                  (hint.empty() ? "; the operations are cpu, native, io, sleep, "
+                                                  "repeat, lock and increment"
                                                 : "; did you mean '" + hint + "'?"));
     }
     return *it;
@@ -90,7 +93,7 @@ class ProgramCompiler {
       if (contains(kModelled, e.key) || contains(kNotModelled, e.key))
         src_.fail(e.key_node,
                   "one operation per list item: start '" + e.key + "' on its own line with '- '");
-      if (op.key != "repeat" || e.key != "run")
+      if ((op.key != "repeat" && op.key != "lock") || e.key != "run")
         src_.fail(e.key_node, "'" + e.key + "' does not go with '" + op.key + "'");
     }
   }
@@ -161,6 +164,35 @@ class ProgramCompiler {
     e.jump = static_cast<std::uint32_t>(begin);
     program_.push_back(e);
     program_[begin].jump = static_cast<std::uint32_t>(program_.size() - 1);
+  }
+
+  // `counter += 1` on a shared variable: the load (LOAD_GLOBAL, LOAD_CONST,
+  // BINARY_ADD) and the store (STORE_GLOBAL) are two operations, so that a
+  // switch can fall between them where the version has a check point there.
+  void increment(const YamlEntry& op) {
+    const std::string name = read_identifier(src_, op.value, "counter name");
+    for (OpKind k : {OpKind::IncrementLoad, OpKind::IncrementStore}) {
+      Op o;
+      o.kind = k;
+      o.object = name;
+      program_.push_back(std::move(o));
+    }
+  }
+
+  // `with lock:` around the inner operations.
+  void lock(const YAML::Node& item, const std::vector<YamlEntry>& entries, const YamlEntry& op) {
+    const std::string name = read_identifier(src_, op.value, "lock name");
+    const YamlEntry* run = find_entry(entries, "run");
+    if (!run) src_.fail(item, "'lock' needs 'run' with the operations it protects");
+    Op acquire;
+    acquire.kind = OpKind::LockAcquire;
+    acquire.object = name;
+    program_.push_back(acquire);
+    operations(run->value, "run of 'lock'");
+    Op release;
+    release.kind = OpKind::LockRelease;
+    release.object = name;
+    program_.push_back(release);
   }
 
   const YamlSource& src_;

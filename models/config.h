@@ -84,6 +84,10 @@ struct RuntimeConfig {
   // Doc/howto/free-threading-python.rst 3.13.0); 3.14t 1.08 (What's New in
   // 3.14: "roughly 5-10%"; ~8 % on x86-64 Linux per the 3.14 HOWTO).
   double cpu_overhead = 1.0;
+  // CPU time of `counter += 1` on a global: four opcodes (LOAD_GLOBAL,
+  // LOAD_CONST, BINARY_ADD / INPLACE_ADD, STORE_GLOBAL) at ~15 ns each; the
+  // load half ends when the value is read, the store half when it is written.
+  Time increment_time = 60;
 };
 
 // One operation of a thread's program, flattened: `repeat` becomes a
@@ -97,6 +101,10 @@ enum class OpKind : std::uint8_t {
   Sleep,           // time.sleep: GIL released, no core
   RepeatBegin,     // count = iterations, jump = index of the matching RepeatEnd
   RepeatEnd,       // jump = index of the matching RepeatBegin
+  LockAcquire,     // threading.Lock.acquire (`with lock:`): object = the lock
+  LockRelease,     // threading.Lock.release
+  IncrementLoad,   // `counter += 1`, up to the add: reads the shared value
+  IncrementStore,  // ... STORE: writes the value read plus one
 };
 
 struct Op {
@@ -104,6 +112,8 @@ struct Op {
   Distribution duration;     // Cpu, Native*, Io, Sleep
   std::int64_t count = 0;    // RepeatBegin
   std::uint32_t jump = 0;    // RepeatBegin / RepeatEnd
+  std::string object;        // Lock*, Increment*: the lock's or counter's name
+  std::uint32_t index = 0;   // ... its index in SimulationConfig::locks / counters
 };
 
 using Program = std::vector<Op>;
@@ -123,9 +133,16 @@ struct SimulationConfig {
   MachineConfig machine;
   RuntimeConfig runtime;
   std::vector<ThreadGroup> threads;
+  // Shared objects by name, in order of first use; filled by index_shared_objects().
+  std::vector<std::string> locks;
+  std::vector<std::string> counters;
   // A run that has not ended by this simulated time is stopped (and reported):
   // protects against scenarios that would never finish.
   Time time_limit = 3600 * sim::kSecond;
 };
+
+// Collects the locks and counters the threads' programs name, and sets each
+// operation's index. The loader calls it once the threads are read.
+void index_shared_objects(SimulationConfig& config);
 
 }  // namespace models

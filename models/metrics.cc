@@ -5,8 +5,8 @@ namespace models {
 namespace {
 // Per-thread metrics (seconds unless noted). `cpu` is time on a core
 // (bytecode + native); `python` the part running bytecode with the GIL.
-const char* const kThreadMetrics[] = {"cpu",     "python", "native", "gil_wait", "runnable",
-                                      "io",      "sleep",  "end",    "acquisitions", "io_ops"};
+const char* const kThreadMetrics[] = {"cpu", "python", "native", "gil_wait", "lock_wait", "runnable",
+                                      "io",  "sleep",  "end",    "acquisitions", "io_ops"};
 }  // namespace
 
 std::vector<std::string> thread_metric_suffixes() {
@@ -29,6 +29,13 @@ std::vector<std::string> metric_names(const SimulationConfig& config) {
       "os.preemptions",
       "events",
   };
+  // A counter's `lost` is increments minus value: updates overwritten by a
+  // store of a stale value (claim C10).
+  for (const auto& c : config.counters)
+    for (const char* m : {"value", "increments", "lost"}) names.push_back("counters." + c + "." + m);
+  // `contended`: acquisitions that had to wait (blocking waits).
+  for (const auto& l : config.locks)
+    for (const char* m : {"acquisitions", "contended"}) names.push_back("locks." + l + "." + m);
   for (const auto& g : config.threads) {
     std::vector<std::string> owners;
     if (g.count == 1) {

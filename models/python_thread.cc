@@ -14,10 +14,11 @@ using Phase = PythonThreads::Thread::Phase;
 
 // The trace's thread states; the same words as the README and the summary.
 const sim::SliceStyle kStyles[] = {
-    {"not started", "#ffffff"},   {"Running", "#2e7d32"},  {"Native", "#66bb6a"},
-    {"Runnable", "#fdd835"},      {"Waiting for GIL", "#e53935"}, {"I/O", "#1e88e5"},
-    {"Sleeping", "#90caf9"},      {"done", "#ffffff"},
+    {"not started", "#ffffff"},      {"Running", "#2e7d32"},          {"Native", "#66bb6a"},
+    {"Runnable", "#fdd835"},         {"Waiting for GIL", "#e53935"},  {"Waiting for lock", "#8e24aa"},
+    {"I/O", "#1e88e5"},              {"Sleeping", "#90caf9"},         {"done", "#ffffff"},
 };
+static_assert(sizeof(kStyles) / sizeof(kStyles[0]) == static_cast<int>(ThreadState::kCount));
 
 sim::Time check_spacing(const RuntimeConfig& r) {
   if (r.gil == GilKind::OldGil) return std::max<sim::Time>(r.check_interval * r.tick, 1);
@@ -37,7 +38,17 @@ PythonThreads::PythonThreads(const SimulationConfig& config, sim::EventQueue& ev
       futex_wake_(config.machine.futex_wake),
       futex_wake_nobody_(config.machine.futex_wake_nobody),
       release_gap_(config.runtime.release_gap),
-      cpu_overhead_(config.runtime.cpu_overhead) {
+      cpu_overhead_(config.runtime.cpu_overhead),
+      increment_half_(config.runtime.increment_time / 2),
+      minor_(config.runtime.minor),
+      counters_(config.counters.size()) {
+  const int n_threads = [&] {
+    int n = 0;
+    for (const auto& g : config.threads) n += g.count;
+    return n;
+  }();
+  locks_.reserve(config.locks.size());
+  for (std::size_t i = 0; i < config.locks.size(); ++i) locks_.emplace_back(machine, n_threads);
   if ((gil_kind_ == GilKind::NewGil) != (new_gil != nullptr) || (gil_kind_ == GilKind::OldGil) != (old_gil != nullptr))
     throw std::logic_error("PythonThreads: the GIL given does not match runtime.gil");
   std::uint64_t stream = 1;  // stream 0 is the GIL's
@@ -104,6 +115,14 @@ void PythonThreads::advance(int tid) {
         t.phase = Phase::Idle;
         continue;
 
+      case Phase::LockWait:  // woken by a release: it must still win the lock
+        if (!locks_[op(t).index].take(tid)) {
+          account(tid);
+          return;
+        }
+        t.phase = Phase::Returning;  // then Py_END_ALLOW_THREADS
+        continue;
+
       case Phase::Executing:  // resumed after a preemption or a forced switch
         if (needs_gil(op(t).kind) && holder() != tid && !take(tid)) return;
         start_segment(tid);
@@ -132,12 +151,43 @@ void PythonThreads::advance(int tid) {
           ++t.pc;
         }
         continue;
+      case OpKind::LockAcquire: {
+        // Modules/_threadmodule.c acquire_timed(): a non-blocking try with
+        // the GIL held, then a blocking wait with the GIL released.
+        if (needs_gil(o.kind) && holder() != tid && !take(tid)) return;
+        SemaphoreLock& lock = locks_[o.index];
+        if (lock.try_take(tid)) {
+          ++t.pc;
+          continue;
+        }
+        t.phase = Phase::LockWait;
+        if (holder() == tid && release_voluntarily(tid)) {
+          account(tid);
+          return;
+        }
+        if (!lock.take(tid)) {
+          account(tid);
+          return;
+        }
+        t.phase = Phase::Returning;
+        continue;
+      }
+      case OpKind::LockRelease: {
+        if (needs_gil(o.kind) && holder() != tid && !take(tid)) return;
+        const auto post = locks_[o.index].release(tid);
+        if (post == SemaphoreLock::Post::WokeOne) t.overhead += futex_wake_;
+        if (post == SemaphoreLock::Post::WokeNobody) t.overhead += futex_wake_nobody_;
+        ++t.pc;
+        continue;
+      }
+      case OpKind::IncrementLoad:
+      case OpKind::IncrementStore:
       case OpKind::Cpu:
       case OpKind::NativeHeld:
         if (needs_gil(o.kind) && holder() != tid && !take(tid)) return;
-        t.remaining = o.duration.sample(t.rng);
+        t.remaining = is_bytecode(o.kind) && o.kind != OpKind::Cpu ? increment_half_ : o.duration.sample(t.rng);
         // A free-threaded build runs the same bytecode more slowly.
-        if (o.kind == OpKind::Cpu && cpu_overhead_ != 1.0)
+        if (is_bytecode(o.kind) && cpu_overhead_ != 1.0)
           t.remaining = static_cast<sim::Time>(std::llround(static_cast<double>(t.remaining) * cpu_overhead_));
         t.phase = Phase::Executing;
         start_segment(tid);
@@ -204,7 +254,7 @@ void PythonThreads::start_segment(int tid) {
     return;
   }
   sim::Time run = t.remaining;
-  if (op(t).kind == OpKind::Cpu) {
+  if (ticks(op(t).kind)) {
     const bool stop_at_check = gil_kind_ == GilKind::OldGil ||
                                (gil_kind_ == GilKind::NewGil && new_gil_->drop_request() && holder() == tid);
     if (stop_at_check) run = std::min(run, check_every_ - t.since_check);
@@ -225,7 +275,7 @@ bool PythonThreads::stop_segment(int tid) {
   }
   t.remaining -= ran;
   bool at_check = false;
-  if (op(t).kind == OpKind::Cpu) {
+  if (ticks(op(t).kind)) {
     t.since_check += ran;
     at_check = ran > 0 && t.since_check >= check_every_;
     t.since_check %= check_every_;
@@ -254,9 +304,11 @@ void PythonThreads::on_segment_end(int tid) {
       advance(tid);
       return;
     }
-    ++t.pc;
-    t.phase = Phase::Idle;
-    if (gil_kind_ == GilKind::NewGil) {
+    finish_operation(tid);
+    // 3.10+ has no check point between the load and the store of `x += 1`
+    // (checks are on back edges and calls); up to 3.9 every DISPATCH() is one.
+    const bool check_here = kind != OpKind::IncrementLoad || minor_ <= 9;
+    if (gil_kind_ == GilKind::NewGil && check_here) {
       // The end of a Python-level operation is a call or a loop edge: a check point.
       t.since_check = 0;
       if (new_gil_->drop_request() && holder() == tid) {
@@ -308,10 +360,24 @@ void PythonThreads::old_gil_check(int tid) {
 // bytecode, its work now stops at the next check point instead of at the end.
 void PythonThreads::on_drop_request(int holder) {
   Thread& h = threads_[holder];
-  if (h.phase != Phase::Executing || op(h).kind != OpKind::Cpu) return;
+  if (h.phase != Phase::Executing || !ticks(op(h).kind)) return;
   if (!events_.pending(h.segment)) return;  // not on a core: it checks when it runs again
   stop_segment(holder);
   start_segment(holder);
+}
+
+// The operation's work is done: the load or store of an increment happens
+// now, at the end of its opcodes.
+void PythonThreads::finish_operation(int tid) {
+  Thread& t = threads_[tid];
+  const Op& o = op(t);
+  if (o.kind == OpKind::IncrementLoad) t.loaded = counters_[o.index].value;
+  if (o.kind == OpKind::IncrementStore) {
+    counters_[o.index].value = t.loaded + 1;
+    ++counters_[o.index].increments;
+  }
+  ++t.pc;
+  t.phase = Phase::Idle;
 }
 
 void PythonThreads::on_running(int tid) { advance(tid); }
@@ -364,13 +430,14 @@ ThreadState PythonThreads::current_state(int tid) const {
     case OsState::Running:
       // Between the old GIL's release and re-acquire, and in a system call,
       // the thread runs C code, not bytecode.
-      return op(t).kind == OpKind::Cpu && !t.reacquiring && !t.paying ? ThreadState::Python
-                                                                        : ThreadState::Native;
+      return is_bytecode(kind_now(t)) && !t.reacquiring && !t.paying ? ThreadState::Python
+                                                                      : ThreadState::Native;
     case OsState::Blocked:
       break;
   }
   if ((new_gil_ && new_gil_->waiting(tid)) || (old_gil_ && old_gil_->waiting(tid))) return ThreadState::GilWait;
-  if (t.phase == Phase::Blocked) return op(t).kind == OpKind::Sleep ? ThreadState::Sleeping : ThreadState::Io;
+  if (t.phase == Phase::LockWait) return ThreadState::LockWait;
+  if (t.phase == Phase::Blocked) return kind_now(t) == OpKind::Sleep ? ThreadState::Sleeping : ThreadState::Io;
   return ThreadState::NotStarted;
 }
 
@@ -392,7 +459,7 @@ void PythonThreads::account(int tid) {
   if (gil_kind_ == GilKind::NoGil) return;
 
   const bool runs_with_gil = s == ThreadState::Python ||
-                             (s == ThreadState::Native && op(t).kind == OpKind::NativeHeld && !t.reacquiring && !t.paying);
+                             (s == ThreadState::Native && kind_now(t) == OpKind::NativeHeld && !t.reacquiring && !t.paying);
   if (runs_with_gil && holder() != tid)
     throw InvariantViolation("C1 broken: thread " + t.name + " runs bytecode without holding the GIL");
   if (runs_with_gil != t.runs_with_gil) {

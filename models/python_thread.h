@@ -18,6 +18,7 @@
 #include "models/gil.h"
 #include "models/machine.h"
 #include "models/old_gil.h"
+#include "models/semaphore_lock.h"
 #include "sim/event_queue.h"
 #include "sim/random.h"
 #include "sim/trace.h"
@@ -31,6 +32,7 @@ enum class ThreadState : std::uint8_t {
   Native,    // on a core, in a C call (with or without the GIL)
   Runnable,  // wants a core: waking up, or in the run queue (possibly holding the GIL)
   GilWait,   // blocked in take_gil (cond) or in drop_gil's FORCE_SWITCHING wait
+  LockWait,  // blocked acquiring a threading.Lock (GIL released)
   Io,        // blocked in a syscall
   Sleeping,  // blocked in time.sleep
   Done,
@@ -46,7 +48,7 @@ class PythonThreads {
     sim::Rng rng;
 
     // Where it is in its program.
-    enum class Phase : std::uint8_t { Idle, Executing, Blocked, Returning, Done };
+    enum class Phase : std::uint8_t { Idle, Executing, Blocked, LockWait, Returning, Done };
     std::uint32_t pc = 0;
     std::vector<std::int64_t> loops;  // iterations left, innermost last
     Phase phase = Phase::Idle;
@@ -57,6 +59,7 @@ class PythonThreads {
     sim::Time overhead = 0;     // system-call time owed before its work goes on
     bool paying = false;        // the running segment is that overhead (C code, not bytecode)
     bool reacquiring = false;   // old GIL: between sem_post and sem_wait at a check
+    std::int64_t loaded = 0;    // `counter += 1`: the value read by the load, until the store
 
     // Accounting.
     ThreadState state = ThreadState::NotStarted;
@@ -87,7 +90,15 @@ class PythonThreads {
     machine_.drain_woken([this](int tid) { account(tid); });
   }
 
+  // A shared variable that threads do `+= 1` on.
+  struct Counter {
+    std::int64_t value = 0;       // what the stores left
+    std::int64_t increments = 0;  // stores made: each meant one more
+  };
+
   const std::vector<Thread>& threads() const { return threads_; }
+  const std::vector<Counter>& counters() const { return counters_; }
+  const std::vector<SemaphoreLock>& locks() const { return locks_; }
   const std::vector<std::string>& names() const { return names_; }
   bool all_done() const { return done_ == static_cast<int>(threads_.size()); }
   void finish(sim::Time end);  // closes the accounting (and trace) at the end of the run
@@ -99,9 +110,21 @@ class PythonThreads {
   bool take(int tid);
   bool release_voluntarily(int tid);
   int holder() const;
+  // Operations that run bytecode (or C code called from it) with the GIL.
   bool needs_gil(OpKind k) const {
-    return gil_kind_ != GilKind::NoGil && (k == OpKind::Cpu || k == OpKind::NativeHeld);
+    return gil_kind_ != GilKind::NoGil && k != OpKind::NativeReleased && k != OpKind::Io && k != OpKind::Sleep &&
+           k != OpKind::RepeatBegin && k != OpKind::RepeatEnd;
   }
+  static bool is_bytecode(OpKind k) {
+    return k == OpKind::Cpu || k == OpKind::IncrementLoad || k == OpKind::IncrementStore;
+  }
+  // Whether CPU time of this operation advances the check-point clock: every
+  // bytecode for the old GIL's ticks; for the new GIL only plain `cpu` work
+  // (an increment's opcodes hold no check point inside, §1.5).
+  bool ticks(OpKind k) const {
+    return gil_kind_ == GilKind::OldGil ? is_bytecode(k) : k == OpKind::Cpu;
+  }
+  void finish_operation(int tid);
   void start_segment(int tid);
   bool stop_segment(int tid);
   void forced_drop(int tid);
@@ -111,6 +134,11 @@ class PythonThreads {
   void account(int tid);
   ThreadState current_state(int tid) const;
   const Op& op(const Thread& t) const { return (*t.program)[t.pc]; }
+  // The operation under way, or none once the program is through (an old-GIL
+  // check can fall right after the last operation).
+  static OpKind kind_now(const Thread& t) {
+    return t.pc < t.program->size() ? (*t.program)[t.pc].kind : OpKind::NativeReleased;
+  }
 
   sim::EventQueue& events_;
   Machine& machine_;
@@ -122,6 +150,10 @@ class PythonThreads {
   sim::Time check_every_;
   sim::Time futex_wake_, futex_wake_nobody_, release_gap_;
   double cpu_overhead_;
+  sim::Time increment_half_;
+  int minor_;  // 3.x minor version: where the check points are
+  std::vector<SemaphoreLock> locks_;
+  std::vector<Counter> counters_;
   std::vector<Thread> threads_;
   std::vector<std::string> names_;
   int done_ = 0;

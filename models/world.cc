@@ -83,6 +83,19 @@ Metrics collect(const SimulationConfig& config, const Machine& machine, const Gi
   m["os.preemptions"] = static_cast<double>(machine.preemptions());
   m["events"] = static_cast<double>(events);
 
+  for (std::size_t i = 0; i < config.counters.size(); ++i) {
+    const auto& c = threads.counters()[i];
+    const std::string p = "counters." + config.counters[i] + ".";
+    m[p + "value"] = static_cast<double>(c.value);
+    m[p + "increments"] = static_cast<double>(c.increments);
+    m[p + "lost"] = static_cast<double>(c.increments - c.value);
+  }
+  for (std::size_t i = 0; i < config.locks.size(); ++i) {
+    const auto& l = threads.locks()[i];
+    const std::string p = "locks." + config.locks[i] + ".";
+    m[p + "acquisitions"] = static_cast<double>(l.acquisitions());
+    m[p + "contended"] = static_cast<double>(l.blocking_waits());
+  }
   const auto& ts = threads.threads();
   for (std::size_t i = 0; i < ts.size(); ++i) {
     const auto& t = ts[i];
@@ -91,6 +104,7 @@ Metrics collect(const SimulationConfig& config, const Machine& machine, const Gi
                              in(ThreadState::Python),
                              in(ThreadState::Native),
                              in(ThreadState::GilWait),
+                             in(ThreadState::LockWait),
                              in(ThreadState::Runnable),
                              in(ThreadState::Io),
                              in(ThreadState::Sleeping),

@@ -551,6 +551,23 @@ TEST_SUITE("scenario") {
                 "t.yaml:3:20: error: run of thread 'a' is empty");
   }
 
+  TEST_CASE("lock and increment compile to acquire/release and load/store on indexed objects") {
+    const app::Scenario s = load(
+        "name: t\nthreads:\n  - name: a\n    run:\n      - lock: guard\n        run:\n"
+        "          - increment: hits\n      - increment: misses\n");
+    const auto& c = s.variants[0].config;
+    CHECK(c.locks == std::vector<std::string>{"guard"});
+    CHECK(c.counters == std::vector<std::string>{"hits", "misses"});
+    const auto& p = c.threads[0].program;
+    REQUIRE(p.size() == 6);
+    CHECK(p[0].kind == models::OpKind::LockAcquire);
+    CHECK(p[1].kind == models::OpKind::IncrementLoad);
+    CHECK(p[2].kind == models::OpKind::IncrementStore);
+    CHECK(p[3].kind == models::OpKind::LockRelease);
+    CHECK(p[4].index == 1);
+    CHECK(p[5].kind == models::OpKind::IncrementStore);
+  }
+
   TEST_CASE("thread names are unique, generated names included") {
     CHECK_ERROR(
         "name: t\nthreads:\n  - {name: main, run: [cpu: 1ms]}\n  - {name: main, run: [io: 1ms]}\n",
@@ -575,14 +592,15 @@ TEST_SUITE("scenario") {
                 "t.yaml:5:9: error: unknown operation 'cpuu'; did you mean 'cpu'?");
     CHECK_ERROR(
         with_run("      - compute: 1ms\n"),
-        "unknown operation 'compute'; the operations are cpu, native, io, sleep and repeat");
-    for (const char* op : {"lock", "increment", "submit", "map", "wait", "asyncio", "await_io",
-                           "await_sleep", "to_thread"}) {
+        "unknown operation 'compute'; the operations are cpu, native, io, sleep, repeat, lock and increment");
+    for (const char* op : {"submit", "map", "wait", "asyncio", "await_io", "await_sleep", "to_thread"}) {
       CHECK_ERROR(with_run(std::string("      - ") + op + ": x\n"),
                   std::string("t.yaml:5:9: error: operation '") + op + "' is not modelled yet");
     }
-    CHECK_ERROR(with_run("      - lock: l\n        run: [cpu: 1ms]\n"),
-                "operation 'lock' is not modelled yet");
+    CHECK_ERROR(with_run("      - lock: l\n"), "t.yaml:5:9: error: 'lock' needs 'run' with the operations it protects");
+    CHECK_ERROR(with_run("      - increment: 1x\n"), "t.yaml:5:20: error: counter name '1x' is not a valid name");
+    CHECK_ERROR(with_run("      - increment: c\n        run: [cpu: 1ms]\n"),
+                "t.yaml:6:9: error: 'run' does not go with 'increment'");
     CHECK_ERROR(with_run("      - cpu: 1ms\n        io: 2ms\n"),
                 "t.yaml:6:9: error: one operation per list item: start 'io' on its own line");
     CHECK_ERROR(with_run("      - cpu: 1ms\n        run: [io: 2ms]\n"),
