@@ -35,13 +35,14 @@ struct Tracks {
 
 constexpr std::uint32_t kPythonPid = 1, kMachinePid = 2;
 
-void declare_tracks(sim::TraceSink& trace, const Tracks& tr, const PythonThreads& threads, int cores) {
+void declare_tracks(sim::TraceSink& trace, const Tracks& tr, const PythonThreads& threads, int cores,
+                    bool has_gil) {
   trace.process(kPythonPid, "python (main interpreter)", 0);
-  trace.track(tr.gil, kPythonPid, "GIL", 0);
+  if (has_gil) trace.track(tr.gil, kPythonPid, "GIL", 0);
   for (std::size_t i = 0; i < threads.names().size(); ++i)
     trace.track(tr.first_thread + static_cast<sim::TrackId>(i), kPythonPid, threads.names()[i],
                 1 + static_cast<int>(i));
-  trace.counter_track(tr.waiters, kPythonPid, "GIL waiters");
+  if (has_gil) trace.counter_track(tr.waiters, kPythonPid, "GIL waiters");
   trace.process(kMachinePid, "machine", 1);
   for (int c = 0; c < cores; ++c)
     trace.track(tr.first_core + static_cast<sim::TrackId>(c), kMachinePid, "core " + std::to_string(c), c);
@@ -140,7 +141,7 @@ RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
 
   const Tracks tracks(n, config.machine.cores);
   if (trace) {
-    declare_tracks(*trace, tracks, threads, config.machine.cores);
+    declare_tracks(*trace, tracks, threads, config.machine.cores, config.runtime.gil != GilKind::NoGil);
     machine.set_trace(trace, tracks.first_core, tracks.runnable, &threads.names());
     if (gil.new_gil) gil.new_gil->set_trace(trace, tracks.gil, tracks.waiters, tracks.first_thread, &threads.names());
     if (gil.old_gil) gil.old_gil->set_trace(trace, tracks.gil, tracks.waiters, tracks.first_thread, &threads.names());
