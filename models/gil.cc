@@ -7,10 +7,6 @@
 
 namespace models {
 
-namespace {
-const sim::SliceStyle kGilHeld{"GIL held", "#f4a261"};
-}
-
 NewGil::NewGil(const RuntimeConfig& config, sim::EventQueue& events, Machine& machine, sim::Rng rng,
                int threads)
     : config_(config),
@@ -21,15 +17,6 @@ NewGil::NewGil(const RuntimeConfig& config, sim::EventQueue& events, Machine& ma
       rng_(rng),
       per_(static_cast<std::size_t>(threads)) {
   switch_waiters_.reserve(static_cast<std::size_t>(threads));
-}
-
-void NewGil::set_trace(sim::TraceSink* trace, sim::TrackId gil_track, sim::TrackId waiters_counter,
-                       sim::TrackId first_thread_track, const std::vector<std::string>* thread_names) {
-  trace_ = trace;
-  gil_track_ = gil_track;
-  waiters_counter_ = waiters_counter;
-  first_thread_track_ = first_thread_track;
-  names_ = thread_names;
 }
 
 // take_gil(), ceval_gil.c. The `while (locked)` loop is spread over calls:
@@ -82,16 +69,13 @@ void NewGil::set_drop_request() {
 bool NewGil::acquire(int tid) {
   locked_ = true;
   holder_ = tid;
-  held_.set(events_.now(), 1);
-  held_since_ = events_.now();
   ++per_[tid].acquisitions;
-  if (last_holder_ != tid) {
+  const bool handoff = last_holder_ != tid;
+  if (handoff) {
     last_holder_ = tid;
     ++switch_number_;
-    if (trace_ && released_by_ >= 0 && released_by_ != tid)
-      trace_->flow(first_thread_track_ + static_cast<sim::TrackId>(released_by_), released_at_,
-                   first_thread_track_ + static_cast<sim::TrackId>(tid), events_.now(), "hand-off");
   }
+  recorder_.taken(events_.now(), tid, handoff);
   // COND_SIGNAL(gil->switch_cond): a forced dropper waiting for this may go on.
   bool signalled = false;
   if (!switch_waiters_.empty()) {
@@ -109,15 +93,10 @@ bool NewGil::acquire(int tid) {
 
 void NewGil::release(int tid) {
   if (!locked_ || holder_ != tid) throw InvariantViolation("drop_gil by a thread that does not hold the GIL");
-  if (trace_ && events_.now() > held_since_)
-    trace_->labelled_slice(gil_track_, held_since_, events_.now(), kGilHeld,
-                           (*names_)[static_cast<std::size_t>(tid)]);
+  recorder_.released(events_.now(), tid);
   last_holder_ = tid;
   locked_ = false;
   holder_ = -1;
-  held_.set(events_.now(), 0);
-  released_by_ = tid;
-  released_at_ = events_.now();
   // COND_SIGNAL(gil->cond): wakes one waiter, who must still win the race.
   if (waiter_count_ > 0) {
     const int w = pick_waiter();
@@ -138,9 +117,7 @@ bool NewGil::drop_gil(int tid) {
   // so the dropper always waits here for a hand-off.
   drop_request_ = false;
   ++forced_switches_;
-  if (trace_ && request_from_ >= 0)
-    trace_->flow(first_thread_track_ + static_cast<sim::TrackId>(request_from_), request_at_,
-                 first_thread_track_ + static_cast<sim::TrackId>(tid), events_.now(), "drop request");
+  if (request_from_ >= 0) recorder_.arrow(request_from_, request_at_, tid, events_.now(), "drop request");
   request_from_ = -1;
   per_[tid].switch_wait = true;
   switch_waiters_.push_back(tid);
@@ -162,7 +139,7 @@ void NewGil::push_waiter(int tid) {
   else waiters_head_ = tid;
   waiters_tail_ = tid;
   ++waiter_count_;
-  trace_waiters();
+  recorder_.waiters(events_.now(), waiter_count_);
 }
 
 void NewGil::remove_waiter(int tid) {
@@ -175,7 +152,7 @@ void NewGil::remove_waiter(int tid) {
   p.prev = p.next = -1;
   p.waiting = false;
   --waiter_count_;
-  trace_waiters();
+  recorder_.waiters(events_.now(), waiter_count_);
 }
 
 int NewGil::pick_waiter() {
@@ -184,15 +161,6 @@ int NewGil::pick_waiter() {
   int w = waiters_head_;
   while (k-- > 0) w = per_[w].next;
   return w;
-}
-
-void NewGil::trace_waiters() {
-  if (trace_) trace_->counter(waiters_counter_, events_.now(), waiter_count_);
-}
-
-void NewGil::finish_trace(sim::Time end) {
-  if (trace_ && locked_ && end > held_since_)
-    trace_->labelled_slice(gil_track_, held_since_, end, kGilHeld, (*names_)[static_cast<std::size_t>(holder_)]);
 }
 
 }  // namespace models

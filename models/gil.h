@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "models/config.h"
+#include "models/gil_recorder.h"
 #include "models/machine.h"
 #include "sim/event_queue.h"
 #include "sim/random.h"
@@ -66,11 +67,9 @@ class NewGil {
   // Signalled waiters that found the GIL taken again when they ran.
   std::uint64_t futile_wakeups() const { return futile_wakeups_; }
   std::uint64_t acquisitions(int tid) const { return per_[tid].acquisitions; }
-  double held_fraction(sim::Time end) const { return held_.mean(end); }
-
-  void set_trace(sim::TraceSink* trace, sim::TrackId gil_track, sim::TrackId waiters_counter,
-                 sim::TrackId first_thread_track, const std::vector<std::string>* thread_names);
-  void finish_trace(sim::Time end);
+  double held_fraction(sim::Time end) const { return recorder_.held_fraction(end); }
+  GilRecorder& recorder() { return recorder_; }
+  void finish_trace(sim::Time end) { recorder_.finish(end, holder_); }
 
  private:
   struct PerThread {
@@ -90,7 +89,6 @@ class NewGil {
   void push_waiter(int tid);
   void remove_waiter(int tid);
   int pick_waiter();
-  void trace_waiters();
 
   RuntimeConfig config_;
   sim::Time interval_;
@@ -109,16 +107,9 @@ class NewGil {
   std::vector<int> switch_waiters_;
 
   std::uint64_t drop_requests_ = 0, forced_switches_ = 0, timeouts_ = 0, futile_wakeups_ = 0;
-  sim::TimeWeighted held_;
-  sim::Time held_since_ = 0;
-
-  sim::TraceSink* trace_ = nullptr;
-  sim::TrackId gil_track_ = 0, waiters_counter_ = 0, first_thread_track_ = 0;
-  const std::vector<std::string>* names_ = nullptr;
+  GilRecorder recorder_;
   int request_from_ = -1;  // who set the pending drop request (for the trace's arrow)
   sim::Time request_at_ = 0;
-  int released_by_ = -1;   // the last releaser (for the hand-off arrow)
-  sim::Time released_at_ = 0;
 };
 
 }  // namespace models

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "models/gil_recorder.h"
 #include "models/machine.h"
 #include "models/semaphore_lock.h"
 #include "sim/event_queue.h"
@@ -37,23 +38,14 @@ class OldGil {
   std::uint64_t handoffs() const { return lock_.handoffs(); }
   std::uint64_t futile_wakeups() const { return lock_.futile_wakeups(); }
   std::uint64_t acquisitions(int tid) const { return lock_.acquisitions(tid); }
-  double held_fraction(sim::Time end) const { return held_.mean(end); }
-
-  void set_trace(sim::TraceSink* trace, sim::TrackId gil_track, sim::TrackId waiters_counter,
-                 sim::TrackId first_thread_track, const std::vector<std::string>* thread_names);
-  void finish_trace(sim::Time end);
+  double held_fraction(sim::Time end) const { return recorder_.held_fraction(end); }
+  GilRecorder& recorder() { return recorder_; }
+  void finish_trace(sim::Time end) { recorder_.finish(end, lock_.holder()); }
 
  private:
   sim::EventQueue& events_;
   SemaphoreLock lock_;
-  sim::TimeWeighted held_;
-  sim::Time held_since_ = 0;
-
-  sim::TraceSink* trace_ = nullptr;
-  sim::TrackId gil_track_ = 0, waiters_counter_ = 0, first_thread_track_ = 0;
-  const std::vector<std::string>* names_ = nullptr;
-  int released_by_ = -1;
-  sim::Time released_at_ = 0;
+  GilRecorder recorder_;
 };
 
 }  // namespace models

@@ -143,8 +143,8 @@ RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
   if (trace) {
     declare_tracks(*trace, tracks, threads, config.machine.cores, config.runtime.gil != GilKind::NoGil);
     machine.set_trace(trace, tracks.first_core, tracks.runnable, &threads.names());
-    if (gil.new_gil) gil.new_gil->set_trace(trace, tracks.gil, tracks.waiters, tracks.first_thread, &threads.names());
-    if (gil.old_gil) gil.old_gil->set_trace(trace, tracks.gil, tracks.waiters, tracks.first_thread, &threads.names());
+    GilRecorder* recorder = gil.new_gil ? &gil.new_gil->recorder() : gil.old_gil ? &gil.old_gil->recorder() : nullptr;
+    if (recorder) recorder->set_trace(trace, tracks.gil, tracks.waiters, tracks.first_thread, &threads.names());
     threads.set_trace(trace, tracks.first_thread);
   }
 

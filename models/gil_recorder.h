@@ -1,0 +1,48 @@
+// What every kind of GIL reports the same way: the fraction of time it is
+// held, and on the trace its own track (who holds it), the hand-off arrows
+// (from the releasing thread to the next holder) and the waiters counter.
+// The GIL models own one each and call it at their take and release.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/stats.h"
+#include "sim/trace.h"
+
+namespace models {
+
+class GilRecorder {
+ public:
+  void set_trace(sim::TraceSink* trace, sim::TrackId gil_track, sim::TrackId waiters_counter,
+                 sim::TrackId first_thread_track, const std::vector<std::string>* thread_names);
+
+  // `tid` took the GIL; `handoff` if the previous holder was another thread.
+  void taken(sim::Time now, int tid, bool handoff);
+  void released(sim::Time now, int tid);
+  void waiters(sim::Time now, std::int64_t count) {
+    if (trace_) trace_->counter(waiters_counter_, now, count);
+  }
+  // An arrow between two threads' tracks (e.g. a drop request to the holder).
+  void arrow(int from, sim::Time t_from, int to, sim::Time t_to, const char* name) {
+    if (trace_) trace_->flow(thread_track(from), t_from, thread_track(to), t_to, name);
+  }
+  void finish(sim::Time end, int holder);
+
+  double held_fraction(sim::Time end) const { return held_.mean(end); }
+
+ private:
+  sim::TrackId thread_track(int tid) const { return first_thread_track_ + static_cast<sim::TrackId>(tid); }
+
+  sim::TimeWeighted held_;
+  sim::Time held_since_ = 0;
+  int released_by_ = -1;
+  sim::Time released_at_ = 0;
+
+  sim::TraceSink* trace_ = nullptr;
+  sim::TrackId gil_track_ = 0, waiters_counter_ = 0, first_thread_track_ = 0;
+  const std::vector<std::string>* names_ = nullptr;
+};
+
+}  // namespace models
