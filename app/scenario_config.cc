@@ -5,6 +5,7 @@
 #include <map>
 #include <regex>
 
+#include "app/scenario_distribution.h"
 #include "app/scenario_program.h"
 #include "app/yaml_values.h"
 
@@ -40,9 +41,9 @@ models::MachineConfig read_machine(const YamlSource& src, const YAML::Node& node
   if (const auto* e = find_entry(entries, "cores"))
     m.cores = static_cast<int>(read_int(src, e->value, "machine.cores", 1, 1024));
   if (const auto* e = find_entry(entries, "context_switch"))
-    m.context_switch = read_duration(src, e->value, "machine.context_switch");
+    m.context_switch = read_distribution(src, e->value, "machine.context_switch");
   if (const auto* e = find_entry(entries, "wakeup_latency"))
-    m.wakeup_latency = read_duration(src, e->value, "machine.wakeup_latency");
+    m.wakeup_latency = read_distribution(src, e->value, "machine.wakeup_latency");
   if (const auto* e = find_entry(entries, "timeslice")) {
     m.timeslice = read_duration(src, e->value, "machine.timeslice");
     if (m.timeslice <= 0) src.fail(e->value, "machine.timeslice must be above 0");

@@ -19,12 +19,14 @@ struct MachineConfig {
   int cores = 4;
   // Putting another thread on a core that just ran a different one.
   // ~1.7 us kernel thread switch: jimblandy/context-switch README.md.
-  Time context_switch = 2 * sim::kMicrosecond;
+  // Both are drawn per event from the machine's own random stream when given
+  // as a distribution (`{exp: 10us}`): real switch and wake-up costs vary.
+  Distribution context_switch = Distribution::constant(2 * sim::kMicrosecond);
   // From a wake-up (I/O done, condvar signalled, timer) to running, when a core
   // is idle: futex wake + scheduler + cache refill. gilsim's default, same
   // order as the ~24 us thread ping-pong (2 wake-ups + 2 hand-offs) measured on
   // CPython 3.11 (gil-model.md §4).
-  Time wakeup_latency = 10 * sim::kMicrosecond;
+  Distribution wakeup_latency = Distribution::constant(10 * sim::kMicrosecond);
   // OS time slice when more threads are runnable than cores: CFS
   // min_granularity 0.75 ms x (1 + ilog2(min(cpus, 8))) = 3 ms on >= 8 CPUs
   // (kernel/sched/fair.c, pre-6.6). gilsim uses a fixed slice (round robin).

@@ -12,9 +12,10 @@ const sim::SliceStyle kCoreRunning{"thread on core", "#5b8def"};
 const sim::SliceStyle kCoreSwitch{"context switch", "#9e9e9e"};
 }  // namespace
 
-Machine::Machine(const MachineConfig& config, sim::EventQueue& events, int threads)
+Machine::Machine(const MachineConfig& config, sim::EventQueue& events, int threads, sim::Rng rng)
     : config_(config),
       events_(events),
+      rng_(rng),
       cores_(static_cast<std::size_t>(config.cores)),
       threads_(static_cast<std::size_t>(threads)),
       queue_(static_cast<std::size_t>(threads) + 1) {
@@ -154,7 +155,7 @@ void Machine::wake(int tid) {
     c.slice = events_.schedule(events_.now(), kTimeslice, static_cast<std::uint32_t>(core));
     return;
   }
-  events_.schedule(events_.now() + config_.wakeup_latency, kWakeup, static_cast<std::uint32_t>(tid));
+  events_.schedule(events_.now() + config_.wakeup_latency.sample(rng_), kWakeup, static_cast<std::uint32_t>(tid));
 }
 
 bool Machine::on_wakeup(int tid) {
@@ -218,7 +219,7 @@ void Machine::run_next(int core) {
   sim::Time cost = 0;
   if (c.last_thread != tid) {
     ++context_switches_;
-    cost = config_.context_switch;
+    cost = config_.context_switch.sample(rng_);
   }
   c.last_thread = tid;
   events_.schedule(events_.now() + cost, kDispatch, static_cast<std::uint32_t>(core));

@@ -22,6 +22,7 @@
 
 #include "models/config.h"
 #include "sim/event_queue.h"
+#include "sim/random.h"
 #include "sim/stats.h"
 #include "sim/trace.h"
 
@@ -36,7 +37,7 @@ enum class OsState : std::uint8_t {
 
 class Machine {
  public:
-  Machine(const MachineConfig& config, sim::EventQueue& events, int threads);
+  Machine(const MachineConfig& config, sim::EventQueue& events, int threads, sim::Rng rng);
 
   // Restricts a thread to some cores (sched_setaffinity); before it starts.
   void set_affinity(int tid, const std::vector<int>& cores);
@@ -119,6 +120,7 @@ class Machine {
 
   MachineConfig config_;
   sim::EventQueue& events_;
+  sim::Rng rng_;  // wake-up latencies and switch costs, when they are distributions
   std::vector<Core> cores_;
   std::vector<OsThread> threads_;
   // FIFO run queue as a ring buffer sized for every thread: never reallocates.

@@ -131,7 +131,8 @@ Metrics collect(const SimulationConfig& config, const Machine& machine, const Gi
 RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
   const int n = total_threads(config);
   sim::EventQueue events;
-  Machine machine(config.machine, events, n);
+  // Random streams: 0 the GIL, 1..n the threads, and one far above for the machine.
+  Machine machine(config.machine, events, n, sim::Rng(config.seed, std::uint64_t{1} << 32));
   Gils gil;
   if (config.runtime.gil == GilKind::NewGil)
     gil.new_gil = std::make_unique<NewGil>(config.runtime, events, machine, sim::Rng(config.seed, 0), n);

@@ -44,7 +44,7 @@ TEST_CASE("a context switch costs the configured time") {
   auto a = config(1);
   add(a, "n", {native(30 * kMillisecond)}, 2);
   auto b = a;
-  b.machine.context_switch = 100 * kMicrosecond;
+  b.machine.context_switch = sim::Distribution::constant(100 * kMicrosecond);
   auto ra = simulate(a), rb = simulate(b);
   const double switches = rb.metrics["os.preemptions"];
   CHECK(switches > 5);

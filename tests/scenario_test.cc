@@ -149,8 +149,8 @@ TEST_SUITE("scenario") {
 
     const auto& threads = s.variants[1].config;
     CHECK(threads.machine.cores == 4);
-    CHECK(threads.machine.context_switch == 2 * kMicrosecond);
-    CHECK(threads.machine.wakeup_latency == 10 * kMicrosecond);
+    CHECK(threads.machine.context_switch.a == 2 * kMicrosecond);
+    CHECK(threads.machine.wakeup_latency.a == 10 * kMicrosecond);
     CHECK(threads.machine.timeslice == 3 * kMillisecond);
     CHECK(threads.runtime.python == "3.12");
     CHECK(threads.runtime.minor == 12);
@@ -334,8 +334,8 @@ TEST_SUITE("scenario") {
     CHECK(c.seed == 42);
     CHECK(c.time_limit == 10 * kSecond);
     CHECK(c.machine.cores == 16);
-    CHECK(c.machine.context_switch == 0);
-    CHECK(c.machine.wakeup_latency == 10 * kMicrosecond);  // the default
+    CHECK(c.machine.context_switch.a == 0);
+    CHECK(c.machine.wakeup_latency.a == 10 * kMicrosecond);  // the default
     CHECK(c.machine.timeslice == kMillisecond);
     CHECK(c.runtime.python == "3.10");  // read as text: not the float 3.1
     CHECK(c.runtime.minor == 10);
@@ -399,6 +399,16 @@ TEST_SUITE("scenario") {
                 "t.yaml:4:8: error: runtime.gil applies to free-threaded builds (python \"3.13t\", \"3.14t\"); "
                 "python \"3.12\" always has a GIL");
     CHECK_ERROR(with("3.13t", "off"), "t.yaml:4:8: error: runtime.gil is 'enabled' or 'disabled', got 'off'");
+  }
+
+  TEST_CASE("machine costs per event may be distributions") {
+    const app::Scenario s = load(
+        "name: t\nmachine: {wakeup_latency: {exp: 10us}, context_switch: {uniform: [1us, 3us]}}\n"
+        "threads: [{name: main, run: [cpu: 1ms]}]\n");
+    const auto& m = s.variants[0].config.machine;
+    CHECK(m.wakeup_latency.kind == sim::Distribution::Kind::Exp);
+    CHECK(m.wakeup_latency.a == 10 * kMicrosecond);
+    CHECK(m.context_switch.kind == sim::Distribution::Kind::Uniform);
   }
 
   TEST_CASE("core affinity: cores must exist on the machine") {
