@@ -116,6 +116,7 @@ struct Op {
   std::uint32_t jump = 0;    // RepeatBegin / RepeatEnd
   std::string object;        // Lock*, Increment*: the lock's or counter's name
   std::uint32_t index = 0;   // ... its index in SimulationConfig::locks / counters
+  bool process_startup = false;  // Cpu: a child process's start-up, before its program
 };
 
 using Program = std::vector<Op>;
@@ -130,11 +131,32 @@ struct ThreadGroup {
   std::vector<int> cores;
 };
 
+enum class StartMethod { Fork, Forkserver, Spawn };
+
+// `count` identical child processes, each with its own interpreter (and GIL),
+// started by the main process at time 0 (multiprocessing.Process.start()).
+struct ProcessGroup {
+  std::string name;
+  int count = 1;
+  StartMethod start_method = StartMethod::Fork;
+  // CPU time of a child's start-up (creating the process, starting the
+  // interpreter, importing, unpickling the target) before its threads run.
+  // Defaults by start method: the median process start+join of a no-op
+  // target measured on a 2-vCPU VM with CPython 3.11.7 (gil-model.md §4):
+  // fork 13.7 ms, forkserver 87 ms, spawn 144 ms. gilsim books all of it as
+  // the child's CPU work; the parent's share is not modelled.
+  Time startup = -1;  // -1: the start method's default
+  std::vector<ThreadGroup> threads;
+};
+
+Time default_startup(StartMethod m);
+
 struct SimulationConfig {
   std::uint64_t seed = 1;
   MachineConfig machine;
   RuntimeConfig runtime;
-  std::vector<ThreadGroup> threads;
+  std::vector<ThreadGroup> threads;  // the main process's
+  std::vector<ProcessGroup> processes;
   // Shared objects by name, in order of first use; filled by index_shared_objects().
   std::vector<std::string> locks;
   std::vector<std::string> counters;
@@ -142,6 +164,31 @@ struct SimulationConfig {
   // protects against scenarios that would never finish.
   Time time_limit = 3600 * sim::kSecond;
 };
+
+// Every thread of a run, flattened: the main process's threads, then each
+// child process's in order. Names are the metric names' (threads.NAME.*):
+// a thread of a child process is "PROCESS_THREAD" (PROCESS with its `_i`
+// when the process group has several), and a replicated group's threads get
+// `_j` as everywhere.
+struct ThreadSpec {
+  std::string name;
+  std::string group;      // the replicated group's name (metrics sum over it)
+  int group_size = 1;
+  int interpreter = 0;    // 0: the main process; i: the i-th child process
+  const ThreadGroup* spec = nullptr;
+  sim::Time startup = 0;  // > 0: it first runs its process's start-up
+  int started_by = -1;    // the thread whose start-up must finish first, or -1
+};
+struct ProcessSpec {
+  std::string name;   // the instance, e.g. worker_2
+  std::string group;  // the process group, e.g. worker
+  int group_size = 1;
+};
+struct Layout {
+  std::vector<ThreadSpec> threads;
+  std::vector<ProcessSpec> processes;  // child processes; interpreter i is processes[i - 1]
+};
+Layout layout(const SimulationConfig& config);
 
 // Collects the locks and counters the threads' programs name, and sets each
 // operation's index. The loader calls it once the threads are read.

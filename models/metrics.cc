@@ -1,5 +1,7 @@
 #include "models/metrics.h"
 
+#include <algorithm>
+
 namespace models {
 
 namespace {
@@ -36,17 +38,23 @@ std::vector<std::string> metric_names(const SimulationConfig& config) {
   // `contended`: acquisitions that had to wait (blocking waits).
   for (const auto& l : config.locks)
     for (const char* m : {"acquisitions", "contended"}) names.push_back("locks." + l + "." + m);
-  for (const auto& g : config.threads) {
-    std::vector<std::string> owners;
-    if (g.count == 1) {
-      owners.push_back(g.name);
-    } else {
-      owners.push_back(g.name);  // the group: sum over its threads
-      for (int i = 0; i < g.count; ++i) owners.push_back(g.name + "_" + std::to_string(i));
-    }
-    for (const auto& o : owners)
-      for (const char* m : kThreadMetrics) names.push_back("threads." + o + "." + m);
+  const Layout l = layout(config);
+  std::vector<std::string> owners;
+  for (const auto& t : l.threads) {
+    if (t.group_size > 1 && (owners.empty() || owners.back() != t.group) &&
+        std::find(owners.begin(), owners.end(), t.group) == owners.end())
+      owners.push_back(t.group);  // the group: sum over its threads
+    owners.push_back(t.name);
   }
+  for (const auto& o : owners)
+    for (const char* m : kThreadMetrics) names.push_back("threads." + o + "." + m);
+  std::vector<std::string> processes;
+  for (const auto& p : l.processes) {
+    if (p.group_size > 1 && std::find(processes.begin(), processes.end(), p.group) == processes.end())
+      processes.push_back(p.group);
+    processes.push_back(p.name);
+  }
+  for (const auto& p : processes) names.push_back("processes." + p + ".end");
   return names;
 }
 

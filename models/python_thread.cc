@@ -27,13 +27,11 @@ sim::Time check_spacing(const RuntimeConfig& r) {
 
 }  // namespace
 
-PythonThreads::PythonThreads(const SimulationConfig& config, sim::EventQueue& events, Machine& machine,
-                             NewGil* new_gil, OldGil* old_gil)
+PythonThreads::PythonThreads(const SimulationConfig& config, sim::EventQueue& events, Machine& machine)
     : events_(events),
       machine_(machine),
       gil_kind_(config.runtime.gil),
-      new_gil_(new_gil),
-      old_gil_(old_gil),
+      layout_(models::layout(config)),
       check_every_(check_spacing(config.runtime)),
       futex_wake_(config.machine.futex_wake),
       futex_wake_nobody_(config.machine.futex_wake_nobody),
@@ -42,34 +40,51 @@ PythonThreads::PythonThreads(const SimulationConfig& config, sim::EventQueue& ev
       increment_half_(config.runtime.increment_time / 2),
       minor_(config.runtime.minor),
       counters_(config.counters.size()) {
-  const int n_threads = [&] {
-    int n = 0;
-    for (const auto& g : config.threads) n += g.count;
-    return n;
-  }();
+  const int n = static_cast<int>(layout_.threads.size());
+  interps_.resize(layout_.processes.size() + 1);
+  for (std::size_t i = 0; i < interps_.size(); ++i) {
+    // Random streams: 0 the main GIL, 1..n the threads, 2^33 + i the others.
+    const std::uint64_t stream = i == 0 ? 0 : (std::uint64_t{1} << 33) + i;
+    if (gil_kind_ == GilKind::NewGil)
+      interps_[i].new_gil = std::make_unique<NewGil>(config.runtime, events, machine, sim::Rng(config.seed, stream), n);
+    else if (gil_kind_ == GilKind::OldGil)
+      interps_[i].old_gil = std::make_unique<OldGil>(events, machine, n);
+  }
   locks_.reserve(config.locks.size());
-  for (std::size_t i = 0; i < config.locks.size(); ++i) locks_.emplace_back(machine, n_threads);
-  if ((gil_kind_ == GilKind::NewGil) != (new_gil != nullptr) || (gil_kind_ == GilKind::OldGil) != (old_gil != nullptr))
-    throw std::logic_error("PythonThreads: the GIL given does not match runtime.gil");
-  std::uint64_t stream = 1;  // stream 0 is the GIL's
-  for (std::size_t g = 0; g < config.threads.size(); ++g) {
-    const ThreadGroup& group = config.threads[g];
-    for (int i = 0; i < group.count; ++i) {
-      Thread t;
-      t.name = group.count == 1 ? group.name : group.name + "_" + std::to_string(i);
-      t.group = static_cast<int>(g);
-      t.program = &group.program;
-      t.rng = sim::Rng(config.seed, stream++);
-      int depth = 0, max_depth = 0;
-      for (const Op& o : group.program) {
-        if (o.kind == OpKind::RepeatBegin) max_depth = std::max(max_depth, ++depth);
-        if (o.kind == OpKind::RepeatEnd) --depth;
-      }
-      t.loops.reserve(static_cast<std::size_t>(max_depth));
-      if (!group.cores.empty()) machine_.set_affinity(static_cast<int>(threads_.size()), group.cores);
-      names_.push_back(t.name);
-      threads_.push_back(std::move(t));
+  for (std::size_t i = 0; i < config.locks.size(); ++i) locks_.emplace_back(machine, n);
+
+  startup_programs_.reserve(layout_.threads.size());
+  std::uint64_t stream = 1;  // stream 0 is the main GIL's
+  for (const ThreadSpec& spec : layout_.threads) {
+    Thread t;
+    t.name = spec.name;
+    t.interpreter = spec.interpreter;
+    t.new_gil = interps_[static_cast<std::size_t>(spec.interpreter)].new_gil.get();
+    t.old_gil = interps_[static_cast<std::size_t>(spec.interpreter)].old_gil.get();
+    t.program = &spec.spec->program;
+    if (spec.startup > 0) {  // a child's main thread: its process's start-up first
+      Op startup;
+      startup.kind = OpKind::Cpu;
+      startup.duration = sim::Distribution::constant(spec.startup);
+      startup.process_startup = true;
+      startup_programs_.push_back(Program{startup});
+      Program& p = startup_programs_.back();
+      p.insert(p.end(), spec.spec->program.begin(), spec.spec->program.end());
+      // The loop jumps of the copied program move by the one operation in front.
+      for (std::size_t k = 1; k < p.size(); ++k)
+        if (p[k].kind == OpKind::RepeatBegin || p[k].kind == OpKind::RepeatEnd) ++p[k].jump;
+      t.program = &p;
     }
+    t.rng = sim::Rng(config.seed, stream++);
+    int depth = 0, max_depth = 0;
+    for (const Op& o : *t.program) {
+      if (o.kind == OpKind::RepeatBegin) max_depth = std::max(max_depth, ++depth);
+      if (o.kind == OpKind::RepeatEnd) --depth;
+    }
+    t.loops.reserve(static_cast<std::size_t>(max_depth));
+    if (!spec.spec->cores.empty()) machine_.set_affinity(static_cast<int>(threads_.size()), spec.spec->cores);
+    names_.push_back(t.name);
+    threads_.push_back(std::move(t));
   }
 }
 
@@ -79,15 +94,16 @@ void PythonThreads::set_trace(sim::TraceSink* trace, sim::TrackId first_thread_t
 }
 
 void PythonThreads::start_all() {
-  for (std::size_t i = 0; i < threads_.size(); ++i) machine_.start(static_cast<int>(i));
+  for (std::size_t i = 0; i < threads_.size(); ++i)
+    if (layout_.threads[i].started_by == -1) machine_.start(static_cast<int>(i));
 }
 
-int PythonThreads::holder() const {
+int PythonThreads::holder(int tid) const {
   switch (gil_kind_) {
     case GilKind::NewGil:
-      return new_gil_->holder();
+      return new_gil(tid)->holder();
     case GilKind::OldGil:
-      return old_gil_->holder();
+      return old_gil(tid)->holder();
     case GilKind::NoGil:
       break;
   }
@@ -124,7 +140,7 @@ void PythonThreads::advance(int tid) {
         continue;
 
       case Phase::Executing:  // resumed after a preemption or a forced switch
-        if (needs_gil(op(t).kind) && holder() != tid && !take(tid)) return;
+        if (needs_gil(op(t).kind) && holder(tid) != tid && !take(tid)) return;
         start_segment(tid);
         account(tid);
         return;
@@ -154,14 +170,14 @@ void PythonThreads::advance(int tid) {
       case OpKind::LockAcquire: {
         // Modules/_threadmodule.c acquire_timed(): a non-blocking try with
         // the GIL held, then a blocking wait with the GIL released.
-        if (needs_gil(o.kind) && holder() != tid && !take(tid)) return;
+        if (needs_gil(o.kind) && holder(tid) != tid && !take(tid)) return;
         SemaphoreLock& lock = locks_[o.index];
         if (lock.try_take(tid)) {
           ++t.pc;
           continue;
         }
         t.phase = Phase::LockWait;
-        if (holder() == tid && release_voluntarily(tid)) {
+        if (holder(tid) == tid && release_voluntarily(tid)) {
           account(tid);
           return;
         }
@@ -173,7 +189,7 @@ void PythonThreads::advance(int tid) {
         continue;
       }
       case OpKind::LockRelease: {
-        if (needs_gil(o.kind) && holder() != tid && !take(tid)) return;
+        if (needs_gil(o.kind) && holder(tid) != tid && !take(tid)) return;
         const auto post = locks_[o.index].release(tid);
         if (post == SemaphoreLock::Post::WokeOne) t.overhead += futex_wake_;
         if (post == SemaphoreLock::Post::WokeNobody) t.overhead += futex_wake_nobody_;
@@ -184,7 +200,7 @@ void PythonThreads::advance(int tid) {
       case OpKind::IncrementStore:
       case OpKind::Cpu:
       case OpKind::NativeHeld:
-        if (needs_gil(o.kind) && holder() != tid && !take(tid)) return;
+        if (needs_gil(o.kind) && holder(tid) != tid && !take(tid)) return;
         t.remaining = is_bytecode(o.kind) && o.kind != OpKind::Cpu ? increment_half_ : o.duration.sample(t.rng);
         // A free-threaded build runs the same bytecode more slowly.
         if (is_bytecode(o.kind) && cpu_overhead_ != 1.0)
@@ -198,7 +214,7 @@ void PythonThreads::advance(int tid) {
       case OpKind::Sleep:
         // Py_BEGIN_ALLOW_THREADS. With a drop request pending, the new GIL's
         // drop_gil waits for the hand-off first, and the call starts after.
-        if (holder() == tid && release_voluntarily(tid)) {
+        if (holder(tid) == tid && release_voluntarily(tid)) {
           account(tid);
           return;
         }
@@ -221,12 +237,12 @@ void PythonThreads::advance(int tid) {
 bool PythonThreads::take(int tid) {
   bool acquired = false;
   if (gil_kind_ == GilKind::NewGil) {
-    const NewGil::TakeResult r = new_gil_->take_gil(tid);
+    const NewGil::TakeResult r = new_gil(tid)->take_gil(tid);
     if (r.drop_request_on >= 0) on_drop_request(r.drop_request_on);
     if (r.signalled_switch) threads_[tid].overhead += futex_wake_;
     acquired = r.acquired;
   } else if (gil_kind_ == GilKind::OldGil) {
-    acquired = old_gil_->take(tid);
+    acquired = old_gil(tid)->take(tid);
   }
   if (!acquired) account(tid);
   return acquired;
@@ -234,10 +250,10 @@ bool PythonThreads::take(int tid) {
 
 // Py_BEGIN_ALLOW_THREADS. True if the thread now waits (FORCE_SWITCHING).
 bool PythonThreads::release_voluntarily(int tid) {
-  if (gil_kind_ == GilKind::NewGil) return new_gil_->drop_gil(tid);
+  if (gil_kind_ == GilKind::NewGil) return new_gil(tid)->drop_gil(tid);
   // The old GIL's post may wake a waiter; the syscall's cost is not charged
   // here, since the thread blocks (or runs GIL-free C code) right after.
-  if (gil_kind_ == GilKind::OldGil) old_gil_->release(tid);
+  if (gil_kind_ == GilKind::OldGil) old_gil(tid)->release(tid);
   return false;
 }
 
@@ -256,7 +272,7 @@ void PythonThreads::start_segment(int tid) {
   sim::Time run = t.remaining;
   if (ticks(op(t).kind)) {
     const bool stop_at_check = gil_kind_ == GilKind::OldGil ||
-                               (gil_kind_ == GilKind::NewGil && new_gil_->drop_request() && holder() == tid);
+                               (gil_kind_ == GilKind::NewGil && new_gil(tid)->drop_request() && holder(tid) == tid);
     if (stop_at_check) run = std::min(run, check_every_ - t.since_check);
   }
   t.segment = events_.schedule(events_.now() + run, kSegmentEnd, static_cast<std::uint32_t>(tid));
@@ -311,7 +327,7 @@ void PythonThreads::on_segment_end(int tid) {
     if (gil_kind_ == GilKind::NewGil && check_here) {
       // The end of a Python-level operation is a call or a loop edge: a check point.
       t.since_check = 0;
-      if (new_gil_->drop_request() && holder() == tid) {
+      if (new_gil(tid)->drop_request() && holder(tid) == tid) {
         forced_drop(tid);
         return;
       }
@@ -333,7 +349,7 @@ void PythonThreads::on_segment_end(int tid) {
 
 // _Py_HandlePending / eval_frame_handle_pending: drop_gil(); take_gil().
 void PythonThreads::forced_drop(int tid) {
-  if (new_gil_->drop_gil(tid)) {
+  if (new_gil(tid)->drop_gil(tid)) {
     account(tid);
     return;
   }
@@ -345,7 +361,7 @@ void PythonThreads::forced_drop(int tid) {
 // few instructions. A waiter that is awake and retries inside that window wins.
 void PythonThreads::old_gil_check(int tid) {
   Thread& t = threads_[tid];
-  const OldGil::Post post = old_gil_->release(tid);
+  const OldGil::Post post = old_gil(tid)->release(tid);
   const sim::Time syscall = post == OldGil::Post::WokeOne      ? futex_wake_
                             : post == OldGil::Post::WokeNobody ? futex_wake_nobody_
                                                                : 0;
@@ -376,6 +392,9 @@ void PythonThreads::finish_operation(int tid) {
     counters_[o.index].value = t.loaded + 1;
     ++counters_[o.index].increments;
   }
+  if (o.process_startup)  // the child's interpreter is up: its other threads start
+    for (std::size_t i = 0; i < threads_.size(); ++i)
+      if (layout_.threads[i].started_by == tid) machine_.start(static_cast<int>(i));
   ++t.pc;
   t.phase = Phase::Idle;
 }
@@ -403,15 +422,15 @@ void PythonThreads::on_preempted(int tid) {
 }
 
 void PythonThreads::on_gil_timeout(int tid) {
-  new_gil_->on_timeout(tid);
+  new_gil(tid)->on_timeout(tid);
   account(tid);
 }
 
 void PythonThreads::exit_thread(int tid) {
   Thread& t = threads_[tid];
-  if (holder() == tid) {
-    if (gil_kind_ == GilKind::NewGil) new_gil_->release_at_exit(tid);
-    else old_gil_->release(tid);
+  if (holder(tid) == tid) {
+    if (gil_kind_ == GilKind::NewGil) new_gil(tid)->release_at_exit(tid);
+    else old_gil(tid)->release(tid);
   }
   t.phase = Phase::Done;
   t.end = events_.now();
@@ -435,7 +454,9 @@ ThreadState PythonThreads::current_state(int tid) const {
     case OsState::Blocked:
       break;
   }
-  if ((new_gil_ && new_gil_->waiting(tid)) || (old_gil_ && old_gil_->waiting(tid))) return ThreadState::GilWait;
+  if ((gil_kind_ == GilKind::NewGil && new_gil(tid)->waiting(tid)) ||
+      (gil_kind_ == GilKind::OldGil && old_gil(tid)->waiting(tid)))
+    return ThreadState::GilWait;
   if (t.phase == Phase::LockWait) return ThreadState::LockWait;
   if (t.phase == Phase::Blocked) return kind_now(t) == OpKind::Sleep ? ThreadState::Sleeping : ThreadState::Io;
   return ThreadState::NotStarted;
@@ -460,13 +481,13 @@ void PythonThreads::account(int tid) {
 
   const bool runs_with_gil = s == ThreadState::Python ||
                              (s == ThreadState::Native && kind_now(t) == OpKind::NativeHeld && !t.reacquiring && !t.paying);
-  if (runs_with_gil && holder() != tid)
+  if (runs_with_gil && holder(tid) != tid)
     throw InvariantViolation("C1 broken: thread " + t.name + " runs bytecode without holding the GIL");
   if (runs_with_gil != t.runs_with_gil) {
     t.runs_with_gil = runs_with_gil;
-    with_gil_running_ += runs_with_gil ? 1 : -1;
-    if (with_gil_running_ > 1)
-      throw InvariantViolation("C1 broken: two threads run bytecode at once in one interpreter");
+    int& running = interps_[t.interpreter].with_gil_running;
+    running += runs_with_gil ? 1 : -1;
+    if (running > 1) throw InvariantViolation("C1 broken: two threads run bytecode at once in one interpreter");
   }
 }
 

@@ -11,11 +11,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "models/config.h"
 #include "models/gil.h"
+#include "models/gil_recorder.h"
 #include "models/machine.h"
 #include "models/old_gil.h"
 #include "models/semaphore_lock.h"
@@ -43,7 +45,9 @@ class PythonThreads {
  public:
   struct Thread {
     std::string name;
-    int group = 0;
+    int interpreter = 0;
+    NewGil* new_gil = nullptr;  // its interpreter's GIL (one of the two, or none)
+    OldGil* old_gil = nullptr;
     const Program* program = nullptr;
     sim::Rng rng;
 
@@ -63,7 +67,7 @@ class PythonThreads {
 
     // Accounting.
     ThreadState state = ThreadState::NotStarted;
-    bool runs_with_gil = false;  // counted in with_gil_running_
+    bool runs_with_gil = false;  // counted in its interpreter's with_gil_running
     sim::Time state_since = 0;
     sim::Time time_in[static_cast<int>(ThreadState::kCount)] = {};
     std::uint64_t io_ops = 0;
@@ -72,10 +76,22 @@ class PythonThreads {
 
   // Exactly one of `new_gil` and `old_gil` is given for a GIL build; neither
   // for a free-threaded build with the GIL disabled.
-  PythonThreads(const SimulationConfig& config, sim::EventQueue& events, Machine& machine, NewGil* new_gil,
-                OldGil* old_gil);
+  // An interpreter and its GIL: one per process (PEP 684's per-interpreter
+  // GILs would add more). Free-threaded builds have none.
+  struct Interpreter {
+    std::unique_ptr<NewGil> new_gil;
+    std::unique_ptr<OldGil> old_gil;
+    int with_gil_running = 0;  // threads in Python or a GIL-holding C call (C1: <= 1)
+    GilRecorder* recorder() {
+      return new_gil ? &new_gil->recorder() : old_gil ? &old_gil->recorder() : nullptr;
+    }
+  };
 
-  // Every thread starts at time 0 (created by the main thread, which then joins them).
+  PythonThreads(const SimulationConfig& config, sim::EventQueue& events, Machine& machine);
+
+  // Every thread of the main process, and the main thread of every child
+  // process, starts at time 0; a child's other threads start when its
+  // start-up is done.
   void start_all();
 
   // Event handlers (World's dispatch switch calls these).
@@ -97,6 +113,9 @@ class PythonThreads {
   };
 
   const std::vector<Thread>& threads() const { return threads_; }
+  const Layout& layout() const { return layout_; }
+  std::vector<Interpreter>& interpreters() { return interps_; }
+  const std::vector<Interpreter>& interpreters() const { return interps_; }
   const std::vector<Counter>& counters() const { return counters_; }
   const std::vector<SemaphoreLock>& locks() const { return locks_; }
   const std::vector<std::string>& names() const { return names_; }
@@ -109,7 +128,9 @@ class PythonThreads {
   void advance(int tid);
   bool take(int tid);
   bool release_voluntarily(int tid);
-  int holder() const;
+  int holder(int tid) const;  // the holder of tid's interpreter's GIL, or -1
+  NewGil* new_gil(int tid) const { return threads_[tid].new_gil; }
+  OldGil* old_gil(int tid) const { return threads_[tid].old_gil; }
   // Operations that run bytecode (or C code called from it) with the GIL.
   bool needs_gil(OpKind k) const {
     return gil_kind_ != GilKind::NoGil && k != OpKind::NativeReleased && k != OpKind::Io && k != OpKind::Sleep &&
@@ -143,8 +164,9 @@ class PythonThreads {
   sim::EventQueue& events_;
   Machine& machine_;
   GilKind gil_kind_;
-  NewGil* new_gil_;
-  OldGil* old_gil_;
+  Layout layout_;
+  std::vector<Program> startup_programs_;  // a child's main thread: start-up, then its program
+  std::vector<Interpreter> interps_;
   // CPU time between check points: the eval-breaker granularity (new GIL),
   // or check_interval ticks (old GIL).
   sim::Time check_every_;
@@ -157,7 +179,6 @@ class PythonThreads {
   std::vector<Thread> threads_;
   std::vector<std::string> names_;
   int done_ = 0;
-  int with_gil_running_ = 0;  // threads in Python or a GIL-holding native call (C1: <= 1)
 
   sim::TraceSink* trace_ = nullptr;
   sim::TrackId first_track_ = 0;

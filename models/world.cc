@@ -17,65 +17,63 @@ namespace models {
 
 namespace {
 
-int total_threads(const SimulationConfig& c) {
-  int n = 0;
-  for (const auto& g : c.threads) n += g.count;
-  return n;
-}
-
-// Track ids in the trace: threads first, then cores, then the GIL and counters.
+// Track ids in the trace: threads first, then cores, then per interpreter a
+// GIL track and a waiters counter, then the runnable counter. Process ids are
+// kept apart from track ids (the JSON format shares one number space).
 struct Tracks {
-  sim::TrackId first_thread = 1, first_core, gil, runnable, waiters;
-  explicit Tracks(int threads, int cores)
+  sim::TrackId first_thread = 1, first_core, first_gil, first_waiters, runnable;
+  Tracks(int threads, int cores, int interpreters)
       : first_core(1 + static_cast<sim::TrackId>(threads)),
-        gil(first_core + static_cast<sim::TrackId>(cores)),
-        runnable(gil + 1),
-        waiters(gil + 2) {}
+        first_gil(first_core + static_cast<sim::TrackId>(cores)),
+        first_waiters(first_gil + static_cast<sim::TrackId>(interpreters)),
+        runnable(first_waiters + static_cast<sim::TrackId>(interpreters)) {}
 };
 
-constexpr std::uint32_t kPythonPid = 1, kMachinePid = 2;
+constexpr std::uint32_t kMachinePid = 1000000;
+std::uint32_t process_pid(int interpreter) { return kMachinePid + 1 + static_cast<std::uint32_t>(interpreter); }
 
 void declare_tracks(sim::TraceSink& trace, const Tracks& tr, const PythonThreads& threads, int cores,
                     bool has_gil) {
-  trace.process(kPythonPid, "python (main interpreter)", 0);
-  if (has_gil) trace.track(tr.gil, kPythonPid, "GIL", 0);
-  for (std::size_t i = 0; i < threads.names().size(); ++i)
-    trace.track(tr.first_thread + static_cast<sim::TrackId>(i), kPythonPid, threads.names()[i],
-                1 + static_cast<int>(i));
-  if (has_gil) trace.counter_track(tr.waiters, kPythonPid, "GIL waiters");
-  trace.process(kMachinePid, "machine", 1);
+  const auto& layout = threads.layout();
+  const int interpreters = static_cast<int>(layout.processes.size()) + 1;
+  for (int i = 0; i < interpreters; ++i) {
+    const std::string name = i == 0 ? "python (main process)" : "python (process " + layout.processes[static_cast<std::size_t>(i) - 1].name + ")";
+    trace.process(process_pid(i), name, i);
+    if (!has_gil) continue;
+    trace.track(tr.first_gil + static_cast<sim::TrackId>(i), process_pid(i), "GIL", 0);
+    trace.counter_track(tr.first_waiters + static_cast<sim::TrackId>(i), process_pid(i), "GIL waiters");
+  }
+  for (std::size_t t = 0; t < layout.threads.size(); ++t)
+    trace.track(tr.first_thread + static_cast<sim::TrackId>(t), process_pid(layout.threads[t].interpreter),
+                layout.threads[t].name, 1 + static_cast<int>(t));
+  trace.process(kMachinePid, "machine", interpreters);
   for (int c = 0; c < cores; ++c)
     trace.track(tr.first_core + static_cast<sim::TrackId>(c), kMachinePid, "core " + std::to_string(c), c);
   trace.counter_track(tr.runnable, kMachinePid, "runnable threads");
 }
 
-// The interpreter's GIL, whichever kind the runtime has (none when free-threaded).
-struct Gils {
-  std::unique_ptr<NewGil> new_gil;
-  std::unique_ptr<OldGil> old_gil;
-  std::uint64_t acquisitions(int tid) const {
-    return new_gil ? new_gil->acquisitions(tid) : old_gil ? old_gil->acquisitions(tid) : 0;
-  }
-};
-
-Metrics collect(const SimulationConfig& config, const Machine& machine, const Gils& gil,
-                const PythonThreads& threads, sim::Time wall, std::uint64_t events) {
+Metrics collect(const SimulationConfig& config, const Machine& machine, const PythonThreads& threads,
+                sim::Time wall, std::uint64_t events) {
   Metrics m;
   for (const auto& name : metric_names(config)) m[name] = 0;
   m["wall"] = sim::to_seconds(wall);
-  if (gil.new_gil) {
-    const NewGil& g = *gil.new_gil;
-    m["gil.handoffs"] = static_cast<double>(g.handoffs());
-    m["gil.drop_requests"] = static_cast<double>(g.drop_requests());
-    m["gil.forced_switches"] = static_cast<double>(g.forced_switches());
-    m["gil.timeouts"] = static_cast<double>(g.timeouts());
-    m["gil.futile_wakeups"] = static_cast<double>(g.futile_wakeups());
-    m["gil.held"] = g.held_fraction(wall);
-  } else if (gil.old_gil) {
-    const OldGil& g = *gil.old_gil;
-    m["gil.handoffs"] = static_cast<double>(g.handoffs());
-    m["gil.futile_wakeups"] = static_cast<double>(g.futile_wakeups());
-    m["gil.held"] = g.held_fraction(wall);
+  // GIL figures add up over the interpreters; `gil.held` is then the mean
+  // number of GILs held at once (the fraction of time, with one interpreter).
+  for (const auto& in : threads.interpreters()) {
+    if (in.new_gil) {
+      const NewGil& g = *in.new_gil;
+      m["gil.handoffs"] += static_cast<double>(g.handoffs());
+      m["gil.drop_requests"] += static_cast<double>(g.drop_requests());
+      m["gil.forced_switches"] += static_cast<double>(g.forced_switches());
+      m["gil.timeouts"] += static_cast<double>(g.timeouts());
+      m["gil.futile_wakeups"] += static_cast<double>(g.futile_wakeups());
+      m["gil.held"] += g.held_fraction(wall);
+    } else if (in.old_gil) {
+      const OldGil& g = *in.old_gil;
+      m["gil.handoffs"] += static_cast<double>(g.handoffs());
+      m["gil.futile_wakeups"] += static_cast<double>(g.futile_wakeups());
+      m["gil.held"] += g.held_fraction(wall);
+    }
   }
   m["cores.busy_avg"] = machine.busy_avg(wall);
   m["cores.busy_max"] = static_cast<double>(machine.busy_max());
@@ -97,9 +95,13 @@ Metrics collect(const SimulationConfig& config, const Machine& machine, const Gi
     m[p + "acquisitions"] = static_cast<double>(l.acquisitions());
     m[p + "contended"] = static_cast<double>(l.blocking_waits());
   }
-  const auto& ts = threads.threads();
-  for (std::size_t i = 0; i < ts.size(); ++i) {
-    const auto& t = ts[i];
+
+  const auto& layout = threads.layout();
+  const auto suffixes = thread_metric_suffixes();
+  for (std::size_t i = 0; i < layout.threads.size(); ++i) {
+    const auto& t = threads.threads()[i];
+    const ThreadSpec& spec = layout.threads[i];
+    const auto& interp = threads.interpreters()[static_cast<std::size_t>(spec.interpreter)];
     auto in = [&](ThreadState s) { return sim::to_seconds(t.time_in[static_cast<int>(s)]); };
     const double values[] = {in(ThreadState::Python) + in(ThreadState::Native),
                              in(ThreadState::Python),
@@ -110,16 +112,23 @@ Metrics collect(const SimulationConfig& config, const Machine& machine, const Gi
                              in(ThreadState::Io),
                              in(ThreadState::Sleeping),
                              sim::to_seconds(t.end),
-                             static_cast<double>(gil.acquisitions(static_cast<int>(i))),
+                             static_cast<double>(interp.new_gil   ? interp.new_gil->acquisitions(static_cast<int>(i))
+                                                 : interp.old_gil ? interp.old_gil->acquisitions(static_cast<int>(i))
+                                                                  : 0),
                              static_cast<double>(t.io_ops)};
-    const auto suffixes = thread_metric_suffixes();
-    const ThreadGroup& g = config.threads[static_cast<std::size_t>(t.group)];
     for (std::size_t k = 0; k < suffixes.size(); ++k) {
       m["threads." + t.name + "." + suffixes[k]] = values[k];
-      if (g.count > 1) {
-        double& group_value = m["threads." + g.name + "." + suffixes[k]];
+      if (spec.group_size > 1) {
+        double& group_value = m["threads." + spec.group + "." + suffixes[k]];
         // A group's `end` is its last thread's; everything else is a sum.
         group_value = suffixes[k] == "end" ? std::max(group_value, values[k]) : group_value + values[k];
+      }
+    }
+    if (spec.interpreter > 0) {  // a process ends with its last thread
+      const ProcessSpec& p = layout.processes[static_cast<std::size_t>(spec.interpreter) - 1];
+      for (const std::string& name : {p.name, p.group}) {
+        double& end = m["processes." + name + ".end"];
+        end = std::max(end, values[8]);
       }
     }
   }
@@ -129,23 +138,21 @@ Metrics collect(const SimulationConfig& config, const Machine& machine, const Gi
 }  // namespace
 
 RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
-  const int n = total_threads(config);
+  const int n = static_cast<int>(layout(config).threads.size());
   sim::EventQueue events;
-  // Random streams: 0 the GIL, 1..n the threads, and one far above for the machine.
+  // Random streams: 0 the main GIL, 1..n the threads, one far above for the machine.
   Machine machine(config.machine, events, n, sim::Rng(config.seed, std::uint64_t{1} << 32));
-  Gils gil;
-  if (config.runtime.gil == GilKind::NewGil)
-    gil.new_gil = std::make_unique<NewGil>(config.runtime, events, machine, sim::Rng(config.seed, 0), n);
-  else if (config.runtime.gil == GilKind::OldGil)
-    gil.old_gil = std::make_unique<OldGil>(events, machine, n);
-  PythonThreads threads(config, events, machine, gil.new_gil.get(), gil.old_gil.get());
+  PythonThreads threads(config, events, machine);
+  auto& interps = threads.interpreters();
 
-  const Tracks tracks(n, config.machine.cores);
+  const Tracks tracks(n, config.machine.cores, static_cast<int>(interps.size()));
   if (trace) {
     declare_tracks(*trace, tracks, threads, config.machine.cores, config.runtime.gil != GilKind::NoGil);
     machine.set_trace(trace, tracks.first_core, tracks.runnable, &threads.names());
-    GilRecorder* recorder = gil.new_gil ? &gil.new_gil->recorder() : gil.old_gil ? &gil.old_gil->recorder() : nullptr;
-    if (recorder) recorder->set_trace(trace, tracks.gil, tracks.waiters, tracks.first_thread, &threads.names());
+    for (std::size_t i = 0; i < interps.size(); ++i)
+      if (GilRecorder* r = interps[i].recorder())
+        r->set_trace(trace, tracks.first_gil + static_cast<sim::TrackId>(i),
+                     tracks.first_waiters + static_cast<sim::TrackId>(i), tracks.first_thread, &threads.names());
     threads.set_trace(trace, tracks.first_thread);
   }
 
@@ -196,13 +203,15 @@ RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
   threads.finish(wall);
   if (trace) {
     machine.finish_trace(wall);
-    if (gil.new_gil) gil.new_gil->finish_trace(wall);
-    if (gil.old_gil) gil.old_gil->finish_trace(wall);
+    for (auto& in : interps) {
+      if (in.new_gil) in.new_gil->finish_trace(wall);
+      if (in.old_gil) in.old_gil->finish_trace(wall);
+    }
     trace->finish(wall);
   }
   result.wall = wall;
   result.events = events.processed();
-  result.metrics = collect(config, machine, gil, threads, wall, result.events);
+  result.metrics = collect(config, machine, threads, wall, result.events);
   return result;
 }
 
