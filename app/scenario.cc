@@ -19,11 +19,11 @@ namespace app {
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {"name",    "description", "claim",     "seed",
-                                           "machine", "runtime",     "threads",   "variants",
-                                           "expect",  "figures",     "time_limit"};
+const std::vector<std::string> kTopKeys = {"name",    "description", "claim",     "seed",      "machine",
+                                           "runtime", "threads",     "processes", "variants",  "expect",
+                                           "figures", "time_limit"};
 // In the contract (scenario-format.md), not simulated yet.
-const std::vector<std::string> kNotModelledKeys = {"processes", "pools", "resources"};
+const std::vector<std::string> kNotModelledKeys = {"pools", "resources"};
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
@@ -33,8 +33,8 @@ void reject_not_modelled(const YamlSource& src, const std::vector<YamlEntry>& en
   for (const auto& e : entries)
     if (contains(kNotModelledKeys, e.key))
       src.fail(e.key_node, "'" + e.key +
-                               "' is not modelled yet: gilsim simulates the threads of "
-                               "one process for now");
+                               "' is not modelled yet: gilsim simulates threads and processes "
+                               "for now");
 }
 
 // ---------------------------------------------------------------------------
@@ -75,7 +75,7 @@ void check_variant_keys(const YamlSource& src, const std::vector<YamlEntry>& ent
     if (contains(kTopKeys, e.key) && !contains(setting_keys(), e.key))
       src.fail(e.key_node, "'" + e.key +
                                "' cannot be set in a variant: a variant sets machine, "
-                               "runtime, threads and time_limit");
+                               "runtime, threads, processes and time_limit");
   check_keys(src, entries, setting_keys(), "in variant '" + variant + "'");
 }
 
@@ -107,8 +107,8 @@ YAML::Node top_settings(const std::vector<YamlEntry>& entries) {
 
 Variant make_variant(const YamlSource& src, const VariantSettings& v, const YAML::Node& root) {
   Variant out{v.name, read_settings(src, v.settings)};
-  if (out.config.threads.empty()) {
-    if (!v.written) src.fail(root, "missing 'threads': a scenario needs at least one thread");
+  if (out.config.threads.empty() && out.config.processes.empty()) {
+    if (!v.written) src.fail(root, "missing 'threads': a scenario needs at least one thread (or 'processes')");
     src.fail(v.name_node, "variant '" + v.name +
                               "' has no threads: give it 'threads', or set them at the top level");
   }

@@ -207,10 +207,52 @@ std::vector<models::ThreadGroup> read_threads(const YamlSource& src, const YAML:
   return groups;
 }
 
+// Locks and counters live in one process's memory; sharing them between
+// processes (multiprocessing.Lock, Value) is not modelled yet.
+void reject_shared_objects(const YamlSource& src, const YAML::Node& threads_node,
+                           const std::vector<models::ThreadGroup>& groups) {
+  for (const auto& g : groups)
+    for (const auto& op : g.program)
+      if (op.kind == models::OpKind::LockAcquire || op.kind == models::OpKind::IncrementLoad)
+        src.fail(threads_node, "'lock' and 'increment' are modelled in the main process's threads only: "
+                               "a child process shares no memory with it (multiprocessing.Lock and "
+                               "Value are not modelled yet)");
+}
+
+std::vector<models::ProcessGroup> read_processes(const YamlSource& src, const YAML::Node& node, int machine_cores) {
+  std::vector<models::ProcessGroup> out;
+  const auto items = list_items(src, node, "processes");
+  if (items.empty()) src.fail(node, "processes is empty: give at least one, or remove it");
+  for (const auto& item : items) {
+    const auto entries = map_entries(src, item, "a process");
+    check_keys(src, entries, {"name", "count", "start_method", "startup", "threads"}, "in a process");
+    const YamlEntry* name = find_entry(entries, "name");
+    if (!name) src.fail(item, "a process needs a 'name'");
+    models::ProcessGroup p;
+    p.name = read_identifier(src, name->value, "process name");
+    if (const auto* count = find_entry(entries, "count"))
+      p.count = static_cast<int>(read_int(src, count->value, "count of process '" + p.name + "'", 1, kMaxThreads));
+    if (const auto* m = find_entry(entries, "start_method")) {
+      const std::string method = read_string(src, m->value, "start_method");
+      if (method == "fork") p.start_method = models::StartMethod::Fork;
+      else if (method == "forkserver") p.start_method = models::StartMethod::Forkserver;
+      else if (method == "spawn") p.start_method = models::StartMethod::Spawn;
+      else src.fail(m->value, "start_method is fork, forkserver or spawn, got '" + method + "'");
+    }
+    if (const auto* st = find_entry(entries, "startup")) p.startup = read_duration(src, st->value, "startup");
+    const YamlEntry* threads = find_entry(entries, "threads");
+    if (!threads) src.fail(item, "process '" + p.name + "' needs 'threads', the threads it runs");
+    p.threads = read_threads(src, threads->value, machine_cores);
+    reject_shared_objects(src, threads->value, p.threads);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 }  // namespace
 
 const std::vector<std::string>& setting_keys() {
-  static const std::vector<std::string> keys = {"machine", "runtime", "threads", "time_limit"};
+  static const std::vector<std::string> keys = {"machine", "runtime", "threads", "processes", "time_limit"};
   return keys;
 }
 
@@ -256,10 +298,21 @@ models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& 
   const auto entries = map_entries(src, settings, "the scenario");
   if (const auto* e = find_entry(entries, "machine")) c.machine = read_machine(src, e->value);
   if (const auto* e = find_entry(entries, "runtime")) c.runtime = read_runtime(src, e->value);
-  if (const auto* e = find_entry(entries, "threads")) {
-    c.threads = read_threads(src, e->value, c.machine.cores);
-    models::index_shared_objects(c);
-  }
+  if (const auto* e = find_entry(entries, "threads")) c.threads = read_threads(src, e->value, c.machine.cores);
+  const YamlEntry* processes = find_entry(entries, "processes");
+  if (processes) c.processes = read_processes(src, processes->value, c.machine.cores);
+  models::index_shared_objects(c);
+  // Every thread's name is a metric name: across processes too.
+  const models::Layout l = models::layout(c);
+  if (l.threads.size() > static_cast<std::size_t>(kMaxThreads))
+    src.fail(processes ? processes->value : settings,
+             "this makes " + std::to_string(l.threads.size()) + " threads: gilsim simulates at most " +
+                 std::to_string(kMaxThreads) + " threads per variant");
+  std::map<std::string, int> seen;
+  for (const auto& t : l.threads)
+    if (++seen[t.name] == 2)
+      src.fail(processes ? processes->value : settings,
+               "two threads are named '" + t.name + "' (a thread of a process is named PROCESS_THREAD): rename one");
   if (const auto* e = find_entry(entries, "time_limit")) {
     c.time_limit = read_duration(src, e->value, "time_limit");
     if (c.time_limit <= 0) src.fail(e->value, "time_limit must be above 0");

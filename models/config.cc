@@ -62,8 +62,9 @@ Layout layout(const SimulationConfig& config) {
       // The process's first thread is its main thread: it runs the start-up,
       // and the others are started once it is done.
       out.threads[first].startup = p.startup >= 0 ? p.startup : default_startup(p.start_method);
-      for (std::size_t t = first + 1; t < out.threads.size(); ++t)
-        out.threads[t].started_by = static_cast<int>(first);
+      if (out.threads[first].startup > 0)  // with no start-up, all start at once
+        for (std::size_t t = first + 1; t < out.threads.size(); ++t)
+          out.threads[t].started_by = static_cast<int>(first);
       out.processes.push_back(std::move(proc));
     }
   }

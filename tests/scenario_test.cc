@@ -630,8 +630,30 @@ TEST_SUITE("scenario") {
                 "unknown key 'tim' in 'io'; did you mean 'time'?");
   }
 
-  TEST_CASE("processes, pools and resources are not modelled yet") {
-    CHECK_ERROR("name: t\nprocesses: []\n", "t.yaml:2:1: error: 'processes' is not modelled yet");
+  TEST_CASE("processes: each with its threads, a start method, names unique across processes") {
+    const app::Scenario s = load(
+        "name: t\nprocesses:\n  - name: w\n    count: 2\n    start_method: spawn\n"
+        "    threads: [{name: main, run: [cpu: 1ms]}]\n");
+    const auto& c = s.variants[0].config;
+    REQUIRE(c.processes.size() == 1);
+    CHECK(c.processes[0].count == 2);
+    CHECK(c.processes[0].start_method == models::StartMethod::Spawn);
+    const auto l = models::layout(c);
+    REQUIRE(l.threads.size() == 2);
+    CHECK(l.threads[0].name == "w_0_main");
+    CHECK(l.threads[1].interpreter == 2);
+    CHECK(l.threads[0].startup == models::default_startup(models::StartMethod::Spawn));
+    CHECK_ERROR("name: t\nprocesses: []\n", "t.yaml:2:12: error: processes is empty");
+    CHECK_ERROR("name: t\nprocesses:\n  - {name: p, start_method: clone, threads: [{name: m, run: [cpu: 1ms]}]}\n",
+                "t.yaml:3:29: error: start_method is fork, forkserver or spawn, got 'clone'");
+    CHECK_ERROR("name: t\nthreads: [{name: p_m, run: [cpu: 1ms]}]\n"
+                "processes:\n  - {name: p, threads: [{name: m, run: [cpu: 1ms]}]}\n",
+                "two threads are named 'p_m'");
+    CHECK_ERROR("name: t\nprocesses:\n  - {name: p, threads: [{name: m, run: [increment: c]}]}\n",
+                "'lock' and 'increment' are modelled in the main process's threads only");
+  }
+
+  TEST_CASE("pools and resources are not modelled yet") {
     CHECK_ERROR("name: t\npools: []\n", "t.yaml:2:1: error: 'pools' is not modelled yet");
     CHECK_ERROR("name: t\nresources: []\n", "t.yaml:2:1: error: 'resources' is not modelled yet");
   }
