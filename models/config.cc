@@ -1,6 +1,7 @@
 #include "models/config.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace models {
 
@@ -14,13 +15,188 @@ std::uint32_t index_of(std::vector<std::string>& names, const std::string& name)
   }
   return static_cast<std::uint32_t>(it - names.begin());
 }
+
+template <typename T>
+std::uint32_t index_by_name(const std::vector<T>& items, const std::string& name) {
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (items[i].name == name) return static_cast<std::uint32_t>(i);
+  throw std::invalid_argument("no pool or resource named '" + name + "'");  // the loader checks names
+}
+
+Op cost_op(OpKind kind, Time per_call, Sized sized = Sized::None, double per_byte = 0) {
+  Op o;
+  o.kind = kind;
+  o.duration = Distribution::constant(per_call);
+  o.sized = sized;
+  o.per_byte = per_byte;
+  return o;
+}
+Op queue_op(OpKind kind, std::uint32_t queue) {
+  Op o;
+  o.kind = kind;
+  o.index = queue;
+  return o;
+}
+
+// RepeatBegin/RepeatEnd jumps, after operations were inserted.
+void fix_jumps(Program& program) {
+  std::vector<std::uint32_t> open;
+  for (std::uint32_t i = 0; i < program.size(); ++i) {
+    if (program[i].kind == OpKind::RepeatBegin) open.push_back(i);
+    if (program[i].kind == OpKind::RepeatEnd) {
+      program[i].jump = open.back();
+      program[open.back()].jump = i;
+      open.pop_back();
+    }
+  }
+}
+
+// submit(f) as the submitting thread runs it: the Python code of submit(),
+// then (interpreter pools) pickling the call for the other interpreter, then
+// the queue put. A process pool's pickling is done by its feeder thread.
+void append_submit(Program& out, const Op& submit, const PoolConfig& pool, const PoolCosts& c) {
+  Op item;
+  item.kind = OpKind::NewItem;
+  item.index = submit.index;
+  item.body = submit.body;
+  item.args_bytes = submit.args_bytes;
+  item.result_bytes = submit.result_bytes;
+  item.map = submit.map;
+  out.push_back(cost_op(OpKind::Cpu, c.submit));
+  out.push_back(std::move(item));
+  if (pool.kind == PoolKind::Interpreter)
+    out.push_back(cost_op(OpKind::NativeHeld, c.pickle_per_call, Sized::Args, c.pickle_per_byte));
+  out.push_back(queue_op(OpKind::Forward, pool_queue(submit.index, PoolQueue::Entry)));
+}
+
+// Rewrites the scenario-level pool and asyncio operations into the
+// primitive ones the threads execute, and names into indexes.
+void lower(const SimulationConfig& config, Program& program, bool in_task, std::uint32_t* asyncio_ops = nullptr) {
+  const PoolCosts c = pool_costs(config.runtime);
+  Program out;
+  out.reserve(program.size());
+  if (in_task && c.loop_step > 0) out.push_back(cost_op(OpKind::Cpu, c.loop_step));  // the task's first step
+  for (Op& op : program) {
+    if (op.kind == OpKind::Io || op.kind == OpKind::AwaitIo)
+      if (op.uses_resource) op.index = index_by_name(config.resources, op.object);
+    lower(config, op.body, false);
+    switch (op.kind) {
+      case OpKind::Submit: {
+        op.index = index_by_name(config.pools, op.object);
+        const PoolConfig& pool = config.pools[op.index];
+        if (op.count > 1) {
+          Op begin;
+          begin.kind = OpKind::RepeatBegin;
+          begin.count = op.count;
+          out.push_back(begin);
+        }
+        append_submit(out, op, pool, c);
+        if (op.count > 1) {
+          Op end;
+          end.kind = OpKind::RepeatEnd;
+          out.push_back(end);
+        }
+        if (op.map) {
+          Op wait;
+          wait.kind = OpKind::WaitBatch;
+          out.push_back(wait);
+        }
+        continue;
+      }
+      case OpKind::ToThread: {
+        op.index = index_by_name(config.pools, op.object);
+        append_submit(out, op, config.pools[op.index], c);
+        Op wait;
+        wait.kind = OpKind::AwaitFuture;
+        out.push_back(wait);
+        if (c.loop_step > 0) out.push_back(cost_op(OpKind::Cpu, c.loop_step));
+        continue;
+      }
+      case OpKind::Asyncio:
+        if (asyncio_ops) op.index = (*asyncio_ops)++;
+        if (op.count == 0)  // not lowered yet (lower_programs may run twice)
+          for (TaskGroup& t : op.tasks) lower(config, t.program, true);
+        op.count = 1;
+        out.push_back(std::move(op));
+        continue;
+      case OpKind::AwaitIo:
+      case OpKind::AwaitSleep:
+        out.push_back(std::move(op));
+        if (c.loop_step > 0) out.push_back(cost_op(OpKind::Cpu, c.loop_step));  // the step that resumes it
+        continue;
+      default:
+        out.push_back(std::move(op));
+    }
+  }
+  program = std::move(out);
+  fix_jumps(program);
+}
+
 void index_program(SimulationConfig& config, Program& program) {
   for (auto& op : program) {
     if (op.kind == OpKind::LockAcquire || op.kind == OpKind::LockRelease)
       op.index = index_of(config.locks, op.object);
     if (op.kind == OpKind::IncrementLoad || op.kind == OpKind::IncrementStore)
       op.index = index_of(config.counters, op.object);
+    index_program(config, op.body);
+    for (auto& t : op.tasks) index_program(config, t.program);
   }
+}
+
+// The program of a pool's threads, as concurrent.futures runs them
+// (Lib/concurrent/futures/process.py, thread.py; multiprocessing/queues.py):
+// each serves work items for ever.
+std::unique_ptr<ThreadGroup> worker_group(const PoolConfig& pool, std::size_t index, const PoolCosts& c) {
+  auto g = std::make_unique<ThreadGroup>();
+  g->name = pool.name;
+  g->count = pool.workers;
+  g->cores = pool.cores;
+  Program& p = g->program;
+  const auto pickle = [&](Sized s) { return cost_op(OpKind::NativeHeld, c.pickle_per_call, s, c.pickle_per_byte); };
+  const auto pipe = [&](Sized s) { return cost_op(OpKind::NativeReleased, c.ipc_per_call, s, c.ipc_per_byte); };
+  Op run;
+  run.kind = OpKind::RunBody;
+  Op complete;
+  complete.kind = OpKind::Complete;
+  switch (pool.kind) {
+    case PoolKind::Process:  // process.py _process_worker: call_queue.get(), run, result_queue.put()
+      p = {queue_op(OpKind::TakeItem, pool_queue(index, PoolQueue::Call)), pipe(Sized::Args), pickle(Sized::Args),
+           run, pickle(Sized::Result), pipe(Sized::Result),
+           queue_op(OpKind::Forward, pool_queue(index, PoolQueue::Results))};
+      break;
+    case PoolKind::Thread:  // thread.py _worker: work_queue.get(), run, future.set_result()
+      p = {queue_op(OpKind::TakeItem, pool_queue(index, PoolQueue::Entry)), run, complete};
+      break;
+    case PoolKind::Interpreter:  // interpreter.py: unpickle in the sub-interpreter, run, pickle back
+      p = {queue_op(OpKind::TakeItem, pool_queue(index, PoolQueue::Entry)), pickle(Sized::Args), run,
+           pickle(Sized::Result), complete};
+      break;
+  }
+  return g;
+}
+
+// A process pool's two threads in the parent: the queue feeder
+// (multiprocessing/queues.py Queue._feed: pickles and writes each call) and
+// the result side (process.py _ExecutorManagerThread: reads and unpickles
+// each result, sets the future).
+std::unique_ptr<ThreadGroup> feeder_group(const PoolConfig& pool, std::size_t index, const PoolCosts& c) {
+  auto g = std::make_unique<ThreadGroup>();
+  g->name = pool.name + "_feeder";
+  g->program = {queue_op(OpKind::TakeItem, pool_queue(index, PoolQueue::Entry)),
+                cost_op(OpKind::NativeHeld, c.pickle_per_call, Sized::Args, c.pickle_per_byte),
+                cost_op(OpKind::NativeReleased, c.ipc_per_call, Sized::Args, c.ipc_per_byte),
+                queue_op(OpKind::Forward, pool_queue(index, PoolQueue::Call))};
+  return g;
+}
+std::unique_ptr<ThreadGroup> results_group(const PoolConfig& pool, std::size_t index, const PoolCosts& c) {
+  auto g = std::make_unique<ThreadGroup>();
+  g->name = pool.name + "_results";
+  Op complete;
+  complete.kind = OpKind::Complete;
+  g->program = {queue_op(OpKind::TakeItem, pool_queue(index, PoolQueue::Results)),
+                cost_op(OpKind::NativeReleased, c.ipc_per_call, Sized::Result, c.ipc_per_byte),
+                cost_op(OpKind::NativeHeld, c.pickle_per_call, Sized::Result, c.pickle_per_byte), complete};
+  return g;
 }
 
 void add_group(Layout& out, const ThreadGroup& g, const std::string& prefix, int interpreter) {
@@ -68,15 +244,81 @@ Layout layout(const SimulationConfig& config) {
       out.processes.push_back(std::move(proc));
     }
   }
+  const PoolCosts costs = pool_costs(config.runtime);
+  for (std::size_t pi = 0; pi < config.pools.size(); ++pi) {
+    const PoolConfig& pool = config.pools[pi];
+    if (pool.kind == PoolKind::Process) {
+      out.pool_programs.push_back(feeder_group(pool, pi, costs));
+      add_group(out, *out.pool_programs.back(), "", 0);
+      out.threads.back().service = true;
+      out.pool_programs.push_back(results_group(pool, pi, costs));
+      add_group(out, *out.pool_programs.back(), "", 0);
+      out.threads.back().service = true;
+    }
+    auto workers = worker_group(pool, pi, costs);
+    if (pool.kind == PoolKind::Thread) {
+      add_group(out, *workers, "", 0);
+    } else {
+      const Time startup = pool.startup >= 0                     ? pool.startup
+                           : pool.kind == PoolKind::Interpreter ? default_interpreter_startup()
+                                                                : default_startup(pool.start_method);
+      const std::size_t first = out.threads.size();
+      add_group(out, *workers, "", 0);
+      for (std::size_t t = first; t < out.threads.size(); ++t) {
+        ProcessSpec proc{out.threads[t].name, pool.name, pool.workers, true, pool.kind == PoolKind::Interpreter};
+        out.threads[t].interpreter = static_cast<int>(out.processes.size()) + 1;
+        out.threads[t].startup = startup;
+        out.processes.push_back(std::move(proc));
+      }
+    }
+    for (std::size_t t = out.threads.size() - static_cast<std::size_t>(pool.workers); t < out.threads.size(); ++t)
+      out.threads[t].service = true;
+    out.pool_programs.push_back(std::move(workers));
+  }
+  for (std::size_t t = 0; t < out.threads.size(); ++t) {
+    const ThreadSpec& thread = out.threads[t];
+    const bool prefixed = thread.group_size > 1 || thread.interpreter > 0;
+    const std::string prefix = prefixed ? thread.name + "_" : "";
+    for (const Op& op : thread.spec->program) {
+      if (op.kind != OpKind::Asyncio) continue;
+      for (const TaskGroup& g : op.tasks)
+        for (int i = 0; i < g.count; ++i)
+          out.tasks.push_back(TaskSpec{prefix + (g.count == 1 ? g.name : g.name + "_" + std::to_string(i)),
+                                       prefix + g.name, g.count, static_cast<int>(t), op.index});
+    }
+  }
   return out;
 }
 
 void index_shared_objects(SimulationConfig& config) {
   config.locks.clear();
   config.counters.clear();
-  for (auto& group : config.threads) index_program(config, group.program);
+  for (auto& group : config.threads) {
+    std::uint32_t asyncio_ops = 0;
+    lower(config, group.program, false, &asyncio_ops);
+    index_program(config, group.program);
+  }
   for (auto& p : config.processes)
-    for (auto& group : p.threads) index_program(config, group.program);
+    for (auto& group : p.threads) {
+      std::uint32_t asyncio_ops = 0;
+      lower(config, group.program, false, &asyncio_ops);
+      index_program(config, group.program);
+    }
 }
+
+// Defaults, measured with analysis/calibration/measure_costs.py (results in
+// analysis/calibration/RESULTS.md) unless said otherwise.
+PoolCosts pool_costs(const RuntimeConfig& r) {
+  PoolCosts c;
+  c.submit = r.submit_cost >= 0 ? r.submit_cost : 8 * sim::kMicrosecond;
+  c.pickle_per_call = r.pickle_per_call >= 0 ? r.pickle_per_call : 3 * sim::kMicrosecond;
+  c.pickle_per_byte = r.pickle_per_byte >= 0 ? r.pickle_per_byte : 0.3;
+  c.ipc_per_call = r.ipc_per_call >= 0 ? r.ipc_per_call : 10 * sim::kMicrosecond;
+  c.ipc_per_byte = r.ipc_per_byte >= 0 ? r.ipc_per_byte : 0.3;
+  c.loop_step = r.loop_step >= 0 ? r.loop_step : 3 * sim::kMicrosecond;
+  return c;
+}
+
+Time default_interpreter_startup() { return 10 * sim::kMillisecond; }
 
 }  // namespace models

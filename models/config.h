@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,23 @@ struct RuntimeConfig {
   // LOAD_CONST, BINARY_ADD / INPLACE_ADD, STORE_GLOBAL) at ~15 ns each; the
   // load half ends when the value is read, the store half when it is written.
   Time increment_time = 60;
+
+  // Costs of handing work to a pool (concurrent.futures, multiprocessing).
+  // Defaults: see PoolCosts in models/pool.h, where each names its source.
+  // `executor.submit()`: the Python code that makes the future and the work
+  // item and queues it, run by the submitting thread with the GIL.
+  Time submit_cost = -1;
+  // pickle.dumps / pickle.loads of a call's arguments or result: C code that
+  // keeps the GIL, a cost per call plus a cost per byte (ns, may be fractional).
+  Time pickle_per_call = -1;
+  double pickle_per_byte = -1;
+  // A write to or a read from a multiprocessing pipe (os.write / os.read with
+  // the GIL released): a cost per message plus a cost per byte.
+  Time ipc_per_call = -1;
+  double ipc_per_byte = -1;
+  // asyncio: the event loop's work per task step (BaseEventLoop._run_once
+  // picking the next ready handle, Task.__step, the send into the coroutine).
+  Time loop_step = -1;
 };
 
 // One operation of a thread's program, flattened: `repeat` becomes a
@@ -107,7 +125,34 @@ enum class OpKind : std::uint8_t {
   LockRelease,     // threading.Lock.release
   IncrementLoad,   // `counter += 1`, up to the add: reads the shared value
   IncrementStore,  // ... STORE: writes the value read plus one
+  // Written in scenarios (models/pool.h, models/event_loop.h):
+  Submit,      // pool.submit(f) `count` times (`map`: then waits for those): object = pool
+  WaitAll,     // concurrent.futures.wait(every future this thread submitted)
+  Asyncio,     // asyncio.run(gather(*tasks)) on this thread: `tasks`
+  AwaitIo,     // in a task: await a non-blocking I/O of `duration` (object: resource, if any)
+  AwaitSleep,  // in a task: await asyncio.sleep(duration)
+  ToThread,    // in a task: await loop.run_in_executor(pool, f): object = pool
+  // Made by lower_programs() (models/config.cc) from the ones above; a
+  // scenario never names them.
+  NewItem,     // makes a work item of `body`, `args_bytes`, `result_bytes` for pool `index`
+  Forward,     // puts the thread's work item on queue `index` (waking a taker)
+  TakeItem,    // takes the next work item from queue `index`, waiting while it is empty
+  RunBody,     // runs the work item's body
+  Complete,    // sets the work item's future: wakes whoever waits for it
+  WaitBatch,   // waits for the work items of this thread's last `map`
+  AwaitFuture, // in a task: waits (without blocking the loop) for its work item
 };
+
+struct Op;
+// `count` identical asyncio tasks NAME_0 .. (or NAME), gathered together.
+struct TaskGroup {
+  std::string name;
+  int count = 1;
+  std::vector<Op> program;
+};
+
+// Which bytes of the thread's current work item a sized operation moves.
+enum class Sized : std::uint8_t { None, Args, Result };
 
 struct Op {
   OpKind kind = OpKind::Cpu;
@@ -117,6 +162,20 @@ struct Op {
   std::string object;        // Lock*, Increment*: the lock's or counter's name
   std::uint32_t index = 0;   // ... its index in SimulationConfig::locks / counters
   bool process_startup = false;  // Cpu: a child process's start-up, before its program
+  // Io, AwaitIo: queue for a resource's capacity first (index = resource).
+  bool uses_resource = false;
+  // Submit, ToThread: the work, what is pickled to and from a process or
+  // interpreter worker; Submit's `count` is how many (`map`: tasks).
+  std::vector<Op> body;
+  std::int64_t args_bytes = 0;
+  std::int64_t result_bytes = 0;
+  bool map = false;  // Submit: pool.map, which then waits for its tasks
+  std::vector<TaskGroup> tasks;  // Asyncio
+  // Lowered pickling and pipe operations (Cpu/NativeHeld/NativeReleased):
+  // `per_byte` ns for each byte of the work item's args or result, on top of
+  // `duration`.
+  Sized sized = Sized::None;
+  double per_byte = 0;
 };
 
 using Program = std::vector<Op>;
@@ -151,12 +210,45 @@ struct ProcessGroup {
 
 Time default_startup(StartMethod m);
 
+enum class PoolKind {
+  Process,      // concurrent.futures.ProcessPoolExecutor / multiprocessing.Pool
+  Thread,       // concurrent.futures.ThreadPoolExecutor
+  Interpreter,  // concurrent.futures.InterpreterPoolExecutor (3.14): a sub-interpreter per worker
+};
+
+// A pool of `workers`, made when the program starts (the `with` block's
+// executor), alive until the end of the run.
+struct PoolConfig {
+  std::string name;
+  PoolKind kind = PoolKind::Process;
+  int workers = 4;
+  StartMethod start_method = StartMethod::Fork;  // process pools
+  // Each worker's start-up before it takes work: a process pool's by start
+  // method (default_startup), an interpreter pool's by
+  // default_interpreter_startup(); thread pools have none.
+  Time startup = -1;  // -1: the default
+  std::vector<int> cores;  // its workers' affinity; empty: every core
+};
+
+// Creating a sub-interpreter with its own GIL (Py_NewInterpreterFromConfig,
+// PEP 684) and importing what the task needs. gilsim's default: see config.cc.
+Time default_interpreter_startup();
+
+// Something with a capacity and a FIFO queue: a database with 10
+// connections, a rate-limited API. An `io` on it waits for a free slot.
+struct ResourceConfig {
+  std::string name;
+  int capacity = 1;
+};
+
 struct SimulationConfig {
   std::uint64_t seed = 1;
   MachineConfig machine;
   RuntimeConfig runtime;
   std::vector<ThreadGroup> threads;  // the main process's
   std::vector<ProcessGroup> processes;
+  std::vector<PoolConfig> pools;
+  std::vector<ResourceConfig> resources;
   // Shared objects by name, in order of first use; filled by index_shared_objects().
   std::vector<std::string> locks;
   std::vector<std::string> counters;
@@ -164,6 +256,26 @@ struct SimulationConfig {
   // protects against scenarios that would never finish.
   Time time_limit = 3600 * sim::kSecond;
 };
+
+// Pool costs with their defaults filled in (RuntimeConfig's -1 values).
+struct PoolCosts {
+  Time submit = 0;
+  Time pickle_per_call = 0;
+  double pickle_per_byte = 0;
+  Time ipc_per_call = 0;
+  double ipc_per_byte = 0;
+  Time loop_step = 0;
+};
+PoolCosts pool_costs(const RuntimeConfig& runtime);
+
+// The work queues of pool `pool`: `Entry` is where submit() puts work (a
+// process pool's feeder thread takes it from there; a thread or interpreter
+// pool's workers do), `Call` a process pool's call pipe to its workers,
+// `Results` its result pipe back to the parent's result thread.
+enum class PoolQueue { Entry = 0, Call = 1, Results = 2 };
+inline std::uint32_t pool_queue(std::size_t pool, PoolQueue q) {
+  return static_cast<std::uint32_t>(3 * pool) + static_cast<std::uint32_t>(q);
+}
 
 // Every thread of a run, flattened: the main process's threads, then each
 // child process's in order. Names are the metric names' (threads.NAME.*):
@@ -178,20 +290,43 @@ struct ThreadSpec {
   const ThreadGroup* spec = nullptr;
   sim::Time startup = 0;  // > 0: it first runs its process's start-up
   int started_by = -1;    // the thread whose start-up must finish first, or -1
+  // A pool's thread (worker, feeder, result thread): it serves work items
+  // for ever, and the run does not wait for it to end.
+  bool service = false;
 };
 struct ProcessSpec {
   std::string name;   // the instance, e.g. worker_2
   std::string group;  // the process group, e.g. worker
   int group_size = 1;
+  bool pool_worker = false;     // a process or interpreter of a pool
+  bool subinterpreter = false;  // an interpreter pool's: in the main process
+};
+// An asyncio task: the `tasks` entry `spec` of the `ordinal`-th `asyncio`
+// operation in thread `thread`'s program (its Op::index). Named as written,
+// or THREAD_NAME when its thread is one of a replicated group or in a child
+// process, so that names stay unique.
+struct TaskSpec {
+  std::string name;
+  std::string group;
+  int group_size = 1;
+  int thread = 0;
+  std::uint32_t ordinal = 0;
 };
 struct Layout {
   std::vector<ThreadSpec> threads;
-  std::vector<ProcessSpec> processes;  // child processes; interpreter i is processes[i - 1]
+  std::vector<TaskSpec> tasks;
+  // Interpreters other than the main one: child processes, and pools'
+  // worker processes and sub-interpreters; interpreter i is processes[i - 1].
+  std::vector<ProcessSpec> processes;
+  // The programs of pools' threads, made from the pools' configs.
+  std::vector<std::unique_ptr<ThreadGroup>> pool_programs;
 };
 Layout layout(const SimulationConfig& config);
 
 // Collects the locks and counters the threads' programs name, and sets each
-// operation's index. The loader calls it once the threads are read.
+// operation's index (locks, counters, pools, resources). The loader calls it
+// once the threads, pools and resources are read; the names it is given must
+// exist (the loader checks them).
 void index_shared_objects(SimulationConfig& config);
 
 }  // namespace models

@@ -13,6 +13,7 @@ enum EventKind : std::uint32_t {
   kWakeup,       // thread: wake-up latency elapsed, it wants a core
   kDispatch,     // core: the context switch is done, its new thread runs
   kTimeslice,    // core: the running thread's time slice is over
+  kTaskResume,   // asyncio task: its await_io / await_sleep is over
 };
 
 }  // namespace models

@@ -7,8 +7,8 @@ namespace models {
 namespace {
 // Per-thread metrics (seconds unless noted). `cpu` is time on a core
 // (bytecode + native); `python` the part running bytecode with the GIL.
-const char* const kThreadMetrics[] = {"cpu", "python", "native", "gil_wait", "lock_wait", "runnable",
-                                      "io",  "sleep",  "end",    "acquisitions", "io_ops"};
+const char* const kThreadMetrics[] = {"cpu", "python", "native", "gil_wait",     "lock_wait", "wait",
+                                      "runnable", "io", "sleep", "end", "acquisitions", "io_ops"};
 }  // namespace
 
 std::vector<std::string> thread_metric_suffixes() {
@@ -38,7 +38,26 @@ std::vector<std::string> metric_names(const SimulationConfig& config) {
   // `contended`: acquisitions that had to wait (blocking waits).
   for (const auto& l : config.locks)
     for (const char* m : {"acquisitions", "contended"}) names.push_back("locks." + l + "." + m);
+  // Pools: tasks done, the longest queue of calls waiting for a worker, and
+  // the time from submit() to the result (seconds).
+  for (const auto& p : config.pools)
+    for (const char* m : {"tasks", "queue_max", "latency_mean", "latency_max"})
+      names.push_back("pools." + p.name + "." + m);
+  // Resources: requests, those that queued, their total time in the queue
+  // (seconds), the longest queue, and the mean number of slots in use.
+  for (const auto& r : config.resources)
+    for (const char* m : {"requests", "queued", "wait", "queue_max", "busy_avg"})
+      names.push_back("resources." + r.name + "." + m);
   const Layout l = layout(config);
+  // asyncio tasks: when each ended, its latency from asyncio.run()'s start,
+  // and how many steps the loop gave it; a group's is its last task's (steps: the sum).
+  std::vector<std::string> tasks;
+  for (const auto& t : l.tasks) {
+    if (t.group_size > 1 && std::find(tasks.begin(), tasks.end(), t.group) == tasks.end()) tasks.push_back(t.group);
+    tasks.push_back(t.name);
+  }
+  for (const auto& t : tasks)
+    for (const char* m : {"end", "latency", "steps"}) names.push_back("tasks." + t + "." + m);
   std::vector<std::string> owners;
   for (const auto& t : l.threads) {
     if (t.group_size > 1 && (owners.empty() || owners.back() != t.group) &&
@@ -50,6 +69,7 @@ std::vector<std::string> metric_names(const SimulationConfig& config) {
     for (const char* m : kThreadMetrics) names.push_back("threads." + o + "." + m);
   std::vector<std::string> processes;
   for (const auto& p : l.processes) {
+    if (p.pool_worker) continue;
     if (p.group_size > 1 && std::find(processes.begin(), processes.end(), p.group) == processes.end())
       processes.push_back(p.group);
     processes.push_back(p.name);

@@ -16,9 +16,15 @@ using Phase = PythonThreads::Thread::Phase;
 const sim::SliceStyle kStyles[] = {
     {"not started", "#ffffff"},      {"Running", "#2e7d32"},          {"Native", "#66bb6a"},
     {"Runnable", "#fdd835"},         {"Waiting for GIL", "#e53935"},  {"Waiting for lock", "#8e24aa"},
-    {"I/O", "#1e88e5"},              {"Sleeping", "#90caf9"},         {"done", "#ffffff"},
+    {"Waiting", "#bdbdbd"},          {"I/O", "#1e88e5"},              {"Sleeping", "#90caf9"},         {"done", "#ffffff"},
 };
 static_assert(sizeof(kStyles) / sizeof(kStyles[0]) == static_cast<int>(ThreadState::kCount));
+
+// An asyncio task's track, as VizTracer draws tasks: running on its loop,
+// ready (queued behind others), or suspended in an await.
+const sim::SliceStyle kTaskStyles[] = {
+    {"idle", "#ffffff"}, {"Ready", "#fdd835"}, {"Running", "#2e7d32"}, {"Awaiting", "#90caf9"}, {"done", "#ffffff"},
+};
 
 sim::Time check_spacing(const RuntimeConfig& r) {
   if (r.gil == GilKind::OldGil) return std::max<sim::Time>(r.check_interval * r.tick, 1);
@@ -39,7 +45,10 @@ PythonThreads::PythonThreads(const SimulationConfig& config, sim::EventQueue& ev
       cpu_overhead_(config.runtime.cpu_overhead),
       increment_half_(config.runtime.increment_time / 2),
       minor_(config.runtime.minor),
-      counters_(config.counters.size()) {
+      counters_(config.counters.size()),
+      queues_(3 * config.pools.size()),
+      pool_stats_(config.pools.size()) {
+  for (const auto& r : config.resources) resources_.emplace_back(r.capacity);
   const int n = static_cast<int>(layout_.threads.size());
   interps_.resize(layout_.processes.size() + 1);
   for (std::size_t i = 0; i < interps_.size(); ++i) {
@@ -61,7 +70,8 @@ PythonThreads::PythonThreads(const SimulationConfig& config, sim::EventQueue& ev
     t.interpreter = spec.interpreter;
     t.new_gil = interps_[static_cast<std::size_t>(spec.interpreter)].new_gil.get();
     t.old_gil = interps_[static_cast<std::size_t>(spec.interpreter)].old_gil.get();
-    t.program = &spec.spec->program;
+    t.main.program = &spec.spec->program;
+    t.service = spec.service;
     if (spec.startup > 0) {  // a child's main thread: its process's start-up first
       Op startup;
       startup.kind = OpKind::Cpu;
@@ -73,24 +83,38 @@ PythonThreads::PythonThreads(const SimulationConfig& config, sim::EventQueue& ev
       // The loop jumps of the copied program move by the one operation in front.
       for (std::size_t k = 1; k < p.size(); ++k)
         if (p[k].kind == OpKind::RepeatBegin || p[k].kind == OpKind::RepeatEnd) ++p[k].jump;
-      t.program = &p;
+      t.main.program = &p;
+      t.loop_from = 1;  // a pool worker serves work after its start-up, not again
     }
     t.rng = sim::Rng(config.seed, stream++);
     int depth = 0, max_depth = 0;
-    for (const Op& o : *t.program) {
+    for (const Op& o : *t.main.program) {
       if (o.kind == OpKind::RepeatBegin) max_depth = std::max(max_depth, ++depth);
       if (o.kind == OpKind::RepeatEnd) --depth;
     }
-    t.loops.reserve(static_cast<std::size_t>(max_depth));
+    t.main.loops.reserve(static_cast<std::size_t>(max_depth));
+    if (!spec.service) ++user_threads_;
     if (!spec.spec->cores.empty()) machine_.set_affinity(static_cast<int>(threads_.size()), spec.spec->cores);
     names_.push_back(t.name);
     threads_.push_back(std::move(t));
   }
+  first_task_.resize(threads_.size());
+  for (std::size_t k = 0; k < layout_.tasks.size(); ++k) {
+    const TaskSpec& spec = layout_.tasks[k];
+    Task task;
+    task.name = spec.name;
+    task.thread = spec.thread;
+    tasks_.push_back(std::move(task));
+    auto& firsts = first_task_[static_cast<std::size_t>(spec.thread)];
+    if (firsts.size() <= spec.ordinal) firsts.resize(spec.ordinal + 1, static_cast<int>(k));
+  }
 }
 
-void PythonThreads::set_trace(sim::TraceSink* trace, sim::TrackId first_thread_track) {
+void PythonThreads::set_trace(sim::TraceSink* trace, sim::TrackId first_thread_track,
+                              sim::TrackId first_task_track) {
   trace_ = trace;
   first_track_ = first_thread_track;
+  first_task_track_ = first_task_track;
 }
 
 void PythonThreads::start_all() {
@@ -122,13 +146,15 @@ void PythonThreads::advance(int tid) {
     switch (t.phase) {
       case Phase::Done:
       case Phase::Blocked:
+      case Phase::Waiting:
         throw InvariantViolation("a finished or blocked thread was given a core");
 
       case Phase::Returning:  // Py_END_ALLOW_THREADS after a blocking call
         if (gil_kind_ != GilKind::NoGil && !take(tid)) return;
-        if (op(t).kind == OpKind::Io) ++t.io_ops;
-        ++t.pc;
         t.phase = Phase::Idle;
+        if (op(t).kind == OpKind::Asyncio) continue;  // back from select(): the loop goes on
+        if (op(t).kind == OpKind::Io) ++t.io_ops;
+        ++cursor(t).pc;
         continue;
 
       case Phase::LockWait:  // woken by a release: it must still win the lock
@@ -149,22 +175,37 @@ void PythonThreads::advance(int tid) {
         break;
     }
 
-    if (t.pc == t.program->size()) {
-      exit_thread(tid);
-      return;
+    Cursor& c = cursor(t);
+    if (c.pc == c.program->size()) {
+      if (t.task >= 0) {  // the coroutine returned: the task is done
+        Task& k = tasks_[static_cast<std::size_t>(t.task)];
+        k.end = events_.now();
+        task_state(t.task, Task::State::Done);
+        --t.loop.pending;
+        t.task = -1;
+      } else if (t.in_body) {  // the work item's function returned
+        t.in_body = false;
+        ++t.main.pc;
+      } else if (t.service) {  // a pool's thread: the next work item
+        t.main.pc = t.loop_from;
+      } else {
+        exit_thread(tid);
+        return;
+      }
+      continue;
     }
     const Op& o = op(t);
     switch (o.kind) {
       case OpKind::RepeatBegin:
-        t.loops.push_back(o.count);
-        ++t.pc;
+        c.loops.push_back(o.count);
+        ++c.pc;
         continue;
       case OpKind::RepeatEnd:
-        if (--t.loops.back() > 0) {
-          t.pc = o.jump + 1;
+        if (--c.loops.back() > 0) {
+          c.pc = o.jump + 1;
         } else {
-          t.loops.pop_back();
-          ++t.pc;
+          c.loops.pop_back();
+          ++c.pc;
         }
         continue;
       case OpKind::LockAcquire: {
@@ -173,7 +214,7 @@ void PythonThreads::advance(int tid) {
         if (needs_gil(o.kind) && holder(tid) != tid && !take(tid)) return;
         SemaphoreLock& lock = locks_[o.index];
         if (lock.try_take(tid)) {
-          ++t.pc;
+          ++c.pc;
           continue;
         }
         t.phase = Phase::LockWait;
@@ -193,7 +234,7 @@ void PythonThreads::advance(int tid) {
         const auto post = locks_[o.index].release(tid);
         if (post == SemaphoreLock::Post::WokeOne) t.overhead += futex_wake_;
         if (post == SemaphoreLock::Post::WokeNobody) t.overhead += futex_wake_nobody_;
-        ++t.pc;
+        ++c.pc;
         continue;
       }
       case OpKind::IncrementLoad:
@@ -201,7 +242,8 @@ void PythonThreads::advance(int tid) {
       case OpKind::Cpu:
       case OpKind::NativeHeld:
         if (needs_gil(o.kind) && holder(tid) != tid && !take(tid)) return;
-        t.remaining = is_bytecode(o.kind) && o.kind != OpKind::Cpu ? increment_half_ : o.duration.sample(t.rng);
+        t.remaining = is_bytecode(o.kind) && o.kind != OpKind::Cpu ? increment_half_
+                                                                   : o.duration.sample(t.rng) + sized_extra(t, o);
         // A free-threaded build runs the same bytecode more slowly.
         if (is_bytecode(o.kind) && cpu_overhead_ != 1.0)
           t.remaining = static_cast<sim::Time>(std::llround(static_cast<double>(t.remaining) * cpu_overhead_));
@@ -218,19 +260,292 @@ void PythonThreads::advance(int tid) {
           account(tid);
           return;
         }
-        t.remaining = o.duration.sample(t.rng);
+        t.remaining = o.duration.sample(t.rng) + sized_extra(t, o);
         if (o.kind == OpKind::NativeReleased) {
           t.phase = Phase::Executing;
           start_segment(tid);
         } else {
           t.phase = Phase::Blocked;
-          events_.schedule(events_.now() + t.remaining, kBlockEnd, static_cast<std::uint32_t>(tid));
+          // With a resource, the call first queues for a free slot.
+          if (!o.uses_resource || resources_[o.index].request({tid, false, t.remaining, events_.now()}, events_.now()))
+            events_.schedule(events_.now() + t.remaining, kBlockEnd, static_cast<std::uint32_t>(tid));
           machine_.block(tid);
         }
         account(tid);
         return;
+
+      // ---- pools (concurrent.futures): the submitting side
+      case OpKind::NewItem: {  // submit(): the future and its work item
+        const int id = items_.make();
+        WorkItem& w = items_[id];
+        w.body = &o.body;
+        w.args_bytes = o.args_bytes;
+        w.result_bytes = o.result_bytes;
+        w.pool = o.index;
+        w.map = o.map;
+        w.submitted = events_.now();
+        if (t.task >= 0) {
+          w.owner_task = t.task;
+          tasks_[static_cast<std::size_t>(t.task)].future_done = false;
+        } else {
+          w.owner = tid;
+          ++t.outstanding;
+          if (o.map) ++t.batch_outstanding;
+        }
+        t.item = id;
+        ++c.pc;
+        continue;
+      }
+      case OpKind::Forward: {  // queue.put(): wakes the longest-waiting taker
+        WorkQueue& q = queues_[o.index];
+        const int item = t.item;
+        t.item = -1;
+        ++c.pc;
+        if (!q.takers.empty()) {
+          const int taker = q.takers.front();
+          q.takers.pop_front();
+          threads_[static_cast<std::size_t>(taker)].item = item;
+          wake_waiting(taker, tid);
+        } else {
+          q.items.push_back(item);
+          q.max_items = std::max(q.max_items, q.items.size());
+        }
+        continue;
+      }
+      case OpKind::WaitAll:  // concurrent.futures.wait(fs): a Condition wait, GIL released
+      case OpKind::WaitBatch:
+        if ((o.kind == OpKind::WaitAll ? t.outstanding : t.batch_outstanding) == 0) {
+          ++c.pc;
+          continue;
+        }
+        block_waiting(tid);
+        return;
+
+      // ---- pools: the workers' side
+      case OpKind::TakeItem: {
+        WorkQueue& q = queues_[o.index];
+        if (!q.items.empty()) {
+          t.item = q.items.front();
+          q.items.pop_front();
+          ++c.pc;
+          continue;
+        }
+        if (block_waiting(tid)) q.takers.push_back(tid);
+        return;
+      }
+      case OpKind::RunBody:
+        t.body.program = items_[t.item].body;
+        t.body.pc = 0;
+        t.body.loops.clear();
+        t.in_body = true;
+        continue;
+      case OpKind::Complete: {
+        const int item = t.item;
+        t.item = -1;
+        ++c.pc;
+        complete_item(tid, item);
+        continue;
+      }
+
+      // ---- asyncio
+      case OpKind::Asyncio:
+        if (!advance_asyncio(tid)) return;
+        continue;
+      case OpKind::AwaitIo:
+      case OpKind::AwaitSleep: {  // the task suspends; the loop runs the next ready one
+        const int k = t.task;
+        Task& task = tasks_[static_cast<std::size_t>(k)];
+        const sim::Time d = o.duration.sample(t.rng);
+        ++c.pc;
+        task_state(k, Task::State::Awaiting);
+        t.task = -1;
+        const Resource::Request r{k, true, d, events_.now()};
+        if (!o.uses_resource || resources_[o.index].request(r, events_.now())) {
+          if (o.uses_resource) task.resource = static_cast<int>(o.index);
+          events_.schedule(events_.now() + d, kTaskResume, static_cast<std::uint32_t>(k));
+        }
+        continue;
+      }
+      case OpKind::AwaitFuture: {  // await run_in_executor(): done already, or suspend
+        Task& task = tasks_[static_cast<std::size_t>(t.task)];
+        ++c.pc;
+        if (task.future_done) {
+          task.future_done = false;
+          continue;
+        }
+        task.awaits_future = true;
+        task_state(t.task, Task::State::Awaiting);
+        t.task = -1;
+        continue;
+      }
+      case OpKind::Submit:
+      case OpKind::ToThread:
+        throw InvariantViolation("a pool operation was not lowered (index_shared_objects not called)");
     }
   }
+}
+
+// asyncio.run(): BaseEventLoop._run_once, at the top of the loop. Runs the
+// next ready task; with none ready and tasks pending, blocks in select()
+// with the GIL released until an await's I/O or timer is done; with none
+// pending, asyncio.run() returns. False if the thread now waits.
+bool PythonThreads::advance_asyncio(int tid) {
+  Thread& t = threads_[tid];
+  EventLoop& loop = t.loop;
+  if (!loop.active) {  // asyncio.run(gather(...)): every task is scheduled, in order
+    const Op& o = op(t);
+    loop.active = true;
+    int k = first_task_[static_cast<std::size_t>(tid)][o.index];
+    for (const TaskGroup& g : o.tasks)
+      for (int i = 0; i < g.count; ++i, ++k) {
+        Task& task = tasks_[static_cast<std::size_t>(k)];
+        task.cursor.program = &g.program;
+        task.cursor.pc = 0;
+        task.cursor.loops.clear();
+        task.started = events_.now();
+        task.awaits_future = task.future_done = false;
+        task_state(k, Task::State::Ready);
+        loop.ready.push_back(k);
+        ++loop.pending;
+      }
+  }
+  if (!loop.ready.empty()) {
+    t.task = loop.ready.front();
+    loop.ready.pop_front();
+    ++tasks_[static_cast<std::size_t>(t.task)].steps;
+    task_state(t.task, Task::State::Running);
+    return true;
+  }
+  if (loop.pending > 0) {
+    block_waiting(tid);
+    return false;
+  }
+  loop.active = false;
+  ++t.main.pc;
+  return true;
+}
+
+// Py_BEGIN_ALLOW_THREADS around a blocking wait (a queue's get, a
+// condition's wait, select()): the thread releases the GIL and blocks. False
+// if it must first wait for the GIL hand-off (FORCE_SWITCHING); it comes back
+// to the same operation afterwards.
+bool PythonThreads::block_waiting(int tid) {
+  Thread& t = threads_[tid];
+  if (holder(tid) == tid && release_voluntarily(tid)) {
+    account(tid);
+    return false;
+  }
+  t.phase = Phase::Waiting;
+  machine_.block(tid);
+  account(tid);
+  return true;
+}
+
+// What a waiting thread's waker does: the condition's notify (or the pipe's
+// write) is a futex wake, paid by the waker; the kernel wakes the waiter,
+// which then takes the GIL back (Phase::Returning).
+void PythonThreads::wake_waiting(int tid, int waker) {
+  Thread& t = threads_[tid];
+  t.phase = Phase::Returning;
+  machine_.wake(tid);
+  account(tid);
+  if (waker >= 0) threads_[waker].overhead += futex_wake_;
+}
+
+// future.set_result(): the submitting thread's wait may be over, or the
+// awaiting task ready again (call_soon_threadsafe writes to the loop's
+// self-pipe, which wakes its select()).
+void PythonThreads::complete_item(int tid, int id) {
+  WorkItem& w = items_[id];
+  PoolStats& p = pool_stats_[w.pool];
+  ++p.completed;
+  const sim::Time latency = events_.now() - w.submitted;
+  p.latency_sum += latency;
+  p.latency_max = std::max(p.latency_max, latency);
+  last_completion_ = events_.now();
+  if (w.owner_task >= 0) {
+    Task& task = tasks_[static_cast<std::size_t>(w.owner_task)];
+    if (task.awaits_future) {
+      task.awaits_future = false;
+      make_ready(w.owner_task);
+      threads_[tid].overhead += futex_wake_;
+    } else {
+      task.future_done = true;
+    }
+  } else {
+    Thread& owner = threads_[static_cast<std::size_t>(w.owner)];
+    --owner.outstanding;
+    if (w.map) --owner.batch_outstanding;
+    if (owner.phase == Phase::Waiting) {
+      const OpKind k = kind_now(owner);
+      if ((k == OpKind::WaitAll && owner.outstanding == 0) || (k == OpKind::WaitBatch && owner.batch_outstanding == 0))
+        wake_waiting(w.owner, tid);
+    }
+  }
+  items_.release(id);
+}
+
+// A task's await is over: it joins its loop's ready queue, and a loop
+// blocked in select() wakes up.
+void PythonThreads::make_ready(int k) {
+  Task& task = tasks_[static_cast<std::size_t>(k)];
+  task_state(k, Task::State::Ready);
+  Thread& t = threads_[static_cast<std::size_t>(task.thread)];
+  t.loop.ready.push_back(k);
+  if (t.phase == Phase::Waiting && t.task < 0 && kind_now(t) == OpKind::Asyncio) wake_waiting(task.thread, -1);
+}
+
+void PythonThreads::on_task_resume(int k) {
+  Task& task = tasks_[static_cast<std::size_t>(k)];
+  if (task.resource >= 0) {
+    const auto r = static_cast<std::uint32_t>(task.resource);
+    task.resource = -1;
+    if (auto next = resources_[r].release(events_.now())) grant(r, *next);
+  }
+  make_ready(k);
+}
+
+// A queued request got its resource's slot: its time starts now.
+void PythonThreads::grant(std::uint32_t resource, const Resource::Request& r) {
+  if (r.task) {
+    tasks_[static_cast<std::size_t>(r.id)].resource = static_cast<int>(resource);
+    events_.schedule(events_.now() + r.duration, kTaskResume, static_cast<std::uint32_t>(r.id));
+  } else {
+    events_.schedule(events_.now() + r.duration, kBlockEnd, static_cast<std::uint32_t>(r.id));
+  }
+}
+
+void PythonThreads::task_state(int k, Task::State s) {
+  Task& task = tasks_[static_cast<std::size_t>(k)];
+  const sim::Time now = events_.now();
+  if (trace_ && now > task.state_since && task.state != Task::State::Idle && task.state != Task::State::Done)
+    trace_->slice(first_task_track_ + static_cast<sim::TrackId>(k), task.state_since, now,
+                  kTaskStyles[static_cast<int>(task.state)]);
+  task.state = s;
+  task.state_since = now;
+}
+
+// A pickling or pipe operation's cost per byte of the work item in hand.
+sim::Time PythonThreads::sized_extra(const Thread& t, const Op& o) {
+  if (o.sized == Sized::None || t.item < 0) return 0;
+  const WorkItem& w = items_[t.item];
+  const std::int64_t bytes = o.sized == Sized::Args ? w.args_bytes : w.result_bytes;
+  return static_cast<sim::Time>(std::llround(o.per_byte * static_cast<double>(bytes)));
+}
+
+// Calls waiting at once, at most: in a thread or interpreter pool's work
+// queue, or a process pool's feeder queue or call pipe.
+std::size_t PythonThreads::pool_queue_max(std::size_t pool) const {
+  return std::max(queues_[pool_queue(pool, PoolQueue::Entry)].max_items,
+                  queues_[pool_queue(pool, PoolQueue::Call)].max_items);
+}
+
+void PythonThreads::check_quiescent() const {
+  for (const auto& t : threads_)
+    if (t.service && !(t.phase == Phase::Waiting && kind_now(t) == OpKind::TakeItem))
+      throw InvariantViolation("the run ended with pool thread " + t.name + " still busy (a lost wake-up)");
+  for (const auto& q : queues_)
+    if (!q.items.empty()) throw InvariantViolation("the run ended with work left in a pool's queue (a lost wake-up)");
 }
 
 // take_gil / sem_wait. False if the thread now waits (blocked).
@@ -395,7 +710,7 @@ void PythonThreads::finish_operation(int tid) {
   if (o.process_startup)  // the child's interpreter is up: its other threads start
     for (std::size_t i = 0; i < threads_.size(); ++i)
       if (layout_.threads[i].started_by == tid) machine_.start(static_cast<int>(i));
-  ++t.pc;
+  ++cursor(t).pc;
   t.phase = Phase::Idle;
 }
 
@@ -407,6 +722,9 @@ void PythonThreads::on_running(int tid) { advance(tid); }
 // CPU-bound thread holds the GIL, that is a full switch interval away: the
 // convoy effect (gil-model.md §1.7).
 void PythonThreads::on_block_end(int tid) {
+  const Op& o = op(threads_[tid]);
+  if (o.kind == OpKind::Io && o.uses_resource)  // its slot goes to the next in the resource's queue
+    if (auto next = resources_[o.index].release(events_.now())) grant(o.index, *next);
   threads_[tid].phase = Phase::Returning;
   machine_.wake(tid);
   account(tid);
@@ -458,6 +776,7 @@ ThreadState PythonThreads::current_state(int tid) const {
       (gil_kind_ == GilKind::OldGil && old_gil(tid)->waiting(tid)))
     return ThreadState::GilWait;
   if (t.phase == Phase::LockWait) return ThreadState::LockWait;
+  if (t.phase == Phase::Waiting) return ThreadState::Waiting;
   if (t.phase == Phase::Blocked) return kind_now(t) == OpKind::Sleep ? ThreadState::Sleeping : ThreadState::Io;
   return ThreadState::NotStarted;
 }
@@ -499,7 +818,11 @@ void PythonThreads::finish(sim::Time end) {
       trace_->slice(first_track_ + static_cast<sim::TrackId>(i), t.state_since, end,
                     kStyles[static_cast<int>(t.state)]);
     t.state_since = end;
+    if (t.service) t.end = end;  // a pool's threads live until the run ends
   }
+  for (std::size_t k = 0; k < tasks_.size(); ++k)
+    if (tasks_[k].state != Task::State::Idle && tasks_[k].state != Task::State::Done)
+      task_state(static_cast<int>(k), Task::State::Done);
 }
 
 }  // namespace models

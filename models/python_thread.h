@@ -16,11 +16,14 @@
 #include <vector>
 
 #include "models/config.h"
+#include "models/event_loop.h"
 #include "models/gil.h"
 #include "models/gil_recorder.h"
 #include "models/machine.h"
 #include "models/old_gil.h"
+#include "models/resource.h"
 #include "models/semaphore_lock.h"
+#include "models/work_queue.h"
 #include "sim/event_queue.h"
 #include "sim/random.h"
 #include "sim/trace.h"
@@ -35,6 +38,7 @@ enum class ThreadState : std::uint8_t {
   Runnable,  // wants a core: waking up, or in the run queue (possibly holding the GIL)
   GilWait,   // blocked in take_gil (cond) or in drop_gil's FORCE_SWITCHING wait
   LockWait,  // blocked acquiring a threading.Lock (GIL released)
+  Waiting,   // blocked for work, futures or (an event loop) in select, GIL released
   Io,        // blocked in a syscall
   Sleeping,  // blocked in time.sleep
   Done,
@@ -48,14 +52,21 @@ class PythonThreads {
     int interpreter = 0;
     NewGil* new_gil = nullptr;  // its interpreter's GIL (one of the two, or none)
     OldGil* old_gil = nullptr;
-    const Program* program = nullptr;
     sim::Rng rng;
 
-    // Where it is in its program.
-    enum class Phase : std::uint8_t { Idle, Executing, Blocked, LockWait, Returning, Done };
-    std::uint32_t pc = 0;
-    std::vector<std::int64_t> loops;  // iterations left, innermost last
+    // Where it is in its program: its own, a work item's body (a pool
+    // worker), or the running asyncio task's (an event loop's thread).
+    enum class Phase : std::uint8_t { Idle, Executing, Blocked, LockWait, Waiting, Returning, Done };
+    Cursor main;
+    Cursor body;
+    bool in_body = false;
+    int task = -1;  // the asyncio task running on it, or -1
     Phase phase = Phase::Idle;
+    bool service = false;        // a pool's thread: loops over its program for ever
+    std::uint32_t loop_from = 0; // where a service thread's program starts again
+    int item = -1;               // the work item in its hands
+    std::int64_t outstanding = 0, batch_outstanding = 0;  // its futures not done (all; last map's)
+    EventLoop loop;
     sim::Time remaining = 0;    // CPU time left in the current operation
     sim::Time since_check = 0;  // bytecode CPU time since the last eval-breaker check
     sim::Time segment_start = 0;
@@ -100,6 +111,7 @@ class PythonThreads {
   void on_block_end(int tid);        // kBlockEnd: I/O or sleep done
   void on_preempted(int tid);        // before the machine takes its core at a slice end
   void on_gil_timeout(int tid);      // kGilTimeout
+  void on_task_resume(int task);     // kTaskResume: an asyncio task's await is over
   void on_runnable(int tid) { account(tid); }  // kWakeup but no idle core
   // Books the state change of every thread the machine woke during an event.
   void account_woken() {
@@ -119,13 +131,34 @@ class PythonThreads {
   const std::vector<Counter>& counters() const { return counters_; }
   const std::vector<SemaphoreLock>& locks() const { return locks_; }
   const std::vector<std::string>& names() const { return names_; }
-  bool all_done() const { return done_ == static_cast<int>(threads_.size()); }
+  const std::vector<Task>& tasks() const { return tasks_; }
+  const std::vector<Resource>& resources() const { return resources_; }
+  const std::vector<PoolStats>& pools() const { return pool_stats_; }
+  std::size_t pool_queue_max(std::size_t pool) const;
+  // Every thread that is not a pool's has ended.
+  bool all_done() const { return done_ == user_threads_; }
+  // Nothing is left to do: every pool's thread waits for work that will
+  // not come. Throws InvariantViolation otherwise (a lost wake-up).
+  void check_quiescent() const;
+  // When the last work item was done (pools' work can outlive its submitter).
+  sim::Time last_completion() const { return last_completion_; }
   void finish(sim::Time end);  // closes the accounting (and trace) at the end of the run
 
-  void set_trace(sim::TraceSink* trace, sim::TrackId first_thread_track);
+  void set_trace(sim::TraceSink* trace, sim::TrackId first_thread_track, sim::TrackId first_task_track);
 
  private:
   void advance(int tid);
+  bool advance_asyncio(int tid);  // the loop's turn: true if the thread goes on
+  bool block_waiting(int tid);    // Py_BEGIN_ALLOW_THREADS, then waits: false if it first waits for the GIL hand-off
+  void wake_waiting(int tid, int waker);
+  void complete_item(int tid, int item);
+  void make_ready(int task);
+  void grant(std::uint32_t resource, const Resource::Request& r);
+  void task_state(int task, Task::State s);
+  Cursor& cursor(Thread& t) { return t.task >= 0 ? tasks_[static_cast<std::size_t>(t.task)].cursor : t.in_body ? t.body : t.main; }
+  const Cursor& cursor(const Thread& t) const {
+    return t.task >= 0 ? tasks_[static_cast<std::size_t>(t.task)].cursor : t.in_body ? t.body : t.main;
+  }
   bool take(int tid);
   bool release_voluntarily(int tid);
   int holder(int tid) const;  // the holder of tid's interpreter's GIL, or -1
@@ -133,8 +166,9 @@ class PythonThreads {
   OldGil* old_gil(int tid) const { return threads_[tid].old_gil; }
   // Operations that run bytecode (or C code called from it) with the GIL.
   bool needs_gil(OpKind k) const {
-    return gil_kind_ != GilKind::NoGil && k != OpKind::NativeReleased && k != OpKind::Io && k != OpKind::Sleep &&
-           k != OpKind::RepeatBegin && k != OpKind::RepeatEnd;
+    return gil_kind_ != GilKind::NoGil &&
+           (k == OpKind::Cpu || k == OpKind::NativeHeld || k == OpKind::IncrementLoad || k == OpKind::IncrementStore ||
+            k == OpKind::LockAcquire || k == OpKind::LockRelease);
   }
   static bool is_bytecode(OpKind k) {
     return k == OpKind::Cpu || k == OpKind::IncrementLoad || k == OpKind::IncrementStore;
@@ -154,12 +188,17 @@ class PythonThreads {
   void exit_thread(int tid);
   void account(int tid);
   ThreadState current_state(int tid) const;
-  const Op& op(const Thread& t) const { return (*t.program)[t.pc]; }
+  const Op& op(const Thread& t) const {
+    const Cursor& c = cursor(t);
+    return (*c.program)[c.pc];
+  }
   // The operation under way, or none once the program is through (an old-GIL
   // check can fall right after the last operation).
-  static OpKind kind_now(const Thread& t) {
-    return t.pc < t.program->size() ? (*t.program)[t.pc].kind : OpKind::NativeReleased;
+  OpKind kind_now(const Thread& t) const {
+    const Cursor& c = cursor(t);
+    return c.pc < c.program->size() ? (*c.program)[c.pc].kind : OpKind::NativeReleased;
   }
+  sim::Time sized_extra(const Thread& t, const Op& o);
 
   sim::EventQueue& events_;
   Machine& machine_;
@@ -179,9 +218,21 @@ class PythonThreads {
   std::vector<Thread> threads_;
   std::vector<std::string> names_;
   int done_ = 0;
+  int user_threads_ = 0;
+
+  // Pools, asyncio and resources.
+  WorkItems items_;
+  std::vector<WorkQueue> queues_;  // pool_queue(pool, which)
+  std::vector<PoolStats> pool_stats_;
+  sim::Time last_completion_ = 0;
+  std::vector<Task> tasks_;
+  // first_task_[thread][ordinal]: its ordinal-th asyncio operation's first task
+  std::vector<std::vector<int>> first_task_;
+  std::vector<Resource> resources_;
 
   sim::TraceSink* trace_ = nullptr;
   sim::TrackId first_track_ = 0;
+  sim::TrackId first_task_track_ = 0;
 };
 
 }  // namespace models

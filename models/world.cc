@@ -10,6 +10,7 @@
 #include "models/machine.h"
 #include "models/old_gil.h"
 #include "models/python_thread.h"
+#include "models/resource.h"
 #include "models/simulation.h"
 #include "sim/event_queue.h"
 
@@ -21,31 +22,46 @@ namespace {
 // GIL track and a waiters counter, then the runnable counter. Process ids are
 // kept apart from track ids (the JSON format shares one number space).
 struct Tracks {
-  sim::TrackId first_thread = 1, first_core, first_gil, first_waiters, runnable;
+  sim::TrackId first_thread = 1, first_core, first_gil, first_waiters, runnable, first_task;
   Tracks(int threads, int cores, int interpreters)
       : first_core(1 + static_cast<sim::TrackId>(threads)),
         first_gil(first_core + static_cast<sim::TrackId>(cores)),
         first_waiters(first_gil + static_cast<sim::TrackId>(interpreters)),
-        runnable(first_waiters + static_cast<sim::TrackId>(interpreters)) {}
+        runnable(first_waiters + static_cast<sim::TrackId>(interpreters)),
+        first_task(runnable + 1) {}
 };
 
 constexpr std::uint32_t kMachinePid = 1000000;
-std::uint32_t process_pid(int interpreter) { return kMachinePid + 1 + static_cast<std::uint32_t>(interpreter); }
+// A sub-interpreter (an interpreter pool's worker) lives in the main
+// process: its threads and GIL show there.
+std::uint32_t process_pid(const Layout& layout, int interpreter) {
+  if (interpreter > 0 && layout.processes[static_cast<std::size_t>(interpreter) - 1].subinterpreter) interpreter = 0;
+  return kMachinePid + 1 + static_cast<std::uint32_t>(interpreter);
+}
 
 void declare_tracks(sim::TraceSink& trace, const Tracks& tr, const PythonThreads& threads, int cores,
                     bool has_gil) {
   const auto& layout = threads.layout();
   const int interpreters = static_cast<int>(layout.processes.size()) + 1;
   for (int i = 0; i < interpreters; ++i) {
-    const std::string name = i == 0 ? "python (main process)" : "python (process " + layout.processes[static_cast<std::size_t>(i) - 1].name + ")";
-    trace.process(process_pid(i), name, i);
+    const ProcessSpec* p = i == 0 ? nullptr : &layout.processes[static_cast<std::size_t>(i) - 1];
+    if (!p) trace.process(process_pid(layout, i), "python (main process)", i);
+    else if (!p->subinterpreter) trace.process(process_pid(layout, i), "python (process " + p->name + ")", i);
     if (!has_gil) continue;
-    trace.track(tr.first_gil + static_cast<sim::TrackId>(i), process_pid(i), "GIL", 0);
-    trace.counter_track(tr.first_waiters + static_cast<sim::TrackId>(i), process_pid(i), "GIL waiters");
+    const std::string gil = p && p->subinterpreter ? "GIL of interpreter " + p->name : "GIL";
+    trace.track(tr.first_gil + static_cast<sim::TrackId>(i), process_pid(layout, i), gil, -interpreters + i);
+    trace.counter_track(tr.first_waiters + static_cast<sim::TrackId>(i), process_pid(layout, i), gil + " waiters");
   }
-  for (std::size_t t = 0; t < layout.threads.size(); ++t)
-    trace.track(tr.first_thread + static_cast<sim::TrackId>(t), process_pid(layout.threads[t].interpreter),
-                layout.threads[t].name, 1 + static_cast<int>(t));
+  const int n = static_cast<int>(layout.threads.size());
+  for (int t = 0; t < n; ++t)
+    trace.track(tr.first_thread + static_cast<sim::TrackId>(t), process_pid(layout, layout.threads[static_cast<std::size_t>(t)].interpreter),
+                layout.threads[static_cast<std::size_t>(t)].name, 1 + t);
+  // asyncio tasks beside their loop's thread, as VizTracer shows them.
+  for (std::size_t k = 0; k < layout.tasks.size(); ++k) {
+    const ThreadSpec& loop = layout.threads[static_cast<std::size_t>(layout.tasks[k].thread)];
+    trace.track(tr.first_task + static_cast<sim::TrackId>(k), process_pid(layout, loop.interpreter),
+                "task " + layout.tasks[k].name, n + 1 + static_cast<int>(k));
+  }
   trace.process(kMachinePid, "machine", interpreters);
   for (int c = 0; c < cores; ++c)
     trace.track(tr.first_core + static_cast<sim::TrackId>(c), kMachinePid, "core " + std::to_string(c), c);
@@ -89,6 +105,38 @@ Metrics collect(const SimulationConfig& config, const Machine& machine, const Py
     m[p + "increments"] = static_cast<double>(c.increments);
     m[p + "lost"] = static_cast<double>(c.increments - c.value);
   }
+  for (std::size_t i = 0; i < config.pools.size(); ++i) {
+    const PoolStats& p = threads.pools()[i];
+    const std::string prefix = "pools." + config.pools[i].name + ".";
+    m[prefix + "tasks"] = static_cast<double>(p.completed);
+    m[prefix + "queue_max"] = static_cast<double>(threads.pool_queue_max(i));
+    m[prefix + "latency_mean"] =
+        p.completed ? sim::to_seconds(p.latency_sum) / static_cast<double>(p.completed) : 0.0;
+    m[prefix + "latency_max"] = sim::to_seconds(p.latency_max);
+  }
+  for (std::size_t i = 0; i < config.resources.size(); ++i) {
+    const Resource& r = threads.resources()[i];
+    const std::string prefix = "resources." + config.resources[i].name + ".";
+    m[prefix + "requests"] = static_cast<double>(r.requests());
+    m[prefix + "queued"] = static_cast<double>(r.queued());
+    m[prefix + "wait"] = r.wait_seconds();
+    m[prefix + "queue_max"] = static_cast<double>(r.queue_max());
+    m[prefix + "busy_avg"] = r.busy_avg(wall);
+  }
+  for (std::size_t k = 0; k < threads.layout().tasks.size(); ++k) {
+    const TaskSpec& spec = threads.layout().tasks[k];
+    const Task& task = threads.tasks()[k];
+    const double values[] = {sim::to_seconds(task.end), sim::to_seconds(task.end - task.started),
+                             static_cast<double>(task.steps)};
+    const char* const names[] = {"end", "latency", "steps"};
+    for (int j = 0; j < 3; ++j) {
+      m["tasks." + spec.name + "." + names[j]] = values[j];
+      if (spec.group_size > 1) {  // a group's end and latency are its last task's; steps add up
+        double& v = m["tasks." + spec.group + "." + names[j]];
+        v = j == 2 ? v + values[j] : std::max(v, values[j]);
+      }
+    }
+  }
   for (std::size_t i = 0; i < config.locks.size(); ++i) {
     const auto& l = threads.locks()[i];
     const std::string p = "locks." + config.locks[i] + ".";
@@ -108,6 +156,7 @@ Metrics collect(const SimulationConfig& config, const Machine& machine, const Py
                              in(ThreadState::Native),
                              in(ThreadState::GilWait),
                              in(ThreadState::LockWait),
+                             in(ThreadState::Waiting),
                              in(ThreadState::Runnable),
                              in(ThreadState::Io),
                              in(ThreadState::Sleeping),
@@ -124,11 +173,12 @@ Metrics collect(const SimulationConfig& config, const Machine& machine, const Py
         group_value = suffixes[k] == "end" ? std::max(group_value, values[k]) : group_value + values[k];
       }
     }
-    if (spec.interpreter > 0) {  // a process ends with its last thread
+    if (spec.interpreter > 0 && !layout.processes[static_cast<std::size_t>(spec.interpreter) - 1].pool_worker) {
+      // a process ends with its last thread
       const ProcessSpec& p = layout.processes[static_cast<std::size_t>(spec.interpreter) - 1];
       for (const std::string& name : {p.name, p.group}) {
         double& end = m["processes." + name + ".end"];
-        end = std::max(end, values[8]);
+        end = std::max(end, values[9]);
       }
     }
   }
@@ -153,7 +203,7 @@ RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
       if (GilRecorder* r = interps[i].recorder())
         r->set_trace(trace, tracks.first_gil + static_cast<sim::TrackId>(i),
                      tracks.first_waiters + static_cast<sim::TrackId>(i), tracks.first_thread, &threads.names());
-    threads.set_trace(trace, tracks.first_thread);
+    threads.set_trace(trace, tracks.first_thread, tracks.first_task);
   }
 
   threads.start_all();
@@ -182,6 +232,9 @@ RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
       case kDispatch:
         threads.on_running(machine.on_dispatch(id));
         break;
+      case kTaskResume:
+        threads.on_task_resume(id);
+        break;
       case kTimeslice: {
         const int victim = machine.timeslice_victim(id);
         if (victim >= 0) {
@@ -194,11 +247,17 @@ RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
     }
     threads.account_woken();
   }
-  if (!result.hit_time_limit && !threads.all_done())
-    throw InvariantViolation("the event queue ran dry before every thread ended (a lost wake-up)");
+  if (!result.hit_time_limit) {
+    if (!threads.all_done())
+      throw InvariantViolation("the event queue ran dry before every thread ended (a lost wake-up)");
+    threads.check_quiescent();
+  }
 
-  sim::Time wall = 0;
-  for (const auto& t : threads.threads()) wall = std::max(wall, t.end);
+  // The run ends with its last thread, or with the last work item a pool
+  // finished after that (the interpreter's exit waits for its executors).
+  sim::Time wall = threads.last_completion();
+  for (std::size_t i = 0; i < threads.threads().size(); ++i)
+    if (!threads.layout().threads[i].service) wall = std::max(wall, threads.threads()[i].end);
   if (result.hit_time_limit) wall = config.time_limit;
   threads.finish(wall);
   if (trace) {

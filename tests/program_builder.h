@@ -3,6 +3,7 @@
 
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "models/config.h"
 
@@ -43,10 +44,73 @@ inline Program repeat(std::int64_t n, std::initializer_list<Op> body) {
   return p;
 }
 
+// pool.submit(f) (`count` > 1 with `map`: pool.map over count items).
+inline Op submit(const std::string& pool, Program body, std::int64_t count = 1, bool map = false,
+                 std::int64_t args = 0, std::int64_t result = 0) {
+  Op o;
+  o.kind = OpKind::Submit;
+  o.object = pool;
+  o.body = std::move(body);
+  o.count = count;
+  o.map = map;
+  o.args_bytes = args;
+  o.result_bytes = result;
+  return o;
+}
+inline Op wait_all() {
+  Op o;
+  o.kind = OpKind::WaitAll;
+  return o;
+}
+inline Op to_thread(const std::string& pool, Program body) {
+  Op o = submit(pool, std::move(body));
+  o.kind = OpKind::ToThread;
+  return o;
+}
+inline Op await_io(sim::Time d, const std::string& resource = "") {
+  Op o = op(OpKind::AwaitIo, d);
+  o.object = resource;
+  o.uses_resource = !resource.empty();
+  return o;
+}
+inline Op await_sleep(sim::Time d) { return op(OpKind::AwaitSleep, d); }
+inline Op io_on(sim::Time d, const std::string& resource) {
+  Op o = io(d);
+  o.object = resource;
+  o.uses_resource = true;
+  return o;
+}
+inline models::TaskGroup task(const std::string& name, Program program, int count = 1) {
+  models::TaskGroup t;
+  t.name = name;
+  t.count = count;
+  t.program = std::move(program);
+  return t;
+}
+inline Op asyncio(std::vector<models::TaskGroup> tasks) {
+  Op o;
+  o.kind = OpKind::Asyncio;
+  o.tasks = std::move(tasks);
+  return o;
+}
+
 inline models::SimulationConfig config(int cores) {
   models::SimulationConfig c;
   c.machine.cores = cores;
   return c;
+}
+
+inline models::PoolConfig& add_pool(models::SimulationConfig& c, const std::string& name, models::PoolKind kind,
+                                    int workers) {
+  models::PoolConfig p;
+  p.name = name;
+  p.kind = kind;
+  p.workers = workers;
+  c.pools.push_back(std::move(p));
+  return c.pools.back();
+}
+inline void add_resource(models::SimulationConfig& c, const std::string& name, int capacity) {
+  c.resources.push_back(models::ResourceConfig{name, capacity});
 }
 
 inline void add(models::SimulationConfig& c, const std::string& name, Program program, int count = 1) {

@@ -1,0 +1,63 @@
+// Work handed to a pool: a work item is one submitted call, from submit() to
+// its future's result; a work queue is a FIFO of them with the threads
+// blocked taking from it (queue.SimpleQueue.get, a pipe's recv). What threads
+// do with them is in python_thread.cc; this is only their state.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "models/config.h"
+#include "sim/time.h"
+
+namespace models {
+
+struct WorkItem {
+  const Program* body = nullptr;
+  std::int64_t args_bytes = 0;
+  std::int64_t result_bytes = 0;
+  std::uint32_t pool = 0;
+  int owner = -1;       // the submitting thread, whose future it is
+  int owner_task = -1;  // or the asyncio task that awaits it (to_thread)
+  bool map = false;
+  sim::Time submitted = 0;
+};
+
+// Work items by id; ids of finished items are reused, so that memory does
+// not grow with the number of submissions.
+class WorkItems {
+ public:
+  int make() {
+    if (!free_.empty()) {
+      const int id = free_.back();
+      free_.pop_back();
+      items_[static_cast<std::size_t>(id)] = WorkItem{};
+      return id;
+    }
+    items_.emplace_back();
+    return static_cast<int>(items_.size() - 1);
+  }
+  void release(int id) { free_.push_back(id); }
+  WorkItem& operator[](int id) { return items_[static_cast<std::size_t>(id)]; }
+  std::size_t live() const { return items_.size() - free_.size(); }
+
+ private:
+  std::vector<WorkItem> items_;
+  std::vector<int> free_;
+};
+
+struct WorkQueue {
+  std::deque<int> items;   // waiting for a taker
+  std::deque<int> takers;  // threads blocked in get(), in the order they came
+  std::size_t max_items = 0;
+};
+
+// What a pool reports.
+struct PoolStats {
+  std::uint64_t completed = 0;
+  sim::Time latency_sum = 0;  // submit() to the future's result
+  sim::Time latency_max = 0;
+};
+
+}  // namespace models
