@@ -301,10 +301,13 @@ void PythonThreads::advance(int tid) {
         const int item = t.item;
         t.item = -1;
         ++c.pc;
+        items_[item].put_by = tid;
+        items_[item].put_at = events_.now();
         if (!q.takers.empty()) {
           const int taker = q.takers.front();
           q.takers.pop_front();
           threads_[static_cast<std::size_t>(taker)].item = item;
+          item_taken(taker, item);
           wake_waiting(taker, tid);
         } else {
           q.items.push_back(item);
@@ -327,6 +330,7 @@ void PythonThreads::advance(int tid) {
         if (!q.items.empty()) {
           t.item = q.items.front();
           q.items.pop_front();
+          item_taken(tid, t.item);
           ++c.pc;
           continue;
         }
@@ -463,6 +467,11 @@ void PythonThreads::complete_item(int tid, int id) {
   p.latency_sum += latency;
   p.latency_max = std::max(p.latency_max, latency);
   last_completion_ = events_.now();
+  if (trace_)  // the result's arrow, to the future's owner
+    trace_->flow(first_track_ + static_cast<sim::TrackId>(tid), events_.now(),
+                 w.owner_task >= 0 ? first_task_track_ + static_cast<sim::TrackId>(w.owner_task)
+                                   : first_track_ + static_cast<sim::TrackId>(w.owner),
+                 events_.now(), "result");
   if (w.owner_task >= 0) {
     Task& task = tasks_[static_cast<std::size_t>(w.owner_task)];
     if (task.awaits_future) {
@@ -513,6 +522,15 @@ void PythonThreads::grant(std::uint32_t resource, const Resource::Request& r) {
   } else {
     events_.schedule(events_.now() + r.duration, kBlockEnd, static_cast<std::uint32_t>(r.id));
   }
+}
+
+// The trace's arrow from the thread that put a work item on a queue to the
+// one that takes it: a call's way from submit() through the pool and back.
+void PythonThreads::item_taken(int tid, int item) {
+  const WorkItem& w = items_[item];
+  if (trace_ && w.put_by >= 0)
+    trace_->flow(first_track_ + static_cast<sim::TrackId>(w.put_by), w.put_at,
+                 first_track_ + static_cast<sim::TrackId>(tid), events_.now(), "work item");
 }
 
 void PythonThreads::task_state(int k, Task::State s) {
@@ -788,18 +806,24 @@ ThreadState PythonThreads::current_state(int tid) const {
 void PythonThreads::account(int tid) {
   Thread& t = threads_[tid];
   const ThreadState s = current_state(tid);
-  if (s == t.state) return;
-  const sim::Time now = events_.now();
-  t.time_in[static_cast<int>(t.state)] += now - t.state_since;
-  if (trace_ && now > t.state_since && t.state != ThreadState::NotStarted)
-    trace_->slice(first_track_ + static_cast<sim::TrackId>(tid), t.state_since, now,
-                  kStyles[static_cast<int>(t.state)]);
-  t.state = s;
-  t.state_since = now;
+  // Checked even when the state stays the same: a GIL-holding C call
+  // (pickling) followed by a GIL-releasing one (a pipe write) is Native
+  // throughout, but only the first runs with the GIL.
+  const bool runs_with_gil =
+      gil_kind_ != GilKind::NoGil &&
+      (s == ThreadState::Python ||
+       (s == ThreadState::Native && kind_now(t) == OpKind::NativeHeld && !t.reacquiring && !t.paying));
+  if (s == t.state && runs_with_gil == t.runs_with_gil) return;
+  if (s != t.state) {
+    const sim::Time now = events_.now();
+    t.time_in[static_cast<int>(t.state)] += now - t.state_since;
+    if (trace_ && now > t.state_since && t.state != ThreadState::NotStarted)
+      trace_->slice(first_track_ + static_cast<sim::TrackId>(tid), t.state_since, now,
+                    kStyles[static_cast<int>(t.state)]);
+    t.state = s;
+    t.state_since = now;
+  }
   if (gil_kind_ == GilKind::NoGil) return;
-
-  const bool runs_with_gil = s == ThreadState::Python ||
-                             (s == ThreadState::Native && kind_now(t) == OpKind::NativeHeld && !t.reacquiring && !t.paying);
   if (runs_with_gil && holder(tid) != tid)
     throw InvariantViolation("C1 broken: thread " + t.name + " runs bytecode without holding the GIL");
   if (runs_with_gil != t.runs_with_gil) {

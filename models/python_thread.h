@@ -155,6 +155,7 @@ class PythonThreads {
   void make_ready(int task);
   void grant(std::uint32_t resource, const Resource::Request& r);
   void task_state(int task, Task::State s);
+  void item_taken(int tid, int item);
   Cursor& cursor(Thread& t) { return t.task >= 0 ? tasks_[static_cast<std::size_t>(t.task)].cursor : t.in_body ? t.body : t.main; }
   const Cursor& cursor(const Thread& t) const {
     return t.task >= 0 ? tasks_[static_cast<std::size_t>(t.task)].cursor : t.in_body ? t.body : t.main;

@@ -22,6 +22,9 @@ struct WorkItem {
   int owner_task = -1;  // or the asyncio task that awaits it (to_thread)
   bool map = false;
   sim::Time submitted = 0;
+  // The last queue put, for the trace's arrow to the thread that takes it.
+  int put_by = -1;
+  sim::Time put_at = 0;
 };
 
 // Work items by id; ids of finished items are reused, so that memory does

@@ -138,3 +138,19 @@ TEST_CASE("pool runs are deterministic") {
   CHECK(a.metrics == b.metrics);
   CHECK(a.metrics["pools.pool.tasks"] == 20);
 }
+
+TEST_CASE("a GIL-holding C call followed by a GIL-releasing one gives the GIL up in between") {
+  // Pickling (GIL held) then a pipe write (GIL released) is Native all
+  // along; the C1 check must still see the GIL go. Many tiny calls through a
+  // process pool make the feeder do it back to back.
+  auto c = config(4);
+  add_pool(c, "pool", PoolKind::Process, 4);
+  add(c, "main", {submit("pool", {cpu(5 * kMicrosecond)}, 1000, true, 50, 50)});
+  auto r = run(c);
+  CHECK(r.metrics["pools.pool.tasks"] == 1000);
+  auto d = config(2);
+  add(d, "a", {native_held(1 * kMillisecond), native(1 * kMillisecond), cpu(1 * kMillisecond)});
+  add(d, "b", {native_held(1 * kMillisecond), native(1 * kMillisecond), cpu(1 * kMillisecond)});
+  auto rd = run(d);
+  CHECK(rd.metrics["wall"] >= 0.004);
+}
