@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <utility>
 
 namespace app {
 
@@ -57,7 +58,7 @@ sim::Time unit_in_ns(std::string_view unit) {
   return 0;
 }
 
-ParsedDuration parse_duration(std::string_view raw) {
+ParseResult<double> parse_fractional_duration(std::string_view raw) {
   const std::string_view text = trim(raw);
   if (text.empty()) return {0, "expected a duration like 250ms, got nothing"};
   if (text.front() == '-') return {0, "a duration cannot be negative: '" + std::string(text) + "'"};
@@ -78,7 +79,13 @@ ParsedDuration parse_duration(std::string_view raw) {
   const double ns = value * static_cast<double>(scale);
   if (!std::isfinite(ns) || ns > kMaxDurationSeconds * 1e9)
     return {0, "duration '" + std::string(text) + "' is too long: at most 1000000s (11.6 days)"};
-  return {static_cast<sim::Time>(std::llround(ns)), {}};
+  return {ns, {}};
+}
+
+ParseResult<sim::Time> parse_duration(std::string_view text) {
+  ParseResult<double> d = parse_fractional_duration(text);
+  if (!d.ok()) return {0, std::move(d.problem)};
+  return {static_cast<sim::Time>(std::llround(d.value)), {}};
 }
 
 }  // namespace app

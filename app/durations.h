@@ -26,15 +26,21 @@ sim::Time unit_in_ns(std::string_view unit);
 // The units, as an error message lists them.
 inline constexpr const char* kUnitList = "ns, us (or µs), ms and s";
 
-struct ParsedDuration {
-  sim::Time ns = 0;
-  std::string problem;  // empty when the text is a valid duration
+// A value parsed from text, or the problem with the text, in words that say
+// what to write instead.
+template <typename T>
+struct ParseResult {
+  T value{};
+  std::string problem;  // empty when the text is valid
   bool ok() const { return problem.empty(); }
 };
 
 // Parses `text` into whole nanoseconds (rounded to the nearest). A bare number,
-// an unknown unit, a negative or an absurdly long duration is a problem, told
-// in words that say what to write instead.
-ParsedDuration parse_duration(std::string_view text);
+// an unknown unit, a negative or an absurdly long duration is a problem.
+ParseResult<sim::Time> parse_duration(std::string_view text);
+
+// The same, kept in fractional nanoseconds: for costs per byte, where
+// `0.25ns` is a sensible value that whole nanoseconds would round away.
+ParseResult<double> parse_fractional_duration(std::string_view text);
 
 }  // namespace app

@@ -4,9 +4,11 @@
 #include <cstdint>
 #include <map>
 #include <regex>
+#include <utility>
 
 #include "app/scenario_distribution.h"
 #include "app/scenario_program.h"
+#include "app/unique_names.h"
 #include "app/yaml_values.h"
 
 namespace app {
@@ -56,7 +58,8 @@ models::RuntimeConfig read_runtime(const YamlSource& src, const YAML::Node& node
   const auto entries = map_entries(src, node, "runtime");
   check_keys(src, entries,
              {"python", "switch_interval", "check_interval", "eval_breaker_granularity", "wake", "gil",
-              "cpu_overhead", "tick", "release_gap", "increment_time"},
+              "cpu_overhead", "tick", "release_gap", "increment_time", "submit_cost", "pickle_per_call",
+              "pickle_per_byte", "ipc_per_call", "ipc_per_byte", "loop_step"},
              "in runtime");
   if (const auto* e = find_entry(entries, "python")) read_python_version(src, e->value, r);
   if (const auto* e = find_entry(entries, "gil")) {
@@ -85,6 +88,19 @@ models::RuntimeConfig read_runtime(const YamlSource& src, const YAML::Node& node
   }
   if (const auto* e = find_entry(entries, "release_gap"))
     r.release_gap = read_duration(src, e->value, "runtime.release_gap");
+  // Costs of pools and event loops; unset (-1), the model's defaults. The
+  // costs per byte may be fractions of a nanosecond.
+  const std::pair<const char*, sim::Time*> costs[] = {{"submit_cost", &r.submit_cost},
+                                                      {"pickle_per_call", &r.pickle_per_call},
+                                                      {"ipc_per_call", &r.ipc_per_call},
+                                                      {"loop_step", &r.loop_step}};
+  for (const auto& [key, field] : costs)
+    if (const auto* e = find_entry(entries, key)) *field = read_duration(src, e->value, std::string("runtime.") + key);
+  const std::pair<const char*, double*> per_byte[] = {{"pickle_per_byte", &r.pickle_per_byte},
+                                                      {"ipc_per_byte", &r.ipc_per_byte}};
+  for (const auto& [key, field] : per_byte)
+    if (const auto* e = find_entry(entries, key))
+      *field = read_fractional_duration(src, e->value, std::string("runtime.") + key);
   if (const auto* e = find_entry(entries, "switch_interval")) {
     // sys.setswitchinterval(0) is accepted by CPython and clamped to 1 us
     // (ceval_gil.c: "if (interval < 1) interval = 1"); gilsim does the same.
@@ -107,44 +123,6 @@ models::RuntimeConfig read_runtime(const YamlSource& src, const YAML::Node& node
   return r;
 }
 
-// Where each thread name of a variant comes from, to explain a clash.
-struct NameOrigin {
-  std::string group;
-  int line = 0;
-};
-
-class ThreadNames {
- public:
-  explicit ThreadNames(const YamlSource& src) : src_(src) {}
-
-  // Adds a group's name and, for a replicated group, NAME_0 .. NAME_{n-1}:
-  // every one of them is a metric path (threads.NAME.cpu) and must be unique.
-  void add(const std::string& group, int count, const YAML::Node& name_node) {
-    const int line = src_.pos(name_node.Mark()).line;
-    check_and_add(group, group, line, name_node);
-    if (count == 1) return;
-    for (int i = 0; i < count; ++i)
-      check_and_add(group + "_" + std::to_string(i), group, line, name_node);
-  }
-
- private:
-  void check_and_add(const std::string& name, const std::string& group, int line,
-                     const YAML::Node& name_node) {
-    auto [it, added] = names_.emplace(name, NameOrigin{group, line});
-    if (added) return;
-    const NameOrigin& first = it->second;
-    if (name == group && first.group == group)
-      src_.fail(name_node, "duplicate thread name '" + name + "' (first on line " +
-                               std::to_string(first.line) + ")");
-    src_.fail(name_node, "thread name '" + name + "' clashes with thread '" + first.group +
-                             "' on line " + std::to_string(first.line) +
-                             ": a group with a count names its threads NAME_0, NAME_1, ...");
-  }
-
-  const YamlSource& src_;
-  std::map<std::string, NameOrigin> names_;
-};
-
 int read_count(const YamlSource& src, const YAML::Node& node, const std::string& thread) {
   const std::int64_t count = read_int(src, node, "count of thread '" + thread + "'", 1, INT64_MAX);
   if (count > kMaxThreads)
@@ -160,8 +138,28 @@ struct ThreadItem {
   YAML::Node count_node;  // the name's node when `count` is not written
 };
 
-// `max_core` is the highest core number of the machine (cores - 1).
-ThreadItem read_thread(const YamlSource& src, const YAML::Node& item, std::int64_t max_core) {
+// A list of core numbers (os.sched_setaffinity), each in [0, max_core]:
+// `max_core` is the highest core number of the machine (cores - 1). `label`
+// names the owner ("thread 'w'"), `who` says what runs there ("a thread").
+std::vector<int> read_cores(const YamlSource& src, const YAML::Node& node, const std::string& label,
+                            const std::string& who, std::int64_t max_core) {
+  const auto items = list_items(src, node, "cores of " + label);
+  if (items.empty()) src.fail(node, "cores of " + label + " is empty: " + who + " needs a core to run on");
+  std::vector<int> cores;
+  for (const auto& c : items) cores.push_back(static_cast<int>(read_int(src, c, "a core number", 0, max_core)));
+  return cores;
+}
+
+models::StartMethod read_start_method(const YamlSource& src, const YAML::Node& node) {
+  const std::string method = read_string(src, node, "start_method");
+  if (method == "fork") return models::StartMethod::Fork;
+  if (method == "forkserver") return models::StartMethod::Forkserver;
+  if (method == "spawn") return models::StartMethod::Spawn;
+  src.fail(node, "start_method is fork, forkserver or spawn, got '" + method + "'");
+}
+
+ThreadItem read_thread(const YamlSource& src, const YAML::Node& item, std::int64_t max_core,
+                       const ProgramContext& context) {
   const auto entries = map_entries(src, item, "a thread");
   const YamlEntry* name = find_entry(entries, "name");
   const std::string label =
@@ -176,26 +174,21 @@ ThreadItem read_thread(const YamlSource& src, const YAML::Node& item, std::int64
   }
   const YamlEntry* run = find_entry(entries, "run");
   if (!run) src.fail(item, label + " needs 'run', its list of operations");
-  t.group.program = read_program(src, run->value, t.group.name);
-  if (const auto* cores = find_entry(entries, "cores")) {
-    const auto items = list_items(src, cores->value, "cores of " + label);
-    if (items.empty()) src.fail(cores->value, "cores of " + label + " is empty: a thread needs a core to run on");
-    for (const auto& c : items) {
-      const auto core = static_cast<int>(read_int(src, c, "a core number", 0, max_core));
-      t.group.cores.push_back(core);
-    }
-  }
+  t.group.program = read_program(src, run->value, t.group.name, context);
+  if (const auto* cores = find_entry(entries, "cores"))
+    t.group.cores = read_cores(src, cores->value, label, "a thread", max_core);
   return t;
 }
 
-std::vector<models::ThreadGroup> read_threads(const YamlSource& src, const YAML::Node& node, int machine_cores) {
+std::vector<models::ThreadGroup> read_threads(const YamlSource& src, const YAML::Node& node, int machine_cores,
+                                              const ProgramContext& context) {
   const auto items = list_items(src, node, "threads");
   if (items.empty()) src.fail(node, "threads is empty: a scenario needs at least one thread");
   std::vector<models::ThreadGroup> groups;
-  ThreadNames names(src);
+  UniqueNames names(src, "thread");
   int total = 0;
   for (const auto& item : items) {
-    ThreadItem t = read_thread(src, item, machine_cores - 1);
+    ThreadItem t = read_thread(src, item, machine_cores - 1, context);
     names.add(t.group.name, t.group.count, t.name_node);
     total += t.group.count;
     if (total > kMaxThreads)
@@ -207,19 +200,10 @@ std::vector<models::ThreadGroup> read_threads(const YamlSource& src, const YAML:
   return groups;
 }
 
-// Locks and counters live in one process's memory; sharing them between
-// processes (multiprocessing.Lock, Value) is not modelled yet.
-void reject_shared_objects(const YamlSource& src, const YAML::Node& threads_node,
-                           const std::vector<models::ThreadGroup>& groups) {
-  for (const auto& g : groups)
-    for (const auto& op : g.program)
-      if (op.kind == models::OpKind::LockAcquire || op.kind == models::OpKind::IncrementLoad)
-        src.fail(threads_node, "'lock' and 'increment' are modelled in the main process's threads only: "
-                               "a child process shares no memory with it (multiprocessing.Lock and "
-                               "Value are not modelled yet)");
-}
-
-std::vector<models::ProcessGroup> read_processes(const YamlSource& src, const YAML::Node& node, int machine_cores) {
+// `context` is the main process's; a child process's threads get their own,
+// which forbids pools, locks and counters (read_program checks them).
+std::vector<models::ProcessGroup> read_processes(const YamlSource& src, const YAML::Node& node, int machine_cores,
+                                                 const ProgramContext& context) {
   std::vector<models::ProcessGroup> out;
   const auto items = list_items(src, node, "processes");
   if (items.empty()) src.fail(node, "processes is empty: give at least one, or remove it");
@@ -232,27 +216,122 @@ std::vector<models::ProcessGroup> read_processes(const YamlSource& src, const YA
     p.name = read_identifier(src, name->value, "process name");
     if (const auto* count = find_entry(entries, "count"))
       p.count = static_cast<int>(read_int(src, count->value, "count of process '" + p.name + "'", 1, kMaxThreads));
-    if (const auto* m = find_entry(entries, "start_method")) {
-      const std::string method = read_string(src, m->value, "start_method");
-      if (method == "fork") p.start_method = models::StartMethod::Fork;
-      else if (method == "forkserver") p.start_method = models::StartMethod::Forkserver;
-      else if (method == "spawn") p.start_method = models::StartMethod::Spawn;
-      else src.fail(m->value, "start_method is fork, forkserver or spawn, got '" + method + "'");
-    }
+    if (const auto* m = find_entry(entries, "start_method")) p.start_method = read_start_method(src, m->value);
     if (const auto* st = find_entry(entries, "startup")) p.startup = read_duration(src, st->value, "startup");
     const YamlEntry* threads = find_entry(entries, "threads");
     if (!threads) src.fail(item, "process '" + p.name + "' needs 'threads', the threads it runs");
-    p.threads = read_threads(src, threads->value, machine_cores);
-    reject_shared_objects(src, threads->value, p.threads);
+    ProgramContext in_child = context;
+    in_child.process = p.name;
+    p.threads = read_threads(src, threads->value, machine_cores, in_child);
     out.push_back(std::move(p));
   }
   return out;
 }
 
+// Where each name was first defined, for "duplicate ... (first on line N)".
+class DefinedNames {
+ public:
+  DefinedNames(const YamlSource& src, std::string kind) : src_(src), kind_(std::move(kind)) {}
+  void add(const std::string& name, const YAML::Node& node) {
+    const int line = src_.pos(node.Mark()).line;
+    auto [it, added] = lines_.emplace(name, line);
+    if (!added)
+      src_.fail(node, "duplicate " + kind_ + " name '" + name + "' (first on line " +
+                          std::to_string(it->second) + ")");
+  }
+
+ private:
+  const YamlSource& src_;
+  std::string kind_;
+  std::map<std::string, int> lines_;
+};
+
+models::PoolKind read_pool_kind(const YamlSource& src, const YAML::Node& node) {
+  const std::string kind = read_string(src, node, "kind of a pool");
+  if (kind == "process") return models::PoolKind::Process;
+  if (kind == "thread") return models::PoolKind::Thread;
+  if (kind == "interpreter") return models::PoolKind::Interpreter;
+  if (kind == "celery")
+    src.fail(node, "pool kind 'celery' is not modelled yet: use process, thread or interpreter");
+  src.fail(node, "pool kind is process, thread or interpreter, got '" + kind + "'");
+}
+
+// `pools:` concurrent.futures executors (and multiprocessing.Pool), made when
+// the program starts.
+std::vector<models::PoolConfig> read_pools(const YamlSource& src, const YAML::Node& node, int machine_cores) {
+  std::vector<models::PoolConfig> out;
+  DefinedNames names(src, "pool");
+  for (const auto& item : list_items(src, node, "pools")) {
+    const auto entries = map_entries(src, item, "a pool");
+    const YamlEntry* name = find_entry(entries, "name");
+    const std::string label = name && name->value.IsScalar() ? "pool '" + name->value.Scalar() + "'" : "a pool";
+    check_keys(src, entries, {"name", "kind", "workers", "start_method", "startup", "cores"}, "in " + label);
+    if (!name) src.fail(item, "a pool needs a 'name'");
+    models::PoolConfig p;
+    p.name = read_identifier(src, name->value, "pool name");
+    names.add(p.name, name->value);
+    const YamlEntry* kind = find_entry(entries, "kind");
+    if (!kind) src.fail(item, label + " needs 'kind': process, thread or interpreter");
+    p.kind = read_pool_kind(src, kind->value);
+    if (const auto* w = find_entry(entries, "workers"))
+      p.workers = static_cast<int>(read_int(src, w->value, "workers of " + label, 1, kMaxThreads));
+    if (const auto* m = find_entry(entries, "start_method")) {
+      if (p.kind != models::PoolKind::Process)
+        src.fail(m->key_node, "start_method applies to process pools; " + label + " is a" +
+                                  (p.kind == models::PoolKind::Thread ? " thread" : "n interpreter") + " pool");
+      p.start_method = read_start_method(src, m->value);
+    }
+    if (const auto* st = find_entry(entries, "startup"))
+      p.startup = read_duration(src, st->value, "startup of " + label);
+    if (const auto* cores = find_entry(entries, "cores"))
+      p.cores = read_cores(src, cores->value, label, "a pool's worker", machine_cores - 1);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// `resources:` things with a capacity and a queue (a database's connections).
+std::vector<models::ResourceConfig> read_resources(const YamlSource& src, const YAML::Node& node) {
+  std::vector<models::ResourceConfig> out;
+  DefinedNames names(src, "resource");
+  for (const auto& item : list_items(src, node, "resources")) {
+    const auto entries = map_entries(src, item, "a resource");
+    const YamlEntry* name = find_entry(entries, "name");
+    const std::string label =
+        name && name->value.IsScalar() ? "resource '" + name->value.Scalar() + "'" : "a resource";
+    check_keys(src, entries, {"name", "capacity"}, "in " + label);
+    if (!name) src.fail(item, "a resource needs a 'name'");
+    models::ResourceConfig r;
+    r.name = read_identifier(src, name->value, "resource name");
+    names.add(r.name, name->value);
+    if (const auto* c = find_entry(entries, "capacity"))
+      r.capacity = static_cast<int>(read_int(src, c->value, "capacity of " + label, 1, 1'000'000));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// The asyncio tasks a run would make: every thread of a group runs its
+// program's `asyncio` operations, each with its tasks.
+std::int64_t asyncio_tasks(const models::SimulationConfig& c) {
+  const auto per_thread = [](const models::ThreadGroup& g) {
+    std::int64_t n = 0;
+    for (const auto& op : g.program)
+      for (const auto& t : op.tasks) n += t.count;
+    return n * g.count;
+  };
+  std::int64_t total = 0;
+  for (const auto& g : c.threads) total += per_thread(g);
+  for (const auto& p : c.processes)
+    for (const auto& g : p.threads) total += per_thread(g) * p.count;
+  return total;
+}
+
 }  // namespace
 
 const std::vector<std::string>& setting_keys() {
-  static const std::vector<std::string> keys = {"machine", "runtime", "threads", "processes", "time_limit"};
+  static const std::vector<std::string> keys = {"machine", "runtime",   "pools",     "resources",
+                                                "threads", "processes", "time_limit"};
   return keys;
 }
 
@@ -293,26 +372,57 @@ void read_python_version(const YamlSource& src, const YAML::Node& node,
                      "'; valid: \"2.7\" (old GIL), \"3.0\" .. \"3.14\", \"3.13t\", \"3.14t\" (free-threaded)");
 }
 
-models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& settings) {
+models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& settings,
+                                       bool check_names) {
   models::SimulationConfig c;
   const auto entries = map_entries(src, settings, "the scenario");
+  const YamlEntry* pools = find_entry(entries, "pools");
+  const YamlEntry* threads = find_entry(entries, "threads");
+  const YamlEntry* processes = find_entry(entries, "processes");
   if (const auto* e = find_entry(entries, "machine")) c.machine = read_machine(src, e->value);
   if (const auto* e = find_entry(entries, "runtime")) c.runtime = read_runtime(src, e->value);
-  if (const auto* e = find_entry(entries, "threads")) c.threads = read_threads(src, e->value, c.machine.cores);
-  const YamlEntry* processes = find_entry(entries, "processes");
-  if (processes) c.processes = read_processes(src, processes->value, c.machine.cores);
-  models::index_shared_objects(c);
-  // Every thread's name is a metric name: across processes too.
+  // Pools and resources first: the threads' programs name them.
+  if (pools) c.pools = read_pools(src, pools->value, c.machine.cores);
+  if (const auto* e = find_entry(entries, "resources")) c.resources = read_resources(src, e->value);
+  UniqueNames task_names(src, "task");  // across every thread of the variant
+  ProgramContext context;
+  if (check_names) {
+    context.pools = &c.pools;
+    context.resources = &c.resources;
+  }
+  context.task_names = &task_names;
+  if (threads) c.threads = read_threads(src, threads->value, c.machine.cores, context);
+  if (processes) c.processes = read_processes(src, processes->value, c.machine.cores, context);
+  // The model lowers submit, map, to_thread and asyncio into its own
+  // operations, by pool and resource index: only once every name is known.
+  if (check_names) models::index_shared_objects(c);
+
+  // Every thread's and task's name is a metric name (threads.NAME.*,
+  // tasks.NAME.*): across processes and pools too.
+  const YAML::Node& where = processes ? processes->value : threads ? threads->value : settings;
+  const std::int64_t tasks = asyncio_tasks(c);
+  if (tasks > kMaxTasks)
+    src.fail(where, "this makes " + std::to_string(tasks) + " asyncio tasks (each thread of a group runs its "
+                    "own): gilsim simulates at most " + std::to_string(kMaxTasks) + " tasks per variant");
   const models::Layout l = models::layout(c);
   if (l.threads.size() > static_cast<std::size_t>(kMaxThreads))
-    src.fail(processes ? processes->value : settings,
-             "this makes " + std::to_string(l.threads.size()) + " threads: gilsim simulates at most " +
-                 std::to_string(kMaxThreads) + " threads per variant");
+    src.fail(pools ? pools->value : where,
+             "this makes " + std::to_string(l.threads.size()) + " threads, pools' workers included: gilsim "
+             "simulates at most " + std::to_string(kMaxThreads) + " threads per variant");
   std::map<std::string, int> seen;
   for (const auto& t : l.threads)
     if (++seen[t.name] == 2)
-      src.fail(processes ? processes->value : settings,
-               "two threads are named '" + t.name + "' (a thread of a process is named PROCESS_THREAD): rename one");
+      src.fail(t.service && pools ? pools->value : where,
+               "two threads are named '" + t.name + "' (a thread of a process is named PROCESS_THREAD, a "
+               "pool's workers POOL_i, a process pool's helper threads POOL_feeder and POOL_results): "
+               "rename one");
+  seen.clear();
+  for (const auto& t : l.tasks)
+    if (++seen[t.name] == 2)
+      src.fail(threads ? threads->value : where,
+               "two asyncio tasks are named '" + t.name + "' (a task of a replicated thread or of a "
+               "process's thread is named THREAD_TASK): rename one");
+
   if (const auto* e = find_entry(entries, "time_limit")) {
     c.time_limit = read_duration(src, e->value, "time_limit");
     if (c.time_limit <= 0) src.fail(e->value, "time_limit must be above 0");

@@ -12,24 +12,66 @@ namespace {
 using models::Op;
 using models::OpKind;
 
-const std::vector<std::string> kModelled = {"cpu", "native", "io", "sleep", "repeat", "lock", "increment"};
+const std::vector<std::string> kModelled = {"cpu",  "native",    "io",     "sleep", "repeat",
+                                            "lock", "increment", "submit", "map",   "wait",
+                                            "asyncio", "await_io", "await_sleep", "to_thread"};
 // In the contract (scenario-format.md) but not simulated yet: a file using
-// them is valid for a later gilsim, so the message says "not yet".
-const std::vector<std::string> kNotModelled = {"submit",   "map",         "wait",     "asyncio",
-                                               "await_io", "await_sleep", "to_thread"};
+// them is valid for a later gilsim, so the message says "not yet". None at
+// the moment.
+const std::vector<std::string> kNotModelled = {};
 // Keys that go beside an operation's own key (`repeat: 4` + `run: [...]`).
 const std::vector<std::string> kCompanions = {"run", "args", "result", "tasks"};
+
+// The companions each operation takes.
+const std::vector<std::string>& companions_of(const std::string& op) {
+  static const std::vector<std::string> none;
+  static const std::vector<std::string> run = {"run"};
+  static const std::vector<std::string> work = {"run", "args", "result"};
+  static const std::vector<std::string> map = {"tasks", "run", "args", "result"};
+  if (op == "repeat" || op == "lock") return run;
+  if (op == "submit" || op == "to_thread") return work;
+  if (op == "map") return map;
+  return none;
+}
+
+// `map: POOL` items and asyncio tasks per group: each is simulated one by
+// one, so the limits keep a typo from eating the memory.
+constexpr std::int64_t kMaxMapTasks = 10'000'000;
+constexpr std::int64_t kMaxAsyncioTasks = 100'000;
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
+std::string join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+  return out;
+}
+
+// Where the operations being compiled run.
+enum class Place {
+  Thread,  // a thread's own program (and its repeat/lock blocks)
+  Task,    // an asyncio task's program, on its thread's event loop
+  Work,    // the work of a submit, map or to_thread, on a pool's worker
+};
+
+struct Scope {
+  Place place = Place::Thread;
+  std::string task;    // Task: the task's name
+  std::string sender;  // Work: "submit", "map" or "to_thread"
+  std::string pool;    // Work: the pool's name
+  const models::PoolConfig* pool_config = nullptr;  // Work: null when names are not checked
+};
+
 class ProgramCompiler {
  public:
-  ProgramCompiler(const YamlSource& src, const std::string& thread) : src_(src), thread_(thread) {}
+  ProgramCompiler(const YamlSource& src, const std::string& thread, const ProgramContext& context,
+                  Scope scope)
+      : src_(src), thread_(thread), context_(context), scope_(std::move(scope)) {}
 
-  models::Program compile(const YAML::Node& run) {
-    operations(run, "run of thread '" + thread_ + "'");
+  models::Program compile(const YAML::Node& run, const std::string& what) {
+    operations(run, what);
     return std::move(program_);
   }
 
@@ -40,6 +82,19 @@ class ProgramCompiler {
     for (const auto& item : items) operation(item);
   }
 
+  // "in thread 'main'", "in task 'fetch' of thread 'main'", ...: for messages.
+  std::string in() const {
+    switch (scope_.place) {
+      case Place::Task:
+        return "in task '" + scope_.task + "' of thread '" + thread_ + "'";
+      case Place::Work:
+        return "in the work of '" + scope_.sender + "' from thread '" + thread_ + "'";
+      case Place::Thread:
+        break;
+    }
+    return "in thread '" + thread_ + "'";
+  }
+
   void operation(const YAML::Node& item) {
     if (!item.IsMap())
       src_.fail(item, "expected an operation like 'cpu: 10ms', got " + describe(item));
@@ -47,19 +102,30 @@ class ProgramCompiler {
     if (entries.empty()) src_.fail(item, "an empty operation: write one like 'cpu: 10ms'");
     const YamlEntry& op = operation_entry(entries);
     check_companions(entries, op);
-    const std::string where = "'" + op.key + "' in thread '" + thread_ + "'";
+    check_place(op);
+    const std::string where = "'" + op.key + "' " + in();
     if (op.key == "cpu") {
       push(OpKind::Cpu, read_distribution(src_, op.value, where));
     } else if (op.key == "sleep") {
       push(OpKind::Sleep, read_distribution(src_, op.value, where));
+    } else if (op.key == "await_sleep") {
+      push(OpKind::AwaitSleep, read_distribution(src_, op.value, where));
     } else if (op.key == "native") {
       native(op, where);
     } else if (op.key == "io") {
-      io(op, where);
+      io(op, where, OpKind::Io);
+    } else if (op.key == "await_io") {
+      io(op, where, OpKind::AwaitIo);
     } else if (op.key == "increment") {
       increment(op);
     } else if (op.key == "lock") {
       lock(item, entries, op);
+    } else if (op.key == "submit" || op.key == "map" || op.key == "to_thread") {
+      send_work(item, entries, op);
+    } else if (op.key == "wait") {
+      wait(op);
+    } else if (op.key == "asyncio") {
+      asyncio(op);
     } else {
       repeat(item, entries, op);
     }
@@ -78,8 +144,7 @@ class ProgramCompiler {
     if (!contains(kModelled, it->key)) {
       const std::string hint = closest_match(it->key, operation_names());
       src_.fail(it->key_node, "unknown operation '" + it->key + "'" +
-                                  (hint.empty() ? "; the operations are cpu, native, io, sleep, "
-                                                  "repeat, lock and increment"
+                                  (hint.empty() ? "; the operations are " + join(kModelled)
                                                 : "; did you mean '" + hint + "'?"));
     }
     return *it;
@@ -93,9 +158,62 @@ class ProgramCompiler {
       if (contains(kModelled, e.key) || contains(kNotModelled, e.key))
         src_.fail(e.key_node,
                   "one operation per list item: start '" + e.key + "' on its own line with '- '");
-      if ((op.key != "repeat" && op.key != "lock") || e.key != "run")
+      if (!contains(companions_of(op.key), e.key))
         src_.fail(e.key_node, "'" + e.key + "' does not go with '" + op.key + "'");
     }
+  }
+
+  // What may run where: awaits in asyncio tasks only, pools from the main
+  // process's threads, no nesting that gilsim does not model.
+  void check_place(const YamlEntry& op) const {
+    const std::string& k = op.key;
+    const bool awaits = k == "await_io" || k == "await_sleep" || k == "to_thread";
+    const bool pool_use = k == "submit" || k == "map" || k == "to_thread";
+    if (awaits && scope_.place != Place::Task) {
+      const std::string instead = k == "await_io" ? "io" : k == "await_sleep" ? "sleep" : "submit";
+      const std::string here = scope_.place == Place::Thread
+                                   ? "in a thread"
+                                   : "in the work of '" + scope_.sender + "', which a pool's worker runs,";
+      src_.fail(op.key_node, "'" + k + "' works only inside an asyncio task (asyncio: {tasks: [...]}); " +
+                                 here + " use '" + instead + "'");
+    }
+    if (scope_.place == Place::Task) {
+      if (k == "submit" || k == "map")
+        src_.fail(op.key_node, "'" + k + "' inside an asyncio task is not modelled: use 'to_thread' "
+                                         "to run work on a pool and await it");
+      if (k == "wait")
+        src_.fail(op.key_node, "'wait' inside an asyncio task is not modelled: 'to_thread' already "
+                               "awaits its work");
+      if (k == "asyncio")
+        src_.fail(op.key_node, "'asyncio' inside an asyncio task: asyncio.run() cannot be called from "
+                               "a running event loop; list more tasks in the same 'asyncio' instead");
+    }
+    if (scope_.place == Place::Work &&
+        (k == "submit" || k == "map" || k == "wait" || k == "asyncio"))
+      src_.fail(op.key_node, "'" + k + "' inside the work of '" + scope_.sender +
+                                 "' (which a pool's worker runs) is not modelled");
+    if (pool_use && !context_.process.empty())
+      src_.fail(op.key_node, "pools are used from the main process's threads: '" + k +
+                                 "' in a thread of process '" + context_.process +
+                                 "' is not modelled");
+    if (k == "lock" || k == "increment") check_shared_object(op);
+  }
+
+  // Locks and counters live in the main process's memory.
+  void check_shared_object(const YamlEntry& op) const {
+    if (!context_.process.empty())
+      src_.fail(op.key_node, "'lock' and 'increment' are modelled in the main process's threads only: "
+                             "a child process shares no memory with it (multiprocessing.Lock and "
+                             "Value are not modelled yet)");
+    if (scope_.place != Place::Work || !scope_.pool_config) return;
+    const std::string head = "'" + op.key + "' in the work of '" + scope_.sender + "' to ";
+    if (scope_.pool_config->kind == models::PoolKind::Process)
+      src_.fail(op.key_node, head + "process pool '" + scope_.pool +
+                                 "': a worker process shares no memory with the parent "
+                                 "(multiprocessing.Lock and Value are not modelled yet)");
+    if (scope_.pool_config->kind == models::PoolKind::Interpreter)
+      src_.fail(op.key_node, head + "interpreter pool '" + scope_.pool +
+                                 "': a worker interpreter shares no objects with the main one");
   }
 
   void push(OpKind kind, sim::Distribution duration) {
@@ -129,22 +247,135 @@ class ProgramCompiler {
     push(kind, read_distribution(src_, time_of(op, options), where));
   }
 
-  void io(const YamlEntry& op, const std::string& where) {
+  // `io` and `await_io`: a duration, or `{time: D, resource: R}`.
+  void io(const YamlEntry& op, const std::string& where, OpKind kind) {
     if (!options_form(op.value)) {
-      push(OpKind::Io, read_distribution(src_, op.value, where));
+      push(kind, read_distribution(src_, op.value, where));
       return;
     }
-    const auto options = map_entries(src_, op.value, "io");
-    if (const YamlEntry* r = find_entry(options, "resource"))
-      src_.fail(r->key_node, "resources are not modelled yet");
-    check_keys(src_, options, {"time"}, "in 'io'");
-    push(OpKind::Io, read_distribution(src_, time_of(op, options), where));
+    const auto options = map_entries(src_, op.value, op.key);
+    check_keys(src_, options, {"time", "resource"}, "in '" + op.key + "'");
+    push(kind, read_distribution(src_, time_of(op, options), where));
+    if (const YamlEntry* r = find_entry(options, "resource")) {
+      program_.back().uses_resource = true;
+      program_.back().object = resource(r->value);
+    }
   }
 
   const YAML::Node& time_of(const YamlEntry& op, const std::vector<YamlEntry>& options) const {
     const YamlEntry* time = find_entry(options, "time");
     if (!time) src_.fail(op.value, "'" + op.key + "' needs 'time', e.g. {time: 5ms}");
     return time->value;
+  }
+
+  // The names a scenario defines, for "unknown pool 'x'" messages.
+  template <typename Config>
+  static std::vector<std::string> names_of(const std::vector<Config>& configs) {
+    std::vector<std::string> names;
+    for (const auto& c : configs) names.push_back(c.name);
+    return names;
+  }
+
+  [[noreturn]] void unknown(const YAML::Node& node, const std::string& kind, const std::string& name,
+                            const std::vector<std::string>& defined, const std::string& example) const {
+    std::string message = "unknown " + kind + " '" + name + "'";
+    const std::string close = closest_match(name, defined);
+    if (!close.empty()) {
+      message += "; did you mean '" + close + "'?";
+    } else if (!defined.empty()) {
+      message += "; the " + kind + "s are: " + join(defined);
+    } else {
+      message += ": define it under '" + kind + "s:', e.g. " + kind + "s: [" + example + "]";
+    }
+    src_.fail(node, message);
+  }
+
+  std::string resource(const YAML::Node& node) const {
+    const std::string name = read_identifier(src_, node, "resource name");
+    if (!context_.resources) return name;
+    for (const auto& r : *context_.resources)
+      if (r.name == name) return name;
+    unknown(node, "resource", name, names_of(*context_.resources),
+            "{name: " + name + ", capacity: 10}");
+  }
+
+  // The pool `submit`, `map` or `to_thread` names, or null when names are not checked.
+  const models::PoolConfig* pool(const YAML::Node& node, const std::string& name) const {
+    if (!context_.pools) return nullptr;
+    for (const auto& p : *context_.pools)
+      if (p.name == name) return &p;
+    unknown(node, "pool", name, names_of(*context_.pools), "{name: " + name + ", kind: thread}");
+  }
+
+  // `submit: POOL`, `map: POOL` with `tasks: N`, `to_thread: POOL`: each with
+  // `run` (the work), and `args` and `result` (their sizes, pickled for a
+  // process or interpreter pool).
+  void send_work(const YAML::Node& item, const std::vector<YamlEntry>& entries, const YamlEntry& op) {
+    Op o;
+    o.kind = op.key == "to_thread" ? OpKind::ToThread : OpKind::Submit;
+    o.object = read_identifier(src_, op.value, "pool name");
+    const models::PoolConfig* config = pool(op.value, o.object);
+    o.count = 1;
+    if (op.key == "map") {
+      o.map = true;
+      const YamlEntry* tasks = find_entry(entries, "tasks");
+      if (!tasks) src_.fail(item, "'map' needs 'tasks', the number of items it maps over");
+      o.count = read_int(src_, tasks->value, "tasks of 'map'", 1, kMaxMapTasks);
+    }
+    const YamlEntry* run = find_entry(entries, "run");
+    if (!run) src_.fail(item, "'" + op.key + "' needs 'run' with the work a worker of the pool runs");
+    if (const YamlEntry* args = find_entry(entries, "args"))
+      o.args_bytes = read_size(src_, args->value, "args of '" + op.key + "'");
+    if (const YamlEntry* result = find_entry(entries, "result"))
+      o.result_bytes = read_size(src_, result->value, "result of '" + op.key + "'");
+    Scope work{Place::Work, scope_.task, op.key, o.object, config};
+    o.body = ProgramCompiler(src_, thread_, context_, std::move(work))
+                 .compile(run->value, "run of '" + op.key + "'");
+    program_.push_back(std::move(o));
+  }
+
+  void wait(const YamlEntry& op) {
+    if (!op.value.IsScalar() || op.value.Scalar() != "all")
+      src_.fail(op.value, "wait takes 'all' (wait: all waits for every future this thread "
+                          "submitted), got " + describe(op.value));
+    Op o;
+    o.kind = OpKind::WaitAll;
+    program_.push_back(std::move(o));
+  }
+
+  // `asyncio: {tasks: [{name, count, run}, ...]}`: asyncio.run(gather(...)).
+  void asyncio(const YamlEntry& op) {
+    const auto options = map_entries(src_, op.value, "asyncio");
+    check_keys(src_, options, {"tasks"}, "in 'asyncio'");
+    const YamlEntry* tasks = find_entry(options, "tasks");
+    if (!tasks)
+      src_.fail(op.value.IsNull() ? op.key_node : op.value,
+                "'asyncio' needs 'tasks', e.g. asyncio: {tasks: [{name: fetch, count: 10, run: "
+                "[await_io: 50ms]}]}");
+    const auto items = list_items(src_, tasks->value, "tasks of 'asyncio'");
+    if (items.empty()) src_.fail(tasks->value, "tasks of 'asyncio' is empty: give it at least one task");
+    Op o;
+    o.kind = OpKind::Asyncio;
+    for (const auto& item : items) {
+      const auto fields = map_entries(src_, item, "an asyncio task");
+      const YamlEntry* name = find_entry(fields, "name");
+      const std::string label =
+          name && name->value.IsScalar() ? "task '" + name->value.Scalar() + "'" : "an asyncio task";
+      check_keys(src_, fields, {"name", "count", "run"}, "in " + label);
+      if (!name) src_.fail(item, "an asyncio task needs a 'name'");
+      models::TaskGroup g;
+      g.name = read_identifier(src_, name->value, "task name");
+      if (const YamlEntry* count = find_entry(fields, "count"))
+        g.count = static_cast<int>(
+            read_int(src_, count->value, "count of task '" + g.name + "'", 1, kMaxAsyncioTasks));
+      context_.task_names->add(g.name, g.count, name->value);
+      const YamlEntry* run = find_entry(fields, "run");
+      if (!run) src_.fail(item, label + " needs 'run', its list of operations");
+      g.program = ProgramCompiler(src_, thread_, context_, Scope{Place::Task, g.name, {}, {}, nullptr})
+                      .compile(run->value, "run of task '" + g.name + "'");
+      o.tasks.push_back(std::move(g));
+    }
+    program_.push_back(std::move(o));
   }
 
   void repeat(const YAML::Node& item, const std::vector<YamlEntry>& entries, const YamlEntry& op) {
@@ -197,6 +428,8 @@ class ProgramCompiler {
 
   const YamlSource& src_;
   const std::string& thread_;
+  const ProgramContext& context_;  // its task_names is set (read_program sees to it)
+  Scope scope_;
   models::Program program_;
 };
 
@@ -213,7 +446,24 @@ const std::vector<std::string>& operation_names() {
 
 models::Program read_program(const YamlSource& src, const YAML::Node& run,
                              const std::string& thread) {
-  return ProgramCompiler(src, thread).compile(run);
+  static const std::vector<models::PoolConfig> no_pools;
+  static const std::vector<models::ResourceConfig> no_resources;
+  ProgramContext context;
+  context.pools = &no_pools;
+  context.resources = &no_resources;
+  return read_program(src, run, thread, context);
+}
+
+models::Program read_program(const YamlSource& src, const YAML::Node& run,
+                             const std::string& thread, const ProgramContext& context) {
+  if (context.task_names)
+    return ProgramCompiler(src, thread, context, Scope{})
+        .compile(run, "run of thread '" + thread + "'");
+  UniqueNames task_names(src, "task");
+  ProgramContext with_names = context;
+  with_names.task_names = &task_names;
+  return ProgramCompiler(src, thread, with_names, Scope{})
+      .compile(run, "run of thread '" + thread + "'");
 }
 
 }  // namespace app

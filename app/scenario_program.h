@@ -1,5 +1,7 @@
 // A thread's `run:` list, compiled into the flat program the models execute
-// (models::Program): `repeat` becomes a RepeatBegin/RepeatEnd pair.
+// (models::Program): `repeat` becomes a RepeatBegin/RepeatEnd pair; the work
+// of `submit`, `map` and `to_thread`, and each asyncio task's program, are
+// compiled the same way into their own programs (Op::body, TaskGroup::program).
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -7,14 +9,35 @@
 #include <string>
 #include <vector>
 
+#include "app/unique_names.h"
 #include "app/yaml_source.h"
 #include "models/config.h"
 
 namespace app {
 
-// `thread` names the thread in messages. Throws InputError.
+// What a program may name, and where it runs: the variant's pools and
+// resources (read before its threads).
+struct ProgramContext {
+  // Null: the names of pools and resources are not checked (the top level of
+  // a file with variants, which a variant may complete), nor what a pool's
+  // kind forbids in the work sent to it.
+  const std::vector<models::PoolConfig>* pools = nullptr;
+  const std::vector<models::ResourceConfig>* resources = nullptr;
+  // The process group when the thread belongs to a child process (`processes:`):
+  // pools are used from the main process's threads only, and locks and
+  // counters live in the main process.
+  std::string process;
+  // The variant's asyncio task names (metric names tasks.NAME.*); null:
+  // checked within this program only.
+  UniqueNames* task_names = nullptr;
+};
+
+// `thread` names the thread in messages. Throws InputError. Without a
+// context, no pool or resource exists.
 models::Program read_program(const YamlSource& src, const YAML::Node& run,
                              const std::string& thread);
+models::Program read_program(const YamlSource& src, const YAML::Node& run,
+                             const std::string& thread, const ProgramContext& context);
 
 // Every operation of the scenario format, modelled or not yet, for hints.
 const std::vector<std::string>& operation_names();

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "app/durations.h"
+#include "app/sizes.h"
 
 namespace app {
 
@@ -155,13 +156,39 @@ double read_number(const YamlSource& src, const YAML::Node& node, const std::str
   return value;
 }
 
-sim::Time read_duration(const YamlSource& src, const YAML::Node& node, const std::string& where) {
+namespace {
+
+// The text of a fixed duration; a distribution is an error here. The
+// examples show what to write instead of a distribution and of anything else.
+const std::string& fixed_duration_text(const YamlSource& src, const YAML::Node& node,
+                                       const std::string& where, const std::string& fixed_example,
+                                       const std::string& example) {
   if (node.IsMap())
-    src.fail(node, where + " must be a fixed duration (like 2ms), not a distribution");
-  if (!node.IsScalar()) expected(src, node, "a duration (like 250ms)", where);
-  const ParsedDuration d = parse_duration(node.Scalar());
-  if (!d.ok()) src.fail(node, d.problem);
-  return d.ns;
+    src.fail(node, where + " must be a fixed duration (like " + fixed_example + "), not a distribution");
+  if (!node.IsScalar()) expected(src, node, "a duration (like " + example + ")", where);
+  return node.Scalar();
+}
+
+template <typename T>
+T value_of(const YamlSource& src, const YAML::Node& node, const ParseResult<T>& parsed) {
+  if (!parsed.ok()) src.fail(node, parsed.problem);
+  return parsed.value;
+}
+
+}  // namespace
+
+sim::Time read_duration(const YamlSource& src, const YAML::Node& node, const std::string& where) {
+  return value_of(src, node, parse_duration(fixed_duration_text(src, node, where, "2ms", "250ms")));
+}
+
+double read_fractional_duration(const YamlSource& src, const YAML::Node& node,
+                                const std::string& where) {
+  return value_of(src, node, parse_fractional_duration(fixed_duration_text(src, node, where, "0.5ns", "0.5ns")));
+}
+
+std::int64_t read_size(const YamlSource& src, const YAML::Node& node, const std::string& where) {
+  if (!node.IsScalar()) expected(src, node, "a size (like 1KB)", where);
+  return value_of(src, node, parse_size(node.Scalar()));
 }
 
 }  // namespace app

@@ -61,4 +61,11 @@ double read_number(const YamlSource& src, const YAML::Node& node, const std::str
 // A fixed duration (`250ms`) in nanoseconds; a distribution is an error here.
 sim::Time read_duration(const YamlSource& src, const YAML::Node& node, const std::string& where);
 
+// A fixed duration in fractional nanoseconds (`0.25ns`): for costs per byte.
+double read_fractional_duration(const YamlSource& src, const YAML::Node& node,
+                                const std::string& where);
+
+// A size of data (`1KB`, `4MB`, `0B`) in bytes: app/sizes.h.
+std::int64_t read_size(const YamlSource& src, const YAML::Node& node, const std::string& where);
+
 }  // namespace app

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "app/input_error.h"
+#include "app/scenario_program.h"
+#include "app/yaml_source.h"
 
 namespace {
 
@@ -51,6 +53,55 @@ std::string with_run(const std::string& run) {
          "  - name: main\n"
          "    run:\n" +
          run;
+}
+
+// A scenario with a process pool `procs`, a thread pool `tp`, an interpreter
+// pool `interp` and a resource `db`, and one thread running `run` (its
+// operations' YAML, indented under `run:`); line 12 is the first operation.
+std::string with_pools(const std::string& run) {
+  return "name: t\n"
+         "pools:\n"
+         "  - {name: procs, kind: process}\n"
+         "  - {name: tp, kind: thread}\n"
+         "  - {name: interp, kind: interpreter}\n"
+         "resources:\n"
+         "  - {name: db, capacity: 2}\n"
+         "threads:\n"
+         "  - name: main\n"
+         "    count: 2\n"
+         "    run:\n" +
+         run;
+}
+
+// What the loader itself compiles `run` to (the operations' YAML, indented
+// under `run:`), before the model lowers pools and asyncio into its own
+// operations (models::index_shared_objects): with with_pools()'s pools and
+// resource.
+models::Program compiled(const std::string& run) {
+  static const std::vector<models::PoolConfig> pools = [] {
+    std::vector<models::PoolConfig> v(3);
+    v[0].name = "procs";
+    v[0].kind = models::PoolKind::Process;
+    v[1].name = "tp";
+    v[1].kind = models::PoolKind::Thread;
+    v[2].name = "interp";
+    v[2].kind = models::PoolKind::Interpreter;
+    return v;
+  }();
+  static const std::vector<models::ResourceConfig> resources = {{"db", 2}};
+  const app::YamlSource src("t.yaml", "run:\n" + run);
+  const YAML::Node root = src.parse();
+  app::ProgramContext context;
+  context.pools = &pools;
+  context.resources = &resources;
+  return app::read_program(src, root["run"], "main", context);
+}
+
+// The first operation of `kind` in `p`, or null.
+const models::Op* find_op(const models::Program& p, OpKind kind) {
+  for (const auto& op : p)
+    if (op.kind == kind) return &op;
+  return nullptr;
 }
 
 // A copy: the scenario is often a temporary.
@@ -480,7 +531,8 @@ TEST_SUITE("scenario") {
                 "t.yaml:5:5: error: 'expect' cannot be set in a variant");
     CHECK_ERROR(head + "  v:\n    thread: []\n",
                 "t.yaml:5:5: error: unknown key 'thread' in variant 'v'; did you mean 'threads'?");
-    CHECK_ERROR(head + "  v:\n    pools: []\n", "t.yaml:5:5: error: 'pools' is not modelled yet");
+    CHECK_ERROR(head + "  v:\n    pools: [{name: p, kind: celery}]\n",
+                "t.yaml:5:29: error: pool kind 'celery' is not modelled yet");
     CHECK_ERROR(head + "  2x: {}\n", "t.yaml:4:3: error: variant name '2x' is not a valid name");
     CHECK_ERROR(head + "  v: [1]\n",
                 "t.yaml:4:6: error: expected a map for variant 'v', got a list");
@@ -597,16 +649,14 @@ TEST_SUITE("scenario") {
               .config.threads.size() == 2);
   }
 
-  TEST_CASE("operations: unknown, not modelled yet, malformed") {
+  TEST_CASE("operations: unknown, malformed") {
     CHECK_ERROR(with_run("      - cpuu: 1ms\n"),
                 "t.yaml:5:9: error: unknown operation 'cpuu'; did you mean 'cpu'?");
-    CHECK_ERROR(
-        with_run("      - compute: 1ms\n"),
-        "unknown operation 'compute'; the operations are cpu, native, io, sleep, repeat, lock and increment");
-    for (const char* op : {"submit", "map", "wait", "asyncio", "await_io", "await_sleep", "to_thread"}) {
-      CHECK_ERROR(with_run(std::string("      - ") + op + ": x\n"),
-                  std::string("t.yaml:5:9: error: operation '") + op + "' is not modelled yet");
-    }
+    CHECK_ERROR(with_run("      - await_sleeep: 1ms\n"),
+                "t.yaml:5:9: error: unknown operation 'await_sleeep'; did you mean 'await_sleep'?");
+    CHECK_ERROR(with_run("      - compute: 1ms\n"),
+                "unknown operation 'compute'; the operations are cpu, native, io, sleep, repeat, lock, "
+                "increment, submit, map, wait, asyncio, await_io, await_sleep, to_thread");
     CHECK_ERROR(with_run("      - lock: l\n"), "t.yaml:5:9: error: 'lock' needs 'run' with the operations it protects");
     CHECK_ERROR(with_run("      - increment: 1x\n"), "t.yaml:5:20: error: counter name '1x' is not a valid name");
     CHECK_ERROR(with_run("      - increment: c\n        run: [cpu: 1ms]\n"),
@@ -625,7 +675,7 @@ TEST_SUITE("scenario") {
     CHECK_ERROR(with_run("      - native: {gil: held}\n"),
                 "t.yaml:5:17: error: 'native' needs 'time', e.g. {time: 5ms}");
     CHECK_ERROR(with_run("      - io: {time: 5ms, resource: db}\n"),
-                "t.yaml:5:25: error: resources are not modelled yet");
+                "t.yaml:5:35: error: unknown resource 'db': define it under 'resources:'");
     CHECK_ERROR(with_run("      - io: {tim: 5ms}\n"),
                 "unknown key 'tim' in 'io'; did you mean 'time'?");
   }
@@ -653,9 +703,464 @@ TEST_SUITE("scenario") {
                 "'lock' and 'increment' are modelled in the main process's threads only");
   }
 
-  TEST_CASE("pools and resources are not modelled yet") {
-    CHECK_ERROR("name: t\npools: []\n", "t.yaml:2:1: error: 'pools' is not modelled yet");
-    CHECK_ERROR("name: t\nresources: []\n", "t.yaml:2:1: error: 'resources' is not modelled yet");
+  TEST_CASE("pools and resources: every key and the defaults") {
+    const app::Scenario s = load(
+        "name: t\n"
+        "machine: {cores: 4}\n"
+        "pools:\n"
+        "  - name: procs\n"
+        "    kind: process\n"
+        "    workers: 8\n"
+        "    start_method: spawn\n"
+        "    startup: 50ms\n"
+        "    cores: [2, 3]\n"
+        "  - {name: tp, kind: thread}\n"
+        "  - {name: interp, kind: interpreter, workers: 2}\n"
+        "resources:\n"
+        "  - {name: db, capacity: 10}\n"
+        "  - {name: api}\n"
+        "threads: [{name: main, run: [cpu: 1ms]}]\n");
+    const auto& c = s.variants[0].config;
+    REQUIRE(c.pools.size() == 3);
+    CHECK(c.pools[0].name == "procs");
+    CHECK(c.pools[0].kind == models::PoolKind::Process);
+    CHECK(c.pools[0].workers == 8);
+    CHECK(c.pools[0].start_method == models::StartMethod::Spawn);
+    CHECK(c.pools[0].startup == 50 * kMillisecond);
+    CHECK(c.pools[0].cores == std::vector<int>{2, 3});
+    CHECK(c.pools[1].kind == models::PoolKind::Thread);
+    CHECK(c.pools[1].workers == 4);
+    CHECK(c.pools[1].startup == -1);
+    CHECK(c.pools[1].cores.empty());
+    CHECK(c.pools[2].kind == models::PoolKind::Interpreter);
+    CHECK(c.pools[2].workers == 2);
+    REQUIRE(c.resources.size() == 2);
+    CHECK(c.resources[0].name == "db");
+    CHECK(c.resources[0].capacity == 10);
+    CHECK(c.resources[1].name == "api");
+    CHECK(c.resources[1].capacity == 1);
+    // An empty list is no pool at all.
+    CHECK(load("name: t\npools: []\nresources: []\nthreads: [{name: m, run: [cpu: 1ms]}]\n")
+              .variants[0]
+              .config.pools.empty());
+  }
+
+  TEST_CASE("pool and resource errors") {
+    const std::string threads = "threads: [{name: m, run: [cpu: 1ms]}]\n";
+    CHECK_ERROR("name: t\npools: [{name: w, kind: celery}]\n" + threads,
+                "t.yaml:2:25: error: pool kind 'celery' is not modelled yet");
+    CHECK_ERROR("name: t\npools: [{name: w, kind: gevent}]\n" + threads,
+                "t.yaml:2:25: error: pool kind is process, thread or interpreter, got 'gevent'");
+    CHECK_ERROR("name: t\npools: [{name: w}]\n" + threads,
+                "t.yaml:2:9: error: pool 'w' needs 'kind': process, thread or interpreter");
+    CHECK_ERROR("name: t\npools: [{kind: thread}]\n" + threads, "t.yaml:2:9: error: a pool needs a 'name'");
+    CHECK_ERROR("name: t\npools: [{name: 2w, kind: thread}]\n" + threads,
+                "t.yaml:2:16: error: pool name '2w' is not a valid name");
+    CHECK_ERROR("name: t\npools: [{name: w, kind: thread, wokers: 2}]\n" + threads,
+                "t.yaml:2:33: error: unknown key 'wokers' in pool 'w'; did you mean 'workers'?");
+    CHECK_ERROR("name: t\npools: [{name: w, kind: thread, workers: 0}]\n" + threads,
+                "t.yaml:2:42: error: workers of pool 'w' must be between 1 and 10000, got 0");
+    CHECK_ERROR("name: t\npools: [{name: w, kind: interpreter, start_method: fork}]\n" + threads,
+                "t.yaml:2:38: error: start_method applies to process pools; pool 'w' is an interpreter pool");
+    CHECK_ERROR("name: t\npools: [{name: w, kind: process, start_method: clone}]\n" + threads,
+                "t.yaml:2:48: error: start_method is fork, forkserver or spawn, got 'clone'");
+    CHECK_ERROR("name: t\npools: [{name: w, kind: process, startup: -1ms}]\n" + threads,
+                "t.yaml:2:43: error: a duration cannot be negative");
+    CHECK_ERROR("name: t\nmachine: {cores: 2}\npools: [{name: w, kind: thread, cores: [0, 2]}]\n" + threads,
+                "t.yaml:3:44: error: a core number must be between 0 and 1, got 2");
+    CHECK_ERROR("name: t\npools: [{name: w, kind: thread, cores: []}]\n" + threads,
+                "t.yaml:2:40: error: cores of pool 'w' is empty: a pool's worker needs a core to run on");
+    CHECK_ERROR("name: t\npools: [{name: w, kind: thread}, {name: w, kind: process}]\n" + threads,
+                "t.yaml:2:41: error: duplicate pool name 'w' (first on line 2)");
+    CHECK_ERROR("name: t\npools: {name: w}\n" + threads, "t.yaml:2:8: error: expected a list for pools, got a map");
+    CHECK_ERROR("name: t\nresources: [{name: db, capacity: 0}]\n" + threads,
+                "t.yaml:2:34: error: capacity of resource 'db' must be between 1 and 1000000, got 0");
+    CHECK_ERROR("name: t\nresources: [{name: db}, {name: db}]\n" + threads,
+                "t.yaml:2:32: error: duplicate resource name 'db' (first on line 2)");
+    CHECK_ERROR("name: t\nresources: [{name: db, size: 3}]\n" + threads,
+                "t.yaml:2:24: error: unknown key 'size' in resource 'db'");
+  }
+
+  TEST_CASE("runtime: costs of pools and event loops, per byte in fractional nanoseconds") {
+    const models::RuntimeConfig r = load("name: t\nruntime:\n  submit_cost: 5us\n  pickle_per_call: 2us\n"
+                         "  pickle_per_byte: 0.25ns\n  ipc_per_call: 10us\n  ipc_per_byte: 2.5ns\n"
+                         "  loop_step: 3us\nthreads: [{name: m, run: [cpu: 1ms]}]\n")
+                        .variants[0]
+                        .config.runtime;
+    CHECK(r.submit_cost == 5 * kMicrosecond);
+    CHECK(r.pickle_per_call == 2 * kMicrosecond);
+    CHECK(r.pickle_per_byte == 0.25);
+    CHECK(r.ipc_per_call == 10 * kMicrosecond);
+    CHECK(r.ipc_per_byte == 2.5);
+    CHECK(r.loop_step == 3 * kMicrosecond);
+    // Unset: -1, the model's defaults.
+    const models::RuntimeConfig d = load("name: t\nthreads: [{name: m, run: [cpu: 1ms]}]\n").variants[0].config.runtime;
+    CHECK(d.submit_cost == -1);
+    CHECK(d.pickle_per_byte == -1);
+    CHECK(d.loop_step == -1);
+    const auto per_byte = [](const std::string& v) {
+      return load("name: t\nruntime: {ipc_per_byte: " + v + "}\nthreads: [{name: m, run: [cpu: 1ms]}]\n")
+          .variants[0]
+          .config.runtime.ipc_per_byte;
+    };
+    CHECK(per_byte("1ns") == 1.0);
+    CHECK(per_byte("0ns") == 0.0);
+    CHECK(per_byte("0.001us") == doctest::Approx(1.0));
+    CHECK_ERROR("name: t\nruntime: {pickle_per_byte: -0.5ns}\n", "t.yaml:2:28: error: a duration cannot be negative");
+    CHECK_ERROR("name: t\nruntime: {pickle_per_byte: 0.5}\n", "t.yaml:2:28: error: missing unit in '0.5'");
+    CHECK_ERROR("name: t\nruntime: {pickle_per_byte: {exp: 1ns}}\n",
+                "t.yaml:2:28: error: runtime.pickle_per_byte must be a fixed duration");
+    CHECK_ERROR("name: t\nruntime: {loop_step: -3us}\n", "t.yaml:2:22: error: a duration cannot be negative");
+  }
+
+  TEST_CASE("submit, map and wait compile with their work, counts and sizes") {
+    const auto p = compiled(std::string("      - submit: procs\n"
+                                              "        args: 1KB\n"
+                                              "        result: 4MiB\n"
+                                              "        run:\n"
+                                              "          - cpu: 10ms\n"
+                                              "          - repeat: 3\n"
+                                              "            run: [native: 1ms]\n"
+                                              "      - map: tp\n"
+                                              "        tasks: 100\n"
+                                              "        run: [io: 2ms, increment: done]\n"
+                                              "      - wait: all\n"));
+    REQUIRE(p.size() == 3);
+    CHECK(p[0].kind == OpKind::Submit);
+    CHECK(p[0].object == "procs");
+    CHECK(p[0].count == 1);
+    CHECK_FALSE(p[0].map);
+    CHECK(p[0].args_bytes == 1000);
+    CHECK(p[0].result_bytes == 4 * 1024 * 1024);
+    // The work is a program of its own: its repeat jumps count from its start.
+    REQUIRE(p[0].body.size() == 4);
+    CHECK(p[0].body[0].kind == OpKind::Cpu);
+    CHECK(p[0].body[0].duration.a == 10 * kMillisecond);
+    CHECK(p[0].body[1].kind == OpKind::RepeatBegin);
+    CHECK(p[0].body[1].jump == 3);
+    CHECK(p[0].body[2].kind == OpKind::NativeReleased);
+    CHECK(p[0].body[3].jump == 1);
+    CHECK(p[1].kind == OpKind::Submit);
+    CHECK(p[1].map);
+    CHECK(p[1].object == "tp");
+    CHECK(p[1].count == 100);
+    CHECK(p[1].args_bytes == 0);
+    CHECK(p[1].result_bytes == 0);
+    REQUIRE(p[1].body.size() == 3);
+    CHECK(p[1].body[0].kind == OpKind::Io);
+    CHECK(p[1].body[1].kind == OpKind::IncrementLoad);
+    CHECK(p[1].body[1].object == "done");
+    CHECK(p[2].kind == OpKind::WaitAll);
+    // Companions may come first; `run` is required.
+    const auto q = compiled("      - {run: [cpu: 1ms], tasks: 2, map: interp, args: 0B}\n");
+    CHECK(q[0].map);
+    CHECK(q[0].object == "interp");
+    CHECK(q[0].count == 2);
+    // A loaded scenario holds them lowered by the model: the work item keeps
+    // the work and the sizes.
+    const auto lowered = program_of(load(with_pools("      - {submit: procs, args: 1KB, result: 2MB, run: [cpu: 1ms]}\n")));
+    const models::Op* item = find_op(lowered, OpKind::NewItem);
+    REQUIRE(item != nullptr);
+    CHECK(item->args_bytes == 1000);
+    CHECK(item->result_bytes == 2'000'000);
+    REQUIRE(item->body.size() == 1);
+    CHECK(item->body[0].kind == OpKind::Cpu);
+  }
+
+  TEST_CASE("sizes: units, powers of 1000 and 1024, and errors") {
+    const auto bytes = [](const std::string& size) {
+      return compiled("      - {submit: tp, args: '" + size + "', run: [cpu: 1ms]}\n")[0].args_bytes;
+    };
+    CHECK(bytes("0B") == 0);
+    CHECK(bytes("100B") == 100);
+    CHECK(bytes("1KB") == 1000);
+    CHECK(bytes("1.5KB") == 1500);
+    CHECK(bytes("4 MB") == 4'000'000);
+    CHECK(bytes("2GB") == 2'000'000'000);
+    CHECK(bytes("1KiB") == 1024);
+    CHECK(bytes("3MiB") == 3 * 1024 * 1024);
+    CHECK(bytes("1GiB") == 1024 * 1024 * 1024);
+    CHECK(bytes("1000GB") == 1'000'000'000'000);
+    const auto error = [](const std::string& size) {
+      return error_of(with_pools("      - {submit: tp, args: '" + size + "', run: [cpu: 1ms]}\n"));
+    };
+    CHECK(contains(error("100"), "t.yaml:12:28: error: missing unit in '100': write 100B, 100KB, 100MB or 100GB"));
+    CHECK(contains(error("-1KB"), "a size cannot be negative: '-1KB'"));
+    CHECK(contains(error("1001GB"), "size '1001GB' is too large: at most 1000GB (1 TB)"));
+    CHECK(contains(error("1TB"), "unknown unit 'TB' in '1TB': the units are B, KB, MB, GB"));
+    CHECK(contains(error("1kb"), "unknown unit 'kb' in '1kb'; did you mean 'KB'?"));
+    CHECK(contains(error("1.5B"), "size '1.5B' is not a whole number of bytes"));
+    CHECK(contains(error("big"), "expected a size like 100B, 1KB or 4MB, got 'big'"));
+    CHECK_ERROR(with_pools("      - {submit: tp, result: [1KB], run: [cpu: 1ms]}\n"),
+                "t.yaml:12:30: error: expected a size (like 1KB) for result of 'submit', got a list");
+  }
+
+  TEST_CASE("submit, map and wait errors") {
+    CHECK_ERROR(with_pools("      - submit: tpp\n        run: [cpu: 1ms]\n"),
+                "t.yaml:12:17: error: unknown pool 'tpp'; did you mean 'tp'?");
+    CHECK_ERROR(with_pools("      - submit: workers\n        run: [cpu: 1ms]\n"),
+                "t.yaml:12:17: error: unknown pool 'workers'; the pools are: procs, tp, interp");
+    CHECK_ERROR(with_run("      - submit: workers\n        run: [cpu: 1ms]\n"),
+                "t.yaml:5:17: error: unknown pool 'workers': define it under 'pools:', e.g. pools: "
+                "[{name: workers, kind: thread}]");
+    CHECK_ERROR(with_pools("      - submit: tp\n"),
+                "t.yaml:12:9: error: 'submit' needs 'run' with the work a worker of the pool runs");
+    CHECK_ERROR(with_pools("      - map: tp\n        run: [cpu: 1ms]\n"),
+                "t.yaml:12:9: error: 'map' needs 'tasks', the number of items it maps over");
+    CHECK_ERROR(with_pools("      - {map: tp, tasks: 0, run: [cpu: 1ms]}\n"),
+                "t.yaml:12:26: error: tasks of 'map' must be between 1 and 10000000, got 0");
+    CHECK_ERROR(with_pools("      - {submit: tp, tasks: 2, run: [cpu: 1ms]}\n"),
+                "t.yaml:12:22: error: 'tasks' does not go with 'submit'");
+    CHECK_ERROR(with_pools("      - {repeat: 2, args: 1KB, run: [cpu: 1ms]}\n"),
+                "t.yaml:12:21: error: 'args' does not go with 'repeat'");
+    CHECK_ERROR(with_pools("      - {submit: tp, run: []}\n"), "t.yaml:12:27: error: run of 'submit' is empty");
+    CHECK_ERROR(with_pools("      - wait: some\n"), "t.yaml:12:15: error: wait takes 'all'");
+    CHECK_ERROR(with_pools("      - wait: [all]\n"), "t.yaml:12:15: error: wait takes 'all'");
+  }
+
+  TEST_CASE("asyncio tasks: awaits, to_thread and blocking operations") {
+    const auto p = compiled(std::string("      - cpu: 1ms\n"
+                                              "      - asyncio:\n"
+                                              "          tasks:\n"
+                                              "            - name: fetch\n"
+                                              "              count: 10\n"
+                                              "              run:\n"
+                                              "                - await_io: 50ms\n"
+                                              "                - await_io: {time: {exp: 5ms}, resource: db}\n"
+                                              "                - await_sleep: 1ms\n"
+                                              "                - to_thread: procs\n"
+                                              "                  args: 2KB\n"
+                                              "                  result: 1MB\n"
+                                              "                  run: [cpu: 20ms]\n"
+                                              "                - cpu: 100us\n"
+                                              "                - io: 1ms\n"
+                                              "                - sleep: 1ms\n"
+                                              "                - repeat: 2\n"
+                                              "                  run: [native: 1ms]\n"
+                                              "                - lock: l\n"
+                                              "                  run: [increment: c]\n"
+                                              "            - {name: tick, run: [await_sleep: {uniform: [1ms, 2ms]}]}\n"));
+    REQUIRE(p.size() == 2);
+    CHECK(p[0].kind == OpKind::Cpu);
+    CHECK(p[1].kind == OpKind::Asyncio);
+    REQUIRE(p[1].tasks.size() == 2);
+    const auto& fetch = p[1].tasks[0];
+    CHECK(fetch.name == "fetch");
+    CHECK(fetch.count == 10);
+    REQUIRE(fetch.program.size() == 14);
+    CHECK(fetch.program[0].kind == OpKind::AwaitIo);
+    CHECK(fetch.program[0].duration.a == 50 * kMillisecond);
+    CHECK_FALSE(fetch.program[0].uses_resource);
+    CHECK(fetch.program[1].kind == OpKind::AwaitIo);
+    CHECK(fetch.program[1].uses_resource);
+    CHECK(fetch.program[1].object == "db");
+    CHECK(fetch.program[1].duration.kind == Distribution::Kind::Exp);
+    CHECK(fetch.program[2].kind == OpKind::AwaitSleep);
+    CHECK(fetch.program[2].duration.a == kMillisecond);
+    CHECK(fetch.program[3].kind == OpKind::ToThread);
+    CHECK(fetch.program[3].object == "procs");
+    CHECK(fetch.program[3].args_bytes == 2000);
+    CHECK(fetch.program[3].result_bytes == 1'000'000);
+    REQUIRE(fetch.program[3].body.size() == 1);
+    CHECK(fetch.program[3].body[0].kind == OpKind::Cpu);
+    CHECK(fetch.program[3].body[0].duration.a == 20 * kMillisecond);
+    CHECK(fetch.program[4].kind == OpKind::Cpu);
+    CHECK(fetch.program[5].kind == OpKind::Io);
+    CHECK(fetch.program[6].kind == OpKind::Sleep);
+    CHECK(fetch.program[7].kind == OpKind::RepeatBegin);
+    CHECK(fetch.program[7].jump == 9);
+    CHECK(fetch.program[10].kind == OpKind::LockAcquire);
+    CHECK(fetch.program[11].kind == OpKind::IncrementLoad);
+    CHECK(fetch.program[13].kind == OpKind::LockRelease);
+    const auto& tick = p[1].tasks[1];
+    CHECK(tick.name == "tick");
+    CHECK(tick.count == 1);
+    REQUIRE(tick.program.size() == 1);
+    CHECK(tick.program[0].kind == OpKind::AwaitSleep);
+    CHECK(tick.program[0].duration.kind == Distribution::Kind::Uniform);
+  }
+
+  TEST_CASE("io on a resource") {
+    const auto p = program_of(load(with_pools("      - io: {time: 5ms, resource: db}\n      - io: 1ms\n")));
+    CHECK(p[0].index == 0);  // the model's index of the resource
+    REQUIRE(p.size() == 2);
+    CHECK(p[0].kind == OpKind::Io);
+    CHECK(p[0].uses_resource);
+    CHECK(p[0].object == "db");
+    CHECK(p[0].duration.a == 5 * kMillisecond);
+    CHECK_FALSE(p[1].uses_resource);
+    CHECK(p[1].object.empty());
+    CHECK_ERROR(with_pools("      - io: {time: 5ms, resource: dbb}\n"),
+                "t.yaml:12:35: error: unknown resource 'dbb'; did you mean 'db'?");
+    CHECK_ERROR(with_pools("      - io: {time: 5ms, resource: cache}\n"),
+                "t.yaml:12:35: error: unknown resource 'cache'; the resources are: db");
+    CHECK_ERROR(with_pools("      - io: {time: 5ms, resorce: db}\n"),
+                "t.yaml:12:25: error: unknown key 'resorce' in 'io'; did you mean 'resource'?");
+    CHECK_ERROR(with_pools("      - io: {resource: db}\n"), "t.yaml:12:13: error: 'io' needs 'time'");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [await_io: {time: 1ms, resource: x}]}]}\n"),
+                "t.yaml:12:75: error: unknown resource 'x'; the resources are: db");
+  }
+
+  TEST_CASE("asyncio errors") {
+    CHECK_ERROR(with_pools("      - asyncio:\n"), "t.yaml:12:9: error: 'asyncio' needs 'tasks'");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: []}\n"),
+                "t.yaml:12:26: error: tasks of 'asyncio' is empty: give it at least one task");
+    CHECK_ERROR(with_pools("      - asyncio: {task: []}\n"),
+                "t.yaml:12:19: error: unknown key 'task' in 'asyncio'; did you mean 'tasks'?");
+    CHECK_ERROR(with_pools("      - asyncio: [{name: a, run: [cpu: 1ms]}]\n"),
+                "t.yaml:12:18: error: expected a map for asyncio, got a list");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{run: [cpu: 1ms]}]}\n"),
+                "t.yaml:12:27: error: an asyncio task needs a 'name'");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a}]}\n"),
+                "t.yaml:12:27: error: task 'a' needs 'run', its list of operations");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, count: 0, run: [cpu: 1ms]}]}\n"),
+                "t.yaml:12:44: error: count of task 'a' must be between 1 and 100000, got 0");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a-b, run: [cpu: 1ms]}]}\n"),
+                "t.yaml:12:34: error: task name 'a-b' is not a valid name");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, runs: [cpu: 1ms]}]}\n"),
+                "t.yaml:12:37: error: unknown key 'runs' in task 'a'; did you mean 'run'?");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [{to_thread: tp}]}]}\n"),
+                "t.yaml:12:43: error: 'to_thread' needs 'run' with the work a worker of the pool runs");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [{to_thread: tpp, run: [cpu: 1ms]}]}]}\n"),
+                "t.yaml:12:55: error: unknown pool 'tpp'; did you mean 'tp'?");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [await_io: 1]}]}\n"),
+                "t.yaml:12:53: error: missing unit in '1'");
+  }
+
+  TEST_CASE("task names are unique within a variant, generated names included") {
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [cpu: 1ms]}, {name: a, run: [cpu: 1ms]}]}\n"),
+                "t.yaml:12:62: error: duplicate task name 'a' (first on line 12)");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, count: 2, run: [cpu: 1ms]}]}\n"
+                           "      - asyncio: {tasks: [{name: a_1, run: [cpu: 1ms]}]}\n"),
+                "t.yaml:13:34: error: task name 'a_1' clashes with task 'a' on line 12: a group with a count "
+                "names its tasks NAME_0, NAME_1, ...");
+    CHECK_ERROR("name: t\nthreads:\n  - {name: m, run: [asyncio: {tasks: [{name: a, run: [cpu: 1ms]}]}]}\n"
+                "processes:\n  - {name: p, threads: [{name: m, run: [asyncio: {tasks: [{name: a, run: [cpu: 1ms]}]}]}]}\n",
+                "t.yaml:5:66: error: duplicate task name 'a' (first on line 3)");
+    // Each variant is a program of its own: the same name in two is fine.
+    const app::Scenario s = load(
+        "name: t\nthreads: [{name: m, run: [asyncio: {tasks: [{name: a, run: [cpu: 1ms]}]}]}]\n"
+        "variants:\n  one: {}\n  two: {runtime: {python: '3.13'}}\n");
+    CHECK(s.variants.size() == 2);
+    // A thread and a task may share a name: tasks.a and threads.a differ.
+    CHECK(program_of(load("name: t\nthreads: [{name: a, run: [asyncio: {tasks: [{name: a, run: [cpu: 1ms]}]}]}]\n"))
+              .size() == 1);
+  }
+
+  TEST_CASE("where operations may be: awaits in tasks, pools from the main process, no nesting") {
+    CHECK_ERROR(with_pools("      - await_io: 1ms\n"),
+                "t.yaml:12:9: error: 'await_io' works only inside an asyncio task (asyncio: {tasks: [...]}); "
+                "in a thread use 'io'");
+    CHECK_ERROR(with_pools("      - repeat: 2\n        run: [await_sleep: 1ms]\n"),
+                "t.yaml:13:15: error: 'await_sleep' works only inside an asyncio task (asyncio: {tasks: [...]}); "
+                "in a thread use 'sleep'");
+    CHECK_ERROR(with_pools("      - to_thread: tp\n        run: [cpu: 1ms]\n"),
+                "t.yaml:12:9: error: 'to_thread' works only inside an asyncio task (asyncio: {tasks: [...]}); "
+                "in a thread use 'submit'");
+    CHECK_ERROR(with_pools("      - {submit: tp, run: [await_io: 1ms]}\n"),
+                "t.yaml:12:28: error: 'await_io' works only inside an asyncio task (asyncio: {tasks: [...]}); "
+                "in the work of 'submit', which a pool's worker runs, use 'io'");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [{to_thread: tp, run: [await_sleep: 1ms]}]}]}\n"),
+                "t.yaml:12:65: error: 'await_sleep' works only inside an asyncio task");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [{submit: tp, run: [cpu: 1ms]}]}]}\n"),
+                "t.yaml:12:44: error: 'submit' inside an asyncio task is not modelled: use 'to_thread'");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [{map: tp, tasks: 2, run: [cpu: 1ms]}]}]}\n"),
+                "t.yaml:12:44: error: 'map' inside an asyncio task is not modelled: use 'to_thread'");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [wait: all]}]}\n"),
+                "t.yaml:12:43: error: 'wait' inside an asyncio task is not modelled");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [asyncio: {tasks: [{name: b, run: [cpu: 1ms]}]}]}]}\n"),
+                "t.yaml:12:43: error: 'asyncio' inside an asyncio task: asyncio.run() cannot be called from a "
+                "running event loop");
+    CHECK_ERROR(with_pools("      - {submit: tp, run: [{submit: tp, run: [cpu: 1ms]}]}\n"),
+                "t.yaml:12:29: error: 'submit' inside the work of 'submit' (which a pool's worker runs) is not "
+                "modelled");
+    CHECK_ERROR(with_pools("      - {map: tp, tasks: 2, run: [wait: all]}\n"),
+                "t.yaml:12:35: error: 'wait' inside the work of 'map' (which a pool's worker runs) is not modelled");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [{to_thread: tp, run: [{map: tp, tasks: 2, run: [cpu: 1ms]}]}]}]}\n"),
+                "t.yaml:12:66: error: 'map' inside the work of 'to_thread' (which a pool's worker runs) is not "
+                "modelled");
+    CHECK_ERROR(with_pools("      - {submit: tp, run: [asyncio: {tasks: [{name: b, run: [cpu: 1ms]}]}]}\n"),
+                "t.yaml:12:28: error: 'asyncio' inside the work of 'submit'");
+    // Shared memory: a thread pool's workers share it, process and interpreter pools' do not.
+    CHECK(compiled("      - {submit: tp, run: [{lock: l, run: [increment: c]}]}\n")[0].body.size() == 4);
+    CHECK(load(with_pools("      - {submit: tp, run: [{lock: l, run: [increment: c]}]}\n"))
+              .variants[0]
+              .config.counters == std::vector<std::string>{"c"});
+    CHECK_ERROR(with_pools("      - {submit: procs, run: [{lock: l, run: [cpu: 1ms]}]}\n"),
+                "t.yaml:12:32: error: 'lock' in the work of 'submit' to process pool 'procs': a worker process "
+                "shares no memory with the parent");
+    CHECK_ERROR(with_pools("      - {map: procs, tasks: 2, run: [{repeat: 2, run: [increment: c]}]}\n"),
+                "t.yaml:12:56: error: 'increment' in the work of 'map' to process pool 'procs'");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [{to_thread: interp, run: [increment: c]}]}]}\n"),
+                "t.yaml:12:69: error: 'increment' in the work of 'to_thread' to interpreter pool 'interp': a "
+                "worker interpreter shares no objects with the main one");
+    // Child processes: no pools; locks and counters only in the main process, tasks included.
+    const std::string child = "name: t\npools: [{name: tp, kind: thread}]\nprocesses:\n  - name: p\n    threads:\n"
+                              "      - name: m\n        run:\n";
+    CHECK_ERROR(child + "          - {submit: tp, run: [cpu: 1ms]}\n",
+                "t.yaml:8:14: error: pools are used from the main process's threads: 'submit' in a thread of "
+                "process 'p' is not modelled");
+    CHECK_ERROR(child + "          - asyncio: {tasks: [{name: a, run: [{to_thread: tp, run: [cpu: 1ms]}]}]}\n",
+                "t.yaml:8:48: error: pools are used from the main process's threads: 'to_thread'");
+    CHECK_ERROR(child + "          - asyncio: {tasks: [{name: a, run: [increment: c]}]}\n",
+                "t.yaml:8:47: error: 'lock' and 'increment' are modelled in the main process's threads only");
+    // Asyncio in a child process's thread is fine.
+    CHECK(load(child + "          - asyncio: {tasks: [{name: a, run: [await_io: 1ms]}]}\n")
+              .variants[0]
+              .config.processes[0]
+              .threads[0]
+              .program[0]
+              .kind == OpKind::Asyncio);
+  }
+
+  TEST_CASE("pools' workers and tasks are named like threads: names stay unique") {
+    CHECK_ERROR("name: t\npools: [{name: w, kind: thread, workers: 2}]\nthreads: [{name: w_1, run: [cpu: 1ms]}]\n",
+                "t.yaml:2:8: error: two threads are named 'w_1' (a thread of a process is named PROCESS_THREAD, a "
+                "pool's workers POOL_i, a process pool's helper threads POOL_feeder and POOL_results)");
+    CHECK_ERROR("name: t\npools: [{name: w, kind: process}]\nthreads: [{name: w_feeder, run: [cpu: 1ms]}]\n",
+                "t.yaml:2:8: error: two threads are named 'w_feeder'");
+    CHECK_ERROR("name: t\npools: [{name: w, kind: thread, workers: 9999}]\nthreads: [{name: m, count: 5, run: [cpu: 1ms]}]\n",
+                "t.yaml:2:8: error: this makes 10004 threads, pools' workers included");
+    CHECK_ERROR("name: t\nthreads:\n"
+                "  - {name: m, count: 2, run: [asyncio: {tasks: [{name: a, run: [cpu: 1ms]}]}]}\n"
+                "  - {name: z, run: [asyncio: {tasks: [{name: m_0_a, run: [cpu: 1ms]}]}]}\n",
+                "t.yaml:3:3: error: two asyncio tasks are named 'm_0_a' (a task of a replicated thread or of a "
+                "process's thread is named THREAD_TASK)");
+    CHECK_ERROR("name: t\nthreads:\n  - {name: m, count: 100, run: [asyncio: {tasks: [{name: a, count: 20000, "
+                "run: [await_io: 1ms]}]}]}\n",
+                "t.yaml:3:3: error: this makes 2000000 asyncio tasks (each thread of a group runs its own): gilsim "
+                "simulates at most 1000000 tasks per variant");
+  }
+
+  TEST_CASE("pools and resources in variants: the top level may name what only its variants define") {
+    const app::Scenario s = load(
+        "name: t\n"
+        "threads:\n"
+        "  - name: main\n"
+        "    run:\n"
+        "      - {map: w, tasks: 4, run: [cpu: 1ms]}\n"
+        "      - io: {time: 1ms, resource: db}\n"
+        "variants:\n"
+        "  procs:\n"
+        "    pools: [{name: w, kind: process}]\n"
+        "    resources: [{name: db, capacity: 4}]\n"
+        "  threads:\n"
+        "    pools: [{name: w, kind: thread, workers: 2}]\n"
+        "    resources: [{name: db}]\n");
+    REQUIRE(s.variants.size() == 2);
+    CHECK(s.variants[0].config.pools[0].kind == models::PoolKind::Process);
+    CHECK(s.variants[0].config.resources[0].capacity == 4);
+    CHECK(s.variants[1].config.pools[0].kind == models::PoolKind::Thread);
+    CHECK(s.variants[1].config.pools[0].workers == 2);
+    CHECK(s.variants[1].config.resources[0].capacity == 1);
+    // ... but each variant must define them.
+    CHECK_ERROR("name: t\nthreads: [{name: m, run: [{submit: w, run: [cpu: 1ms]}]}]\n"
+                "variants:\n  a:\n    pools: [{name: w, kind: thread}]\n  b: {}\n",
+                "t.yaml:2:36: error: unknown pool 'w': define it under 'pools:'");
+    // What a pool's kind forbids is checked in each variant too.
+    CHECK_ERROR("name: t\nthreads: [{name: m, run: [{submit: w, run: [increment: c]}]}]\n"
+                "variants:\n  a:\n    pools: [{name: w, kind: thread}]\n  b:\n    pools: [{name: w, kind: process}]\n",
+                "t.yaml:2:45: error: 'increment' in the work of 'submit' to process pool 'w'");
   }
 
   TEST_CASE("name, claim, missing threads") {
