@@ -62,7 +62,7 @@ void append_submit(Program& out, const Op& submit, const PoolConfig& pool, const
   item.args_bytes = submit.args_bytes;
   item.result_bytes = submit.result_bytes;
   item.map = submit.map;
-  out.push_back(cost_op(OpKind::Cpu, c.submit));
+  out.push_back(cost_op(OpKind::Cpu, submit_cost_for(c, pool.kind)));
   out.push_back(std::move(item));
   if (pool.kind == PoolKind::Interpreter)
     out.push_back(cost_op(OpKind::NativeHeld, c.pickle_per_call, Sized::Args, c.pickle_per_byte));
@@ -306,19 +306,37 @@ void index_shared_objects(SimulationConfig& config) {
     }
 }
 
-// Defaults, measured with analysis/calibration/measure_costs.py (results in
-// analysis/calibration/RESULTS.md) unless said otherwise.
+// Defaults: measured on this project's 2-vCPU machine with CPython 3.12.1 by
+// analysis/calibration/measure_costs.py (analysis/calibration/RESULTS.md).
 PoolCosts pool_costs(const RuntimeConfig& r) {
   PoolCosts c;
-  c.submit = r.submit_cost >= 0 ? r.submit_cost : 8 * sim::kMicrosecond;
-  c.pickle_per_call = r.pickle_per_call >= 0 ? r.pickle_per_call : 3 * sim::kMicrosecond;
-  c.pickle_per_byte = r.pickle_per_byte >= 0 ? r.pickle_per_byte : 0.3;
-  c.ipc_per_call = r.ipc_per_call >= 0 ? r.ipc_per_call : 10 * sim::kMicrosecond;
+  // submit() in bursts of 1000: 5.3 us a call to a ThreadPoolExecutor (pinned
+  // to one CPU, so without cross-CPU wake-ups), 14.9 us to a
+  // ProcessPoolExecutor (work item, pending dict, waking its manager thread).
+  // gilsim uses one value unless the scenario sets it: see submit_cost_for().
+  c.submit = r.submit_cost;
+  // pickle.dumps + loads of a call tuple: 2.07 us, so 1 us for each half;
+  // bytes: 0.04 ns/B up to 4 MB, 0.7 ns/B from 1 to 16 MB, for both halves:
+  // 0.35 ns/B each. Python objects cost more (a list of floats: 5.7 ns per
+  // pickled byte), which a scenario sets with pickle_per_byte.
+  c.pickle_per_call = r.pickle_per_call >= 0 ? r.pickle_per_call : 1 * sim::kMicrosecond;
+  c.pickle_per_byte = r.pickle_per_byte >= 0 ? r.pickle_per_byte : 0.35;
+  // A multiprocessing pipe round trip pinned to one CPU (2 writes, 2 reads,
+  // 2 switches): 11 us, so 2 us for a write or a read; one-way 1 MB 0.30
+  // ns/B, 16 MB 1.28 ns/B for write + read: 0.3 ns/B each.
+  c.ipc_per_call = r.ipc_per_call >= 0 ? r.ipc_per_call : 2 * sim::kMicrosecond;
   c.ipc_per_byte = r.ipc_per_byte >= 0 ? r.ipc_per_byte : 0.3;
-  c.loop_step = r.loop_step >= 0 ? r.loop_step : 3 * sim::kMicrosecond;
+  // One `await asyncio.sleep(0)` iteration: 2.43 us.
+  c.loop_step = r.loop_step >= 0 ? r.loop_step : 2500;
   return c;
 }
 
-Time default_interpreter_startup() { return 10 * sim::kMillisecond; }
+Time submit_cost_for(const PoolCosts& c, PoolKind kind) {
+  if (c.submit >= 0) return c.submit;
+  return kind == PoolKind::Process ? 15 * sim::kMicrosecond : 5 * sim::kMicrosecond;
+}
+
+// _interpreters.create() with its own GIL: 7.5 ms (3.13.0), 8.3 ms (3.12.1).
+Time default_interpreter_startup() { return 8 * sim::kMillisecond; }
 
 }  // namespace models

@@ -259,7 +259,7 @@ struct SimulationConfig {
 
 // Pool costs with their defaults filled in (RuntimeConfig's -1 values).
 struct PoolCosts {
-  Time submit = 0;
+  Time submit = -1;  // -1: by pool kind (submit_cost_for)
   Time pickle_per_call = 0;
   double pickle_per_byte = 0;
   Time ipc_per_call = 0;
@@ -267,6 +267,8 @@ struct PoolCosts {
   Time loop_step = 0;
 };
 PoolCosts pool_costs(const RuntimeConfig& runtime);
+// submit()'s cost for a kind of pool: the scenario's, or the kind's default.
+Time submit_cost_for(const PoolCosts& costs, PoolKind kind);
 
 // The work queues of pool `pool`: `Entry` is where submit() puts work (a
 // process pool's feeder thread takes it from there; a thread or interpreter

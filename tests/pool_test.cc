@@ -89,7 +89,7 @@ TEST_CASE("a process pool's arguments are pickled by the parent's feeder thread 
   CHECK(r.metrics["pools.pool.latency_max"] >= 0.101);
 }
 
-TEST_CASE("a trivial call's round trip through a process pool costs hundreds of microseconds") {
+TEST_CASE("a trivial call's round trip through a process pool: four thread hops and their costs") {
   auto c = config(2);  // default costs, fork
   auto& pool = add_pool(c, "pool", PoolKind::Process, 2);
   pool.startup = 0;
@@ -99,11 +99,13 @@ TEST_CASE("a trivial call's round trip through a process pool costs hundreds of 
   auto r = run(c);
   CHECK(r.metrics["pools.pool.tasks"] == 10);
   const double round_trip = (r.metrics["wall"] - 0.001) / 10;
-  // Measured: 338 us with Pool(2).apply and fork (gil-model.md §4), and see
-  // analysis/calibration/RESULTS.md. Four thread hops (feeder, worker,
-  // result thread, submitter) with a wake-up each, pickling and pipe calls.
-  CHECK(round_trip > 50e-6);
-  CHECK(round_trip < 1e-3);
+  // At least: submit() 15 us, four wake-ups of 10 us (feeder, worker, result
+  // thread, submitter), two pickles and two unpickles of 1 us, four pipe
+  // calls of 2 us: 67 us. At most what CPython 3.12 takes here (190-230 us,
+  // analysis/calibration/RESULTS.md), which also has the executor's manager
+  // thread as one more hop (see the README's model choices).
+  CHECK(round_trip >= 67e-6);
+  CHECK(round_trip < 230e-6);
 }
 
 TEST_CASE("work submitted without waiting still finishes, and the run waits for it") {
