@@ -317,7 +317,8 @@ void print_thread_table(std::ostream& out, const VariantRun& run, const Style& s
   static const Column kColumns[] = {
       {"cpu", "cpu", true},          {"python", "python", false},
       {"native", "native", false},   {"waiting for GIL", "gil_wait", true},
-      {"runnable", "runnable", false}, {"I/O", "io", false},
+      {"waiting for lock", "lock_wait", false}, {"runnable", "runnable", false},
+      {"waiting", "wait", false},    {"I/O", "io", false},
       {"sleep", "sleep", false},
   };
   auto rows = thread_rows(run);

@@ -1,5 +1,7 @@
 #include "app/runner.h"
 
+#include "models/config.h"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -172,7 +174,10 @@ ScenarioResult run_scenario(const Scenario& scenario, const RunOptions& options)
     run.cores = variant.config.machine.cores;
     run.python = variant.config.runtime.python;
     run.time_limit = variant.config.time_limit;
-    for (const auto& g : variant.config.threads) run.groups.emplace_back(g.name, g.count);
+    // Every thread group of the run: the main process's, child processes'
+    // and pools' (workers, feeder and result threads), in layout order.
+    for (const auto& t : models::layout(variant.config).threads)
+      if (run.groups.empty() || run.groups.back().first != t.group) run.groups.emplace_back(t.group, t.group_size);
     run.result = models::simulate(variant.config, trace.get());
     out.runs.push_back(std::move(run));
   }
