@@ -43,7 +43,6 @@ class WorkItems {
   }
   void release(int id) { free_.push_back(id); }
   WorkItem& operator[](int id) { return items_[static_cast<std::size_t>(id)]; }
-  std::size_t live() const { return items_.size() - free_.size(); }
 
  private:
   std::vector<WorkItem> items_;
