@@ -141,6 +141,10 @@ enum class OpKind : std::uint8_t {
   Complete,    // sets the work item's future: wakes whoever waits for it
   WaitBatch,   // waits for the work items of this thread's last `map`
   AwaitFuture, // in a task: waits (without blocking the loop) for its work item
+  // Written in scenarios (models/requests.h):
+  Serve,       // serves request stream `index` for ever: take a request, run its program, respond
+  // Made by lower_programs() for Celery-like pools:
+  PollResult,  // in a task: its work item done? go on; else await_sleep(duration), then pc = jump
 };
 
 struct Op;
@@ -171,6 +175,12 @@ struct Op {
   std::int64_t result_bytes = 0;
   bool map = false;  // Submit: pool.map, which then waits for its tasks
   std::vector<TaskGroup> tasks;  // Asyncio
+  // Asyncio: the request stream this loop serves (every request that arrives
+  // becomes a task), or -1; `object` names it.
+  std::int32_t serve = -1;
+  // Submit: nobody waits for the result (a submit inside an asyncio task, a
+  // Celery `delay()` whose job id is returned at once).
+  bool detached = false;
   // Lowered pickling and pipe operations (Cpu/NativeHeld/NativeReleased):
   // `per_byte` ns for each byte of the work item's args or result, on top of
   // `duration`.
@@ -214,6 +224,12 @@ enum class PoolKind {
   Process,      // concurrent.futures.ProcessPoolExecutor / multiprocessing.Pool
   Thread,       // concurrent.futures.ThreadPoolExecutor
   Interpreter,  // concurrent.futures.InterpreterPoolExecutor (3.14): a sub-interpreter per worker
+  // Celery-like workers behind a broker: worker processes (prefork, started
+  // before the run) that take jobs from the broker's queue. Publishing a job
+  // (apply_async) is a blocking round trip to the broker; workers fetch
+  // each job and store its result with a round trip each; a waiter in an
+  // asyncio task polls for the result every `poll_interval` (an awaited GET).
+  Celery,
 };
 
 // A pool of `workers`, made when the program starts (the `with` block's
@@ -228,17 +244,57 @@ struct PoolConfig {
   // default_interpreter_startup(); thread pools have none.
   Time startup = -1;  // -1: the default
   std::vector<int> cores;  // its workers' affinity; empty: every core
+  // Celery: the resource that is the broker (and result backend), the time of
+  // one round trip to it, the interval of result polling, and the CPU time of
+  // apply_async (building and serializing the message in the caller).
+  std::string broker;
+  std::uint32_t broker_index = 0;
+  Time broker_latency = -1;  // -1: default_broker_latency()
+  Time poll_interval = -1;   // -1: default_poll_interval()
+  Time publish_cost = -1;    // -1: default_publish_cost()
 };
 
 // Creating a sub-interpreter with its own GIL (Py_NewInterpreterFromConfig,
 // PEP 684) and importing what the task needs. gilsim's default: see config.cc.
 Time default_interpreter_startup();
 
+// Celery pool defaults (gilsim's choices; see config.cc).
+Time default_broker_latency();
+Time default_poll_interval();
+Time default_publish_cost();
+
 // Something with a capacity and a FIFO queue: a database with 10
 // connections, a rate-limited API. An `io` on it waits for a free slot.
 struct ResourceConfig {
   std::string name;
   int capacity = 1;
+};
+
+// A stream of requests to a server (models/requests.h): when they arrive,
+// what each one does, and which part of the run the statistics cover.
+struct Arrival {
+  enum class Kind { Poisson, Constant, Burst, Closed };
+  Kind kind = Kind::Poisson;
+  double rate = 100;       // Poisson, Constant: requests per second
+  int burst_size = 1;      // Burst: `burst_size` requests at once, every `every`
+  Time every = sim::kSecond;
+  int clients = 1;         // Closed: clients that each send a request, wait
+  Distribution think;      // for its response, think, and send the next
+};
+struct RequestType {
+  std::string name;
+  double weight = 1;
+  Program program;  // what serving one request does (the endpoint's code)
+};
+struct RequestStream {
+  std::string name;
+  Arrival arrival;
+  Time duration = 10 * sim::kSecond;  // arrivals stop then; the run drains what is left
+  Time warmup = 0;                    // requests that arrive before are left out of the statistics
+  std::vector<RequestType> mix;
+  // Whether an asyncio loop serves it (its programs are then tasks'
+  // programs): set by index_shared_objects from the `serve` operations.
+  bool async = false;
 };
 
 struct SimulationConfig {
@@ -249,6 +305,7 @@ struct SimulationConfig {
   std::vector<ProcessGroup> processes;
   std::vector<PoolConfig> pools;
   std::vector<ResourceConfig> resources;
+  std::vector<RequestStream> requests;
   // Shared objects by name, in order of first use; filled by index_shared_objects().
   std::vector<std::string> locks;
   std::vector<std::string> counters;
@@ -278,6 +335,11 @@ enum class PoolQueue { Entry = 0, Call = 1, Results = 2 };
 inline std::uint32_t pool_queue(std::size_t pool, PoolQueue q) {
   return static_cast<std::uint32_t>(3 * pool) + static_cast<std::uint32_t>(q);
 }
+// The listen queue (the accept backlog) of request stream `stream`, after
+// the pools' queues.
+inline std::uint32_t listen_queue(const SimulationConfig& config, std::size_t stream) {
+  return static_cast<std::uint32_t>(3 * config.pools.size() + stream);
+}
 
 // Every thread of a run, flattened: the main process's threads, then each
 // child process's in order. Names are the metric names' (threads.NAME.*):
@@ -292,9 +354,11 @@ struct ThreadSpec {
   const ThreadGroup* spec = nullptr;
   sim::Time startup = 0;  // > 0: it first runs its process's start-up
   int started_by = -1;    // the thread whose start-up must finish first, or -1
-  // A pool's thread (worker, feeder, result thread): it serves work items
-  // for ever, and the run does not wait for it to end.
+  // A pool's thread (worker, feeder, result thread) or a server's: it serves
+  // work items for ever from operation `loop_from` of its program, and the
+  // run does not wait for it to end.
   bool service = false;
+  std::uint32_t loop_from = 0;
 };
 struct ProcessSpec {
   std::string name;   // the instance, e.g. worker_2
