@@ -88,4 +88,35 @@ ParseResult<sim::Time> parse_duration(std::string_view text) {
   return {static_cast<sim::Time>(std::llround(d.value)), {}};
 }
 
+ParseResult<double> parse_rate(std::string_view raw) {
+  const std::string_view text = trim(raw);
+  const std::string shown(text);
+  if (!text.empty() && text.front() == '-')
+    return {0, "a rate must be above 0, got '" + shown + "'"};
+  const std::size_t length = number_prefix_length(text);
+  if (length == 0) return {0, "expected a rate like 200/s, got '" + shown + "': write " + kRateForms};
+  const std::string_view number = text.substr(0, length);
+  std::string_view rest = trim(text.substr(length));
+  if (rest.empty())
+    return {0, "missing unit in rate '" + shown + "': write " + std::string(number) + "/s, " +
+                   std::string(number) + "/ms or " + std::string(number) + "/min"};
+  if (rest.front() != '/')
+    return {0, "unknown rate '" + shown + "': write " + kRateForms};
+  const std::string_view unit = trim(rest.substr(1));
+  // Per second, per millisecond, per minute: the units rates are quoted in.
+  double per = 0;
+  if (unit == "s") per = 1;
+  else if (unit == "ms") per = 1000;
+  else if (unit == "min") per = 1.0 / 60;
+  else
+    return {0, "unknown unit '/" + std::string(unit) + "' in rate '" + shown + "': write " + kRateForms};
+  double value = 0;
+  const auto parsed = std::from_chars(number.data(), number.data() + number.size(), value);
+  if (parsed.ec == std::errc::result_out_of_range) return {0, "rate '" + shown + "' is too large"};
+  const double rate = value * per;
+  if (!std::isfinite(rate)) return {0, "rate '" + shown + "' is too large"};
+  if (rate <= 0) return {0, "a rate must be above 0, got '" + shown + "'"};
+  return {rate, {}};
+}
+
 }  // namespace app

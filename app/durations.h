@@ -43,4 +43,12 @@ ParseResult<sim::Time> parse_duration(std::string_view text);
 // `0.25ns` is a sensible value that whole nanoseconds would round away.
 ParseResult<double> parse_fractional_duration(std::string_view text);
 
+// The forms of a rate, as an error message lists them.
+inline constexpr const char* kRateForms = "NUMBER/s, NUMBER/ms or NUMBER/min (like 200/s)";
+
+// A rate of arrivals, `200/s`, `0.5/ms`, `30/min` (spaces allowed around
+// `/`), in events per second. A bare number (which unit?), another unit, or
+// a rate that is not above 0 or not finite is a problem.
+ParseResult<double> parse_rate(std::string_view text);
+
 }  // namespace app

@@ -21,7 +21,7 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"name",      "description", "claim",     "seed",    "machine",
                                            "runtime",   "pools",       "resources", "threads", "processes",
-                                           "variants",  "expect",      "figures",   "time_limit"};
+                                           "variants",  "expect",      "figures",   "time_limit", "requests"};
 // In the contract (scenario-format.md), not simulated yet: none at the moment.
 const std::vector<std::string> kNotModelledKeys = {};
 
@@ -75,7 +75,7 @@ void check_variant_keys(const YamlSource& src, const std::vector<YamlEntry>& ent
     if (contains(kTopKeys, e.key) && !contains(setting_keys(), e.key))
       src.fail(e.key_node, "'" + e.key +
                                "' cannot be set in a variant: a variant sets machine, "
-                               "runtime, pools, resources, threads, processes and time_limit");
+                               "runtime, pools, resources, threads, processes, requests and time_limit");
   check_keys(src, entries, setting_keys(), "in variant '" + variant + "'");
 }
 

@@ -8,6 +8,7 @@
 
 #include "app/scenario_distribution.h"
 #include "app/scenario_program.h"
+#include "app/scenario_requests.h"
 #include "app/unique_names.h"
 #include "app/yaml_values.h"
 
@@ -228,68 +229,6 @@ std::vector<models::ProcessGroup> read_processes(const YamlSource& src, const YA
   return out;
 }
 
-// Where each name was first defined, for "duplicate ... (first on line N)".
-class DefinedNames {
- public:
-  DefinedNames(const YamlSource& src, std::string kind) : src_(src), kind_(std::move(kind)) {}
-  void add(const std::string& name, const YAML::Node& node) {
-    const int line = src_.pos(node.Mark()).line;
-    auto [it, added] = lines_.emplace(name, line);
-    if (!added)
-      src_.fail(node, "duplicate " + kind_ + " name '" + name + "' (first on line " +
-                          std::to_string(it->second) + ")");
-  }
-
- private:
-  const YamlSource& src_;
-  std::string kind_;
-  std::map<std::string, int> lines_;
-};
-
-models::PoolKind read_pool_kind(const YamlSource& src, const YAML::Node& node) {
-  const std::string kind = read_string(src, node, "kind of a pool");
-  if (kind == "process") return models::PoolKind::Process;
-  if (kind == "thread") return models::PoolKind::Thread;
-  if (kind == "interpreter") return models::PoolKind::Interpreter;
-  if (kind == "celery")
-    src.fail(node, "pool kind 'celery' is not modelled yet: use process, thread or interpreter");
-  src.fail(node, "pool kind is process, thread or interpreter, got '" + kind + "'");
-}
-
-// `pools:` concurrent.futures executors (and multiprocessing.Pool), made when
-// the program starts.
-std::vector<models::PoolConfig> read_pools(const YamlSource& src, const YAML::Node& node, int machine_cores) {
-  std::vector<models::PoolConfig> out;
-  DefinedNames names(src, "pool");
-  for (const auto& item : list_items(src, node, "pools")) {
-    const auto entries = map_entries(src, item, "a pool");
-    const YamlEntry* name = find_entry(entries, "name");
-    const std::string label = name && name->value.IsScalar() ? "pool '" + name->value.Scalar() + "'" : "a pool";
-    check_keys(src, entries, {"name", "kind", "workers", "start_method", "startup", "cores"}, "in " + label);
-    if (!name) src.fail(item, "a pool needs a 'name'");
-    models::PoolConfig p;
-    p.name = read_identifier(src, name->value, "pool name");
-    names.add(p.name, name->value);
-    const YamlEntry* kind = find_entry(entries, "kind");
-    if (!kind) src.fail(item, label + " needs 'kind': process, thread or interpreter");
-    p.kind = read_pool_kind(src, kind->value);
-    if (const auto* w = find_entry(entries, "workers"))
-      p.workers = static_cast<int>(read_int(src, w->value, "workers of " + label, 1, kMaxThreads));
-    if (const auto* m = find_entry(entries, "start_method")) {
-      if (p.kind != models::PoolKind::Process)
-        src.fail(m->key_node, "start_method applies to process pools; " + label + " is a" +
-                                  (p.kind == models::PoolKind::Thread ? " thread" : "n interpreter") + " pool");
-      p.start_method = read_start_method(src, m->value);
-    }
-    if (const auto* st = find_entry(entries, "startup"))
-      p.startup = read_duration(src, st->value, "startup of " + label);
-    if (const auto* cores = find_entry(entries, "cores"))
-      p.cores = read_cores(src, cores->value, label, "a pool's worker", machine_cores - 1);
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
 // `resources:` things with a capacity and a queue (a database's connections).
 std::vector<models::ResourceConfig> read_resources(const YamlSource& src, const YAML::Node& node) {
   std::vector<models::ResourceConfig> out;
@@ -307,6 +246,116 @@ std::vector<models::ResourceConfig> read_resources(const YamlSource& src, const 
     if (const auto* c = find_entry(entries, "capacity"))
       r.capacity = static_cast<int>(read_int(src, c->value, "capacity of " + label, 1, 1'000'000));
     out.push_back(std::move(r));
+  }
+  return out;
+}
+
+constexpr const char* kPoolKinds = "process, thread, interpreter or celery";
+
+models::PoolKind read_pool_kind(const YamlSource& src, const YAML::Node& node) {
+  const std::string kind = read_string(src, node, "kind of a pool");
+  if (kind == "process") return models::PoolKind::Process;
+  if (kind == "thread") return models::PoolKind::Thread;
+  if (kind == "interpreter") return models::PoolKind::Interpreter;
+  if (kind == "celery") return models::PoolKind::Celery;
+  src.fail(node, std::string("pool kind is ") + kPoolKinds + ", got '" + kind + "'");
+}
+
+// "a thread pool", "an interpreter pool": for messages about keys a kind does not take.
+std::string a_pool_of_kind(models::PoolKind kind) {
+  switch (kind) {
+    case models::PoolKind::Process:
+      return "a process pool";
+    case models::PoolKind::Thread:
+      return "a thread pool";
+    case models::PoolKind::Interpreter:
+      return "an interpreter pool";
+    case models::PoolKind::Celery:
+      break;
+  }
+  return "a celery pool";
+}
+
+// The keys of a Celery pool alone: its broker and the costs of talking to it.
+const std::vector<std::string> kBrokerKeys = {"broker", "broker_latency", "poll_interval", "publish_cost"};
+
+// `broker: RESOURCE` and the broker's costs of a celery pool; the broker's
+// name is checked against `resources` unless that is null.
+void read_broker(const YamlSource& src, const YAML::Node& item, const std::vector<YamlEntry>& entries,
+                 const std::string& label, const std::vector<models::ResourceConfig>* resources,
+                 models::PoolConfig& p) {
+  const YamlEntry* broker = find_entry(entries, "broker");
+  if (!broker)
+    src.fail(item, "celery " + label + " needs 'broker': the resource that is its broker and result "
+                   "backend, e.g. broker: redis with resources: [{name: redis, capacity: 100}]");
+  p.broker = read_identifier(src, broker->value, "broker of " + label);
+  if (resources) {
+    std::vector<std::string> names;
+    for (const auto& r : *resources) names.push_back(r.name);
+    const auto it = std::find(names.begin(), names.end(), p.broker);
+    if (it == names.end())
+      fail_unknown(src, broker->value, "resource", p.broker, names, "resources",
+                   "{name: " + p.broker + ", capacity: 100}");
+    p.broker_index = static_cast<std::uint32_t>(it - names.begin());
+  }
+  // A round trip and a polling interval of 0 would make a free broker and a
+  // busy loop; publishing may be free.
+  const std::pair<const char*, sim::Time*> above_zero[] = {{"broker_latency", &p.broker_latency},
+                                                           {"poll_interval", &p.poll_interval}};
+  for (const auto& [key, field] : above_zero)
+    if (const auto* e = find_entry(entries, key)) {
+      *field = read_duration(src, e->value, std::string(key) + " of " + label);
+      if (*field <= 0) src.fail(e->value, std::string(key) + " of " + label + " must be above 0");
+    }
+  if (const auto* e = find_entry(entries, "publish_cost"))
+    p.publish_cost = read_duration(src, e->value, "publish_cost of " + label);
+}
+
+// `pools:` concurrent.futures executors (and multiprocessing.Pool), made when
+// the program starts, and Celery-like workers behind a broker (one of
+// `resources`; null: the broker's name is not checked).
+std::vector<models::PoolConfig> read_pools(const YamlSource& src, const YAML::Node& node, int machine_cores,
+                                           const std::vector<models::ResourceConfig>* resources) {
+  std::vector<models::PoolConfig> out;
+  DefinedNames names(src, "pool");
+  for (const auto& item : list_items(src, node, "pools")) {
+    const auto entries = map_entries(src, item, "a pool");
+    const YamlEntry* name = find_entry(entries, "name");
+    const std::string label = name && name->value.IsScalar() ? "pool '" + name->value.Scalar() + "'" : "a pool";
+    std::vector<std::string> keys = {"name", "kind", "workers", "start_method", "startup", "cores"};
+    keys.insert(keys.end(), kBrokerKeys.begin(), kBrokerKeys.end());
+    check_keys(src, entries, keys, "in " + label);
+    if (!name) src.fail(item, "a pool needs a 'name'");
+    models::PoolConfig p;
+    p.name = read_identifier(src, name->value, "pool name");
+    names.add(p.name, name->value);
+    const YamlEntry* kind = find_entry(entries, "kind");
+    if (!kind) src.fail(item, label + " needs 'kind': " + kPoolKinds);
+    p.kind = read_pool_kind(src, kind->value);
+    if (const auto* w = find_entry(entries, "workers"))
+      p.workers = static_cast<int>(read_int(src, w->value, "workers of " + label, 1, kMaxThreads));
+    if (const auto* m = find_entry(entries, "start_method")) {
+      if (p.kind != models::PoolKind::Process)
+        src.fail(m->key_node, "start_method applies to process pools; " + label + " is " + a_pool_of_kind(p.kind) +
+                                  (p.kind == models::PoolKind::Celery
+                                       ? " (its workers are started before the run, by the Celery command)"
+                                       : ""));
+      p.start_method = read_start_method(src, m->value);
+    }
+    // A celery pool's startup left unset (-1) is the model's default: none,
+    // since the workers are started before the run.
+    if (const auto* st = find_entry(entries, "startup"))
+      p.startup = read_duration(src, st->value, "startup of " + label);
+    if (const auto* cores = find_entry(entries, "cores"))
+      p.cores = read_cores(src, cores->value, label, "a pool's worker", machine_cores - 1);
+    if (p.kind == models::PoolKind::Celery) {
+      read_broker(src, item, entries, label, resources, p);
+    } else {
+      for (const auto& key : kBrokerKeys)
+        if (const auto* e = find_entry(entries, key))
+          src.fail(e->key_node, key + " applies to celery pools; " + label + " is " + a_pool_of_kind(p.kind));
+    }
+    out.push_back(std::move(p));
   }
   return out;
 }
@@ -330,8 +379,8 @@ std::int64_t asyncio_tasks(const models::SimulationConfig& c) {
 }  // namespace
 
 const std::vector<std::string>& setting_keys() {
-  static const std::vector<std::string> keys = {"machine", "runtime",   "pools",     "resources",
-                                                "threads", "processes", "time_limit"};
+  static const std::vector<std::string> keys = {"machine",   "runtime",  "pools",     "resources", "threads",
+                                                "processes", "requests", "time_limit"};
   return keys;
 }
 
@@ -381,18 +430,28 @@ models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& 
   const YamlEntry* processes = find_entry(entries, "processes");
   if (const auto* e = find_entry(entries, "machine")) c.machine = read_machine(src, e->value);
   if (const auto* e = find_entry(entries, "runtime")) c.runtime = read_runtime(src, e->value);
-  // Pools and resources first: the threads' programs name them.
-  if (pools) c.pools = read_pools(src, pools->value, c.machine.cores);
+  // Resources, pools and the streams' names first: the threads' programs
+  // name them (and a celery pool names its broker, a resource).
   if (const auto* e = find_entry(entries, "resources")) c.resources = read_resources(src, e->value);
+  if (pools) c.pools = read_pools(src, pools->value, c.machine.cores, check_names ? &c.resources : nullptr);
+  std::vector<StreamItem> streams;
+  if (const auto* e = find_entry(entries, "requests")) streams = read_streams(src, e->value);
+  const std::vector<std::string> names_of_streams = stream_names(streams);
   UniqueNames task_names(src, "task");  // across every thread of the variant
+  std::vector<StreamServer> servers;
   ProgramContext context;
   if (check_names) {
     context.pools = &c.pools;
     context.resources = &c.resources;
+    context.streams = &names_of_streams;
   }
   context.task_names = &task_names;
+  context.servers = &servers;
   if (threads) c.threads = read_threads(src, threads->value, c.machine.cores, context);
   if (processes) c.processes = read_processes(src, processes->value, c.machine.cores, context);
+  // The requests' programs, now that their servers are known.
+  context.servers = nullptr;
+  c.requests = finish_streams(src, std::move(streams), servers, context, check_names);
   // The model lowers submit, map, to_thread and asyncio into its own
   // operations, by pool and resource index: only once every name is known.
   if (check_names) models::index_shared_objects(c);

@@ -1,5 +1,6 @@
 // The settings of a scenario that make one simulation config: `machine`,
-// `runtime`, `pools`, `resources`, `threads`, `processes`, `time_limit`.
+// `runtime`, `pools`, `resources`, `threads`, `processes`, `requests`,
+// `time_limit`.
 // They are what a variant may override.
 #pragma once
 

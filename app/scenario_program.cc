@@ -14,7 +14,7 @@ using models::OpKind;
 
 const std::vector<std::string> kModelled = {"cpu",  "native",    "io",     "sleep", "repeat",
                                             "lock", "increment", "submit", "map",   "wait",
-                                            "asyncio", "await_io", "await_sleep", "to_thread"};
+                                            "asyncio", "await_io", "await_sleep", "to_thread", "serve"};
 // In the contract (scenario-format.md) but not simulated yet: a file using
 // them is valid for a later gilsim, so the message says "not yet". None at
 // the moment.
@@ -58,6 +58,11 @@ enum class Place {
 
 struct Scope {
   Place place = Place::Thread;
+  // A request type's program (and the work it sends): the stream and the
+  // type, empty otherwise. Its place is Task when asyncio loops serve the
+  // stream, Thread when threads do.
+  std::string stream;
+  std::string request;
   std::string task;    // Task: the task's name
   std::string sender;  // Work: "submit", "map" or "to_thread"
   std::string pool;    // Work: the pool's name
@@ -76,23 +81,38 @@ class ProgramCompiler {
   }
 
  private:
-  void operations(const YAML::Node& run, const std::string& what) {
+  // `block` is the operation whose `run` this is ("repeat", "lock"), or
+  // empty for the program itself.
+  void operations(const YAML::Node& run, const std::string& what, const std::string& block = {}) {
     const auto items = list_items(src_, run, what);
     if (items.empty()) src_.fail(run, what + " is empty: give it at least one operation");
-    for (const auto& item : items) operation(item);
+    const std::string outer = block_;
+    block_ = block;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      last_ = i + 1 == items.size();
+      operation(items[i]);
+    }
+    block_ = outer;
+  }
+
+  // "thread 'main'", or "request 'search' of stream 'api'": whose program it is.
+  std::string owner() const {
+    if (!scope_.stream.empty()) return "request '" + scope_.request + "' of stream '" + scope_.stream + "'";
+    return "thread '" + thread_ + "'";
   }
 
   // "in thread 'main'", "in task 'fetch' of thread 'main'", ...: for messages.
   std::string in() const {
     switch (scope_.place) {
       case Place::Task:
+        if (!scope_.stream.empty()) break;
         return "in task '" + scope_.task + "' of thread '" + thread_ + "'";
       case Place::Work:
-        return "in the work of '" + scope_.sender + "' from thread '" + thread_ + "'";
+        return "in the work of '" + scope_.sender + "' from " + owner();
       case Place::Thread:
         break;
     }
-    return "in thread '" + thread_ + "'";
+    return "in " + owner();
   }
 
   void operation(const YAML::Node& item) {
@@ -126,6 +146,8 @@ class ProgramCompiler {
       wait(op);
     } else if (op.key == "asyncio") {
       asyncio(op);
+    } else if (op.key == "serve") {
+      serve(op);
     } else {
       repeat(item, entries, op);
     }
@@ -171,16 +193,27 @@ class ProgramCompiler {
     const bool pool_use = k == "submit" || k == "map" || k == "to_thread";
     if (awaits && scope_.place != Place::Task) {
       const std::string instead = k == "await_io" ? "io" : k == "await_sleep" ? "sleep" : "submit";
+      const std::string head = "'" + k + "' works only inside an asyncio task (asyncio: {tasks: [...]}); ";
+      if (scope_.place == Place::Thread && !scope_.stream.empty())
+        src_.fail(op.key_node, head + "request stream '" + scope_.stream + "' is served by threads (serve: " +
+                                   scope_.stream + "): use '" + instead +
+                                   "', or serve it from an asyncio loop (asyncio: {serve: " + scope_.stream + "})");
       const std::string here = scope_.place == Place::Thread
                                    ? "in a thread"
                                    : "in the work of '" + scope_.sender + "', which a pool's worker runs,";
-      src_.fail(op.key_node, "'" + k + "' works only inside an asyncio task (asyncio: {tasks: [...]}); " +
-                                 here + " use '" + instead + "'");
+      src_.fail(op.key_node, head + here + " use '" + instead + "'");
     }
+    if (k == "serve") check_serve_place(op);
+    if (scope_.place == Place::Thread && !scope_.stream.empty() && k == "asyncio")
+      src_.fail(op.key_node, "'asyncio' inside a request of stream '" + scope_.stream +
+                                 "', which threads serve: serve the stream from an asyncio loop instead "
+                                 "(asyncio: {serve: " + scope_.stream + "})");
     if (scope_.place == Place::Task) {
-      if (k == "submit" || k == "map")
-        src_.fail(op.key_node, "'" + k + "' inside an asyncio task is not modelled: use 'to_thread' "
-                                         "to run work on a pool and await it");
+      // A task's `submit` is fire-and-forget (executor.submit(f), Celery's
+      // delay()); `map` would block the loop until its items are done.
+      if (k == "map")
+        src_.fail(op.key_node, "'map' inside an asyncio task is not modelled: use 'to_thread' "
+                               "to run work on a pool and await it, or 'submit' to start it without waiting");
       if (k == "wait")
         src_.fail(op.key_node, "'wait' inside an asyncio task is not modelled: 'to_thread' already "
                                "awaits its work");
@@ -189,7 +222,7 @@ class ProgramCompiler {
                                "a running event loop; list more tasks in the same 'asyncio' instead");
     }
     if (scope_.place == Place::Work &&
-        (k == "submit" || k == "map" || k == "wait" || k == "asyncio"))
+        (k == "submit" || k == "map" || k == "wait" || k == "asyncio" || k == "serve"))
       src_.fail(op.key_node, "'" + k + "' inside the work of '" + scope_.sender +
                                  "' (which a pool's worker runs) is not modelled");
     if (pool_use && !context_.process.empty())
@@ -197,6 +230,25 @@ class ProgramCompiler {
                                  "' in a thread of process '" + context_.process +
                                  "' is not modelled");
     if (k == "lock" || k == "increment") check_shared_object(op);
+  }
+
+  // `serve` takes requests for ever: only a thread's own program can end
+  // with it (work, tasks and requests run to an end, and whatever followed it
+  // in a block or in the program would never run).
+  void check_serve_place(const YamlEntry& op) const {
+    if (!scope_.stream.empty())
+      src_.fail(op.key_node, "'serve' inside a request of stream '" + scope_.stream +
+                                 "' is not modelled: a request runs to its response");
+    if (scope_.place == Place::Task)
+      src_.fail(op.key_node, "'serve' inside an asyncio task is not modelled: to serve requests on the "
+                             "event loop, write asyncio: {serve: STREAM} in the thread");
+    if (scope_.place != Place::Thread) return;  // Work: the message above
+    if (!block_.empty())
+      src_.fail(op.key_node, "serve must be the thread's last operation: it never returns, so it cannot "
+                             "be inside '" + block_ + "'");
+    if (!last_)
+      src_.fail(op.key_node, "serve must be the thread's last operation: it never returns, so what "
+                             "follows it would never run");
   }
 
   // Locks and counters live in the main process's memory.
@@ -214,6 +266,9 @@ class ProgramCompiler {
     if (scope_.pool_config->kind == models::PoolKind::Interpreter)
       src_.fail(op.key_node, head + "interpreter pool '" + scope_.pool +
                                  "': a worker interpreter shares no objects with the main one");
+    if (scope_.pool_config->kind == models::PoolKind::Celery)
+      src_.fail(op.key_node, head + "celery pool '" + scope_.pool +
+                                 "': a Celery worker is another process, which shares no memory with the caller");
   }
 
   void push(OpKind kind, sim::Distribution duration) {
@@ -276,27 +331,13 @@ class ProgramCompiler {
     return names;
   }
 
-  [[noreturn]] void unknown(const YAML::Node& node, const std::string& kind, const std::string& name,
-                            const std::vector<std::string>& defined, const std::string& example) const {
-    std::string message = "unknown " + kind + " '" + name + "'";
-    const std::string close = closest_match(name, defined);
-    if (!close.empty()) {
-      message += "; did you mean '" + close + "'?";
-    } else if (!defined.empty()) {
-      message += "; the " + kind + "s are: " + join(defined);
-    } else {
-      message += ": define it under '" + kind + "s:', e.g. " + kind + "s: [" + example + "]";
-    }
-    src_.fail(node, message);
-  }
-
   std::string resource(const YAML::Node& node) const {
     const std::string name = read_identifier(src_, node, "resource name");
     if (!context_.resources) return name;
     for (const auto& r : *context_.resources)
       if (r.name == name) return name;
-    unknown(node, "resource", name, names_of(*context_.resources),
-            "{name: " + name + ", capacity: 10}");
+    fail_unknown(src_, node, "resource", name, names_of(*context_.resources), "resources",
+                 "{name: " + name + ", capacity: 10}");
   }
 
   // The pool `submit`, `map` or `to_thread` names, or null when names are not checked.
@@ -304,7 +345,7 @@ class ProgramCompiler {
     if (!context_.pools) return nullptr;
     for (const auto& p : *context_.pools)
       if (p.name == name) return &p;
-    unknown(node, "pool", name, names_of(*context_.pools), "{name: " + name + ", kind: thread}");
+    fail_unknown(src_, node, "pool", name, names_of(*context_.pools), "pools", "{name: " + name + ", kind: thread}");
   }
 
   // `submit: POOL`, `map: POOL` with `tasks: N`, `to_thread: POOL`: each with
@@ -316,6 +357,7 @@ class ProgramCompiler {
     o.object = read_identifier(src_, op.value, "pool name");
     const models::PoolConfig* config = pool(op.value, o.object);
     o.count = 1;
+    o.detached = scope_.place == Place::Task && op.key == "submit";
     if (op.key == "map") {
       o.map = true;
       const YamlEntry* tasks = find_entry(entries, "tasks");
@@ -328,7 +370,7 @@ class ProgramCompiler {
       o.args_bytes = read_size(src_, args->value, "args of '" + op.key + "'");
     if (const YamlEntry* result = find_entry(entries, "result"))
       o.result_bytes = read_size(src_, result->value, "result of '" + op.key + "'");
-    Scope work{Place::Work, scope_.task, op.key, o.object, config};
+    Scope work{Place::Work, scope_.stream, scope_.request, scope_.task, op.key, o.object, config};
     o.body = ProgramCompiler(src_, thread_, context_, std::move(work))
                  .compile(run->value, "run of '" + op.key + "'");
     program_.push_back(std::move(o));
@@ -343,19 +385,52 @@ class ProgramCompiler {
     program_.push_back(std::move(o));
   }
 
-  // `asyncio: {tasks: [{name, count, run}, ...]}`: asyncio.run(gather(...)).
+  // The stream `serve` names: its index, recorded as served from here.
+  std::uint32_t served_stream(const YAML::Node& node, const std::string& name, bool asyncio) const {
+    if (context_.servers) context_.servers->push_back({name, asyncio, node, context_.process});
+    if (!context_.streams) return 0;
+    const auto& streams = *context_.streams;
+    const auto it = std::find(streams.begin(), streams.end(), name);
+    if (it == streams.end())
+      fail_unknown(src_, node, "request stream", name, streams, "requests",
+                   "{name: " + name + ", arrival: {poisson: 100/s}, run: [cpu: 1ms]}");
+    return static_cast<std::uint32_t>(it - streams.begin());
+  }
+
+  // `serve: STREAM`: the thread takes the stream's requests for ever.
+  void serve(const YamlEntry& op) {
+    Op o;
+    o.kind = OpKind::Serve;
+    o.object = read_identifier(src_, op.value, "request stream name");
+    o.index = served_stream(op.value, o.object, false);
+    program_.push_back(std::move(o));
+  }
+
+  // `asyncio: {tasks: [{name, count, run}, ...], serve: STREAM}`:
+  // asyncio.run(gather(...)); with `serve`, every request of the stream that
+  // arrives becomes a task too.
   void asyncio(const YamlEntry& op) {
     const auto options = map_entries(src_, op.value, "asyncio");
-    check_keys(src_, options, {"tasks"}, "in 'asyncio'");
+    check_keys(src_, options, {"tasks", "serve"}, "in 'asyncio'");
     const YamlEntry* tasks = find_entry(options, "tasks");
-    if (!tasks)
+    const YamlEntry* serve = find_entry(options, "serve");
+    if (!tasks && !serve)
       src_.fail(op.value.IsNull() ? op.key_node : op.value,
-                "'asyncio' needs 'tasks', e.g. asyncio: {tasks: [{name: fetch, count: 10, run: "
-                "[await_io: 50ms]}]}");
-    const auto items = list_items(src_, tasks->value, "tasks of 'asyncio'");
-    if (items.empty()) src_.fail(tasks->value, "tasks of 'asyncio' is empty: give it at least one task");
+                "'asyncio' needs 'tasks' or 'serve', e.g. asyncio: {tasks: [{name: fetch, count: 10, run: "
+                "[await_io: 50ms]}]} or asyncio: {serve: api}");
     Op o;
     o.kind = OpKind::Asyncio;
+    if (serve) {
+      o.object = read_identifier(src_, serve->value, "request stream name");
+      o.serve = static_cast<std::int32_t>(served_stream(serve->value, o.object, true));
+    }
+    if (tasks) add_tasks(o, tasks->value);
+    program_.push_back(std::move(o));
+  }
+
+  void add_tasks(Op& o, const YAML::Node& tasks) {
+    const auto items = list_items(src_, tasks, "tasks of 'asyncio'");
+    if (items.empty()) src_.fail(tasks, "tasks of 'asyncio' is empty: give it at least one task");
     for (const auto& item : items) {
       const auto fields = map_entries(src_, item, "an asyncio task");
       const YamlEntry* name = find_entry(fields, "name");
@@ -371,11 +446,13 @@ class ProgramCompiler {
       context_.task_names->add(g.name, g.count, name->value);
       const YamlEntry* run = find_entry(fields, "run");
       if (!run) src_.fail(item, label + " needs 'run', its list of operations");
-      g.program = ProgramCompiler(src_, thread_, context_, Scope{Place::Task, g.name, {}, {}, nullptr})
+      Scope task;
+      task.place = Place::Task;
+      task.task = g.name;
+      g.program = ProgramCompiler(src_, thread_, context_, std::move(task))
                       .compile(run->value, "run of task '" + g.name + "'");
       o.tasks.push_back(std::move(g));
     }
-    program_.push_back(std::move(o));
   }
 
   void repeat(const YAML::Node& item, const std::vector<YamlEntry>& entries, const YamlEntry& op) {
@@ -389,7 +466,7 @@ class ProgramCompiler {
     b.kind = OpKind::RepeatBegin;
     b.count = count;
     program_.push_back(b);
-    operations(run->value, "run of 'repeat'");
+    operations(run->value, "run of 'repeat'", "repeat");
     Op e;
     e.kind = OpKind::RepeatEnd;
     e.jump = static_cast<std::uint32_t>(begin);
@@ -419,7 +496,7 @@ class ProgramCompiler {
     acquire.kind = OpKind::LockAcquire;
     acquire.object = name;
     program_.push_back(acquire);
-    operations(run->value, "run of 'lock'");
+    operations(run->value, "run of 'lock'", "lock");
     Op release;
     release.kind = OpKind::LockRelease;
     release.object = name;
@@ -431,6 +508,8 @@ class ProgramCompiler {
   const ProgramContext& context_;  // its task_names is set (read_program sees to it)
   Scope scope_;
   models::Program program_;
+  std::string block_;  // the repeat or lock whose operations are being read, or empty
+  bool last_ = false;  // the operation being read is the last of its list
 };
 
 }  // namespace
@@ -442,6 +521,34 @@ const std::vector<std::string>& operation_names() {
     return v;
   }();
   return all;
+}
+
+void fail_unknown(const YamlSource& src, const YAML::Node& node, const std::string& kind, const std::string& name,
+                  const std::vector<std::string>& defined, const std::string& section, const std::string& example) {
+  std::string message = "unknown " + kind + " '" + name + "'";
+  const std::string close = closest_match(name, defined);
+  if (!close.empty()) {
+    message += "; did you mean '" + close + "'?";
+  } else if (!defined.empty()) {
+    message += "; the " + kind + "s are: " + join(defined);
+  } else {
+    message += ": define it under '" + section + ":', e.g. " + section + ": [" + example + "]";
+  }
+  src.fail(node, message);
+}
+
+models::Program read_request_program(const YamlSource& src, const YAML::Node& run, const std::string& stream,
+                                     const std::string& type, bool async, const ProgramContext& context) {
+  Scope scope;
+  scope.place = async ? Place::Task : Place::Thread;
+  scope.stream = stream;
+  scope.request = type;
+  UniqueNames task_names(src, "task");  // no task is defined in a request: `asyncio` is refused
+  ProgramContext in_request = context;
+  in_request.task_names = &task_names;
+  in_request.servers = nullptr;
+  return ProgramCompiler(src, stream, in_request, std::move(scope))
+      .compile(run, "run of request '" + type + "' of stream '" + stream + "'");
 }
 
 models::Program read_program(const YamlSource& src, const YAML::Node& run,

@@ -23,4 +23,11 @@ void UniqueNames::check_and_add(const std::string& name, const std::string& grou
                            ": a group with a count names its " + kind_ + "s NAME_0, NAME_1, ...");
 }
 
+void DefinedNames::add(const std::string& name, const YAML::Node& node) {
+  const int line = src_.pos(node.Mark()).line;
+  auto [it, added] = lines_.emplace(name, line);
+  if (!added)
+    src_.fail(node, "duplicate " + kind_ + " name '" + name + "' (first on line " + std::to_string(it->second) + ")");
+}
+
 }  // namespace app

@@ -36,4 +36,18 @@ class UniqueNames {
   std::map<std::string, Origin> names_;
 };
 
+// Names that must be unique as written (pools, resources, request streams,
+// a stream's request types): a second one is an error that names the first's line.
+class DefinedNames {
+ public:
+  // `kind` is the word messages use: "pool", "request stream".
+  DefinedNames(const YamlSource& src, std::string kind) : src_(src), kind_(std::move(kind)) {}
+  void add(const std::string& name, const YAML::Node& node);
+
+ private:
+  const YamlSource& src_;
+  std::string kind_;
+  std::map<std::string, int> lines_;
+};
+
 }  // namespace app

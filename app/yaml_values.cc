@@ -186,6 +186,11 @@ double read_fractional_duration(const YamlSource& src, const YAML::Node& node,
   return value_of(src, node, parse_fractional_duration(fixed_duration_text(src, node, where, "0.5ns", "0.5ns")));
 }
 
+double read_rate(const YamlSource& src, const YAML::Node& node, const std::string& where) {
+  if (!node.IsScalar()) expected(src, node, std::string("a rate (") + kRateForms + ")", where);
+  return value_of(src, node, parse_rate(node.Scalar()));
+}
+
 std::int64_t read_size(const YamlSource& src, const YAML::Node& node, const std::string& where) {
   if (!node.IsScalar()) expected(src, node, "a size (like 1KB)", where);
   return value_of(src, node, parse_size(node.Scalar()));

@@ -65,6 +65,9 @@ sim::Time read_duration(const YamlSource& src, const YAML::Node& node, const std
 double read_fractional_duration(const YamlSource& src, const YAML::Node& node,
                                 const std::string& where);
 
+// A rate of arrivals (`200/s`) in events per second: app/durations.h.
+double read_rate(const YamlSource& src, const YAML::Node& node, const std::string& where);
+
 // A size of data (`1KB`, `4MB`, `0B`) in bytes: app/sizes.h.
 std::int64_t read_size(const YamlSource& src, const YAML::Node& node, const std::string& where);
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/durations.h"
 #include "app/input_error.h"
 #include "app/scenario_program.h"
 #include "app/yaml_source.h"
@@ -532,7 +533,7 @@ TEST_SUITE("scenario") {
     CHECK_ERROR(head + "  v:\n    thread: []\n",
                 "t.yaml:5:5: error: unknown key 'thread' in variant 'v'; did you mean 'threads'?");
     CHECK_ERROR(head + "  v:\n    pools: [{name: p, kind: celery}]\n",
-                "t.yaml:5:29: error: pool kind 'celery' is not modelled yet");
+                "t.yaml:5:13: error: celery pool 'p' needs 'broker'");
     CHECK_ERROR(head + "  2x: {}\n", "t.yaml:4:3: error: variant name '2x' is not a valid name");
     CHECK_ERROR(head + "  v: [1]\n",
                 "t.yaml:4:6: error: expected a map for variant 'v', got a list");
@@ -747,12 +748,10 @@ TEST_SUITE("scenario") {
 
   TEST_CASE("pool and resource errors") {
     const std::string threads = "threads: [{name: m, run: [cpu: 1ms]}]\n";
-    CHECK_ERROR("name: t\npools: [{name: w, kind: celery}]\n" + threads,
-                "t.yaml:2:25: error: pool kind 'celery' is not modelled yet");
     CHECK_ERROR("name: t\npools: [{name: w, kind: gevent}]\n" + threads,
-                "t.yaml:2:25: error: pool kind is process, thread or interpreter, got 'gevent'");
+                "t.yaml:2:25: error: pool kind is process, thread, interpreter or celery, got 'gevent'");
     CHECK_ERROR("name: t\npools: [{name: w}]\n" + threads,
-                "t.yaml:2:9: error: pool 'w' needs 'kind': process, thread or interpreter");
+                "t.yaml:2:9: error: pool 'w' needs 'kind': process, thread, interpreter or celery");
     CHECK_ERROR("name: t\npools: [{kind: thread}]\n" + threads, "t.yaml:2:9: error: a pool needs a 'name'");
     CHECK_ERROR("name: t\npools: [{name: 2w, kind: thread}]\n" + threads,
                 "t.yaml:2:16: error: pool name '2w' is not a valid name");
@@ -1062,8 +1061,6 @@ TEST_SUITE("scenario") {
                 "in the work of 'submit', which a pool's worker runs, use 'io'");
     CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [{to_thread: tp, run: [await_sleep: 1ms]}]}]}\n"),
                 "t.yaml:12:65: error: 'await_sleep' works only inside an asyncio task");
-    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [{submit: tp, run: [cpu: 1ms]}]}]}\n"),
-                "t.yaml:12:44: error: 'submit' inside an asyncio task is not modelled: use 'to_thread'");
     CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [{map: tp, tasks: 2, run: [cpu: 1ms]}]}]}\n"),
                 "t.yaml:12:44: error: 'map' inside an asyncio task is not modelled: use 'to_thread'");
     CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [wait: all]}]}\n"),
@@ -1252,6 +1249,291 @@ TEST_SUITE("scenario") {
                          app::InputError);
     CHECK_THROWS_WITH_AS(app::load_scenario_file("/"), "error: cannot read /: it is a directory",
                          app::InputError);
+  }
+
+  TEST_CASE("request streams: arrivals in requests per second, mixes with weights, defaults") {
+    const app::Scenario s = load(
+        "name: t\n"
+        "requests:\n"
+        "  - name: api\n"
+        "    arrival: {poisson: 200/s}\n"
+        "    duration: 5s\n"
+        "    warmup: 1s\n"
+        "    mix:\n"
+        "      - {name: search, weight: 9, run: [await_io: 5ms]}\n"
+        "      - {name: report, run: [cpu: 2ms]}\n"
+        "  - {name: steady, arrival: {constant: 3/ms}, run: [cpu: 1ms]}\n"
+        "  - {name: slow, arrival: {constant: 120 / min}, run: [cpu: 1ms]}\n"
+        "  - {name: bursts, arrival: {burst: {size: 50, every: 1s}}, run: [cpu: 1ms]}\n"
+        "  - {name: users, arrival: {closed: {clients: 20, think: {exp: 50ms}}}, run: [io: 1ms]}\n"
+        "  - {name: eager, arrival: {closed: {clients: 2}}, run: [io: 1ms]}\n"
+        "threads:\n"
+        "  - {name: loop, run: [asyncio: {serve: api}]}\n"
+        "  - {name: web, count: 2, run: [cpu: 1ms, serve: steady]}\n"
+        "  - {name: a, run: [serve: slow]}\n"
+        "  - {name: b, run: [serve: bursts]}\n"
+        "  - {name: c, run: [serve: users]}\n"
+        "  - {name: d, run: [serve: eager]}\n");
+    const auto& r = s.variants[0].config.requests;
+    REQUIRE(r.size() == 6);
+    CHECK(r[0].name == "api");
+    CHECK(r[0].arrival.kind == models::Arrival::Kind::Poisson);
+    CHECK(r[0].arrival.rate == doctest::Approx(200));
+    CHECK(r[0].duration == 5 * kSecond);
+    CHECK(r[0].warmup == 1 * kSecond);
+    REQUIRE(r[0].mix.size() == 2);
+    CHECK(r[0].mix[0].name == "search");
+    CHECK(r[0].mix[0].weight == 9);
+    CHECK(r[0].mix[1].name == "report");
+    CHECK(r[0].mix[1].weight == 1);
+    CHECK(r[0].async);
+    CHECK(find_op(r[0].mix[0].program, OpKind::AwaitIo) != nullptr);
+    CHECK(r[1].arrival.kind == models::Arrival::Kind::Constant);
+    CHECK(r[1].arrival.rate == doctest::Approx(3000));
+    CHECK(r[1].duration == 10 * kSecond);
+    CHECK(r[1].warmup == 0);
+    CHECK_FALSE(r[1].async);
+    // `run:` is one request type named after its stream.
+    REQUIRE(r[1].mix.size() == 1);
+    CHECK(r[1].mix[0].name == "steady");
+    CHECK(r[1].mix[0].weight == 1);
+    CHECK(r[1].mix[0].program.at(0).kind == OpKind::Cpu);
+    CHECK(r[2].arrival.rate == doctest::Approx(2));
+    CHECK(r[3].arrival.kind == models::Arrival::Kind::Burst);
+    CHECK(r[3].arrival.burst_size == 50);
+    CHECK(r[3].arrival.every == 1 * kSecond);
+    CHECK(r[4].arrival.kind == models::Arrival::Kind::Closed);
+    CHECK(r[4].arrival.clients == 20);
+    CHECK(r[4].arrival.think.kind == Distribution::Kind::Exp);
+    CHECK(r[4].arrival.think.a == 50 * kMillisecond);
+    CHECK(r[5].arrival.think.is_constant());
+    CHECK(r[5].arrival.think.a == 0);
+    // Requests are a setting: a variant replaces the list whole.
+    const app::Scenario v = load(
+        "name: t\nrequests: [{name: api, arrival: {poisson: 10/s}, run: [cpu: 1ms]}]\n"
+        "threads: [{name: web, run: [serve: api]}]\n"
+        "variants:\n  base: {}\n  fast:\n    requests: [{name: api, arrival: {poisson: 1/ms}, run: [cpu: 1ms]}]\n");
+    CHECK(v.variants[0].config.requests.at(0).arrival.rate == doctest::Approx(10));
+    CHECK(v.variants[1].config.requests.at(0).arrival.rate == doctest::Approx(1000));
+  }
+
+  TEST_CASE("serve and asyncio serve name their stream by index") {
+    const app::Scenario s = load(
+        "name: t\n"
+        "threads:\n"
+        "  - {name: web, run: [cpu: 1ms, serve: b]}\n"
+        "  - {name: loop, run: [asyncio: {serve: a, tasks: [{name: tick, run: [await_sleep: 1ms]}]}]}\n"
+        "requests:\n"
+        "  - {name: a, arrival: {poisson: 1/s}, run: [await_sleep: 1ms]}\n"
+        "  - {name: b, arrival: {poisson: 1/s}, run: [sleep: 1ms]}\n");
+    // The model lowers `serve` into its own operations: its op is checked as
+    // the loader compiles it, with the same streams.
+    const std::vector<std::string> streams = {"a", "b"};
+    std::vector<app::StreamServer> servers;
+    const app::YamlSource src("t.yaml", "run: [cpu: 1ms, serve: b]\n");
+    app::ProgramContext context;
+    context.streams = &streams;
+    context.servers = &servers;
+    const models::Program p = app::read_program(src, src.parse()["run"], "web", context);
+    REQUIRE(p.size() == 2);
+    CHECK(p[1].kind == OpKind::Serve);
+    CHECK(p[1].object == "b");
+    CHECK(p[1].index == 1);
+    REQUIRE(servers.size() == 1);
+    CHECK(servers[0].stream == "b");
+    CHECK_FALSE(servers[0].asyncio);
+    const models::Op* loop = find_op(program_of(s, 0, 1), OpKind::Asyncio);
+    REQUIRE(loop != nullptr);
+    CHECK(loop->object == "a");
+    CHECK(loop->serve == 0);
+    CHECK(loop->tasks.size() == 1);
+    CHECK(s.variants[0].config.requests[0].async);
+    CHECK_FALSE(s.variants[0].config.requests[1].async);
+    // Serving only: no tasks.
+    const app::Scenario only = load("name: t\nthreads: [{name: loop, run: [asyncio: {serve: a}]}]\n"
+                                    "requests: [{name: a, arrival: {poisson: 1/s}, run: [await_io: 1ms]}]\n");
+    CHECK(find_op(program_of(only), OpKind::Asyncio)->tasks.empty());
+    // Other asyncio operations serve nothing.
+    CHECK(compiled("      - asyncio: {tasks: [{name: a, run: [await_io: 1ms]}]}\n")[0].serve == -1);
+    // A process's thread may serve; the top level may serve what only the variants define.
+    CHECK(load("name: t\nprocesses: [{name: p, count: 2, threads: [{name: w, run: [serve: a]}]}]\n"
+               "requests: [{name: a, arrival: {poisson: 1/s}, run: [cpu: 1ms]}]\n")
+              .variants[0].config.requests.size() == 1);
+    CHECK(load("name: t\nthreads: [{name: web, run: [serve: a]}]\n"
+               "variants:\n  v:\n    requests: [{name: a, arrival: {poisson: 1/s}, run: [cpu: 1ms]}]\n")
+              .variants.size() == 1);
+  }
+
+  TEST_CASE("submit inside an asyncio task is fire-and-forget") {
+    const models::Program p =
+        compiled("      - {submit: tp, run: [cpu: 1ms]}\n"
+                 "      - asyncio: {tasks: [{name: a, run: [{submit: procs, run: [cpu: 1ms]}, await_io: 1ms]}]}\n");
+    CHECK_FALSE(p[0].detached);
+    REQUIRE(p[1].tasks.size() == 1);
+    CHECK(p[1].tasks[0].program[0].kind == OpKind::Submit);
+    CHECK(p[1].tasks[0].program[0].detached);
+    CHECK(p[1].tasks[0].program[0].object == "procs");
+    // ... in an async stream's requests too, not in a thread-served one's.
+    const app::Scenario s = load(
+        "name: t\npools: [{name: tp, kind: thread}]\n"
+        "threads: [{name: loop, run: [asyncio: {serve: a}]}, {name: web, run: [serve: b]}]\n"
+        "requests:\n"
+        "  - {name: a, arrival: {poisson: 1/s}, run: [{submit: tp, run: [cpu: 1ms]}]}\n"
+        "  - {name: b, arrival: {poisson: 1/s}, run: [{submit: tp, run: [cpu: 1ms]}, wait: all]}\n");
+    const auto& r = s.variants[0].config.requests;
+    const models::Op* in_task = find_op(r[0].mix[0].program, OpKind::Submit);
+    const models::Op* in_thread = find_op(r[1].mix[0].program, OpKind::Submit);
+    if (in_task) CHECK(in_task->detached);       // the model may have lowered it
+    if (in_thread) CHECK_FALSE(in_thread->detached);
+  }
+
+  TEST_CASE("celery pools: a broker resource and its costs") {
+    const app::Scenario s = load(
+        "name: t\n"
+        "resources: [{name: db}, {name: redis, capacity: 100}]\n"
+        "pools:\n"
+        "  - {name: jobs, kind: celery, workers: 8, cores: [1], broker: redis, broker_latency: 500us,\n"
+        "     poll_interval: 20ms, publish_cost: 0ms}\n"
+        "  - {name: lazy, kind: celery, broker: redis, startup: 1s}\n"
+        "threads: [{name: m, run: [{submit: jobs, run: [cpu: 1ms]}]}]\n");
+    const auto& p = s.variants[0].config.pools;
+    REQUIRE(p.size() == 2);
+    CHECK(p[0].kind == models::PoolKind::Celery);
+    CHECK(p[0].workers == 8);
+    CHECK(p[0].cores == std::vector<int>{1});
+    CHECK(p[0].broker == "redis");
+    CHECK(p[0].broker_index == 1);
+    CHECK(p[0].broker_latency == 500 * kMicrosecond);
+    CHECK(p[0].poll_interval == 20 * kMillisecond);
+    CHECK(p[0].publish_cost == 0);
+    CHECK(p[0].startup == -1);  // the model's default: started before the run
+    CHECK(p[1].broker_latency == -1);
+    CHECK(p[1].poll_interval == -1);
+    CHECK(p[1].publish_cost == -1);
+    CHECK(p[1].startup == 1 * kSecond);
+  }
+
+  TEST_CASE("celery pool errors") {
+    const std::string head = "name: t\nresources: [{name: redis}]\npools:\n";
+    const std::string threads = "threads: [{name: m, run: [cpu: 1ms]}]\n";
+    CHECK_ERROR(head + "  - {name: j, kind: celery, broker: redis, broker_latency: 0ms}\n" + threads,
+                "t.yaml:4:60: error: broker_latency of pool 'j' must be above 0");
+    CHECK_ERROR(head + "  - {name: j, kind: celery, broker: redis, poll_interval: {exp: 1ms}}\n" + threads,
+                "t.yaml:4:59: error: poll_interval of pool 'j' must be a fixed duration");
+    CHECK_ERROR(head + "  - {name: j, kind: celery, broker: redis, publish_cost: -1us}\n" + threads,
+                "t.yaml:4:58: error: a duration cannot be negative");
+    CHECK_ERROR(head + "  - {name: j, kind: process, broker: redis}\n" + threads,
+                "t.yaml:4:30: error: broker applies to celery pools; pool 'j' is a process pool");
+    CHECK_ERROR(head + "  - {name: j, kind: celery, broker: db}\n" + threads,
+                "t.yaml:4:37: error: unknown resource 'db'; the resources are: redis");
+    CHECK_ERROR("name: t\npools: [{name: j, kind: celery, broker: redis}]\n" + threads,
+                "t.yaml:2:41: error: unknown resource 'redis': define it under 'resources:'");
+    CHECK_ERROR(head + "  - {name: j, kind: celery, broker: redis}\n"
+                       "threads: [{name: m, run: [{map: j, tasks: 2, run: [increment: c]}]}]\n",
+                "t.yaml:5:52: error: 'increment' in the work of 'map' to celery pool 'j'");
+  }
+
+  TEST_CASE("rates") {
+    CHECK(app::parse_rate("200/s").value == doctest::Approx(200));
+    CHECK(app::parse_rate(" 1.5 / ms ").value == doctest::Approx(1500));
+    CHECK(app::parse_rate("6/min").value == doctest::Approx(0.1));
+    CHECK(app::parse_rate("1e3/s").value == doctest::Approx(1000));
+    CHECK(contains(app::parse_rate("200").problem, "missing unit in rate '200': write 200/s, 200/ms or 200/min"));
+    CHECK(contains(app::parse_rate("200/h").problem, "unknown unit '/h'"));
+    CHECK(contains(app::parse_rate("200 per s").problem, "unknown rate '200 per s'"));
+    CHECK(contains(app::parse_rate("fast").problem, "expected a rate like 200/s"));
+    CHECK(contains(app::parse_rate("0/s").problem, "a rate must be above 0"));
+    CHECK(contains(app::parse_rate("-1/s").problem, "a rate must be above 0"));
+    CHECK(contains(app::parse_rate("1e400/s").problem, "too large"));
+  }
+
+  TEST_CASE("request stream errors") {
+    const std::string serve = "threads: [{name: web, run: [serve: api]}]\n";
+    const auto stream = [&](const std::string& fields) {
+      return "name: t\nrequests:\n  - {name: api, " + fields + "}\n" + serve;
+    };
+    CHECK_ERROR(stream("run: [cpu: 1ms]"), "t.yaml:3:5: error: request stream 'api' needs 'arrival'");
+    CHECK_ERROR(stream("arrival: {poisson: 1/s, constant: 1/s}, run: [cpu: 1ms]"),
+                "t.yaml:3:41: error: arrival of request stream 'api' has one kind: 'poisson' or 'constant', not both");
+    CHECK_ERROR(stream("arrival: {}, run: [cpu: 1ms]"), "t.yaml:3:26: error: arrival of request stream 'api' is empty");
+    CHECK_ERROR(stream("arrival: {poisson: [1/s]}, run: [cpu: 1ms]"),
+                "t.yaml:3:36: error: expected a rate (NUMBER/s, NUMBER/ms or NUMBER/min (like 200/s)) for the rate");
+    CHECK_ERROR(stream("arrival: {burst: {size: 5}}, run: [cpu: 1ms]"),
+                "t.yaml:3:34: error: 'burst' needs 'every', the time between bursts");
+    CHECK_ERROR(stream("arrival: {burst: {size: 0, every: 1s}}, run: [cpu: 1ms]"),
+                "t.yaml:3:41: error: size of the bursts of request stream 'api' must be between 1 and 1000000, got 0");
+    CHECK_ERROR(stream("arrival: {burst: {size: 5, every: 0s}}, run: [cpu: 1ms]"),
+                "t.yaml:3:51: error: the time between bursts of request stream 'api' must be above 0");
+    CHECK_ERROR(stream("arrival: {closed: {clients: 2, thinks: 1ms}}, run: [cpu: 1ms]"),
+                "t.yaml:3:48: error: unknown key 'thinks' in 'closed' of request stream 'api'; did you mean 'think'?");
+    CHECK_ERROR(stream("arrival: {poisson: 1/s}, duration: 0s, run: [cpu: 1ms]"),
+                "t.yaml:3:52: error: duration of request stream 'api' must be above 0");
+    CHECK_ERROR(stream("arrival: {poisson: 1/s}, warmup: 10s, run: [cpu: 1ms]"),
+                "t.yaml:3:50: error: warmup of request stream 'api' must be shorter than its duration (10s)");
+    CHECK_ERROR(stream("arrival: {poisson: 1/s}, mix: []"),
+                "t.yaml:3:47: error: mix of request stream 'api' is empty");
+    CHECK_ERROR(stream("arrival: {poisson: 1/s}, mix: [{run: [cpu: 1ms]}]"),
+                "t.yaml:3:48: error: a request type in the mix of request stream 'api' needs a 'name'");
+    CHECK_ERROR(stream("arrival: {poisson: 1/s}, mix: [{name: a}]"),
+                "t.yaml:3:48: error: request type 'a' needs 'run'");
+    CHECK_ERROR(stream("arrival: {poisson: 1/s}, mix: [{name: a, weight: -1, run: [cpu: 1ms]}]"),
+                "t.yaml:3:66: error: weight of request type 'a' must be above 0");
+    CHECK_ERROR(stream("arrival: {poisson: 1/s}, run: [cpu: 1ms], rate: 5/s"),
+                "t.yaml:3:59: error: unknown key 'rate' in request stream 'api'");
+    CHECK_ERROR(stream("arrival: {poisson: 1/s}, run: []"), "t.yaml:3:47: error: run of request 'api' of stream 'api' is empty");
+    CHECK_ERROR("name: t\nthreads: [{name: web, run: [serve: api]}]\n",
+                "t.yaml:2:36: error: unknown request stream 'api': define it under 'requests:'");
+    CHECK_ERROR("name: t\nrequests: [{name: api-v1, arrival: {poisson: 1/s}, run: [cpu: 1ms]}]\n" + serve,
+                "t.yaml:2:19: error: request stream name 'api-v1' is not a valid name");
+  }
+
+  TEST_CASE("where serve may be, and what a request may do") {
+    const std::string api = "requests: [{name: api, arrival: {poisson: 1/s}, run: [cpu: 1ms]}]\n";
+    CHECK_ERROR("name: t\n" + api + "threads: [{name: w, run: [{lock: l, run: [serve: api]}]}]\n",
+                "t.yaml:3:43: error: serve must be the thread's last operation: it never returns, so it cannot be "
+                "inside 'lock'");
+    CHECK_ERROR("name: t\npools: [{name: tp, kind: thread}]\n" + api +
+                    "threads: [{name: w, run: [{submit: tp, run: [serve: api]}]}]\n",
+                "t.yaml:4:46: error: 'serve' inside the work of 'submit' (which a pool's worker runs) is not modelled");
+    // A thread may serve several streams one after the other? No: serve never returns.
+    CHECK_ERROR("name: t\n" + api + "threads: [{name: w, run: [serve: api, serve: api]}]\n",
+                "t.yaml:3:27: error: serve must be the thread's last operation");
+    const auto served_by = [](const std::string& server, const std::string& run) {
+      return "name: t\npools: [{name: tp, kind: thread}]\nthreads: [{name: w, run: [" + server +
+             "]}]\nrequests:\n  - name: api\n    arrival: {poisson: 1/s}\n    run: " + run + "\n";
+    };
+    CHECK_ERROR(served_by("serve: api", "[serve: api]"),
+                "t.yaml:7:11: error: 'serve' inside a request of stream 'api' is not modelled");
+    CHECK_ERROR(served_by("asyncio: {serve: api}", "[serve: api]"),
+                "t.yaml:7:11: error: 'serve' inside a request of stream 'api' is not modelled");
+    CHECK_ERROR(served_by("serve: api", "[asyncio: {tasks: [{name: a, run: [cpu: 1ms]}]}]"),
+                "t.yaml:7:11: error: 'asyncio' inside a request of stream 'api', which threads serve");
+    CHECK_ERROR(served_by("asyncio: {serve: api}", "[{map: tp, tasks: 2, run: [cpu: 1ms]}]"),
+                "t.yaml:7:12: error: 'map' inside an asyncio task is not modelled");
+    CHECK_ERROR(served_by("serve: api", "[{to_thread: tp, run: [cpu: 1ms]}]"),
+                "t.yaml:7:12: error: 'to_thread' works only inside an asyncio task");
+    CHECK_ERROR(served_by("serve: api", "[{submit: tp, run: [await_io: 1ms]}]"),
+                "t.yaml:7:30: error: 'await_io' works only inside an asyncio task (asyncio: {tasks: [...]}); in the "
+                "work of 'submit', which a pool's worker runs, use 'io'");
+    CHECK_ERROR(served_by("serve: api", "[{submit: tpp, run: [cpu: 1ms]}]"),
+                "t.yaml:7:20: error: unknown pool 'tpp'; did you mean 'tp'?");
+    CHECK_ERROR(served_by("asyncio: {serve: api}", "[wait: all]"),
+                "t.yaml:7:11: error: 'wait' inside an asyncio task is not modelled");
+    CHECK(load(served_by("serve: api", "[{submit: tp, run: [cpu: 1ms]}, wait: all, io: 1ms]"))
+              .variants[0].config.requests[0].mix[0].program.size() >= 3);
+    CHECK(load(served_by("asyncio: {serve: api}", "[{to_thread: tp, run: [cpu: 1ms]}, await_sleep: 1ms, cpu: 1ms]"))
+              .variants[0].config.requests[0].async);
+    // A request served in a child process runs there: no pools, no shared counters.
+    CHECK_ERROR("name: t\npools: [{name: tp, kind: thread}]\n"
+                "processes: [{name: p, threads: [{name: w, run: [serve: api]}]}]\n"
+                "requests: [{name: api, arrival: {poisson: 1/s}, run: [{submit: tp, run: [cpu: 1ms]}]}]\n",
+                "t.yaml:4:56: error: pools are used from the main process's threads: 'submit' in a thread of process 'p'");
+    CHECK_ERROR("name: t\nthreads: [{name: w, run: [serve: api]}, {name: v, run: [asyncio: {serve: api}]}]\n" +
+                    api,
+                "t.yaml:2:74: error: request stream 'api' is served by an asyncio loop here and by threads on line 2");
+    CHECK_ERROR("name: t\nthreads: [{name: v, run: [asyncio: {serve: api}]}]\n"
+                "processes: [{name: p, threads: [{name: w, run: [serve: api]}]}]\n" + api,
+                "t.yaml:3:56: error: request stream 'api' is served by threads here and by an asyncio loop on line 2");
   }
 
   TEST_CASE("the bad-input files under tests/bad are each rejected") {
