@@ -54,6 +54,23 @@ void fix_jumps(Program& program) {
 // submit(f) as the submitting thread runs it: the Python code of submit(),
 // then (interpreter pools) pickling the call for the other interpreter, then
 // the queue put. A process pool's pickling is done by its feeder thread.
+// A round trip to a Celery pool's broker: a blocking call (redis-py) or, in
+// a task, an awaited one (an asyncio client), queued for the broker's capacity.
+Op broker_op(OpKind kind, const PoolConfig& pool) {
+  Op o;
+  o.kind = kind;
+  o.duration = Distribution::constant(pool.broker_latency >= 0 ? pool.broker_latency : default_broker_latency());
+  o.uses_resource = true;
+  o.object = pool.broker;
+  o.index = pool.broker_index;
+  return o;
+}
+
+// submit(f) as the submitting thread runs it: the Python code of submit(),
+// then (interpreter pools) pickling the call for the other interpreter, then
+// the queue put. A process pool's pickling is done by its feeder thread.
+// Celery's apply_async() builds and serializes the message in the caller and
+// publishes it with a blocking round trip to the broker (kombu over redis-py).
 void append_submit(Program& out, const Op& submit, const PoolConfig& pool, const PoolCosts& c) {
   Op item;
   item.kind = OpKind::NewItem;
@@ -62,11 +79,32 @@ void append_submit(Program& out, const Op& submit, const PoolConfig& pool, const
   item.args_bytes = submit.args_bytes;
   item.result_bytes = submit.result_bytes;
   item.map = submit.map;
+  item.detached = submit.detached;
+  if (pool.kind == PoolKind::Celery) {
+    out.push_back(cost_op(OpKind::Cpu, pool.publish_cost >= 0 ? pool.publish_cost : default_publish_cost()));
+    out.push_back(std::move(item));
+    out.push_back(broker_op(OpKind::Io, pool));
+    out.push_back(queue_op(OpKind::Forward, pool_queue(submit.index, PoolQueue::Entry)));
+    return;
+  }
   out.push_back(cost_op(OpKind::Cpu, submit_cost_for(c, pool.kind)));
   out.push_back(std::move(item));
   if (pool.kind == PoolKind::Interpreter)
     out.push_back(cost_op(OpKind::NativeHeld, c.pickle_per_call, Sized::Args, c.pickle_per_byte));
   out.push_back(queue_op(OpKind::Forward, pool_queue(submit.index, PoolQueue::Entry)));
+}
+
+// Awaiting a Celery result from a task: `while not r.ready(): await
+// asyncio.sleep(poll_interval)`, each ready() an awaited GET on the broker.
+void append_poll(Program& out, const PoolConfig& pool, const PoolCosts& c) {
+  const auto check = static_cast<std::uint32_t>(out.size());
+  out.push_back(broker_op(OpKind::AwaitIo, pool));
+  if (c.loop_step > 0) out.push_back(cost_op(OpKind::Cpu, c.loop_step));  // the step that resumes it
+  Op poll;
+  poll.kind = OpKind::PollResult;
+  poll.duration = Distribution::constant(pool.poll_interval >= 0 ? pool.poll_interval : default_poll_interval());
+  poll.jump = check;
+  out.push_back(std::move(poll));
 }
 
 // Rewrites the scenario-level pool and asyncio operations into the
@@ -105,11 +143,27 @@ void lower(const SimulationConfig& config, Program& program, bool in_task, std::
       }
       case OpKind::ToThread: {
         op.index = index_by_name(config.pools, op.object);
-        append_submit(out, op, config.pools[op.index], c);
+        const PoolConfig& pool = config.pools[op.index];
+        append_submit(out, op, pool, c);
+        if (pool.kind == PoolKind::Celery) {
+          append_poll(out, pool, c);
+          continue;
+        }
         Op wait;
         wait.kind = OpKind::AwaitFuture;
         out.push_back(wait);
         if (c.loop_step > 0) out.push_back(cost_op(OpKind::Cpu, c.loop_step));
+        continue;
+      }
+      case OpKind::Serve: {  // a server thread's loop: accept, handle, respond, for ever
+        const auto stream = op.index;
+        Op run;
+        run.kind = OpKind::RunBody;
+        Op respond;
+        respond.kind = OpKind::Complete;
+        out.push_back(queue_op(OpKind::TakeItem, listen_queue(config, stream)));
+        out.push_back(run);
+        out.push_back(respond);
         continue;
       }
       case OpKind::Asyncio:
@@ -170,6 +224,10 @@ std::unique_ptr<ThreadGroup> worker_group(const PoolConfig& pool, std::size_t in
     case PoolKind::Interpreter:  // interpreter.py: unpickle in the sub-interpreter, run, pickle back
       p = {queue_op(OpKind::TakeItem, pool_queue(index, PoolQueue::Entry)), pickle(Sized::Args), run,
            pickle(Sized::Result), complete};
+      break;
+    case PoolKind::Celery:  // a worker process: fetch the job from the broker, decode, run, encode, store the result
+      p = {queue_op(OpKind::TakeItem, pool_queue(index, PoolQueue::Entry)), broker_op(OpKind::Io, pool),
+           pickle(Sized::Args), run, pickle(Sized::Result), broker_op(OpKind::Io, pool), complete};
       break;
   }
   return g;
@@ -259,8 +317,10 @@ Layout layout(const SimulationConfig& config) {
     if (pool.kind == PoolKind::Thread) {
       add_group(out, *workers, "", 0);
     } else {
+      // Celery workers are started before the run (a separate service).
       const Time startup = pool.startup >= 0                     ? pool.startup
                            : pool.kind == PoolKind::Interpreter ? default_interpreter_startup()
+                           : pool.kind == PoolKind::Celery      ? 0
                                                                 : default_startup(pool.start_method);
       const std::size_t first = out.threads.size();
       add_group(out, *workers, "", 0);
@@ -268,12 +328,27 @@ Layout layout(const SimulationConfig& config) {
         ProcessSpec proc{out.threads[t].name, pool.name, pool.workers, true, pool.kind == PoolKind::Interpreter};
         out.threads[t].interpreter = static_cast<int>(out.processes.size()) + 1;
         out.threads[t].startup = startup;
+        out.threads[t].loop_from = startup > 0 ? 1 : 0;
         out.processes.push_back(std::move(proc));
       }
     }
     for (std::size_t t = out.threads.size() - static_cast<std::size_t>(pool.workers); t < out.threads.size(); ++t)
       out.threads[t].service = true;
     out.pool_programs.push_back(std::move(workers));
+  }
+  // A server's threads: one that ends in `serve` loops over its last three
+  // operations (take, handle, respond); an asyncio loop that serves a stream
+  // never returns. Neither keeps the run going.
+  const auto first_listen = static_cast<std::uint32_t>(3 * config.pools.size());
+  for (ThreadSpec& thread : out.threads) {
+    const Program& p = thread.spec->program;
+    for (std::uint32_t i = 0; i < p.size(); ++i) {
+      if (p[i].kind == OpKind::TakeItem && p[i].index >= first_listen) {
+        thread.service = true;
+        thread.loop_from = i + (thread.startup > 0 ? 1 : 0);
+      }
+      if (p[i].kind == OpKind::Asyncio && p[i].serve >= 0) thread.service = true;
+    }
   }
   for (std::size_t t = 0; t < out.threads.size(); ++t) {
     const ThreadSpec& thread = out.threads[t];
@@ -303,6 +378,13 @@ void index_shared_objects(SimulationConfig& config) {
       std::uint32_t asyncio_ops = 0;
       lower(config, group.program, false, &asyncio_ops);
       index_program(config, group.program);
+    }
+  // What a request does runs as a task of the loop that serves it, or on the
+  // server thread that took it.
+  for (auto& stream : config.requests)
+    for (auto& type : stream.mix) {
+      lower(config, type.program, stream.async);
+      index_program(config, type.program);
     }
 }
 
@@ -335,6 +417,16 @@ Time submit_cost_for(const PoolCosts& c, PoolKind kind) {
   if (c.submit >= 0) return c.submit;
   return kind == PoolKind::Process ? 15 * sim::kMicrosecond : 5 * sim::kMicrosecond;
 }
+
+// A round trip to a broker on the local network (Redis: a few hundred us
+// including the client's and server's work). gilsim's choice.
+Time default_broker_latency() { return 300 * sim::kMicrosecond; }
+// How often a waiting coroutine asks whether its job is done. gilsim's choice
+// (a typical `await asyncio.sleep(0.01)` polling loop).
+Time default_poll_interval() { return 10 * sim::kMillisecond; }
+// apply_async(): building the message, serializing it and kombu's Python
+// code before the network write. gilsim's choice, of the order of 100 us.
+Time default_publish_cost() { return 150 * sim::kMicrosecond; }
 
 // _interpreters.create() with its own GIL: 7.5 ms (3.13.0), 8.3 ms (3.12.1).
 Time default_interpreter_startup() { return 8 * sim::kMillisecond; }

@@ -19,6 +19,10 @@
 
 namespace models {
 
+// A loop that serves a request stream makes a task of each request it
+// accepts (uvicorn: a connection's protocol runs the app as a task); such
+// tasks live from the accept to the response, and their slots are reused.
+//
 // Where an asyncio task is in its program: like a thread's, but it runs only
 // while its loop's thread gives it the floor.
 struct Cursor {
@@ -36,6 +40,7 @@ struct Task {
   bool awaits_future = false;  // suspended in to_thread until its work item is done
   bool future_done = false;    // its work item finished before it awaited it
   int resource = -1;           // the resource whose slot its await_io holds
+  int item = -1;               // a request's task: the request (a work item) it serves
   sim::Time started = 0, end = 0;
   std::uint64_t steps = 0;
   sim::Time state_since = 0;  // for the trace

@@ -14,6 +14,7 @@ enum EventKind : std::uint32_t {
   kDispatch,     // core: the context switch is done, its new thread runs
   kTimeslice,    // core: the running thread's time slice is over
   kTaskResume,   // asyncio task: its await_io / await_sleep is over
+  kArrival,      // request stream: the next request(s) arrive (models/requests.h)
 };
 
 }  // namespace models

@@ -48,6 +48,24 @@ std::vector<std::string> metric_names(const SimulationConfig& config) {
   for (const auto& r : config.resources)
     for (const char* m : {"requests", "queued", "wait", "queue_max", "busy_avg"})
       names.push_back("resources." + r.name + "." + m);
+  // Request streams (models/requests.h): latency percentiles (seconds) over
+  // the requests that arrived in the window [warmup, duration), and
+  // throughput (responses per second in it); in total, per stream and, for a
+  // mix, per request type.
+  if (!config.requests.empty()) {
+    static const char* const kLatency[] = {"p50", "p90", "p99", "max", "mean", "throughput"};
+    for (const char* m : kLatency) names.push_back(std::string("requests.") + m);
+    for (const char* m : {"arrived", "completed", "queue_max", "in_flight_max", "in_flight_avg"})
+      names.push_back(std::string("requests.") + m);
+    for (const auto& s : config.requests) {
+      const std::string p = "requests." + s.name + ".";
+      for (const char* m : kLatency) names.push_back(p + m);
+      for (const char* m : {"arrived", "completed", "queue_max"}) names.push_back(p + m);
+      if (s.mix.size() > 1)
+        for (const auto& t : s.mix)
+          for (const char* m : kLatency) names.push_back(p + t.name + "." + m);
+    }
+  }
   const Layout l = layout(config);
   // asyncio tasks: when each ended, its latency from asyncio.run()'s start,
   // and how many steps the loop gave it; a group's is its last task's (steps: the sum).

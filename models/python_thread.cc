@@ -46,8 +46,12 @@ PythonThreads::PythonThreads(const SimulationConfig& config, sim::EventQueue& ev
       increment_half_(config.runtime.increment_time / 2),
       minor_(config.runtime.minor),
       counters_(config.counters.size()),
-      queues_(3 * config.pools.size()),
-      pool_stats_(config.pools.size()) {
+      queues_(3 * config.pools.size() + config.requests.size()),
+      pool_stats_(config.pools.size()),
+      requests_(config, events),
+      first_listen_(listen_queue(config, 0)),
+      acceptors_(config.requests.size()),
+      next_acceptor_(config.requests.size()) {
   for (const auto& r : config.resources) resources_.emplace_back(r.capacity);
   const int n = static_cast<int>(layout_.threads.size());
   interps_.resize(layout_.processes.size() + 1);
@@ -84,8 +88,8 @@ PythonThreads::PythonThreads(const SimulationConfig& config, sim::EventQueue& ev
       for (std::size_t k = 1; k < p.size(); ++k)
         if (p[k].kind == OpKind::RepeatBegin || p[k].kind == OpKind::RepeatEnd) ++p[k].jump;
       t.main.program = &p;
-      t.loop_from = 1;  // a pool worker serves work after its start-up, not again
     }
+    t.loop_from = spec.loop_from;  // a pool worker serves work after its start-up, not again
     t.rng = sim::Rng(config.seed, stream++);
     int depth = 0, max_depth = 0;
     for (const Op& o : *t.main.program) {
@@ -94,6 +98,9 @@ PythonThreads::PythonThreads(const SimulationConfig& config, sim::EventQueue& ev
     }
     t.main.loops.reserve(static_cast<std::size_t>(max_depth));
     if (!spec.service) ++user_threads_;
+    for (const Op& o : spec.spec->program)
+      if (o.kind == OpKind::Asyncio && o.serve >= 0)
+        acceptors_[static_cast<std::size_t>(o.serve)].push_back(static_cast<int>(threads_.size()));
     if (!spec.spec->cores.empty()) machine_.set_affinity(static_cast<int>(threads_.size()), spec.spec->cores);
     names_.push_back(t.name);
     threads_.push_back(std::move(t));
@@ -108,18 +115,21 @@ PythonThreads::PythonThreads(const SimulationConfig& config, sim::EventQueue& ev
     auto& firsts = first_task_[static_cast<std::size_t>(spec.thread)];
     if (firsts.size() <= spec.ordinal) firsts.resize(spec.ordinal + 1, static_cast<int>(k));
   }
+  static_tasks_ = tasks_.size();
 }
 
 void PythonThreads::set_trace(sim::TraceSink* trace, sim::TrackId first_thread_track,
-                              sim::TrackId first_task_track) {
+                              sim::TrackId first_task_track, sim::TrackId first_stream_track) {
   trace_ = trace;
   first_track_ = first_thread_track;
   first_task_track_ = first_task_track;
+  first_stream_track_ = first_stream_track;
 }
 
 void PythonThreads::start_all() {
   for (std::size_t i = 0; i < threads_.size(); ++i)
     if (layout_.threads[i].started_by == -1) machine_.start(static_cast<int>(i));
+  requests_.start();
 }
 
 int PythonThreads::holder(int tid) const {
@@ -182,6 +192,11 @@ void PythonThreads::advance(int tid) {
         k.end = events_.now();
         task_state(t.task, Task::State::Done);
         --t.loop.pending;
+        if (k.item >= 0) {  // a request's handler returned: the response goes out
+          respond(tid, k.item);
+          k.item = -1;
+          free_tasks_.push_back(t.task);
+        }
         t.task = -1;
       } else if (t.in_body) {  // the work item's function returned
         t.in_body = false;
@@ -284,7 +299,9 @@ void PythonThreads::advance(int tid) {
         w.pool = o.index;
         w.map = o.map;
         w.submitted = events_.now();
-        if (t.task >= 0) {
+        if (o.detached) {
+          // fire and forget: nobody waits for it
+        } else if (t.task >= 0) {
           w.owner_task = t.task;
           tasks_[static_cast<std::size_t>(t.task)].future_done = false;
         } else {
@@ -382,9 +399,25 @@ void PythonThreads::advance(int tid) {
         t.task = -1;
         continue;
       }
+      case OpKind::PollResult: {  // `while not r.ready(): await asyncio.sleep(poll_interval)`
+        const int k = t.task;
+        Task& task = tasks_[static_cast<std::size_t>(k)];
+        if (task.future_done) {
+          task.future_done = false;
+          ++c.pc;
+          continue;
+        }
+        c.pc = o.jump;  // after the sleep: ask again
+        const sim::Time d = o.duration.sample(t.rng);
+        task_state(k, Task::State::Awaiting);
+        t.task = -1;
+        events_.schedule(events_.now() + d, kTaskResume, static_cast<std::uint32_t>(k));
+        continue;
+      }
       case OpKind::Submit:
       case OpKind::ToThread:
-        throw InvariantViolation("a pool operation was not lowered (index_shared_objects not called)");
+      case OpKind::Serve:
+        throw InvariantViolation("a pool or server operation was not lowered (index_shared_objects not called)");
     }
   }
 }
@@ -399,7 +432,8 @@ bool PythonThreads::advance_asyncio(int tid) {
   if (!loop.active) {  // asyncio.run(gather(...)): every task is scheduled, in order
     const Op& o = op(t);
     loop.active = true;
-    int k = first_task_[static_cast<std::size_t>(tid)][o.index];
+    // (A server's loop may have no tasks of its own: then it has no first one.)
+    int k = o.tasks.empty() ? 0 : first_task_[static_cast<std::size_t>(tid)][o.index];
     for (const TaskGroup& g : o.tasks)
       for (int i = 0; i < g.count; ++i, ++k) {
         Task& task = tasks_[static_cast<std::size_t>(k)];
@@ -413,6 +447,11 @@ bool PythonThreads::advance_asyncio(int tid) {
         ++loop.pending;
       }
   }
+  // A server's loop: each _run_once's select() reports the listening
+  // socket readable, and every connection waiting in the backlog becomes a
+  // task (uvicorn's protocol creates one per request).
+  const int serving = op(t).serve;
+  if (serving >= 0) accept_requests(tid, serving);
   if (!loop.ready.empty()) {
     t.task = loop.ready.front();
     loop.ready.pop_front();
@@ -420,7 +459,7 @@ bool PythonThreads::advance_asyncio(int tid) {
     task_state(t.task, Task::State::Running);
     return true;
   }
-  if (loop.pending > 0) {
+  if (loop.pending > 0 || serving >= 0) {  // a server's loop never returns
     block_waiting(tid);
     return false;
   }
@@ -461,13 +500,17 @@ void PythonThreads::wake_waiting(int tid, int waker) {
 // self-pipe, which wakes its select()).
 void PythonThreads::complete_item(int tid, int id) {
   WorkItem& w = items_[id];
+  if (w.stream >= 0) {  // a server thread's handler returned: the response goes out
+    respond(tid, id);
+    return;
+  }
   PoolStats& p = pool_stats_[w.pool];
   ++p.completed;
   const sim::Time latency = events_.now() - w.submitted;
   p.latency_sum += latency;
   p.latency_max = std::max(p.latency_max, latency);
   last_completion_ = events_.now();
-  if (trace_)  // the result's arrow, to the future's owner
+  if (trace_ && (w.owner_task >= 0 || w.owner >= 0))  // the result's arrow, to the future's owner
     trace_->flow(first_track_ + static_cast<sim::TrackId>(tid), events_.now(),
                  w.owner_task >= 0 ? first_task_track_ + static_cast<sim::TrackId>(w.owner_task)
                                    : first_track_ + static_cast<sim::TrackId>(w.owner),
@@ -481,7 +524,7 @@ void PythonThreads::complete_item(int tid, int id) {
     } else {
       task.future_done = true;
     }
-  } else {
+  } else if (w.owner >= 0) {
     Thread& owner = threads_[static_cast<std::size_t>(w.owner)];
     --owner.outstanding;
     if (w.map) --owner.batch_outstanding;
@@ -492,6 +535,107 @@ void PythonThreads::complete_item(int tid, int id) {
     }
   }
   items_.release(id);
+}
+
+// What happens when requests arrive: each is a work item on the stream's
+// listen queue (the socket's accept backlog). A server thread blocked in
+// accept() takes it at once, the longest-waiting first; otherwise it waits
+// there, and a serving asyncio loop blocked in select() is woken.
+void PythonThreads::on_arrival(int s) {
+  const int n = requests_.arrivals(s);
+  WorkQueue& q = queues_[first_listen_ + static_cast<std::uint32_t>(s)];
+  const sim::Time now = events_.now();
+  for (int i = 0; i < n; ++i) {
+    const int id = items_.make();
+    WorkItem& w = items_[id];
+    w.stream = s;
+    w.type = requests_.pick_type(s);
+    w.body = &requests_.program(s, w.type);
+    w.submitted = now;
+    if (!q.takers.empty()) {
+      const int taker = q.takers.front();
+      q.takers.pop_front();
+      threads_[static_cast<std::size_t>(taker)].item = id;
+      item_taken(taker, id);
+      wake_waiting(taker, -1);  // the kernel wakes it: the packet came from the network
+    } else {
+      q.items.push_back(id);
+      q.max_items = std::max(q.max_items, q.items.size());
+    }
+  }
+  if (!q.items.empty()) wake_acceptor(s);
+  if (trace_) trace_stream(s);
+}
+
+void PythonThreads::wake_acceptor(int s) {
+  const auto& loops = acceptors_[static_cast<std::size_t>(s)];
+  std::size_t& next = next_acceptor_[static_cast<std::size_t>(s)];
+  for (std::size_t i = 0; i < loops.size(); ++i) {
+    const int tid = loops[(next + i) % loops.size()];
+    Thread& t = threads_[static_cast<std::size_t>(tid)];
+    if (t.phase == Phase::Waiting && t.task < 0 && kind_now(t) == OpKind::Asyncio) {
+      next = (next + i + 1) % loops.size();
+      wake_waiting(tid, -1);
+      return;
+    }
+  }
+}
+
+void PythonThreads::accept_requests(int tid, int s) {
+  WorkQueue& q = queues_[first_listen_ + static_cast<std::uint32_t>(s)];
+  if (q.items.empty()) return;
+  EventLoop& loop = threads_[static_cast<std::size_t>(tid)].loop;
+  while (!q.items.empty()) {
+    const int item = q.items.front();
+    q.items.pop_front();
+    int k;
+    if (!free_tasks_.empty()) {
+      k = free_tasks_.back();
+      free_tasks_.pop_back();
+    } else {
+      k = static_cast<int>(tasks_.size());
+      tasks_.emplace_back();
+    }
+    Task& task = tasks_[static_cast<std::size_t>(k)];
+    task.thread = tid;
+    task.cursor.program = items_[item].body;
+    task.cursor.pc = 0;
+    task.cursor.loops.clear();
+    task.item = item;
+    task.started = events_.now();
+    task.awaits_future = task.future_done = false;
+    task.resource = -1;
+    task_state(k, Task::State::Ready);
+    loop.ready.push_back(k);
+    ++loop.pending;
+    item_taken(tid, item);
+  }
+  if (trace_) trace_stream(s);
+}
+
+void PythonThreads::respond(int tid, int id) {
+  const WorkItem& w = items_[id];
+  requests_.respond(w.stream, w.type, w.submitted);
+  last_completion_ = events_.now();
+  if (trace_) {
+    trace_->flow(first_track_ + static_cast<sim::TrackId>(tid), events_.now(),
+                 first_stream_track_ + 3 * static_cast<sim::TrackId>(w.stream), events_.now(), "response");
+    trace_stream(w.stream);
+  }
+  items_.release(id);
+}
+
+void PythonThreads::trace_stream(int s) {
+  const sim::TrackId base = first_stream_track_ + 3 * static_cast<sim::TrackId>(s);
+  trace_->counter(base + 1, events_.now(), requests_.in_flight(s));
+  trace_->counter(base + 2, events_.now(),
+                  static_cast<std::int64_t>(queues_[first_listen_ + static_cast<std::uint32_t>(s)].items.size()));
+}
+
+std::vector<std::size_t> PythonThreads::listen_queue_max() const {
+  std::vector<std::size_t> out;
+  for (std::size_t s = 0; s < requests_.size(); ++s) out.push_back(queues_[first_listen_ + s].max_items);
+  return out;
 }
 
 // A task's await is over: it joins its loop's ready queue, and a loop
@@ -528,6 +672,11 @@ void PythonThreads::grant(std::uint32_t resource, const Resource::Request& r) {
 // one that takes it: a call's way from submit() through the pool and back.
 void PythonThreads::item_taken(int tid, int item) {
   const WorkItem& w = items_[item];
+  if (trace_ && w.stream >= 0) {  // a request's arrow from its arrival to its server
+    trace_->flow(first_stream_track_ + 3 * static_cast<sim::TrackId>(w.stream), w.submitted,
+                 first_track_ + static_cast<sim::TrackId>(tid), events_.now(), "request");
+    return;
+  }
   if (trace_ && w.put_by >= 0)
     trace_->flow(first_track_ + static_cast<sim::TrackId>(w.put_by), w.put_at,
                  first_track_ + static_cast<sim::TrackId>(tid), events_.now(), "work item");
@@ -536,7 +685,8 @@ void PythonThreads::item_taken(int tid, int item) {
 void PythonThreads::task_state(int k, Task::State s) {
   Task& task = tasks_[static_cast<std::size_t>(k)];
   const sim::Time now = events_.now();
-  if (trace_ && now > task.state_since && task.state != Task::State::Idle && task.state != Task::State::Done)
+  // Requests' tasks come and go by the thousand: they have no track of their own.
+  if (trace_ && static_cast<std::size_t>(k) < static_tasks_ && now > task.state_since && task.state != Task::State::Idle && task.state != Task::State::Done)
     trace_->slice(first_task_track_ + static_cast<sim::TrackId>(k), task.state_since, now,
                   kTaskStyles[static_cast<int>(task.state)]);
   task.state = s;
@@ -560,7 +710,8 @@ std::size_t PythonThreads::pool_queue_max(std::size_t pool) const {
 
 void PythonThreads::check_quiescent() const {
   for (const auto& t : threads_)
-    if (t.service && !(t.phase == Phase::Waiting && kind_now(t) == OpKind::TakeItem))
+    if (t.service && !(t.phase == Phase::Waiting &&
+                       (kind_now(t) == OpKind::TakeItem || (kind_now(t) == OpKind::Asyncio && t.loop.pending == 0))))
       throw InvariantViolation("the run ended with pool thread " + t.name + " still busy (a lost wake-up)");
   for (const auto& q : queues_)
     if (!q.items.empty()) throw InvariantViolation("the run ended with work left in a pool's queue (a lost wake-up)");

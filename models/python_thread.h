@@ -21,6 +21,7 @@
 #include "models/gil_recorder.h"
 #include "models/machine.h"
 #include "models/old_gil.h"
+#include "models/requests.h"
 #include "models/resource.h"
 #include "models/semaphore_lock.h"
 #include "models/work_queue.h"
@@ -112,6 +113,7 @@ class PythonThreads {
   void on_preempted(int tid);        // before the machine takes its core at a slice end
   void on_gil_timeout(int tid);      // kGilTimeout
   void on_task_resume(int task);     // kTaskResume: an asyncio task's await is over
+  void on_arrival(int stream);       // kArrival: requests arrive at a server's listen queue
   void on_runnable(int tid) { account(tid); }  // kWakeup but no idle core
   // Books the state change of every thread the machine woke during an event.
   void account_woken() {
@@ -135,8 +137,12 @@ class PythonThreads {
   const std::vector<Resource>& resources() const { return resources_; }
   const std::vector<PoolStats>& pools() const { return pool_stats_; }
   std::size_t pool_queue_max(std::size_t pool) const;
-  // Every thread that is not a pool's has ended.
-  bool all_done() const { return done_ == user_threads_; }
+  // Every thread that is not a pool's or a server's has ended, and every
+  // request has arrived and been answered.
+  bool all_done() const { return done_ == user_threads_ && requests_.drained(); }
+  const RequestStreams& requests() const { return requests_; }
+  // The longest accept backlog of each request stream.
+  std::vector<std::size_t> listen_queue_max() const;
   // Nothing is left to do: every pool's thread waits for work that will
   // not come. Throws InvariantViolation otherwise (a lost wake-up).
   void check_quiescent() const;
@@ -144,7 +150,10 @@ class PythonThreads {
   sim::Time last_completion() const { return last_completion_; }
   void finish(sim::Time end);  // closes the accounting (and trace) at the end of the run
 
-  void set_trace(sim::TraceSink* trace, sim::TrackId first_thread_track, sim::TrackId first_task_track);
+  // Request streams get three tracks each from `first_stream_track`: the
+  // requests' arrows, and counters of requests in flight and in the backlog.
+  void set_trace(sim::TraceSink* trace, sim::TrackId first_thread_track, sim::TrackId first_task_track,
+                 sim::TrackId first_stream_track);
 
  private:
   void advance(int tid);
@@ -156,6 +165,10 @@ class PythonThreads {
   void grant(std::uint32_t resource, const Resource::Request& r);
   void task_state(int task, Task::State s);
   void item_taken(int tid, int item);
+  void accept_requests(int tid, int stream);    // an asyncio server's loop: a task per request
+  void wake_acceptor(int stream);               // a serving loop blocked in select(), if any
+  void respond(int tid, int item);              // a request's response is sent
+  void trace_stream(int stream);
   Cursor& cursor(Thread& t) { return t.task >= 0 ? tasks_[static_cast<std::size_t>(t.task)].cursor : t.in_body ? t.body : t.main; }
   const Cursor& cursor(const Thread& t) const {
     return t.task >= 0 ? tasks_[static_cast<std::size_t>(t.task)].cursor : t.in_body ? t.body : t.main;
@@ -231,9 +244,18 @@ class PythonThreads {
   std::vector<std::vector<int>> first_task_;
   std::vector<Resource> resources_;
 
+  // Request streams and the servers' side of them.
+  RequestStreams requests_;
+  std::uint32_t first_listen_ = 0;          // listen_queue(config, 0)
+  std::vector<std::vector<int>> acceptors_; // by stream: the asyncio loops serving it
+  std::vector<std::size_t> next_acceptor_;  // round robin among them
+  std::size_t static_tasks_ = 0;            // tasks_[0, static_tasks_): the layout's
+  std::vector<int> free_tasks_;             // request tasks' slots to reuse
+
   sim::TraceSink* trace_ = nullptr;
   sim::TrackId first_track_ = 0;
   sim::TrackId first_task_track_ = 0;
+  sim::TrackId first_stream_track_ = 0;
 };
 
 }  // namespace models

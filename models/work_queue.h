@@ -22,6 +22,9 @@ struct WorkItem {
   int owner_task = -1;  // or the asyncio task that awaits it (to_thread)
   bool map = false;
   sim::Time submitted = 0;
+  // A request (models/requests.h): its stream and type, and when it arrived.
+  std::int32_t stream = -1;
+  std::int32_t type = -1;
   // The last queue put, for the trace's arrow to the thread that takes it.
   int put_by = -1;
   sim::Time put_at = 0;

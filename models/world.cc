@@ -22,16 +22,18 @@ namespace {
 // GIL track and a waiters counter, then the runnable counter. Process ids are
 // kept apart from track ids (the JSON format shares one number space).
 struct Tracks {
-  sim::TrackId first_thread = 1, first_core, first_gil, first_waiters, runnable, first_task;
-  Tracks(int threads, int cores, int interpreters)
+  sim::TrackId first_thread = 1, first_core, first_gil, first_waiters, runnable, first_task, first_stream;
+  Tracks(int threads, int cores, int interpreters, int tasks)
       : first_core(1 + static_cast<sim::TrackId>(threads)),
         first_gil(first_core + static_cast<sim::TrackId>(cores)),
         first_waiters(first_gil + static_cast<sim::TrackId>(interpreters)),
         runnable(first_waiters + static_cast<sim::TrackId>(interpreters)),
-        first_task(runnable + 1) {}
+        first_task(runnable + 1),
+        first_stream(first_task + static_cast<sim::TrackId>(tasks)) {}
 };
 
 constexpr std::uint32_t kMachinePid = 1000000;
+constexpr std::uint32_t kClientsPid = kMachinePid - 1;  // request streams' tracks
 // A sub-interpreter (an interpreter pool's worker) lives in the main
 // process: its threads and GIL show there.
 std::uint32_t process_pid(const Layout& layout, int interpreter) {
@@ -40,7 +42,7 @@ std::uint32_t process_pid(const Layout& layout, int interpreter) {
 }
 
 void declare_tracks(sim::TraceSink& trace, const Tracks& tr, const PythonThreads& threads, int cores,
-                    bool has_gil) {
+                    bool has_gil, const std::vector<std::string>& stream_names) {
   const auto& layout = threads.layout();
   const int interpreters = static_cast<int>(layout.processes.size()) + 1;
   for (int i = 0; i < interpreters; ++i) {
@@ -61,6 +63,15 @@ void declare_tracks(sim::TraceSink& trace, const Tracks& tr, const PythonThreads
     const ThreadSpec& loop = layout.threads[static_cast<std::size_t>(layout.tasks[k].thread)];
     trace.track(tr.first_task + static_cast<sim::TrackId>(k), process_pid(layout, loop.interpreter),
                 "task " + layout.tasks[k].name, n + 1 + static_cast<int>(k));
+  }
+  // Request streams: the clients' side, with an arrow from each request's
+  // arrival to the thread that takes it and from its handler to the response.
+  if (!stream_names.empty()) trace.process(kClientsPid, "clients", interpreters + 1);
+  for (std::size_t s = 0; s < stream_names.size(); ++s) {
+    const sim::TrackId base = tr.first_stream + 3 * static_cast<sim::TrackId>(s);
+    trace.track(base, kClientsPid, "requests " + stream_names[s], static_cast<int>(s));
+    trace.counter_track(base + 1, kClientsPid, stream_names[s] + " in flight");
+    trace.counter_track(base + 2, kClientsPid, stream_names[s] + " backlog");
   }
   trace.process(kMachinePid, "machine", interpreters);
   for (int c = 0; c < cores; ++c)
@@ -97,6 +108,7 @@ Metrics collect(const SimulationConfig& config, const Machine& machine, const Py
   m["os.wakeups"] = static_cast<double>(machine.wakeups());
   m["os.preemptions"] = static_cast<double>(machine.preemptions());
   m["events"] = static_cast<double>(events);
+  threads.requests().collect(m, threads.listen_queue_max(), wall);
 
   for (std::size_t i = 0; i < config.counters.size(); ++i) {
     const auto& c = threads.counters()[i];
@@ -195,15 +207,18 @@ RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
   PythonThreads threads(config, events, machine);
   auto& interps = threads.interpreters();
 
-  const Tracks tracks(n, config.machine.cores, static_cast<int>(interps.size()));
+  const Tracks tracks(n, config.machine.cores, static_cast<int>(interps.size()),
+                      static_cast<int>(threads.layout().tasks.size()));
   if (trace) {
-    declare_tracks(*trace, tracks, threads, config.machine.cores, config.runtime.gil != GilKind::NoGil);
+    std::vector<std::string> streams;
+    for (const auto& r : config.requests) streams.push_back(r.name);
+    declare_tracks(*trace, tracks, threads, config.machine.cores, config.runtime.gil != GilKind::NoGil, streams);
     machine.set_trace(trace, tracks.first_core, tracks.runnable, &threads.names());
     for (std::size_t i = 0; i < interps.size(); ++i)
       if (GilRecorder* r = interps[i].recorder())
         r->set_trace(trace, tracks.first_gil + static_cast<sim::TrackId>(i),
                      tracks.first_waiters + static_cast<sim::TrackId>(i), tracks.first_thread, &threads.names());
-    threads.set_trace(trace, tracks.first_thread, tracks.first_task);
+    threads.set_trace(trace, tracks.first_thread, tracks.first_task, tracks.first_stream);
   }
 
   threads.start_all();
@@ -235,6 +250,9 @@ RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
       case kTaskResume:
         threads.on_task_resume(id);
         break;
+      case kArrival:
+        threads.on_arrival(id);
+        break;
       case kTimeslice: {
         const int victim = machine.timeslice_victim(id);
         if (victim >= 0) {
@@ -254,7 +272,8 @@ RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
   }
 
   // The run ends with its last thread, or with the last work item a pool
-  // finished after that (the interpreter's exit waits for its executors).
+  // finished (or request a server answered) after that (the interpreter's
+  // exit waits for its executors).
   sim::Time wall = threads.last_completion();
   for (std::size_t i = 0; i < threads.threads().size(); ++i)
     if (!threads.layout().threads[i].service) wall = std::max(wall, threads.threads()[i].end);

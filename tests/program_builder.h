@@ -94,6 +94,32 @@ inline Op asyncio(std::vector<models::TaskGroup> tasks) {
   return o;
 }
 
+// A server thread's `serve: STREAM` (its stream's index in config.requests).
+inline Op serve(std::uint32_t stream) {
+  Op o;
+  o.kind = OpKind::Serve;
+  o.index = stream;
+  return o;
+}
+// `asyncio: {serve: STREAM}`: a loop that makes a task of every request.
+inline Op asyncio_serve(std::int32_t stream) {
+  Op o;
+  o.kind = OpKind::Asyncio;
+  o.serve = stream;
+  return o;
+}
+inline Op detached_submit(const std::string& pool, Program body) {
+  Op o = submit(pool, std::move(body));
+  o.detached = true;
+  return o;
+}
+inline Op exp_cpu(sim::Time mean) {
+  Op o = cpu(0);
+  o.duration.kind = sim::Distribution::Kind::Exp;
+  o.duration.a = mean;
+  return o;
+}
+
 inline models::SimulationConfig config(int cores) {
   models::SimulationConfig c;
   c.machine.cores = cores;
@@ -111,6 +137,41 @@ inline models::PoolConfig& add_pool(models::SimulationConfig& c, const std::stri
 }
 inline void add_resource(models::SimulationConfig& c, const std::string& name, int capacity) {
   c.resources.push_back(models::ResourceConfig{name, capacity});
+}
+
+// A request stream of one request type; `async` when an asyncio loop serves it.
+inline models::RequestStream& add_stream(models::SimulationConfig& c, const std::string& name,
+                                         models::Arrival arrival, Program program, sim::Time duration,
+                                         sim::Time warmup = 0, bool async = false) {
+  models::RequestStream s;
+  s.name = name;
+  s.arrival = arrival;
+  s.duration = duration;
+  s.warmup = warmup;
+  s.async = async;
+  s.mix.push_back(models::RequestType{name, 1, std::move(program)});
+  c.requests.push_back(std::move(s));
+  return c.requests.back();
+}
+inline models::Arrival poisson(double rate) {
+  models::Arrival a;
+  a.kind = models::Arrival::Kind::Poisson;
+  a.rate = rate;
+  return a;
+}
+inline models::Arrival closed(int clients, sim::Time think) {
+  models::Arrival a;
+  a.kind = models::Arrival::Kind::Closed;
+  a.clients = clients;
+  a.think = sim::Distribution::constant(think);
+  return a;
+}
+inline models::Arrival burst(int size, sim::Time every) {
+  models::Arrival a;
+  a.kind = models::Arrival::Kind::Burst;
+  a.burst_size = size;
+  a.every = every;
+  return a;
 }
 
 inline void add(models::SimulationConfig& c, const std::string& name, Program program, int count = 1) {

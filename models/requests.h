@@ -1,0 +1,84 @@
+// Request streams: the load a server is put under, and what it measured.
+//
+// A stream decides *when* requests arrive (an open-loop Poisson or constant
+// rate, bursts, or a closed loop of clients that wait for each response and
+// think before the next) and *which* request type each one is. Who serves a
+// request (a thread taking it from the listen queue, or an asyncio loop that
+// makes it a task) is up to the scenario's threads: python_thread.cc.
+//
+// Statistics cover a window [warmup, duration): latency percentiles over the
+// requests that arrived in it (whenever they finish: a run drains what is
+// left), and throughput as the responses sent in it per second. Under an
+// offered load above capacity, that throughput is the capacity.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/config.h"
+#include "models/metrics.h"
+#include "sim/event_queue.h"
+#include "sim/random.h"
+#include "sim/stats.h"
+
+namespace models {
+
+class RequestStreams {
+ public:
+  RequestStreams(const SimulationConfig& config, sim::EventQueue& events);
+
+  // Schedules each stream's first arrivals (kArrival events, target = stream).
+  void start();
+  // A kArrival of stream `s` at now: how many requests arrive (a burst's
+  // size, otherwise 1); schedules the next arrival of an open-loop stream.
+  int arrivals(int s);
+  // Which type the next request of stream `s` is (drawn by weight).
+  int pick_type(int s);
+  const Program& program(int s, int type) const {
+    return config_.requests[static_cast<std::size_t>(s)].mix[static_cast<std::size_t>(type)].program;
+  }
+  // The response to a request that arrived at `arrived` was sent now. A
+  // closed-loop client then thinks and sends its next request.
+  void respond(int s, int type, sim::Time arrived);
+
+  // Every request that will arrive has arrived and been answered.
+  bool drained() const { return scheduled_ == 0 && in_flight_.level() == 0; }
+  std::int64_t in_flight() const { return in_flight_.level(); }
+  std::int64_t in_flight(int s) const { return streams_[static_cast<std::size_t>(s)].in_flight; }
+  std::size_t size() const { return streams_.size(); }
+  sim::Time last_response() const { return last_response_; }
+
+  // requests.* metrics (names: request_metric_names in metrics.cc).
+  void collect(Metrics& m, const std::vector<std::size_t>& queue_max, sim::Time end) const;
+
+ private:
+  struct Latencies {
+    std::vector<sim::Time> values;  // of requests that arrived in the window
+    std::uint64_t responses_in_window = 0;
+  };
+  struct Stream {
+    const RequestStream* config = nullptr;
+    sim::Rng rng;
+    double total_weight = 0;
+    std::uint64_t arrived = 0, completed = 0;
+    std::int64_t in_flight = 0;
+    Latencies all;
+    std::vector<Latencies> by_type;
+  };
+  void schedule_arrival(int s, sim::Time at);
+  void record(Latencies& l, const RequestStream& rs, sim::Time arrived, sim::Time now);
+  static void put(Metrics& m, const std::string& prefix, const Latencies& l, const RequestStream& rs);
+
+  const SimulationConfig& config_;
+  sim::EventQueue& events_;
+  std::vector<Stream> streams_;
+  std::int64_t scheduled_ = 0;  // arrivals scheduled and not yet happened
+  sim::TimeWeighted in_flight_;
+  sim::Time last_response_ = 0;
+};
+
+// Nearest-rank percentile (p in (0, 100]) of sorted values; 0 when empty.
+sim::Time percentile(const std::vector<sim::Time>& sorted, double p);
+
+}  // namespace models
