@@ -226,9 +226,28 @@ std::string speedup_cell(const VariantRun& run, const VariantRun& baseline, bool
   return "x" + printf_double("%.2f", base / wall);
 }
 
+bool serves_requests(const VariantRun& run) { return !std::isnan(metric(run, "requests.arrived")); }
+
+// A server's figures: latency percentiles over the requests that arrived
+// in the window after the warm-up, and the responses per second in it.
+void print_request_table(std::ostream& out, const ScenarioResult& r, const Style& style) {
+  using A = TextTable::Align;
+  TextTable table({"requests", "arrived", "p50", "p90", "p99", "max", "throughput", "backlog max"},
+                  {A::Left, A::Right, A::Right, A::Right, A::Right, A::Right, A::Right, A::Right});
+  for (const auto& run : r.runs) {
+    if (!serves_requests(run)) continue;
+    auto latency = [&](const char* m) { return format_duration(metric(run, std::string("requests.") + m)); };
+    table.add_row({run.name, count_cell(metric(run, "requests.arrived")), latency("p50"), latency("p90"),
+                   latency("p99"), latency("max"), printf_double("%.1f/s", metric(run, "requests.throughput")),
+                   count_cell(metric(run, "requests.queue_max"))});
+  }
+  table.print(out, style, "  ");
+}
+
 void print_variant_table(std::ostream& out, const ScenarioResult& r, const Style& style) {
   using A = TextTable::Align;
-  bool several = r.runs.size() > 1;
+  // A server's wall time is the load's length: no speed-up to compare.
+  bool several = r.runs.size() > 1 && !std::any_of(r.runs.begin(), r.runs.end(), serves_requests);
   bool python_varies = !all_same(r.runs, [](const VariantRun& v) { return v.python; });
   bool cores_vary = !all_same(r.runs, [](const VariantRun& v) { return v.cores; });
 
@@ -430,6 +449,10 @@ void print_summary(std::ostream& out, const ScenarioResult& r, const Style& styl
   } else {
     print_variant_table(out, r, style);
     out << "\n";
+    if (std::any_of(r.runs.begin(), r.runs.end(), serves_requests)) {
+      print_request_table(out, r, style);
+      out << "\n";
+    }
     for (const auto& run : r.runs) {
       print_thread_table(out, run, style);
       out << "\n";

@@ -447,7 +447,10 @@ models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& 
   }
   context.task_names = &task_names;
   context.servers = &servers;
-  if (threads) c.threads = read_threads(src, threads->value, c.machine.cores, context);
+  // With processes, the main process may have no threads of its own (a
+  // server's master process that only starts its workers): `threads: []`.
+  if (threads && !(processes && threads->value.IsSequence() && threads->value.size() == 0))
+    c.threads = read_threads(src, threads->value, c.machine.cores, context);
   if (processes) c.processes = read_processes(src, processes->value, c.machine.cores, context);
   // The requests' programs, now that their servers are known.
   context.servers = nullptr;

@@ -512,8 +512,7 @@ void PythonThreads::complete_item(int tid, int id) {
   last_completion_ = events_.now();
   if (trace_ && (w.owner_task >= 0 || w.owner >= 0))  // the result's arrow, to the future's owner
     trace_->flow(first_track_ + static_cast<sim::TrackId>(tid), events_.now(),
-                 w.owner_task >= 0 ? first_task_track_ + static_cast<sim::TrackId>(w.owner_task)
-                                   : first_track_ + static_cast<sim::TrackId>(w.owner),
+                 w.owner_task >= 0 ? task_track(w.owner_task) : first_track_ + static_cast<sim::TrackId>(w.owner),
                  events_.now(), "result");
   if (w.owner_task >= 0) {
     Task& task = tasks_[static_cast<std::size_t>(w.owner_task)];
@@ -680,6 +679,12 @@ void PythonThreads::item_taken(int tid, int item) {
   if (trace_ && w.put_by >= 0)
     trace_->flow(first_track_ + static_cast<sim::TrackId>(w.put_by), w.put_at,
                  first_track_ + static_cast<sim::TrackId>(tid), events_.now(), "work item");
+}
+
+// A task's own track, or (a request's task, which has none) its loop's thread's.
+sim::TrackId PythonThreads::task_track(int k) const {
+  if (static_cast<std::size_t>(k) < static_tasks_) return first_task_track_ + static_cast<sim::TrackId>(k);
+  return first_track_ + static_cast<sim::TrackId>(tasks_[static_cast<std::size_t>(k)].thread);
 }
 
 void PythonThreads::task_state(int k, Task::State s) {

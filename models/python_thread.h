@@ -169,6 +169,7 @@ class PythonThreads {
   void wake_acceptor(int stream);               // a serving loop blocked in select(), if any
   void respond(int tid, int item);              // a request's response is sent
   void trace_stream(int stream);
+  sim::TrackId task_track(int task) const;
   Cursor& cursor(Thread& t) { return t.task >= 0 ? tasks_[static_cast<std::size_t>(t.task)].cursor : t.in_body ? t.body : t.main; }
   const Cursor& cursor(const Thread& t) const {
     return t.task >= 0 ? tasks_[static_cast<std::size_t>(t.task)].cursor : t.in_body ? t.body : t.main;

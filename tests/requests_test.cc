@@ -5,6 +5,9 @@
 // arrivals or mis-timed them would not.
 #include <doctest/doctest.h>
 
+#include <map>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "models/requests.h"
@@ -183,4 +186,58 @@ TEST_CASE("same seed, same requests: byte-identical metrics") {
   auto other = make();
   other.seed = 2;
   CHECK(run(other).metrics["requests.p99"] != a.metrics["requests.p99"]);
+}
+
+namespace {
+// Records what a run traces, and refuses events on tracks never declared
+// (as the Chrome and SVG writers do).
+class CheckingSink final : public sim::TraceSink {
+ public:
+  std::map<std::string, int> flows;
+  std::map<sim::TrackId, std::string> names;
+  std::map<std::string, std::int64_t> counter_max;
+  void process(std::uint32_t, std::string_view, int) override {}
+  void track(sim::TrackId id, std::uint32_t, std::string_view name, int) override { names[id] = name; }
+  void counter_track(sim::TrackId id, std::uint32_t, std::string_view name) override { names[id] = name; }
+  void slice(sim::TrackId t, sim::Time, sim::Time, const sim::SliceStyle&) override { need(t); }
+  void labelled_slice(sim::TrackId t, sim::Time, sim::Time, const sim::SliceStyle&, std::string_view) override {
+    need(t);
+  }
+  void counter(sim::TrackId t, sim::Time, std::int64_t v) override {
+    need(t);
+    auto& m = counter_max[names[t]];
+    m = std::max(m, v);
+  }
+  void instant(sim::TrackId t, sim::Time, const char*) override { need(t); }
+  void flow(sim::TrackId a, sim::Time, sim::TrackId b, sim::Time, const char* name) override {
+    need(a);
+    need(b);
+    ++flows[name];
+  }
+  void finish(sim::Time) override {}
+
+ private:
+  void need(sim::TrackId t) const {
+    if (!names.count(t)) throw std::logic_error("event on undeclared track " + std::to_string(t));
+  }
+};
+}  // namespace
+
+TEST_CASE("the trace shows each request's way: arrival, server, response, and the backlog") {
+  auto c = config(4);
+  add_resource(c, "redis", 16);
+  auto& pool = add_pool(c, "celery", models::PoolKind::Celery, 2);
+  pool.broker = "redis";
+  add_stream(c, "api", burst(5, kSecond), {await_io(kMillisecond), to_thread("celery", {cpu(10 * kMillisecond)})},
+             2 * kSecond, 0, true);
+  add(c, "loop", {asyncio_serve(0)});
+  models::index_shared_objects(c);
+  CheckingSink sink;
+  auto r = models::simulate(c, &sink);
+  CHECK(r.metrics["requests.completed"] == 10);
+  CHECK(sink.flows["request"] == 10);   // arrival -> the loop that accepted it
+  CHECK(sink.flows["response"] == 10);  // handler -> the client
+  CHECK(sink.flows["result"] == 10);    // the worker -> the awaiting request's loop
+  CHECK(sink.counter_max["api in flight"] == 5);
+  CHECK(sink.counter_max["api backlog"] == 5);
 }
