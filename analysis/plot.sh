@@ -104,7 +104,10 @@ quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"; }
       i=0
       while IFS= read -r t; do
         i=$((i + 1))
-        coeffs=$(LC_ALL=C awk -v g="$t" '
+        # The title as gilsim writes it in JSON: \ and " escaped.
+        # (through the environment: awk -v would undo the escapes).
+        coeffs=$(G=$(printf '%s' "$t" | sed 's/[\\"]/\\&/g') LC_ALL=C awk '
+          BEGIN { g = ENVIRON["G"] }
           index($0, "\"model\": \"usl\"") && index($0, "{\"group\": \"" g "\",") {
             for (k = 1; k <= 3; k++) {
               name = k == 1 ? "lambda" : k == 2 ? "sigma" : "kappa"

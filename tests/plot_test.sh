@@ -8,11 +8,7 @@ set -u
 src=$1 gilsim=$2 work=$3 case=$4
 plot="$src/analysis/plot.sh"
 fits="$src/tests/fits"
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-command -v gnuplot >/dev/null 2>&1 ||
-  fail "gnuplot is not installed: apt-get install -y gnuplot-nox (the plots need it; CI installs it)"
-rm -rf "$work" && mkdir -p "$work" || fail "cannot make $work"
+. "$src/tests/analysis_test_setup.sh"
 
 # A complete SVG whose plotted series have exactly these titles, in order.
 check_svg() {
