@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "app/claims.h"
+#include "app/fit_command.h"
 #include "app/input_error.h"
 #include "app/report.h"
 #include "app/runner.h"
@@ -46,7 +47,7 @@ class CliError : public std::runtime_error {
 CliError usage_error(const std::string& message) { return CliError(message, true); }
 CliError request_error(const std::string& message) { return CliError(message, false); }
 
-const char* const kCommands[] = {"claims", "run", "check"};
+const char* const kCommands[] = {"claims", "run", "check", "fit"};
 const char* const kOptionNames[] = {"--help",  "--version", "--seed", "--variant",
                                     "--trace", "--svg",     "--json", "--csv"};
 
@@ -86,12 +87,14 @@ std::string help_text() {
        "  gilsim run FILE... [--seed N] [--variant NAME]... [--trace PATH] [--svg PATH]\n"
        "                     [--json PATH] [--csv PATH]\n"
        "  gilsim check FILE... [--seed N] [--variant NAME]...\n"
+    << fit_usage() <<
        "\n"
        "Commands:\n"
        "  claims   run the scenarios shipped for the article's claims and print the\n"
        "           claims table; exit 0 only if every modelled claim holds (default)\n"
        "  run      run scenario files; print a summary per scenario and its expectations\n"
        "  check    validate scenario files without running them\n"
+       "  fit      fit Amdahl's law and the USL to a sweep's CSV ('gilsim fit --help')\n"
        "\n"
     << visible_options()
     << "\n"
@@ -463,6 +466,8 @@ int cmd_claims(const Args& a, const Console& c) {
 }
 
 int dispatch(int argc, const char* const* argv, const Console& c) {
+  // `fit` has options of its own (app/fit_command.h).
+  if (argc > 1 && std::string(argv[1]) == "fit") return run_fit_command(argc - 1, argv + 1, c);
   Args a = parse(argc, argv);
   if (a.help) {
     c.out << help_text();

@@ -466,8 +466,6 @@ void print_summary(std::ostream& out, const ScenarioResult& r, const Style& styl
 
 // --- JSON ------------------------------------------------------------------
 
-namespace {
-
 std::string json_string(const std::string& s) {
   std::string out = "\"";
   for (char ch : s) {
@@ -490,6 +488,8 @@ std::string json_string(const std::string& s) {
   }
   return out + "\"";
 }
+
+namespace {
 
 // A pretty-printed JSON object or array, one member per line, built by
 // appending members in the order they should appear.

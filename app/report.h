@@ -33,6 +33,9 @@ struct Style {
 // finite (JSON has no NaN or infinity).
 std::string json_number(double v);
 
+// A JSON string literal, quotes included; UTF-8 passes through.
+std::string json_string(const std::string& s);
+
 // A duration given in seconds, for people: 3 significant digits in the unit
 // that puts it in [1, 1000): "250 ms", "1.02 s", "12.3 us", "0 s".
 std::string format_duration(double seconds);

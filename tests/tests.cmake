@@ -27,3 +27,20 @@ foreach(f ${BAD_INPUTS})
 endforeach()
 
 add_test(NAME cli.claims COMMAND gilsim claims)
+
+# analysis/plot.sh on the fixture CSVs (tests/plot_test.sh): each KIND makes a
+# well-formed SVG with the expected series, and each error is exit code 2.
+# gilsim itself is needed for the fitted curves.
+foreach(case speedup latency convoy errors)
+  add_test(NAME plot.${case}
+           COMMAND sh ${PROJECT_SOURCE_DIR}/tests/plot_test.sh ${PROJECT_SOURCE_DIR}
+                   $<TARGET_FILE:gilsim> ${PROJECT_BINARY_DIR}/plot_test/${case} ${case})
+endforeach()
+
+# analysis/report.sh (tests/report_test.sh): the page has the claims table's
+# rows and plots whose <img> resolve; text is escaped; errors are exit code 2.
+foreach(case page escaping errors)
+  add_test(NAME report.${case}
+           COMMAND sh ${PROJECT_SOURCE_DIR}/tests/report_test.sh ${PROJECT_SOURCE_DIR}
+                   $<TARGET_FILE:gilsim> ${PROJECT_BINARY_DIR}/report_test/${case} ${case})
+endforeach()
