@@ -443,8 +443,6 @@ void print_summary(std::ostream& out, const ScenarioResult& r, const Style& styl
 
 // --- JSON ------------------------------------------------------------------
 
-namespace {
-
 std::string json_string(const std::string& s) {
   std::string out = "\"";
   for (char ch : s) {
@@ -468,32 +466,22 @@ std::string json_string(const std::string& s) {
   return out + "\"";
 }
 
-// A pretty-printed JSON object or array, one member per line, built by
-// appending members in the order they should appear.
-class JsonBlock {
- public:
-  JsonBlock(char open, int indent) : open_(open), indent_(indent) {}
-  void member(const std::string& key, const std::string& value) {
-    items_.push_back(json_string(key) + ": " + value);
-  }
-  void element(const std::string& value) { items_.push_back(value); }
-  std::string str() const {
-    char close = open_ == '{' ? '}' : ']';
-    if (items_.empty()) return std::string{open_, close};
-    std::string pad(static_cast<std::size_t>(indent_ + 2), ' ');
-    std::string out(1, open_);
-    out += "\n";
-    for (std::size_t i = 0; i < items_.size(); ++i)
-      out += pad + items_[i] + (i + 1 < items_.size() ? ",\n" : "\n");
-    return out + std::string(static_cast<std::size_t>(indent_), ' ') + close;
-  }
-  int inner() const { return indent_ + 2; }
+std::string JsonBlock::str() const {
+  char close = open_ == '{' ? '}' : ']';
+  if (items_.empty()) return std::string{open_, close};
+  std::string pad(static_cast<std::size_t>(indent_ + 2), ' ');
+  std::string out(1, open_);
+  out += "\n";
+  for (std::size_t i = 0; i < items_.size(); ++i)
+    out += pad + items_[i] + (i + 1 < items_.size() ? ",\n" : "\n");
+  return out + std::string(static_cast<std::size_t>(indent_), ' ') + close;
+}
 
- private:
-  char open_;
-  int indent_;
-  std::vector<std::string> items_;
-};
+void JsonBlock::member(const std::string& key, const std::string& value) {
+  items_.push_back(json_string(key) + ": " + value);
+}
+
+namespace {
 
 // Small objects (an expectation, a figure) on one line: easy to grep and diff.
 std::string inline_values(const std::vector<std::pair<std::string, double>>& values) {
@@ -550,6 +538,8 @@ std::string scenario_json(const ScenarioResult& r, int indent) {
   return o.str();
 }
 
+}  // namespace
+
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
@@ -563,8 +553,6 @@ std::string csv_number(double v) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   return json_number(v);
 }
-
-}  // namespace
 
 std::string results_json(const ScenarioResult& result) { return scenario_json(result, 0) + "\n"; }
 
