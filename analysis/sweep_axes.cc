@@ -89,7 +89,13 @@ Walk walk(YAML::Node node, const std::vector<std::string>& parts, std::size_t st
       if (!next) {
         w.problem = "there is no key '" + part + "' " + in;
         const std::string close = app::closest_match(part, keys_of(node));
-        if (!close.empty()) w.problem += "; did you mean '" + close + "'?";
+        if (!close.empty()) {
+          w.problem += "; did you mean '" + close + "'?";
+        } else {
+          // Only the last key is created: a made-up map in the middle would
+          // hide a misspelt path until the loader's message, far from the axis.
+          w.problem += " (write it in the file, e.g. '" + part + ": {}', for the axis to set a key in it)";
+        }
         return w;
       }
       node.reset(*next);  // rebinds the handle; `=` would overwrite the tree
