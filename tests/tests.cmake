@@ -27,3 +27,12 @@ foreach(f ${BAD_INPUTS})
 endforeach()
 
 add_test(NAME cli.claims COMMAND gilsim claims)
+
+# Sweeps: shell tests of whole `gilsim sweep` / `gilsim merge` runs, each in a
+# directory of its own under the build tree.
+foreach(t shard jobs resume)
+  add_test(NAME sweep.${t}
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/sweep_${t}_test.sh $<TARGET_FILE:gilsim>
+                   ${PROJECT_SOURCE_DIR}/tests/sweeps/$<IF:$<STREQUAL:${t},resume>,resume.yaml,tiny.yaml>
+                   ${CMAKE_CURRENT_BINARY_DIR}/sweep_${t}_test)
+endforeach()
