@@ -4,6 +4,7 @@
 #
 # Usage: sweep_jobs_test.sh GILSIM SCENARIO WORKDIR
 set -euo pipefail
+trap 'echo "FAIL: line $LINENO: $BASH_COMMAND" >&2' ERR
 gilsim=$1 scenario=$2 work=$3
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 "$gilsim" sweep "$scenario" --out one --jobs 1 2>/dev/null

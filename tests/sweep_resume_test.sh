@@ -10,10 +10,15 @@
 #
 # Usage: sweep_resume_test.sh GILSIM SCENARIO WORKDIR
 set -euo pipefail
+trap 'echo "FAIL: line $LINENO: $BASH_COMMAND" >&2' ERR
 gilsim=$1 scenario=$2 work=$3
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 
-points() { find "$1/points" -maxdepth 1 -name '[0-9]*.json' 2>/dev/null | wc -l; }
+# Finished points: whole files only (a temporary is a dot-file). 0 before the
+# directory exists (the sweep validates every point first).
+points() {
+  if [ -d "$1/points" ]; then find "$1/points" -maxdepth 1 -name '[0-9]*.json' | wc -l; else echo 0; fi
+}
 
 cpu_ms=2000
 for attempt in 1 2 3 4; do

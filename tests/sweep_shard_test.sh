@@ -5,6 +5,7 @@
 #
 # Usage: sweep_shard_test.sh GILSIM SCENARIO WORKDIR
 set -euo pipefail
+trap 'echo "FAIL: line $LINENO: $BASH_COMMAND" >&2' ERR
 gilsim=$1 scenario=$2 work=$3
 
 if ! command -v parallel >/dev/null; then
