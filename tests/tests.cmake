@@ -36,3 +36,12 @@ foreach(t shard jobs resume)
                    ${PROJECT_SOURCE_DIR}/tests/sweeps/$<IF:$<STREQUAL:${t},resume>,resume.yaml,tiny.yaml>
                    ${CMAKE_CURRENT_BINARY_DIR}/sweep_${t}_test)
 endforeach()
+
+# The example sweeps under analysis/sweeps/ must run (each takes ~0.1 s).
+file(GLOB EXAMPLE_SWEEPS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/analysis/sweeps/*.yaml)
+foreach(f ${EXAMPLE_SWEEPS})
+  get_filename_component(base ${f} NAME_WE)
+  add_test(NAME sweep.example.${base}
+           COMMAND sh -c "rm -rf \"$1\" && \"$2\" sweep \"$3\" --out \"$1\" --jobs 2"
+                   sh ${CMAKE_CURRENT_BINARY_DIR}/sweep_example_${base} $<TARGET_FILE:gilsim> ${f})
+endforeach()
