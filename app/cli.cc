@@ -623,9 +623,9 @@ int cmd_merge(const Args& a, const Console& c) {
   auto json = open_results(a.json, c.out);
   const analysis::Merged merged = analysis::merge_sweeps(a.files);
   write_sweep_results(merged.definition, merged.records, csv, json);
-  if (a.csv != "-" && a.json != "-")
-    c.out << "merge: " << sweep_size(merged.records.size(), merged.definition) << " from "
-          << a.files.size() << " director" << (a.files.size() == 1 ? "y" : "ies") << "\n";
+  // On standard error, as sweep's summary: standard output may be the results.
+  c.err << "merge: " << sweep_size(merged.records.size(), merged.definition) << " from "
+        << a.files.size() << " director" << (a.files.size() == 1 ? "y" : "ies") << "\n";
   return kExitOk;
 }
 

@@ -416,6 +416,23 @@ TEST_CASE("sweep: a scenario without axes, and axes that miss, are bad input wit
   CHECK_FALSE(fs::exists(dir.file("never")));  // validated before anything is written
 }
 
+TEST_CASE("sweep and merge: directories that cannot be used") {
+  TempDir dir;
+  const std::string file = dir.write("s.yaml", kSweepTiny);
+  dir.write("a-file", "x");
+  auto o = gilsim({"sweep", file, "--out", dir.file("a-file/out")});
+  CHECK(o.code == 2);
+  CHECK(contains(o.err, "cannot create the sweep directory"));
+  fs::create_directories(dir.file("empty"));
+  auto m = gilsim({"merge", dir.file("empty"), "--csv", "-"});
+  CHECK(m.code == 2);
+  CHECK(contains(m.err, "is not a sweep directory: it has no manifest.json"));
+  auto c = gilsim({"sweep", file, "--out", dir.file("out"), "--csv", dir.file("no/dir/r.csv")});
+  CHECK(c.code == 2);
+  CHECK(contains(c.err, "cannot write results"));
+  CHECK_FALSE(fs::exists(dir.file("out")));
+}
+
 TEST_CASE("merge: joins shards into the unsharded results, and lists missing points") {
   TempDir dir;
   const std::string file = dir.write("s.yaml", kSweepTiny);

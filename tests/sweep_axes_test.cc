@@ -129,6 +129,13 @@ TEST_CASE("each way a path can miss is an error naming the axis") {
   }
 }
 
+TEST_CASE("a path into variants of a scenario without variants") {
+  app::YamlSource src("plain.yaml", "name: plain\nthreads: [{name: w, run: [cpu: 1ms]}]\n");
+  YAML::Node root = src.parse();
+  CHECK_THROWS_WITH(analysis::apply_axis(src, root, cli_axis("variants.a.machine.cores"), YAML::Node("2")),
+                    doctest::Contains("the scenario has no variants"));
+}
+
 TEST_CASE("an axis from the file: its error points at the axis's path in the file") {
   Tree t;
   auto s = app::load_scenario_text(kScenario, "s.yaml");  // the loader checks only the syntax

@@ -64,4 +64,9 @@ TEST_CASE("the manifest reads back, and a difference is named") {
   edited.file_hash = analysis::fnv1a64("name: t\n");
   CHECK(analysis::manifest_difference(m, analysis::manifest_json(edited)).rfind("file_hash:", 0) == 0);
   CHECK_THROWS(analysis::read_manifest("{\"scenario\": \"sweep\"}"));
+  std::string bad_hash = m;
+  bad_hash.replace(bad_hash.find("fnv1a64:") + 8, 16, "not-hex");
+  CHECK_THROWS_WITH(analysis::read_manifest(bad_hash), doctest::Contains("a bad file_hash"));
+  CHECK(analysis::manifest_difference("{", m) == "the existing manifest is not valid JSON");
+  CHECK(analysis::manifest_difference("[1]", m) == "the existing manifest is not a JSON object");
 }

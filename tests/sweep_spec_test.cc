@@ -67,6 +67,7 @@ TEST_CASE("a command-line axis: bad ranges and bad syntax say what to write") {
                         Case{"runtime.switch_interval", "is not an axis: write PATH=VALUES"},
                         Case{"=1ms", "an axis needs a path"},
                         Case{"a..b=1", "has an empty part"},
+                        Case{"a b=1", "has a character a key cannot have"},
                         Case{"p=", "no values"},
                         Case{"p=[]", "is empty"},
                         Case{"p=[[1, 2]]", "must be a single value"},
@@ -98,6 +99,11 @@ TEST_CASE("the sweep key: axes in file order with their places, replications def
   auto r = app::load_scenario_text(std::string(kBase) + "sweep: {replications: 4}\n", "f.yaml");
   CHECK(r.sweep.replications == 4);
   CHECK(r.sweep.axes.empty());
+  std::string many = "sweep:\n  axes:\n    machine.cores: [";
+  for (int i = 0; i <= app::kMaxAxisValues; ++i) many += "1,";
+  many += "1]\n";
+  CHECK_THROWS_WITH(app::load_scenario_text(std::string(kBase) + many, "f.yaml"),
+                    doctest::Contains("more than 100000 values of the axis 'machine.cores'"));
   // Without the key: no axes.
   CHECK(app::load_scenario_text(kBase, "f.yaml").sweep.axes.empty());
 }

@@ -88,7 +88,7 @@ TEST_CASE("prepare: points from the file's axes, each point's value in its confi
   CHECK(sweep.configs[3][1].threads[0].count == 1);  // solo's own threads are not swept
 }
 
-TEST_CASE("prepare: command-line axes replace the file's or add; --seed, --replications, --variant") {
+TEST_CASE("prepare: command-line axes replace the file's or add, with --seed, --replications and --variant") {
   Fixture f;
   auto r = f.request();
   r.axes.push_back(app::parse_axis_argument("threads.0.count=[3]").value);
@@ -165,7 +165,7 @@ TEST_CASE("run: the results are byte-identical for any number of jobs") {
         analysis::sweep_json(sweep.definition, four.records));
 }
 
-TEST_CASE("resume: only missing points run; another sweep's directory is refused") {
+TEST_CASE("resume: only missing points run, and another sweep's directory is refused") {
   Fixture f;
   const auto sweep = analysis::prepare_sweep(f.request());
   const auto first = f.run(sweep, "out");
@@ -221,6 +221,27 @@ TEST_CASE("merge: missing points are listed, and different sweeps are refused") 
                  "hold different sweeps (seed: 3 there, 9 here)"));
   CHECK(contains(error_of<SweepError>([&] { analysis::merge_sweeps({f.dir.file("nothing")}); }),
                  "no such sweep directory"));
+}
+
+TEST_CASE("merge: a point file under another point's name, or differing copies, are refused") {
+  Fixture f;
+  const auto sweep = analysis::prepare_sweep(f.request());
+  f.run(sweep, "a");
+  f.run(sweep, "b");
+  std::filesystem::copy_file(f.dir.file("a/points/000001.json"), f.dir.file("a/points/000002.json"),
+                             std::filesystem::copy_options::overwrite_existing);
+  CHECK(contains(error_of<SweepError>([&] { analysis::merge_sweeps({f.dir.file("a")}); }),
+                 "000002.json: it holds point 1"));
+  CHECK(contains(error_of<SweepError>([&] { analysis::merge_sweeps({f.dir.file("b"), f.dir.file("a")}); }),
+                 "point 2 differs between"));
+}
+
+TEST_CASE("prepare: a sweep of more than a million points is refused before loading any") {
+  Fixture f;
+  auto r = f.request();
+  r.axes.push_back(app::parse_axis_argument("machine.cores=1..1000").value);
+  r.axes.push_back(app::parse_axis_argument("threads.0.count=1..1000").value);
+  CHECK(contains(error_of<SweepError>([&] { analysis::prepare_sweep(r); }), "more than 1000000 points"));
 }
 
 TEST_CASE("parse_shard and index_ranges") {
