@@ -20,7 +20,7 @@ points() {
   if [ -d "$1/points" ]; then find "$1/points" -maxdepth 1 -name '[0-9]*.json' | wc -l; else echo 0; fi
 }
 
-cpu_ms=2000
+cpu_ms=500
 for attempt in 1 2 3 4; do
   axis="threads.0.run.0.cpu=${cpu_ms}ms"
   rm -rf killed
