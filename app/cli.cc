@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <charconv>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -13,10 +15,14 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "analysis/sweep.h"
 #include "app/claims.h"
 #include "app/fit_command.h"
+#include "app/interrupt.h"
+#include "app/progress_bar.h"
 #include "app/input_error.h"
 #include "app/report.h"
 #include "app/runner.h"
@@ -47,9 +53,10 @@ class CliError : public std::runtime_error {
 CliError usage_error(const std::string& message) { return CliError(message, true); }
 CliError request_error(const std::string& message) { return CliError(message, false); }
 
-const char* const kCommands[] = {"claims", "run", "check", "fit"};
-const char* const kOptionNames[] = {"--help",  "--version", "--seed", "--variant",
-                                    "--trace", "--svg",     "--json", "--csv"};
+const char* const kCommands[] = {"claims", "run", "check", "sweep", "merge", "fit"};
+const char* const kOptionNames[] = {"--help",   "--version",      "--seed", "--variant",
+                                    "--trace",  "--svg",          "--json", "--csv",
+                                    "--jobs",   "--replications", "--out",  "--shard"};
 
 struct Args {
   std::string command = "claims";
@@ -57,6 +64,11 @@ struct Args {
   LoadOptions load;
   std::vector<std::string> variants;
   std::string trace, svg, json, csv;  // empty: not asked for
+  // sweep (empty or unset: not given)
+  std::optional<int> replications;
+  std::optional<unsigned> jobs;
+  std::string out_dir;
+  std::optional<analysis::Shard> shard;
   bool help = false;
   bool version = false;
 };
@@ -74,7 +86,15 @@ po::options_description visible_options() {
        "write a Chrome trace per run (ui.perfetto.dev)")
       ("svg", po::value<std::string>()->value_name("PATH"), "write an SVG timeline per run")
       ("json", po::value<std::string>()->value_name("PATH"), "write the results as JSON")
-      ("csv", po::value<std::string>()->value_name("PATH"), "write the results as CSV");
+      ("csv", po::value<std::string>()->value_name("PATH"), "write the results as CSV")
+      ("replications", po::value<std::string>()->value_name("R"),
+       "sweep: runs per point, seeds N, N+1, ... (default: the file's, or 1)")
+      ("jobs", po::value<std::string>()->value_name("N"),
+       "sweep: runs at once (default: one per core)")
+      ("out", po::value<std::string>()->value_name("DIR"),
+       "sweep: the state directory (default: sweep-NAME)")
+      ("shard", po::value<std::string>()->value_name("K/N"),
+       "sweep: run only the K-th of N parts of the points");
   return o;
 }
 
@@ -87,6 +107,10 @@ std::string help_text() {
        "  gilsim run FILE... [--seed N] [--variant NAME]... [--trace PATH] [--svg PATH]\n"
        "                     [--json PATH] [--csv PATH]\n"
        "  gilsim check FILE... [--seed N] [--variant NAME]...\n"
+       "  gilsim sweep FILE [PATH=VALUES]... [--replications R] [--jobs N] [--out DIR]\n"
+       "                    [--shard K/N] [--seed N] [--variant NAME]... [--csv PATH]\n"
+       "                    [--json PATH]\n"
+       "  gilsim merge DIR... [--csv PATH] [--json PATH]\n"
     << fit_usage() <<
        "\n"
        "Commands:\n"
@@ -95,6 +119,15 @@ std::string help_text() {
        "  run      run scenario files; print a summary per scenario and its expectations\n"
        "  check    validate scenario files without running them\n"
        "  fit      fit Amdahl's law and the USL to a sweep's CSV ('gilsim fit --help')\n"
+       "  sweep    run one scenario over every combination of its axes' values\n"
+       "           (the file's sweep.axes, replaced or extended by PATH=VALUES:\n"
+       "           PATH=[a,b,c], PATH=A..B or PATH=v, e.g. runtime.switch_interval=\n"
+       "           [1ms,5ms] threads.0.count=1..4), each point --replications times\n"
+       "           with seeds N, N+1, ...; expectations are not evaluated. Writes\n"
+       "           DIR/points/*.json as points finish, then DIR/results.csv and\n"
+       "           DIR/results.json; run the same command again to resume\n"
+       "  merge    join the DIRs of a sweep's shards (--shard K/N) into the results\n"
+       "           the whole sweep would have written (--csv and/or --json)\n"
        "\n"
     << visible_options()
     << "\n"
@@ -125,6 +158,15 @@ std::uint64_t parse_seed(const std::string& text) {
     throw usage_error("--seed wants a whole number from 0 to 18446744073709551615, not '" +
                       text + "'");
   return seed;
+}
+
+int parse_count(const std::string& text, const char* option, int most) {
+  int n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < 1 || n > most)
+    throw usage_error(std::string(option) + " wants a whole number from 1 to " + std::to_string(most) +
+                      ", not '" + text + "'");
+  return n;
 }
 
 Args parse(int argc, const char* const* argv) {
@@ -164,6 +206,15 @@ Args parse(int argc, const char* const* argv) {
   a.svg = path("svg");
   a.json = path("json");
   a.csv = path("csv");
+  a.out_dir = path("out");
+  if (vm.count("replications"))
+    a.replications = parse_count(vm["replications"].as<std::string>(), "--replications", app::kMaxReplications);
+  if (vm.count("jobs")) a.jobs = parse_count(vm["jobs"].as<std::string>(), "--jobs", 4096);
+  if (vm.count("shard")) {
+    auto shard = analysis::parse_shard(vm["shard"].as<std::string>());
+    if (!shard.ok()) throw usage_error(shard.problem);
+    a.shard = shard.value;
+  }
   return a;
 }
 
@@ -198,12 +249,29 @@ void check_command_and_options(const Args& a) {
     if (!a.variants.empty()) throw usage_error("--variant applies to 'run' and 'check'");
     if (!a.trace.empty()) throw usage_error("--trace applies to 'run'");
     if (!a.svg.empty()) throw usage_error("--svg applies to 'run'");
+  } else if (a.command == "merge") {
+    if (a.files.empty()) throw usage_error("'merge' needs the DIRs of a sweep's shards");
   } else {
     if (a.files.empty()) throw usage_error("'" + a.command + "' needs at least one scenario FILE");
   }
   if (a.command == "check") {
     if (!a.trace.empty() || !a.svg.empty() || !a.json.empty() || !a.csv.empty())
       throw usage_error("'check' writes no files; --trace, --svg, --json and --csv apply to 'run'");
+  }
+  const bool sweep_options = a.replications || a.jobs || !a.out_dir.empty() || a.shard;
+  if (sweep_options && a.command != "sweep")
+    throw usage_error("--replications, --jobs, --out and --shard apply to 'sweep'");
+  if (a.command == "sweep" || a.command == "merge") {
+    if (!a.trace.empty() || !a.svg.empty())
+      throw usage_error("--trace and --svg apply to 'run': a trace is of one run (run one point with 'gilsim run')");
+  }
+  if (a.command == "sweep" && a.files[0].find('=') != std::string::npos)
+    throw usage_error("'sweep' needs the scenario FILE first, then the axes PATH=VALUES");
+  if (a.command == "merge") {
+    if (a.load.override_seed || !a.variants.empty())
+      throw usage_error("--seed and --variant apply to 'sweep': merge joins what the shards ran");
+    if (a.json.empty() && a.csv.empty())
+      throw usage_error("'merge' writes the results to --csv PATH and/or --json PATH ('-' for standard output)");
   }
   int to_stdout = 0;
   for (const auto* p : {&a.trace, &a.svg, &a.json, &a.csv}) to_stdout += *p == "-";
@@ -465,6 +533,105 @@ int cmd_claims(const Args& a, const Console& c) {
   return claims_hold(run.results) ? kExitOk : kExitExpectationFailed;
 }
 
+// --- sweeps ----------------------------------------------------------------
+
+// "4 points x 3 replications x 2 variants".
+std::string sweep_size(std::size_t points, const analysis::SweepDefinition& d) {
+  auto count = [](std::size_t n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+  };
+  return count(points, "point") + " x " + count(static_cast<std::size_t>(d.replications), "replication") +
+         " x " + count(d.variants.size(), "variant");
+}
+
+// The results of a sweep, or of a merge: where they go, whole or not at all.
+void write_sweep_results(const analysis::SweepDefinition& d,
+                         const std::vector<analysis::PointRecord>& records,
+                         std::optional<ResultsOutput>& csv, std::optional<ResultsOutput>& json) {
+  if (csv) csv->write(analysis::sweep_csv(d, records));
+  if (json) json->write(analysis::sweep_json(d, records));
+}
+
+int cmd_sweep(const Args& a, const Console& c) {
+  analysis::SweepRequest request;
+  request.file = a.files[0];
+  for (std::size_t i = 1; i < a.files.size(); ++i) {
+    auto axis = parse_axis_argument(a.files[i]);
+    if (!axis.ok()) throw usage_error(axis.problem);
+    request.axes.push_back(std::move(axis.value));
+  }
+  request.replications = a.replications;
+  if (a.load.override_seed) request.seed = a.load.seed;
+  request.variants = a.variants;
+  std::error_code ec;
+  if (!fs::exists(request.file, ec)) throw request_error(request.file + ": no such file");
+
+  const analysis::PreparedSweep sweep = analysis::prepare_sweep(request);
+  const analysis::SweepDefinition& d = sweep.definition;
+  const analysis::Shard shard = a.shard.value_or(analysis::Shard{});
+  const std::string dir = a.out_dir.empty() ? "sweep-" + d.scenario : a.out_dir;
+  // A shard's results hold only its points; named apart, so that shards
+  // sharing DIR do not overwrite each other's.
+  const std::string results =
+      dir + "/results" +
+      (shard.whole() ? "" : "-shard-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count));
+  auto csv_copy = open_results(a.csv, c.out);
+  auto json_copy = open_results(a.json, c.out);
+  const analysis::SweepState state = analysis::SweepState::create_or_resume(dir, d);
+  auto csv = open_results(results + ".csv", c.out);
+  auto json = open_results(results + ".json", c.out);
+
+  std::string resume_command = "gilsim sweep";
+  for (const auto& f : a.files) resume_command += " " + f;
+  InterruptMessage on_interrupt("\ngilsim: sweep interrupted; the finished points are kept in " + dir +
+                                "/points. To resume, run the same command again (" +
+                                (a.out_dir.empty() ? "or any with the same sweep" : "with --out " + dir) +
+                                ").\n");
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  std::size_t found_done = 0;
+  analysis::SweepRunOptions options;
+  options.jobs = a.jobs.value_or(std::max(1u, std::thread::hardware_concurrency()));
+  options.shard = shard;
+  options.on_start = [&](std::size_t done, std::size_t total) {
+    found_done = done;
+    if (done > 0)
+      c.err << "gilsim: resuming: " << done << " of " << total << " points already done\n";
+    if (c.err_is_tty) c.err << progress_line(done, total, 0, 0) << std::flush;
+  };
+  if (c.err_is_tty)
+    options.on_point = [&](std::size_t done, std::size_t total) {
+      c.err << "\r\033[K" << progress_line(done, total, elapsed(), done - found_done) << std::flush;
+    };
+  const analysis::SweepOutcome outcome = analysis::run_sweep(sweep, state, options);
+  if (c.err_is_tty) c.err << "\r\033[K";
+
+  write_sweep_results(d, outcome.records, csv, json);
+  write_sweep_results(d, outcome.records, csv_copy, json_copy);
+  for (const auto& u : outcome.unfinished)
+    c.err << "gilsim: warning: " << u << " stopped at the scenario's time_limit\n";
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.1f", elapsed());
+  c.err << "sweep: " << sweep_size(outcome.points, d) << (shard.whole() ? "" : " (shard " +
+           std::to_string(shard.index) + "/" + std::to_string(shard.count) + ")")
+        << ", " << outcome.ran << " run now, in " << seconds << " s " << (c.err_is_tty ? "\u2192" : "->")
+        << " " << results << ".csv\n";
+  return kExitOk;
+}
+
+int cmd_merge(const Args& a, const Console& c) {
+  auto csv = open_results(a.csv, c.out);
+  auto json = open_results(a.json, c.out);
+  const analysis::Merged merged = analysis::merge_sweeps(a.files);
+  write_sweep_results(merged.definition, merged.records, csv, json);
+  // On standard error, as sweep's summary: standard output may be the results.
+  c.err << "merge: " << sweep_size(merged.records.size(), merged.definition) << " from "
+        << a.files.size() << " director" << (a.files.size() == 1 ? "y" : "ies") << "\n";
+  return kExitOk;
+}
+
 int dispatch(int argc, const char* const* argv, const Console& c) {
   // `fit` has options of its own (app/fit_command.h).
   if (argc > 1 && std::string(argv[1]) == "fit") return run_fit_command(argc - 1, argv + 1, c);
@@ -480,6 +647,8 @@ int dispatch(int argc, const char* const* argv, const Console& c) {
   check_command_and_options(a);
   if (a.command == "run") return cmd_run(a, c);
   if (a.command == "check") return cmd_check(a, c);
+  if (a.command == "sweep") return cmd_sweep(a, c);
+  if (a.command == "merge") return cmd_merge(a, c);
   return cmd_claims(a, c);
 }
 
@@ -511,6 +680,9 @@ int main_cli(int argc, const char* const* argv, const Console& c) {
     return kExitBadInput;
   } catch (const InputError& e) {
     print_input_error(c.err, e.what());
+    return kExitBadInput;
+  } catch (const analysis::SweepError& e) {
+    c.err << "gilsim: " << e.what() << "\n";
     return kExitBadInput;
   } catch (const models::InvariantViolation& e) {
     c.err << "gilsim: internal error: broken invariant: " << e.what() << "\n";

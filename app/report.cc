@@ -489,34 +489,22 @@ std::string json_string(const std::string& s) {
   return out + "\"";
 }
 
+std::string JsonBlock::str() const {
+  char close = open_ == '{' ? '}' : ']';
+  if (items_.empty()) return std::string{open_, close};
+  std::string pad(static_cast<std::size_t>(indent_ + 2), ' ');
+  std::string out(1, open_);
+  out += "\n";
+  for (std::size_t i = 0; i < items_.size(); ++i)
+    out += pad + items_[i] + (i + 1 < items_.size() ? ",\n" : "\n");
+  return out + std::string(static_cast<std::size_t>(indent_), ' ') + close;
+}
+
+void JsonBlock::member(const std::string& key, const std::string& value) {
+  items_.push_back(json_string(key) + ": " + value);
+}
+
 namespace {
-
-// A pretty-printed JSON object or array, one member per line, built by
-// appending members in the order they should appear.
-class JsonBlock {
- public:
-  JsonBlock(char open, int indent) : open_(open), indent_(indent) {}
-  void member(const std::string& key, const std::string& value) {
-    items_.push_back(json_string(key) + ": " + value);
-  }
-  void element(const std::string& value) { items_.push_back(value); }
-  std::string str() const {
-    char close = open_ == '{' ? '}' : ']';
-    if (items_.empty()) return std::string{open_, close};
-    std::string pad(static_cast<std::size_t>(indent_ + 2), ' ');
-    std::string out(1, open_);
-    out += "\n";
-    for (std::size_t i = 0; i < items_.size(); ++i)
-      out += pad + items_[i] + (i + 1 < items_.size() ? ",\n" : "\n");
-    return out + std::string(static_cast<std::size_t>(indent_), ' ') + close;
-  }
-  int inner() const { return indent_ + 2; }
-
- private:
-  char open_;
-  int indent_;
-  std::vector<std::string> items_;
-};
 
 // Small objects (an expectation, a figure) on one line: easy to grep and diff.
 std::string inline_values(const std::vector<std::pair<std::string, double>>& values) {
@@ -573,6 +561,8 @@ std::string scenario_json(const ScenarioResult& r, int indent) {
   return o.str();
 }
 
+}  // namespace
+
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
@@ -586,8 +576,6 @@ std::string csv_number(double v) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   return json_number(v);
 }
-
-}  // namespace
 
 std::string results_json(const ScenarioResult& result) { return scenario_json(result, 0) + "\n"; }
 

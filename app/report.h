@@ -79,6 +79,32 @@ std::size_t display_width(const std::string& s);
 
 // --- results files -------------------------------------------------------------
 
+// A JSON string literal: quotes, with `"`, `\`, and control characters escaped;
+// UTF-8 passes through.
+std::string json_string(const std::string& s);
+
+// A pretty-printed JSON object or array, one member per line, built by
+// appending members in the order they should appear. `indent` is the column
+// of its closing bracket; nested blocks take inner().
+class JsonBlock {
+ public:
+  JsonBlock(char open, int indent) : open_(open), indent_(indent) {}
+  void member(const std::string& key, const std::string& value);  // value: JSON text
+  void element(const std::string& value) { items_.push_back(value); }
+  std::string str() const;
+  int inner() const { return indent_ + 2; }
+
+ private:
+  char open_;
+  int indent_;
+  std::vector<std::string> items_;
+};
+
+// A CSV cell (RFC 4180): quoted, with `"` doubled, when it holds , " or a line break.
+std::string csv_field(const std::string& s);
+// A CSV number: json_number, but "nan", "inf" and "-inf" for what JSON calls null.
+std::string csv_number(double v);
+
 // The contract's JSON object for one scenario (scenario-format.md), with the
 // extensions "file", "description", "claim" (when set), per-variant "seed" and
 // "finished", and "figures". Ends with a newline.

@@ -11,6 +11,7 @@
 
 #include "app/scenario_config.h"
 #include "app/scenario_merge.h"
+#include "app/sweep_spec.h"
 #include "app/yaml_source.h"
 #include "app/yaml_values.h"
 #include "models/metrics.h"
@@ -21,7 +22,8 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"name",      "description", "claim",     "seed",    "machine",
                                            "runtime",   "pools",       "resources", "threads", "processes",
-                                           "variants",  "expect",      "figures",   "time_limit", "requests"};
+                                           "variants",  "expect",      "figures",   "time_limit", "requests",
+                                            "sweep"};
 // In the contract (scenario-format.md), not simulated yet: none at the moment.
 const std::vector<std::string> kNotModelledKeys = {};
 
@@ -222,7 +224,12 @@ std::vector<Figure> read_figures(const YamlSource& src, const YamlEntry* entry,
 Scenario load_scenario_text(const std::string& text, const std::string& file_name,
                             const LoadOptions& options) {
   const YamlSource src(file_name, text);
-  const YAML::Node root = src.parse();
+  return load_scenario_tree(src, src.parse(), options);
+}
+
+Scenario load_scenario_tree(const YamlSource& src, const YAML::Node& root,
+                            const LoadOptions& options) {
+  const std::string& file_name = src.file();
   if (root.IsNull())
     src.fail(SourcePos{file_name, 0, 0},
              "the file is empty: a scenario needs 'name' and 'threads'");
@@ -241,6 +248,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_nam
   if (const auto* e = find_entry(entries, "seed"))
     s.seed = static_cast<std::uint64_t>(read_int(src, e->value, "seed", 0, INT64_MAX));
   if (options.override_seed) s.seed = options.seed;
+  if (const auto* e = find_entry(entries, "sweep")) s.sweep = read_sweep(src, e->value);
 
   const YAML::Node settings = top_settings(entries);
   const YamlEntry* variants = find_entry(entries, "variants");

@@ -12,6 +12,8 @@
 
 #include "app/expr.h"
 #include "app/input_error.h"
+#include "app/sweep_spec.h"
+#include "app/yaml_source.h"
 #include "models/config.h"
 
 namespace app {
@@ -45,6 +47,8 @@ struct Scenario {
   std::vector<Variant> variants;  // in file order; one named "main" without `variants`
   std::vector<Expectation> expect;
   std::vector<Figure> figures;
+  // `gilsim sweep`'s axes and replications; validated, ignored by run and check.
+  SweepSpec sweep;
 };
 
 struct LoadOptions {
@@ -56,6 +60,10 @@ struct LoadOptions {
 // Throws InputError for every kind of bad input.
 Scenario load_scenario_file(const std::string& path, const LoadOptions& options = {});
 Scenario load_scenario_text(const std::string& text, const std::string& file_name,
+                            const LoadOptions& options = {});
+// The same from a parsed tree of `src` (a sweep changes the tree first). Nodes
+// the caller made have no place in the file; errors about them carry none.
+Scenario load_scenario_tree(const YamlSource& src, const YAML::Node& root,
                             const LoadOptions& options = {});
 
 }  // namespace app

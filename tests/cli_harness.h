@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/cli.h"
+#include "tests/temp_dir.h"
 
 namespace cli_harness {
 
@@ -40,38 +41,8 @@ inline bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-// A fresh directory per test, removed at the end.
-class TempDir {
- public:
-  explicit TempDir(const std::string& prefix = "gilsim_cli_test_") {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            (prefix + std::to_string(getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(file(name)) << text;
-    return file(name);
-  }
-  std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(path_)) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
+using testing::TempDir;  // a fresh directory per test (tests/temp_dir.h)
 
- private:
-  fs::path path_;
-};
-
-inline std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+inline std::string read(const std::string& path) { return testing::read_text(path); }
 
 }  // namespace cli_harness

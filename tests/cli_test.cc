@@ -276,3 +276,143 @@ threads:
   }
   CHECK(read(dir.file("a.trace.json")) != read(dir.file("c.trace.json")));
 }
+
+// --- sweep and merge -------------------------------------------------------
+
+namespace {
+
+// Two points of a tiny scenario; its expectation fails, which a sweep ignores.
+const char* kSweepTiny = R"(name: sweep-tiny
+machine:
+  cores: 2
+runtime:
+  switch_interval: 5ms
+threads:
+  - name: w
+    count: 2
+    run: [cpu: 1ms]
+expect:
+  - main.wall < 0
+sweep:
+  axes:
+    runtime.switch_interval: [1ms, 5ms]
+)";
+
+}  // namespace
+
+TEST_CASE("sweep: writes the state directory and the results, and resumes") {
+  TempDir dir;
+  const std::string file = dir.write("s.yaml", kSweepTiny);
+  const std::string out = dir.file("out");
+  auto o = gilsim({"sweep", file, "--out", out, "--csv", dir.file("copy.csv"), "--jobs", "2"});
+  CHECK(o.code == 0);  // the failing expectation is not evaluated
+  CHECK(contains(o.err, "sweep: 2 points x 1 replication x 1 variant, 2 run now"));
+  CHECK(fs::exists(out + "/manifest.json"));
+  CHECK(fs::exists(out + "/points/000001.json"));
+  CHECK(fs::exists(out + "/results.json"));
+  CHECK(read(out + "/results.csv") == read(dir.file("copy.csv")));
+  CHECK(read(out + "/results.csv").rfind("scenario,variant,point,replication,seed,runtime.switch_interval,", 0) == 0);
+
+  auto again = gilsim({"sweep", file, "--out", out, "--json", "-"});
+  CHECK(again.code == 0);
+  CHECK(contains(again.err, "resuming: 2 of 2 points already done"));
+  CHECK(again.out == read(out + "/results.json"));
+
+  auto other = gilsim({"sweep", file, "--out", out, "--replications", "2"});
+  CHECK(other.code == 2);
+  CHECK(contains(other.err, "holds another sweep (replications: 1 there, 2 here); pick another --out DIR"));
+}
+
+TEST_CASE("sweep: usage errors exit 2") {
+  TempDir dir;
+  const std::string file = dir.write("s.yaml", kSweepTiny);
+  struct Case {
+    std::vector<std::string> args;
+    const char* message;
+  };
+  for (const Case& c : {
+           Case{{"sweep"}, "'sweep' needs at least one scenario FILE"},
+           Case{{"sweep", "machine.cores=2", file}, "needs the scenario FILE first"},
+           Case{{"sweep", file, "cores"}, "'cores' is not an axis: write PATH=VALUES"},
+           Case{{"sweep", file, "machine.cores=3..1"}, "the range '3..1' is empty"},
+           Case{{"sweep", file, "--shard", "0/3"}, "K must be from 1 to N"},
+           Case{{"sweep", file, "--shard", "two"}, "--shard wants K/N"},
+           Case{{"sweep", file, "--jobs", "0"}, "--jobs wants a whole number from 1"},
+           Case{{"sweep", file, "--replications", "x"}, "--replications wants a whole number"},
+           Case{{"sweep", file, "--trace", "t.json"}, "--trace and --svg apply to 'run'"},
+           Case{{"run", file, "--jobs", "2"}, "apply to 'sweep'"},
+           Case{{"sweep", file, "--variant", "mian"}, "unknown variant 'mian'; did you mean 'main'?"},
+           Case{{"sweep", dir.file("none.yaml")}, "none.yaml: no such file"},
+           Case{{"merge", dir.file("d")}, "'merge' writes the results to --csv PATH and/or --json PATH"},
+           Case{{"merge", dir.file("d"), "--csv", "-", "--seed", "2"}, "--seed and --variant apply to 'sweep'"},
+           Case{{"merge", "--csv", "-"}, "'merge' needs the DIRs of a sweep's shards"},
+           Case{{"merge", dir.file("d"), "--csv", "-"}, "no such sweep directory"},
+       }) {
+    CAPTURE(c.args[0]);
+    CAPTURE(c.message);
+    auto o = gilsim(c.args);
+    CHECK(o.code == 2);
+    CHECK(contains(o.err, c.message));
+  }
+  CHECK(dir.entries() == std::vector<std::string>{"s.yaml"});  // nothing written
+}
+
+TEST_CASE("sweep: a scenario without axes, and axes that miss, are bad input with places") {
+  TempDir dir;
+  const std::string plain = dir.write("plain.yaml", "name: plain\nthreads: [{name: w, run: [cpu: 1ms]}]\n");
+  auto none = gilsim({"sweep", plain});
+  CHECK(none.code == 2);
+  CHECK(contains(none.err, "nothing to sweep: " + plain + " has no sweep.axes"));
+
+  const std::string typo = dir.write("typo.yaml", std::string(kSweepTiny) + "    runtim.wake: [fifo]\n");
+  auto t = gilsim({"sweep", typo});
+  CHECK(t.code == 2);
+  CHECK(contains(t.err, typo + ":15:5: error: in the axis 'runtim.wake': there is no key 'runtim' at the "
+                        "top level; did you mean 'runtime'?"));
+
+  auto cli = gilsim({"sweep", plain, "runtime.switch_interval=[1ms]"});
+  CHECK(cli.code == 2);
+  CHECK(contains(cli.err, "in the command-line axis 'runtime.switch_interval': there is no key 'runtime' "
+                          "at the top level (write it in the file, e.g. 'runtime: {}'"));
+
+  // A value the loader rejects: the point and its values, at the value's place.
+  const std::string bad = dir.write("bad.yaml", std::string(kSweepTiny) + "    machine.cores: [2, 0]\n");
+  auto b = gilsim({"sweep", bad, "--out", dir.file("never")});
+  CHECK(b.code == 2);
+  CHECK(contains(b.err, bad + ":15:24: error: at point 1 of the sweep (runtime.switch_interval=1ms, "
+                        "machine.cores=0): "));
+  CHECK_FALSE(fs::exists(dir.file("never")));  // validated before anything is written
+}
+
+TEST_CASE("sweep and merge: directories that cannot be used") {
+  TempDir dir;
+  const std::string file = dir.write("s.yaml", kSweepTiny);
+  dir.write("a-file", "x");
+  auto o = gilsim({"sweep", file, "--out", dir.file("a-file/out")});
+  CHECK(o.code == 2);
+  CHECK(contains(o.err, "cannot create the sweep directory"));
+  fs::create_directories(dir.file("empty"));
+  auto m = gilsim({"merge", dir.file("empty"), "--csv", "-"});
+  CHECK(m.code == 2);
+  CHECK(contains(m.err, "is not a sweep directory: it has no manifest.json"));
+  auto c = gilsim({"sweep", file, "--out", dir.file("out"), "--csv", dir.file("no/dir/r.csv")});
+  CHECK(c.code == 2);
+  CHECK(contains(c.err, "cannot write results"));
+  CHECK_FALSE(fs::exists(dir.file("out")));
+}
+
+TEST_CASE("merge: joins shards into the unsharded results, and lists missing points") {
+  TempDir dir;
+  const std::string file = dir.write("s.yaml", kSweepTiny);
+  CHECK(gilsim({"sweep", file, "--out", dir.file("whole")}).code == 0);
+  CHECK(gilsim({"sweep", file, "--out", dir.file("one"), "--shard", "1/2"}).code == 0);
+  CHECK(fs::exists(dir.file("one/results-shard-1-of-2.csv")));
+  auto missing = gilsim({"merge", dir.file("one"), "--csv", "-"});
+  CHECK(missing.code == 2);
+  CHECK(contains(missing.err, "1 of 2 points are missing: 1"));
+
+  CHECK(gilsim({"sweep", file, "--out", dir.file("two"), "--shard", "2/2"}).code == 0);
+  auto merged = gilsim({"merge", dir.file("one"), dir.file("two"), "--csv", "-"});
+  CHECK(merged.code == 0);
+  CHECK(merged.out == read(dir.file("whole/results.csv")));
+}

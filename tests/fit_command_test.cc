@@ -38,7 +38,7 @@ TEST_CASE("fit: the fixture's coefficients come back, per variant, from wall tim
   // tests/fits/threads.csv: 1/wall = USL(λ 0.8, σ 0.05, κ 0.002) for
   // free_threaded and Amdahl(λ 1, σ 0.98) for gil, times (1 ± 0.004) over two
   // replications, printed to 6 digits.
-  TempDir dir("gilsim_fit_test_");
+  TempDir dir;
   std::string json = dir.file("fits.json");
   auto o = gilsim({"fit", fixture("threads.csv"), "--x", "threads.0.count", "--time", "wall", "--json", json});
   CHECK(o.code == 0);
@@ -79,7 +79,7 @@ TEST_CASE("fit: throughput columns are fitted as they are") {
 }
 
 TEST_CASE("fit: bad input is exit code 2 with a message that says where") {
-  TempDir dir("gilsim_fit_test_");
+  TempDir dir;
   const std::string header = "scenario,variant,point,replication,seed,threads.0.count,wall\n";
   auto fit = [](const std::string& csv, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"fit", csv, "--x", "threads.0.count", "--time", "wall"};

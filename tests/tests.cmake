@@ -44,3 +44,21 @@ foreach(case page escaping errors)
            COMMAND sh ${PROJECT_SOURCE_DIR}/tests/report_test.sh ${PROJECT_SOURCE_DIR}
                    $<TARGET_FILE:gilsim> ${PROJECT_BINARY_DIR}/report_test/${case} ${case})
 endforeach()
+
+# Sweeps: shell tests of whole `gilsim sweep` / `gilsim merge` runs, each in a
+# directory of its own under the build tree.
+foreach(t shard jobs resume)
+  add_test(NAME sweep.${t}
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/sweep_${t}_test.sh $<TARGET_FILE:gilsim>
+                   ${PROJECT_SOURCE_DIR}/tests/sweeps/$<IF:$<STREQUAL:${t},resume>,resume.yaml,tiny.yaml>
+                   ${CMAKE_CURRENT_BINARY_DIR}/sweep_${t}_test)
+endforeach()
+
+# The example sweeps under analysis/sweeps/ must run (each takes ~0.1 s).
+file(GLOB EXAMPLE_SWEEPS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/analysis/sweeps/*.yaml)
+foreach(f ${EXAMPLE_SWEEPS})
+  get_filename_component(base ${f} NAME_WE)
+  add_test(NAME sweep.example.${base}
+           COMMAND sh -c "rm -rf \"$1\" && \"$2\" sweep \"$3\" --out \"$1\" --jobs 2"
+                   sh ${CMAKE_CURRENT_BINARY_DIR}/sweep_example_${base} $<TARGET_FILE:gilsim> ${f})
+endforeach()

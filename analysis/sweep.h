@@ -1,0 +1,101 @@
+// `gilsim sweep` and `gilsim merge` (README.md, "Sweeps"): one scenario run
+// over the cartesian product of its axes' values, with replications under
+// independent seeds, points in parallel, resumable, and splittable into shards
+// that `merge` joins. Results are assembled from the point files in point
+// order, so they are byte-identical for any --jobs, after any resume, and
+// sharded-then-merged.
+//
+// Expectations (`expect`) are not evaluated: they are about one run.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/sweep_definition.h"
+#include "analysis/sweep_records.h"
+#include "analysis/sweep_state.h"
+#include "app/durations.h"
+#include "app/scenario.h"
+#include "models/config.h"
+
+namespace analysis {
+
+// The K-th (1-based) of N disjoint parts: the points with index % N == K - 1.
+struct Shard {
+  int index = 1;
+  int count = 1;
+  bool contains(std::size_t point) const {
+    return point % static_cast<std::size_t>(count) == static_cast<std::size_t>(index - 1);
+  }
+  bool whole() const { return count == 1; }
+};
+// "K/N" with 1 <= K <= N.
+app::ParseResult<Shard> parse_shard(std::string_view text);
+
+// What the command line asks for; empty or unset members defer to the file.
+struct SweepRequest {
+  std::string file;
+  std::vector<app::SweepAxis> axes;  // replace the file's axis of the same path, or add
+  std::optional<int> replications;
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> variants;  // empty: every variant
+};
+
+// A sweep with every point loaded and validated, ready to run.
+struct PreparedSweep {
+  SweepDefinition definition;
+  // The runs of each point: one config per selected variant, in file order.
+  std::vector<std::vector<models::SimulationConfig>> configs;
+};
+
+// Loads the scenario, applies the axes to every point and validates each one
+// before anything runs. Throws app::InputError (a point's error names its
+// axis values) or SweepError (no axes, an unknown variant, too many points).
+PreparedSweep prepare_sweep(const SweepRequest& request);
+
+// One point's scenario: the file's tree with the point's axis values set.
+app::Scenario load_point(const SweepDefinition& definition, const std::string& file,
+                         const std::string& text, std::size_t point);
+
+struct SweepRunOptions {
+  unsigned jobs = 1;  // worker threads
+  Shard shard;
+  // Called once before any run, with the points of the shard found done.
+  std::function<void(std::size_t already_done, std::size_t total)> on_start;
+  // Called (serialised) each time a point's file is written, with the points
+  // of the shard done so far (earlier runs included) and their number.
+  std::function<void(std::size_t done, std::size_t total)> on_point;
+};
+
+struct SweepOutcome {
+  std::size_t points = 0;        // of the shard
+  std::size_t already_done = 0;  // found in DIR when it started
+  std::size_t ran = 0;
+  std::vector<std::string> unfinished;  // "point 3, variant x, replication 0": hit time_limit
+  std::vector<PointRecord> records;     // every point of the shard, in order
+};
+
+// Runs the points of the shard that DIR does not hold yet, writing each
+// point's file when its last run ends, then reads all of the shard's points
+// back. A model bug (models::InvariantViolation) propagates.
+SweepOutcome run_sweep(const PreparedSweep& sweep, const SweepState& state,
+                       const SweepRunOptions& options);
+
+// The records of every point of `dirs`' sweep. The manifests must agree and
+// every point must be present (in several DIRs only if identical); otherwise
+// SweepError listing what is wrong.
+struct Merged {
+  SweepDefinition definition;
+  std::vector<PointRecord> records;
+};
+Merged merge_sweeps(const std::vector<std::string>& dirs);
+
+// "3, 5-9, 12": point indices for messages.
+std::string index_ranges(const std::vector<std::size_t>& indices);
+
+}  // namespace analysis

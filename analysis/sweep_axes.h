@@ -1,0 +1,24 @@
+// Where a sweep's axis puts its value: a path into the scenario's YAML tree.
+//
+// A path is dot-separated; a part names a map key or, on a list, an index
+// from 0 ("threads.0.count"). The axis sets the key at the top level and in
+// every variant that itself sets that key (every part of the path is written
+// in the variant), so that a variant overriding the key is swept with the rest;
+// "variants.NAME.REST" sets REST in that variant only. A missing final map key
+// is created (the loader then judges it, with its did-you-mean); a missing
+// intermediate key, an index out of range, or a part below a single value is
+// an InputError naming the axis and, for map keys, the nearest existing key.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include "app/sweep_spec.h"
+#include "app/yaml_source.h"
+
+namespace analysis {
+
+// Sets `value` at `axis.path` in `root` (the tree of `src`), in place.
+void apply_axis(const app::YamlSource& src, YAML::Node root, const app::SweepAxis& axis,
+                const YAML::Node& value);
+
+}  // namespace analysis

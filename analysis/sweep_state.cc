@@ -1,0 +1,89 @@
+#include "analysis/sweep_state.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "sim/output_file.h"
+
+namespace analysis {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string manifest_path(const std::string& dir) { return dir + "/manifest.json"; }
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::string& text) {
+  try {
+    sim::OutputFile f(path);
+    f.write(text);
+    f.commit();
+  } catch (const std::runtime_error& e) {
+    throw SweepError(e.what());
+  }
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw SweepError("cannot read " + path + ": " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw SweepError("cannot read " + path + ": " + std::strerror(errno));
+  return text.str();
+}
+
+SweepState::SweepState(std::string dir, std::string manifest)
+    : dir_(std::move(dir)), manifest_(std::move(manifest)) {}
+
+SweepState SweepState::create_or_resume(const std::string& dir, const SweepDefinition& definition) {
+  const std::string manifest = manifest_json(definition);
+  std::error_code ec;
+  fs::create_directories(dir + "/points", ec);
+  if (ec) throw SweepError("cannot create the sweep directory " + dir + ": " + ec.message());
+  const std::string path = manifest_path(dir);
+  if (fs::exists(path, ec)) {
+    const std::string difference = manifest_difference(read_file(path), manifest);
+    if (!difference.empty())
+      throw SweepError(dir + " holds another sweep (" + difference +
+                       "); pick another --out DIR, or delete " + dir + " to start over");
+  } else {
+    // Shards sharing DIR may race here; they write the same text, and the
+    // rename makes either one the whole file.
+    write_file_atomically(path, manifest);
+  }
+  return SweepState(dir, manifest);
+}
+
+SweepState SweepState::existing(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw SweepError(dir + ": no such sweep directory");
+  if (!fs::exists(manifest_path(dir), ec))
+    throw SweepError(dir + " is not a sweep directory: it has no manifest.json");
+  return SweepState(dir, read_file(manifest_path(dir)));
+}
+
+std::string SweepState::point_path(std::size_t point) const {
+  char name[32];
+  std::snprintf(name, sizeof name, "%06zu.json", point);
+  return dir_ + "/points/" + name;
+}
+
+bool SweepState::has_point(std::size_t point) const {
+  std::error_code ec;
+  return fs::exists(point_path(point), ec);
+}
+
+void SweepState::write_point(std::size_t point, const std::string& json) const {
+  write_file_atomically(point_path(point), json);
+}
+
+std::string SweepState::read_point(std::size_t point) const { return read_file(point_path(point)); }
+
+}  // namespace analysis

@@ -1,0 +1,56 @@
+// A sweep's state directory: what makes a sweep resumable and shardable.
+//
+//   DIR/manifest.json          the sweep's definition (analysis/sweep_definition.h)
+//   DIR/points/NNNNNN.json     one file per finished point: all its runs
+//
+// Every file is written to a temporary beside it and renamed when complete, so
+// a sweep killed at any moment (SIGKILL included) leaves only whole point
+// files, and a point file that exists is a point that is done. Several
+// processes (shards under GNU parallel) may share one DIR: their files are
+// per point, and they write the same manifest.
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+
+#include "analysis/sweep_definition.h"
+
+namespace analysis {
+
+// A sweep that cannot go on as asked (another sweep's DIR, missing points in
+// a merge, an unreadable state file): exit code 2.
+class SweepError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class SweepState {
+ public:
+  // For running `definition`: creates DIR and writes its manifest, or checks
+  // that the manifest already there is the same sweep. Throws SweepError.
+  static SweepState create_or_resume(const std::string& dir, const SweepDefinition& definition);
+  // For merging: a DIR a sweep wrote. Throws SweepError.
+  static SweepState existing(const std::string& dir);
+
+  const std::string& dir() const { return dir_; }
+  const std::string& manifest() const { return manifest_; }
+  std::string point_path(std::size_t point) const;
+  bool has_point(std::size_t point) const;
+  // Atomically (temporary + rename).
+  void write_point(std::size_t point, const std::string& json) const;
+  // The point file's text; throws SweepError if it cannot be read.
+  std::string read_point(std::size_t point) const;
+
+ private:
+  SweepState(std::string dir, std::string manifest);
+  std::string dir_;
+  std::string manifest_;
+};
+
+// Writes `text` to `path` whole or not at all; throws SweepError.
+void write_file_atomically(const std::string& path, const std::string& text);
+// Throws SweepError if it cannot be read.
+std::string read_file(const std::string& path);
+
+}  // namespace analysis
