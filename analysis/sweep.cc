@@ -149,18 +149,58 @@ app::Scenario load_point(const SweepDefinition& d, const std::string& file, cons
   }
 }
 
+std::string identity_text(const std::string& text, const app::SourcePos& fit) {
+  std::vector<std::size_t> starts{0};  // where each line starts
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n') starts.push_back(i + 1);
+  if (fit.line < 1 || static_cast<std::size_t>(fit.line) > starts.size()) return text;
+  auto line = [&](std::size_t i) {
+    const std::size_t end = i + 1 < starts.size() ? starts[i + 1] : text.size();
+    return std::string_view(text).substr(starts[i], end - starts[i]);
+  };
+  const std::size_t first = static_cast<std::size_t>(fit.line - 1);
+  const std::size_t column = static_cast<std::size_t>(fit.column - 1);
+  if (line(first).find_first_not_of(' ') != column) return text;
+  std::size_t last = first;
+  for (std::size_t i = first + 1; i < starts.size(); ++i) {
+    const std::string_view l = line(i);
+    const std::size_t indent = l.find_first_not_of(' ');
+    if (indent == std::string_view::npos || l[indent] == '\n' || l[indent] == '\r' || l[indent] == '#') continue;
+    if (indent <= column) break;
+    last = i;
+  }
+  const std::size_t end = last + 1 < starts.size() ? starts[last + 1] : text.size();
+  return text.substr(0, starts[first]) + text.substr(end);
+}
+
 PreparedSweep prepare_sweep(const SweepRequest& request) {
   const std::string text = read_scenario_text(request.file);
   const app::Scenario base = app::load_scenario_text(text, request.file);
   PreparedSweep out;
   SweepDefinition& d = out.definition;
   d.scenario = base.name;
-  d.file_hash = fnv1a64(text);
+  d.file_hash = fnv1a64(base.sweep.fit ? identity_text(text, base.sweep.fit->pos) : text);
   d.axes = merged_axes(base.sweep.axes, request.axes);
   if (d.axes.empty())
     throw SweepError("nothing to sweep: " + request.file +
                      " has no sweep.axes; give axes as PATH=VALUES, like "
                      "runtime.switch_interval=[1ms,5ms] or threads.0.count=1..4");
+  if (base.sweep.fit) {
+    // Checked against the final axes: the command line may add the fit's x.
+    const app::SweepFit& fit = *base.sweep.fit;
+    std::vector<std::string> paths;
+    for (const auto& a : d.axes) paths.push_back(a.path);
+    if (std::find(paths.begin(), paths.end(), fit.x) == paths.end()) {
+      std::string message = "sweep.fit.x: '" + fit.x + "' is not an axis of the sweep";
+      const std::string close = app::closest_match(fit.x, paths);
+      if (!close.empty()) message += "; did you mean '" + close + "'?";
+      std::string list;
+      for (const auto& p : paths) list += (list.empty() ? "" : ", ") + p;
+      throw app::InputError(fit.x_pos, message + " (axes: " + list + ")",
+                            app::YamlSource(request.file, text).line(fit.x_pos.line));
+    }
+    out.fit = fit;
+  }
   d.replications = request.replications.value_or(base.sweep.replications);
   d.variants = selected_variants(base, request.variants);
   d.base_seed = request.seed.value_or(base.seed);

@@ -51,12 +51,26 @@ struct PreparedSweep {
   SweepDefinition definition;
   // The runs of each point: one config per selected variant, in file order.
   std::vector<std::vector<models::SimulationConfig>> configs;
+  // `sweep.fit`, its x checked to be an axis. Not part of the definition: the
+  // fit reads the results, it does not change them, so adding one to a
+  // sweep's file must not stop it from resuming.
+  std::optional<app::SweepFit> fit;
 };
 
 // Loads the scenario, applies the axes to every point and validates each one
 // before anything runs. Throws app::InputError (a point's error names its
-// axis values) or SweepError (no axes, an unknown variant, too many points).
+// axis values; a fit's x that is not an axis) or SweepError (no axes, an
+// unknown variant, too many points).
 PreparedSweep prepare_sweep(const SweepRequest& request);
+
+// The text whose hash identifies the sweep (manifest.json's file_hash): the
+// file's text without the lines of the `sweep.fit` entry at `fit` (its key's
+// place), so that adding, changing or removing a fit keeps the sweep the same
+// and it resumes. The entry is its key's line and the lines after it indented
+// deeper (blank and comment lines between them too). A key with text before
+// it on its line (a flow map, `sweep: {fit: ...}`) cannot be cut out by lines:
+// then the whole text counts, and the fit is part of the sweep's identity.
+std::string identity_text(const std::string& text, const app::SourcePos& fit);
 
 // One point's scenario: the file's tree with the point's axis values set.
 app::Scenario load_point(const SweepDefinition& definition, const std::string& file,

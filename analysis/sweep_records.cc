@@ -53,6 +53,13 @@ ParamValue param_value(const app::AxisValue& value) {
       p.number = static_cast<double>(d.value) / 1e9;
       return p;
     }
+    // A rate (`10/s`, `600/min`) in requests per second, the loader's reading
+    // of it: plots put request rates on an axis.
+    if (auto r = app::parse_rate(value.text); r.ok()) {
+      p.is_number = true;
+      p.number = r.value;
+      return p;
+    }
     if (parse_double(value.text, p.number) && std::isfinite(p.number)) {
       p.is_number = true;
       return p;

@@ -5,7 +5,8 @@
 //   scenario,variant,point,replication,seed,AXIS_1,...,AXIS_k,METRIC_1,...,METRIC_m
 // one row per point x variant x replication, ordered by point, then variant
 // (file order), then replication. An axis cell is a number in base units when
-// the value is a duration (seconds) or a number, otherwise the text. Metric
+// the value is a duration (seconds), a rate (per second) or a number,
+// otherwise the text. Metric
 // columns are the union of the rows' metric names in byte order; a row without
 // a metric has an empty cell.
 #pragma once
@@ -24,7 +25,7 @@ namespace analysis {
 // An axis value as the results show it.
 struct ParamValue {
   bool is_number = false;
-  double number = 0;  // seconds for a duration
+  double number = 0;  // seconds for a duration, per second for a rate
   std::string text;   // when not a number
 };
 ParamValue param_value(const app::AxisValue& value);

@@ -617,7 +617,31 @@ int cmd_sweep(const Args& a, const Console& c) {
   c.err << "sweep: " << sweep_size(outcome.points, d) << (shard.whole() ? "" : " (shard " +
            std::to_string(shard.index) + "/" + std::to_string(shard.count) + ")")
         << ", " << outcome.ran << " run now, in " << seconds << " s " << (c.err_is_tty ? "\u2192" : "->")
-        << " " << results << ".csv\n";
+        << " " << results << ".csv";
+  if (!sweep.fit) {
+    c.err << "\n";
+    return kExitOk;
+  }
+  const SweepFit& fit = *sweep.fit;
+  if (!shard.whole()) {
+    // A shard's points are part of the curve, and merge cannot fit: the
+    // manifest it reads does not carry the fit (app/sweep_spec.h).
+    c.err << "; not fitted (a shard holds part of the points): fit the merged CSV with gilsim fit "
+             "merged.csv --x "
+          << fit.x << (fit.time ? " --time " : " --throughput ") << fit.y
+          << (fit.by == "variant" ? "" : " --by " + fit.by) << "\n";
+    return kExitOk;
+  }
+  c.err << "\n";
+  // fits.json, when present, is the fit of these results: a failed fit leaves none.
+  fs::remove(dir + "/fits.json", ec);
+  const FitRequest fit_request{results + ".csv", fit.x, fit.y, fit.by,
+                           fit.time ? analysis::YKind::Time : analysis::YKind::Throughput, "sweep.fit."};
+  const bool stdout_taken = results_to_stdout(a);
+  const std::optional<std::string> fits =
+      fit_csv(fit_request, stdout_taken ? c.err : c.out, stdout_taken ? c.err_is_tty : c.out_is_tty, c.err);
+  if (!fits) return kExitBadInput;
+  open_results(dir + "/fits.json", c.out)->write(*fits);
   return kExitOk;
 }
 

@@ -21,8 +21,8 @@ namespace {
 namespace po = boost::program_options;
 
 struct FitArgs {
-  std::string csv, x, y, by = "variant", json;
-  analysis::YKind kind = analysis::YKind::Throughput;
+  FitRequest request;
+  std::string json;
   bool help = false;
 };
 
@@ -61,15 +61,16 @@ FitArgs parse_fit_args(int argc, const char* const* argv) {
   if (vm.count("csv")) files = vm["csv"].as<std::vector<std::string>>();
   if (files.size() != 1)
     throw po::error("'fit' takes exactly one CSV file (a sweep's results), got " + std::to_string(files.size()));
-  a.csv = files[0];
-  a.x = text("x");
-  if (a.x.empty()) throw po::error("'fit' needs --x COL, the concurrency column");
+  FitRequest& r = a.request;
+  r.csv = files[0];
+  r.x = text("x");
+  if (r.x.empty()) throw po::error("'fit' needs --x COL, the concurrency column");
   std::string throughput = text("throughput"), time = text("time");
   if (throughput.empty() == time.empty())
     throw po::error("'fit' needs exactly one of --throughput COL and --time COL");
-  a.y = throughput.empty() ? time : throughput;
-  a.kind = throughput.empty() ? analysis::YKind::Time : analysis::YKind::Throughput;
-  if (vm.count("by")) a.by = text("by");
+  r.y = throughput.empty() ? time : throughput;
+  r.kind = throughput.empty() ? analysis::YKind::Time : analysis::YKind::Throughput;
+  if (vm.count("by")) r.by = text("by");
   a.json = text("json");
   return a;
 }
@@ -80,10 +81,10 @@ FitArgs parse_fit_args(int argc, const char* const* argv) {
 
 // The column's index; an unknown name is an error at the header with a
 // "did you mean" among the header's columns.
-int require_column(const analysis::CsvTable& t, const std::string& name, const char* option) {
+int require_column(const analysis::CsvTable& t, const std::string& name, const std::string& setting) {
   int i = t.column(name);
   if (i >= 0) return i;
-  std::string message = std::string(option) + ": no column '" + name + "' in the header";
+  std::string message = setting + ": no column '" + name + "' in the header";
   std::string close = closest_match(name, t.header);
   if (!close.empty()) message += "; did you mean '" + close + "'?";
   std::string list;
@@ -133,7 +134,7 @@ struct GroupFit {
   analysis::Fit fit;
 };
 
-std::string fits_json(const std::vector<GroupFit>& fits, const FitArgs& a) {
+std::string fits_json(const std::vector<GroupFit>& fits, const FitRequest& a) {
   std::string out = "{\"fits\": [";
   for (std::size_t i = 0; i < fits.size(); ++i) {
     const auto& f = fits[i].fit;
@@ -155,7 +156,7 @@ std::string cell(double v) {
   return format_value(v);
 }
 
-void print_table(std::ostream& out, const std::vector<GroupFit>& fits, const FitArgs& a, bool tty) {
+void print_table(std::ostream& out, const std::vector<GroupFit>& fits, const FitRequest& a, bool tty) {
   using Align = TextTable::Align;
   TextTable table({a.by, "model", "lambda", "sigma", "kappa", "R^2", "RMSE", "N*", "X(N*)", "points"},
                   {Align::Left, Align::Left, Align::Right, Align::Right, Align::Right, Align::Right,
@@ -182,6 +183,40 @@ const char* fit_usage() {
   return "  gilsim fit CSV --x COL (--throughput COL | --time COL) [--by COL] [--json PATH]\n";
 }
 
+std::optional<std::string> fit_csv(const FitRequest& a, std::ostream& table_out, bool tty, std::ostream& err) {
+  analysis::CsvTable t;
+  try {
+    t = analysis::read_csv_file(a.csv);
+  } catch (const analysis::CsvError& e) {
+    throw_csv_error(e);
+  }
+  int x = require_column(t, a.x, a.setting_prefix + "x");
+  int y = require_column(t, a.y, a.setting_prefix + (a.kind == analysis::YKind::Time ? "time" : "throughput"));
+  int by = require_column(t, a.by, a.setting_prefix + "by");
+
+  std::vector<GroupFit> fits;
+  bool all_ok = true;
+  for (const auto& g : collect(t, x, y, by)) {
+    for (auto model : {analysis::Model::Amdahl, analysis::Model::Usl}) {
+      analysis::Fit f = analysis::fit_scalability(model, g.points, a.kind);
+      if (!f.ok()) {
+        err << "gilsim: " << a.csv << ": " << a.by << " '" << g.name << "', " << analysis::model_name(model)
+            << ": " << f.error << "\n";
+        all_ok = false;
+        continue;
+      }
+      fits.push_back({g.name, f});
+    }
+  }
+  if (fits.empty() && all_ok) {
+    err << "gilsim: " << a.csv << ": no row has a value in column '" << a.y << "'\n";
+    return std::nullopt;
+  }
+  print_table(table_out, fits, a, tty);
+  if (!all_ok) return std::nullopt;
+  return fits_json(fits, a);
+}
+
 int run_fit_command(int argc, const char* const* argv, const Console& c) {
   FitArgs a = parse_fit_args(argc, argv);
   if (a.help) {
@@ -196,40 +231,13 @@ int run_fit_command(int argc, const char* const* argv, const Console& c) {
       throw InputError(SourcePos{}, std::string("cannot write the fits: ") + e.what());
     }
   }
-  analysis::CsvTable t;
-  try {
-    t = analysis::read_csv_file(a.csv);
-  } catch (const analysis::CsvError& e) {
-    throw_csv_error(e);
-  }
-  int x = require_column(t, a.x, "--x");
-  int y = require_column(t, a.y, a.kind == analysis::YKind::Time ? "--time" : "--throughput");
-  int by = require_column(t, a.by, "--by");
-
-  std::vector<GroupFit> fits;
-  bool all_ok = true;
-  for (const auto& g : collect(t, x, y, by)) {
-    for (auto model : {analysis::Model::Amdahl, analysis::Model::Usl}) {
-      analysis::Fit f = analysis::fit_scalability(model, g.points, a.kind);
-      if (!f.ok()) {
-        c.err << "gilsim: " << a.csv << ": " << a.by << " '" << g.name << "', " << analysis::model_name(model)
-              << ": " << f.error << "\n";
-        all_ok = false;
-        continue;
-      }
-      fits.push_back({g.name, f});
-    }
-  }
-  if (fits.empty() && all_ok) {
-    c.err << "gilsim: " << a.csv << ": no row has a value in column '" << a.y << "'\n";
-    return kExitBadInput;
-  }
-  std::ostream& table_out = a.json == "-" ? c.err : c.out;
-  print_table(table_out, fits, a, a.json == "-" ? c.err_is_tty : c.out_is_tty);
-  if (!all_ok) return kExitBadInput;  // and no JSON: it would miss groups
-  if (a.json == "-") c.out << fits_json(fits, a);
+  const bool json_to_stdout = a.json == "-";
+  const std::optional<std::string> fits =
+      fit_csv(a.request, json_to_stdout ? c.err : c.out, json_to_stdout ? c.err_is_tty : c.out_is_tty, c.err);
+  if (!fits) return kExitBadInput;
+  if (json_to_stdout) c.out << *fits;
   if (json) {
-    json->write(fits_json(fits, a));
+    json->write(*fits);
     json->commit();
   }
   return kExitOk;

@@ -159,18 +159,51 @@ SweepAxis read_axis(const YamlSource& src, const YamlEntry& e) {
   return axis;
 }
 
+// A column name: text, not empty.
+std::string read_column(const YamlSource& src, const YamlEntry& e) {
+  std::string name = read_string(src, e.value, "sweep.fit." + e.key);
+  if (name.empty()) src.fail(e.value, "sweep.fit." + e.key + " wants a column name, not an empty string");
+  return name;
+}
+
+SweepFit read_fit(const YamlSource& src, const YamlEntry& e) {
+  SweepFit fit;
+  fit.pos = src.pos(e.key_node.Mark());
+  const auto entries = map_entries(src, e.value, "sweep.fit");
+  check_keys(src, entries, {"x", "throughput", "time", "by"}, "in sweep.fit");
+  const YamlEntry* x = find_entry(entries, "x");
+  if (!x)
+    src.fail(e.key_node, "sweep.fit needs x: the axis of concurrency (workers, threads), like "
+                         "x: threads.0.count");
+  fit.x = read_column(src, *x);
+  fit.x_pos = src.pos(x->value.Mark());
+  const YamlEntry* throughput = find_entry(entries, "throughput");
+  const YamlEntry* time = find_entry(entries, "time");
+  if (throughput && time)
+    src.fail(time->key_node, "sweep.fit takes one of throughput and time, not both");
+  if (!throughput && !time)
+    src.fail(e.key_node, "sweep.fit needs throughput: COLUMN (a throughput metric, like "
+                         "requests.throughput) or time: COLUMN (a wall time for a fixed amount of "
+                         "work, like wall)");
+  fit.time = time != nullptr;
+  fit.y = read_column(src, time ? *time : *throughput);
+  if (const YamlEntry* by = find_entry(entries, "by")) fit.by = read_column(src, *by);
+  return fit;
+}
+
 }  // namespace
 
 SweepSpec read_sweep(const YamlSource& src, const YAML::Node& node) {
   SweepSpec spec;
   const auto entries = map_entries(src, node, "sweep");
-  check_keys(src, entries, {"axes", "replications"}, "in sweep");
+  check_keys(src, entries, {"axes", "replications", "fit"}, "in sweep");
   if (const YamlEntry* r = find_entry(entries, "replications"))
     spec.replications =
         static_cast<int>(read_int(src, r->value, "sweep.replications", 1, kMaxReplications));
   if (const YamlEntry* axes = find_entry(entries, "axes"))
     for (const auto& e : map_entries(src, axes->value, "sweep.axes"))
       spec.axes.push_back(read_axis(src, e));
+  if (const YamlEntry* fit = find_entry(entries, "fit")) spec.fit = read_fit(src, *fit);
   return spec;
 }
 

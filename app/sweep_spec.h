@@ -6,6 +6,7 @@
 //       runtime.switch_interval: [10us, 100us, 1ms]   # a list of values
 //       threads.0.count: 1..8                           # an inclusive integer range
 //     replications: 3                                   # default 1
+//     fit: {x: threads.0.count, time: wall}              # optional; or throughput: COL; by: COL
 //
 // `run` and `check` accept and validate the key but ignore it; `gilsim sweep`
 // (analysis/sweep.h) runs it. Where an axis's path leads is judged only when
@@ -14,6 +15,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,9 +48,24 @@ struct SweepAxis {
   std::string describe() const;
 };
 
+// `sweep.fit`: what `gilsim sweep` fits when every point is done, exactly as
+// `gilsim fit RESULTS.csv --x X (--throughput Y | --time Y) --by BY` would
+// (app/fit_command.h). Whether `x` is an axis is judged where the sweep is
+// prepared (the command line may add axes); whether `y` and `by` are columns
+// only once the CSV exists (metric names come from the runs).
+struct SweepFit {
+  std::string x;
+  std::string y;
+  bool time = false;  // `time: COL` (a wall time, fitted as 1/T); false: `throughput: COL`
+  std::string by = "variant";
+  SourcePos pos;    // the `fit` key's place
+  SourcePos x_pos;  // the value of `x`
+};
+
 struct SweepSpec {
   std::vector<SweepAxis> axes;  // in file order
   int replications = 1;
+  std::optional<SweepFit> fit;
 };
 
 // Limits that catch a typo (1..80000000) before it becomes a week of runs.

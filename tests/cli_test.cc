@@ -416,3 +416,160 @@ TEST_CASE("merge: joins shards into the unsharded results, and lists missing poi
   CHECK(merged.code == 0);
   CHECK(merged.out == read(dir.file("whole/results.csv")));
 }
+
+namespace {
+
+// A fixed amount of pure-Python work, 12 calls of 10 ms, mapped over a pool
+// of 1..4 threads on 4 cores. Under the GIL one thread runs at a time: the
+// wall time stays ~120 ms for any N, so throughput 1/wall is flat and
+// Amdahl's sigma is 1. Free-threaded (3.14t) the calls run in parallel:
+// wall ~ 120 ms x the build's overhead / N (12 divides evenly by 1..4), so
+// throughput grows linearly and sigma is 0.
+const char* kFitSweep = R"(name: fit-sweep
+machine:
+  cores: 4
+runtime:
+  python: "3.12"
+pools:
+  - {name: workers, kind: thread, workers: 1}
+threads:
+  - name: main
+    run:
+      - map: workers
+        tasks: 12
+        run:
+          - cpu: 10ms
+variants:
+  gil: {}
+  free_threaded:
+    runtime: {python: "3.14t"}
+sweep:
+  axes:
+    pools.0.workers: 1..4
+)";
+
+// The number after "NAME": in the fits.json line of `group` and `model`.
+double fit_value(const std::string& json, const std::string& group, const std::string& model,
+                 const std::string& name) {
+  std::size_t at = json.find("{\"group\": \"" + group + "\", ");
+  while (at != std::string::npos) {
+    const std::string line = json.substr(at, json.find('\n', at) - at);
+    if (contains(line, "\"model\": \"" + model + "\"")) {
+      const std::size_t v = line.find("\"" + name + "\": ");
+      REQUIRE(v != std::string::npos);
+      return std::stod(line.substr(v + name.size() + 4));
+    }
+    at = json.find("{\"group\": \"" + group + "\", ", at + 1);
+  }
+  FAIL("no fit of " << group << ", " << model);
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("sweep: a fit prints the table after the summary and writes DIR/fits.json, as gilsim fit does") {
+  TempDir dir;
+  const std::string file = dir.write("fit.yaml", std::string(kFitSweep) + "  fit: {x: pools.0.workers, time: wall}\n");
+  const std::string out = dir.file("out");
+  auto o = gilsim({"sweep", file, "--out", out, "--jobs", "2"});
+  CHECK(o.code == 0);
+  CHECK(contains(o.err, "sweep: 4 points x 1 replication x 2 variants, 4 run now"));
+  CHECK(contains(o.out, "fits of wall (as throughput 1/wall) against pools.0.workers, " + out + "/results.csv\n"));
+  CHECK(contains(o.out, "free_threaded  amdahl"));
+  const std::string fits = read(out + "/fits.json");
+  CHECK(fit_value(fits, "gil", "amdahl", "sigma") > 0.95);
+  CHECK(fit_value(fits, "free_threaded", "amdahl", "sigma") < 0.05);
+  // lambda: one worker's throughput, ~1/120 ms (x 1/1.05..1.1 for 3.14t).
+  CHECK(fit_value(fits, "gil", "amdahl", "lambda") == doctest::Approx(1 / 0.12).epsilon(0.05));
+  CHECK(fit_value(fits, "free_threaded", "amdahl", "lambda") < fit_value(fits, "gil", "amdahl", "lambda"));
+
+  // Exactly what gilsim fit writes for the same CSV and columns.
+  auto f = gilsim({"fit", out + "/results.csv", "--x", "pools.0.workers", "--time", "wall", "--json", "-"});
+  CHECK(f.code == 0);
+  CHECK(f.out == fits);
+
+  // Results to standard output: the table goes to standard error, and the
+  // results are unchanged by the fit.
+  auto j = gilsim({"sweep", file, "--out", out, "--csv", "-"});
+  CHECK(j.code == 0);
+  CHECK(j.out == read(out + "/results.csv"));
+  CHECK(contains(j.err, "fits of wall"));
+}
+
+TEST_CASE("sweep: adding a fit resumes the sweep; a shard does not fit and says how to") {
+  TempDir dir;
+  const std::string file = dir.write("fit.yaml", kFitSweep);
+  const std::string out = dir.file("out");
+  REQUIRE(gilsim({"sweep", file, "--out", out}).code == 0);
+  const std::string results = read(out + "/results.csv");
+  CHECK_FALSE(fs::exists(out + "/fits.json"));
+  dir.write("fit.yaml", std::string(kFitSweep) + "  fit:\n    x: pools.0.workers\n    time: wall\n");
+  auto again = gilsim({"sweep", file, "--out", out});
+  CHECK(again.code == 0);
+  CHECK(contains(again.err, "resuming: 4 of 4 points already done"));
+  CHECK(fs::exists(out + "/fits.json"));
+  CHECK(read(out + "/results.csv") == results);
+
+  auto shard = gilsim({"sweep", file, "--out", dir.file("shard"), "--shard", "1/2"});
+  CHECK(shard.code == 0);
+  CHECK(contains(shard.err, "(shard 1/2), 2 run now"));
+  CHECK(contains(shard.err, "; not fitted (a shard holds part of the points): fit the merged CSV with gilsim fit "
+                            "merged.csv --x pools.0.workers --time wall\n"));
+  CHECK_FALSE(contains(shard.out, "fits of"));
+  CHECK_FALSE(fs::exists(dir.file("shard/fits.json")));
+}
+
+TEST_CASE("sweep: a fit's column that is not in the results is exit 2 after the sweep, with did-you-mean") {
+  TempDir dir;
+  const std::string file = dir.write("fit.yaml", std::string(kFitSweep) + "  fit: {x: pools.0.workers, time: wal}\n");
+  const std::string out = dir.file("out");
+  auto o = gilsim({"sweep", file, "--out", out});
+  CHECK(o.code == 2);
+  CHECK(contains(o.err, out + "/results.csv:1: error: sweep.fit.time: no column 'wal' in the header; did you mean "
+                              "'wall'?"));
+  CHECK(fs::exists(out + "/results.csv"));  // the sweep's results are kept
+  CHECK_FALSE(fs::exists(out + "/fits.json"));
+
+  // Too few values of x to fit: every group's error, exit 2, no fits.json.
+  const std::string few = dir.write("few.yaml", std::string(kFitSweep) + "  fit: {x: pools.0.workers, time: wall}\n");
+  auto f = gilsim({"sweep", few, "pools.0.workers=1..2", "--out", dir.file("few")});
+  CHECK(f.code == 2);
+  CHECK(contains(f.err, "variant 'gil', amdahl: "));
+  CHECK_FALSE(fs::exists(dir.file("few/fits.json")));
+
+  // An x that is not an axis: before anything runs, at its place.
+  const std::string x = dir.write("x.yaml", std::string(kFitSweep) + "  fit: {x: pools.0.worker, time: wall}\n");
+  auto e = gilsim({"sweep", x, "--out", dir.file("never")});
+  CHECK(e.code == 2);
+  CHECK(contains(e.err, x + ":22:12: error: sweep.fit.x: 'pools.0.worker' is not an axis of the sweep; did you "
+                        "mean 'pools.0.workers'?"));
+  CHECK_FALSE(fs::exists(dir.file("never")));
+}
+
+TEST_CASE("sweep: a request-rate axis lands in the CSV as requests per second") {
+  TempDir dir;
+  const std::string file = dir.write("rate.yaml", R"(name: rate-sweep
+machine:
+  cores: 2
+requests:
+  - name: api
+    arrival: {poisson: 10/s}
+    duration: 1s
+    run:
+      - io: 5ms
+      - cpu: 5ms
+threads:
+  - name: web
+    count: 2
+    run: [serve: api]
+sweep:
+  axes:
+    requests.0.arrival.poisson: [10/s, 600/min, 2/ms]
+)");
+  auto o = gilsim({"sweep", file, "--out", dir.file("out"), "--csv", "-"});
+  CHECK(o.code == 0);
+  CHECK(contains(o.out, "scenario,variant,point,replication,seed,requests.0.arrival.poisson,"));
+  CHECK(contains(o.out, "\nrate-sweep,main,0,0,1,10,"));
+  CHECK(contains(o.out, "\nrate-sweep,main,1,0,1,10,"));
+  CHECK(contains(o.out, "\nrate-sweep,main,2,0,1,2000,"));
+}

@@ -43,6 +43,36 @@ TEST_CASE("param_value: durations in seconds, numbers as numbers, the rest (and 
   CHECK_FALSE(analysis::param_value({"nan", false}).is_number);
 }
 
+TEST_CASE("param_value: a request rate in requests per second, in each unit the loader reads") {
+  CHECK(analysis::param_value({"10/s", false}).is_number);
+  CHECK(analysis::param_value({"10/s", false}).number == 10);
+  CHECK(analysis::param_value({"600/min", false}).number == 10);
+  CHECK(analysis::param_value({"2/ms", false}).number == 2000);
+  CHECK(analysis::param_value({"0.5 / s", false}).number == 0.5);
+  // Quoted, or not a rate the loader takes: text, as written.
+  CHECK(analysis::param_value({"10/s", true}).text == "10/s");
+  CHECK_FALSE(analysis::param_value({"10/h", false}).is_number);
+  CHECK_FALSE(analysis::param_value({"0/s", false}).is_number);
+}
+
+TEST_CASE("CSV and JSON: a rate axis's cells are numbers") {
+  SweepDefinition d;
+  d.scenario = "rates";
+  d.axes = {axis("requests.0.arrival.poisson", {{"10/s", false}, {"600/min", false}, {"2/ms", false}})};
+  d.variants = {"v"};
+  std::vector<PointRecord> records;
+  for (std::size_t p = 0; p < 3; ++p) records.push_back({p, {RunRecord{"v", 0, 1, true, {{"wall", 1}}}}});
+  CHECK(analysis::sweep_csv(d, records) ==
+        "scenario,variant,point,replication,seed,requests.0.arrival.poisson,wall\n"
+        "rates,v,0,0,1,10,1\n"
+        "rates,v,1,0,1,10,1\n"
+        "rates,v,2,0,1,2000,1\n");
+  const std::string json = analysis::sweep_json(d, records);
+  CHECK(json.find(R"({"path": "requests.0.arrival.poisson", "values": [10, 10, 2000]})") !=
+        std::string::npos);
+  CHECK(json.find(R"("params": {"requests.0.arrival.poisson": 2000})") != std::string::npos);
+}
+
 TEST_CASE("CSV: the header, axis cells by type, the union of metrics and empty cells where missing") {
   const SweepDefinition d = definition();
   PointRecord p0{0, {RunRecord{"v", 0, 10, true, {{"wall", 1.5}, {"gil.handoffs", 3}}},

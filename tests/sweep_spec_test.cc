@@ -107,3 +107,53 @@ TEST_CASE("the sweep key: axes in file order with their places, replications def
   // Without the key: no axes.
   CHECK(app::load_scenario_text(kBase, "f.yaml").sweep.axes.empty());
 }
+
+TEST_CASE("sweep.fit: x, throughput or time, and by (default variant), with their places") {
+  auto s = app::load_scenario_text(std::string(kBase) + R"(sweep:
+  axes:
+    pools.0.workers: 1..8
+  fit: {x: pools.0.workers, throughput: requests.throughput}
+)", "f.yaml");
+  REQUIRE(s.sweep.fit);
+  CHECK(s.sweep.fit->x == "pools.0.workers");
+  CHECK(s.sweep.fit->y == "requests.throughput");
+  CHECK_FALSE(s.sweep.fit->time);
+  CHECK(s.sweep.fit->by == "variant");
+  CHECK(s.sweep.fit->pos.line == 8);
+  CHECK(s.sweep.fit->pos.column == 3);
+  CHECK(s.sweep.fit->x_pos.line == 8);
+  CHECK(s.sweep.fit->x_pos.column == 12);
+
+  auto t = app::load_scenario_text(std::string(kBase) + R"(sweep:
+  fit:
+    x: threads.0.count
+    time: wall
+    by: scenario
+)", "f.yaml");
+  REQUIRE(t.sweep.fit);
+  CHECK(t.sweep.fit->time);
+  CHECK(t.sweep.fit->y == "wall");
+  CHECK(t.sweep.fit->by == "scenario");
+  CHECK(t.sweep.fit->x_pos.line == 7);
+
+  CHECK_FALSE(app::load_scenario_text(kBase, "f.yaml").sweep.fit);
+}
+
+TEST_CASE("sweep.fit: what is wrong with it, at its place") {
+  struct Case {
+    const char* fit;
+    const char* error;
+  };
+  for (const Case& c : {Case{"{x: a, time: wall, troughput: b}", "f.yaml:6:27: error: unknown key 'troughput' in "
+                                                                  "sweep.fit; did you mean 'throughput'?"},
+                        Case{"{x: a, throughput: b, time: c}", "f.yaml:6:30: error: sweep.fit takes one of"},
+                        Case{"{x: a}", "f.yaml:6:3: error: sweep.fit needs throughput: COLUMN"},
+                        Case{"{time: wall}", "f.yaml:6:3: error: sweep.fit needs x:"},
+                        Case{"{x: '', time: wall}", "f.yaml:6:12: error: sweep.fit.x wants a column name"},
+                        Case{"{x: a, time: {w: 1}}", "expected text for sweep.fit.time"},
+                        Case{"wall", "expected a map for sweep.fit"}}) {
+    CAPTURE(c.fit);
+    CHECK_THROWS_WITH(app::load_scenario_text(std::string(kBase) + "sweep:\n  fit: " + c.fit + "\n", "f.yaml"),
+                      doctest::Contains(c.error));
+  }
+}

@@ -257,3 +257,54 @@ TEST_CASE("parse_shard and index_ranges") {
   }
   CHECK(analysis::index_ranges({0, 1, 2, 5, 7, 8}) == "0-2, 5, 7-8");
 }
+
+TEST_CASE("identity_text: the fit entry's lines are cut out, so that adding a fit keeps the sweep") {
+  const std::string without = "name: s\nsweep:\n  axes:\n    threads.0.count: 1..3\n\nthreads: []\n";
+  // A block entry with a comment inside, before the next key.
+  const std::string block = "name: s\nsweep:\n  fit:\n    x: threads.0.count\n    # why\n    time: wall\n"
+                            "  axes:\n    threads.0.count: 1..3\n\nthreads: []\n";
+  CHECK(analysis::identity_text(block, {"f", 3, 3}) ==
+        "name: s\nsweep:\n  axes:\n    threads.0.count: 1..3\n\nthreads: []\n");
+  // A flow entry last in the map: the blank line after it stays.
+  const std::string flow = "name: s\nsweep:\n  axes:\n    threads.0.count: 1..3\n  fit: {x: threads.0.count, "
+                           "time: wall}\n\nthreads: []\n";
+  CHECK(analysis::identity_text(flow, {"f", 5, 3}) == without);
+  // At the end of a file without a final newline.
+  CHECK(analysis::identity_text("sweep:\n  axes: {a: 1}\n  fit: {x: a, time: wall}", {"f", 3, 3}) ==
+        "sweep:\n  axes: {a: 1}\n");
+  // In a flow map the key shares its line: the whole text counts.
+  const std::string inline_map = "sweep: {axes: {a: 1}, fit: {x: a, time: wall}}\n";
+  CHECK(analysis::identity_text(inline_map, {"f", 1, 23}) == inline_map);
+}
+
+TEST_CASE("prepare: the fit's x must be an axis, the command line's included, and the fit leaves the manifest") {
+  TempDir dir;
+  const std::string fit = "  fit: {x: threads.0.cont, time: wall}\n";
+  analysis::SweepRequest r;
+  r.file = dir.write("fit.yaml", std::string(kSweep) + fit);
+  const std::string e = error_of<app::InputError>([&] { analysis::prepare_sweep(r); });
+  CHECK(contains(e, r.file + ":24:12: error: sweep.fit.x: 'threads.0.cont' is not an axis of the sweep; did you "
+                    "mean 'threads.0.count'? (axes: runtime.switch_interval, threads.0.count)"));
+  CHECK(contains(e, "  fit: {x: threads.0.cont, time: wall}"));
+
+  // An axis from the command line counts.
+  r.axes.push_back(app::parse_axis_argument("threads.0.cont=[1]").value);
+  CHECK(contains(error_of<app::InputError>([&] { analysis::prepare_sweep(r); }), "unknown key 'cont'"));
+  analysis::SweepRequest cli;
+  cli.file = dir.write("cli.yaml", std::string(kSweep) + "  fit: {x: machine.cores, time: wall}\n");
+  CHECK(contains(error_of<app::InputError>([&] { analysis::prepare_sweep(cli); }), "'machine.cores' is not an axis"));
+  cli.axes.push_back(app::parse_axis_argument("machine.cores=[1, 2]").value);
+  const analysis::PreparedSweep with = analysis::prepare_sweep(cli);
+  REQUIRE(with.fit);
+  CHECK(with.fit->x == "machine.cores");
+
+  // The same sweep with and without a fit: the same manifest, so it resumes.
+  analysis::SweepRequest plain;
+  plain.file = dir.write("plain.yaml", kSweep);
+  analysis::SweepRequest fitted;
+  fitted.file = dir.write("fitted.yaml", std::string(kSweep) + "  fit: {x: threads.0.count, time: wall}\n");
+  const analysis::PreparedSweep a = analysis::prepare_sweep(plain), b = analysis::prepare_sweep(fitted);
+  CHECK_FALSE(a.fit);
+  REQUIRE(b.fit);
+  CHECK(analysis::manifest_json(a.definition) == analysis::manifest_json(b.definition));
+}
