@@ -62,3 +62,9 @@ foreach(f ${EXAMPLE_SWEEPS})
            COMMAND sh -c "rm -rf \"$1\" && \"$2\" sweep \"$3\" --out \"$1\" --jobs 2"
                    sh ${CMAKE_CURRENT_BINARY_DIR}/sweep_example_${base} $<TARGET_FILE:gilsim> ${f})
 endforeach()
+
+# The README's third command: analysis/examples.sh (sweeps, fits, plots, the
+# report page), checked end to end (tests/examples_test.sh; needs gnuplot).
+add_test(NAME analysis.examples
+         COMMAND sh ${PROJECT_SOURCE_DIR}/tests/examples_test.sh $<TARGET_FILE:gilsim>
+                 ${PROJECT_SOURCE_DIR}/analysis/examples.sh ${CMAKE_CURRENT_BINARY_DIR}/examples_test)

@@ -6,7 +6,7 @@ set output outfile
 set title plottitle noenhanced
 set grid lc rgb "#dddddd"
 set border lc rgb "#444444"
-set key outside right top noenhanced title keytitle
+set key outside right top noenhanced title keytitle noenhanced
 set samples 400
 set style data linespoints
 set pointsize 0.8
