@@ -33,7 +33,7 @@ cat > "$out/csv/plots.txt" <<'PLOTS'
 # KIND FILE [analysis/plot.sh options]: the plots of analysis/examples.sh
 speedup scaling.csv --x pools.0.workers
 speedup switch_interval.csv --x pools.0.workers --group runtime.switch_interval
-convoy convoy.csv --y threads.client.end --group threads.1.count
+convoy convoy.csv --y requests.throughput --group threads.1.count
 latency c8_latency_vs_load.csv --x requests.0.arrival.poisson
 PLOTS
 

@@ -121,7 +121,10 @@ while IFS="$(printf '\t')" read -r kind file opts; do
   if [ "$kind" = speedup ]; then
     xcol=$(printf '%s' "$opts" | sed -n 's/.*--x \([^ ]*\).*/\1/p')
     [ -n "$xcol" ] || xcol=$(head -n 1 "$csv" | tr -d '\r' | cut -d, -f6)
-    if "$gilsim" fit "$csv" --x "$xcol" --time wall --json "$tmp/fits$i.json" > /dev/null 2>&1; then
+    # One fit per line of the plot: by its --group column (default variant).
+    bycol=$(printf '%s' "$opts" | sed -n 's/.*--group \([^ ]*\).*/\1/p')
+    [ -n "$bycol" ] || bycol=variant
+    if "$gilsim" fit "$csv" --x "$xcol" --time wall --by "$bycol" --json "$tmp/fits$i.json" > /dev/null 2>&1; then
       fitopt="--fit $tmp/fits$i.json"
       fitnote=$(LC_ALL=C awk '/"model": "usl"/ {
           g = $0; sub(/^.*"group": "/, "", g); sub(/", "x":.*$/, "", g)

@@ -3,7 +3,8 @@
 # threads beside it).
 load plotdir."/style.gp"
 set xlabel "switch interval (µs, log scale)"
-set ylabel ylabel noenhanced
-set logscale x
+set ylabel ylabel." (log scale)" noenhanced
+# Both axes logarithmic: the I/O thread's rate falls as 1/interval, a
+# straight line of slope -1 here, over orders of magnitude.
+set logscale xy
 set autoscale xfix
-set yrange [0:*]
