@@ -207,3 +207,27 @@ TEST_CASE("print_summary: variants and speed-up against the first and groups and
   CHECK(s.find("skipped (variant other not run)") != std::string::npos);
   CHECK(s.find("\033[") == std::string::npos);  // no colours off a terminal
 }
+
+TEST_CASE("print_summary: a server's variants get a requests table and no speed-up") {
+  app::ScenarioResult r = make_result();
+  r.runs[1].result.metrics.insert({{"requests.arrived", 1200},
+                                   {"requests.p50", 0.0418},
+                                   {"requests.p90", 0.0518},
+                                   {"requests.p99", 0.0522},
+                                   {"requests.max", 0.0621},
+                                   {"requests.throughput", 38.7},
+                                   {"requests.queue_max", 2}});
+  std::ostringstream out;
+  app::print_summary(out, r, app::Style{false});
+  const std::string text = out.str();
+  CHECK(text.find("requests  arrived      p50      p90      p99      max  throughput  backlog max") !=
+        std::string::npos);
+  CHECK(text.find("threads      1200  41.8 ms  51.8 ms  52.2 ms  62.1 ms      38.7/s            2") !=
+        std::string::npos);
+  // Only the variant that served requests has a row; the wall time of a
+  // server is the load's length, so no speed-up column.
+  CHECK(text.find("sequential      ") == std::string::npos);
+  CHECK(text.find("x1.00 (baseline)") == std::string::npos);
+
+  CHECK(text.find("  variant       wall  busy cores  GIL hand-offs") != std::string::npos);
+}
