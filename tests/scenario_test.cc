@@ -1342,7 +1342,8 @@ TEST_SUITE("scenario") {
     REQUIRE(servers.size() == 1);
     CHECK(servers[0].stream == "b");
     CHECK_FALSE(servers[0].asyncio);
-    const models::Op* loop = find_op(program_of(s, 0, 1), OpKind::Asyncio);
+    const models::Program loop_program = program_of(s, 0, 1);  // a copy: find_op points into it
+    const models::Op* loop = find_op(loop_program, OpKind::Asyncio);
     REQUIRE(loop != nullptr);
     CHECK(loop->object == "a");
     CHECK(loop->serve == 0);
