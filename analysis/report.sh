@@ -11,7 +11,9 @@
 # line, `KIND FILE.csv [plot.sh options]` ('#' starts a comment); otherwise
 # each CSV with requests.p50 gets a latency plot and each other CSV with a
 # `wall` column a speed-up plot (a convoy plot needs --y: list it in plots.txt).
-# A speed-up plot also gets the USL fits of `gilsim fit` when they succeed.
+# A speed-up plot also gets the USL fits of `gilsim fit` when they succeed,
+# and a latency plot of a CSV with requests.offered the saturation points of
+# `gilsim saturation`.
 #
 # Exit code: 0 when the page is written and every modelled claim holds; 1 when
 # it is written but a claim fails; 2 on bad input (a plot that cannot be
@@ -135,12 +137,33 @@ while IFS="$(printf '\t')" read -r kind file opts; do
         }' "$tmp/fits$i.json")
     fi
   fi
+  satnote=
+  if [ "$kind" = latency ] && head -n 1 "$csv" | tr -d '\r' | grep -q ',requests\.offered\(,\|$\)'; then
+    xcol=$(printf '%s' "$opts" | sed -n 's/.*--x \([^ ]*\).*/\1/p')
+    [ -n "$xcol" ] || xcol=$(head -n 1 "$csv" | tr -d '\r' | cut -d, -f6)
+    # Where each variant saturates (gilsim saturation), said under the plot.
+    if "$gilsim" saturation "$csv" --load "$xcol" --json "$tmp/saturation$i.json" > /dev/null 2>&1; then
+      satnote=$(LC_ALL=C awk '/"group": / {
+          g = $0; sub(/^.*"group": "/, "", g); sub(/", "capacity":.*$/, "", g)
+          gsub(/\\"/, "\"", g); gsub(/\\\\/, "\\", g)
+          c = $0; sub(/^.*"capacity": /, "", c); sub(/,.*$/, "", c)
+          s = $0; sub(/^.*"saturates": \{/, "", s); sub(/\}.*$/, "", s)
+          w = s; sub(/^"where": "/, "", w); sub(/".*$/, "", w)
+          a = s; sub(/^.*"at": /, "", a); sub(/,.*$/, "", a)
+          if (w == "between") t = sprintf("saturates at %.3g/s", a)
+          else if (w == "beyond") t = sprintf("keeps up to the highest load, %.3g/s", a)
+          else t = sprintf("is saturated already at %.3g/s", a)
+          printf "%s%s %s (capacity %.3g/s)", sep, g, t, c; sep = "; "
+        }' "$tmp/saturation$i.json")
+    fi
+  fi
   # shellcheck disable=SC2086 # options are words
   "$here/plot.sh" "$kind" "$csv" "$outdir/$svg" $opts $fitopt || die "cannot draw $kind of $file"
   case $kind in
     speedup) what="Speed-up of each variant over its run with the fewest workers (wall time at the smallest x over wall time at x, replications averaged), against the sweep's workers axis. The dotted diagonal is linear scaling; a GIL-bound variant stays flat near 1 (σ near 1)."
       [ -z "$fitnote" ] || what="$what Dashed: the Universal Scalability Law fitted by gilsim fit ($fitnote)." ;;
-    latency) what="Median (p50) and 99th-percentile (p99) request latency in milliseconds against the offered load, one line per variant and percentile: where a variant's latency turns up is its capacity." ;;
+    latency) what="Median (p50) and 99th-percentile (p99) request latency in milliseconds against the offered load, one line per variant and percentile: where a variant's latency turns up is its capacity."
+      [ -z "$satnote" ] || what="$what Where each stops keeping up with its load (gilsim saturation: throughput below 95 % of the offered load): $satnote." ;;
     convoy) what="What the I/O thread gets done against the switch interval (log scale, µs), one line per value of the group column: beside CPU-bound threads, each I/O completion waits up to one switch interval for the GIL (the convoy effect), so a longer interval costs the I/O thread more." ;;
     *) die "$sweeps/plots.txt: unknown KIND '$kind'" ;;
   esac

@@ -149,7 +149,9 @@ app::Scenario load_point(const SweepDefinition& d, const std::string& file, cons
   }
 }
 
-std::string identity_text(const std::string& text, const app::SourcePos& fit) {
+namespace {
+
+std::string without_entry(const std::string& text, const app::SourcePos& fit) {
   std::vector<std::size_t> starts{0};  // where each line starts
   for (std::size_t i = 0; i < text.size(); ++i)
     if (text[i] == '\n') starts.push_back(i + 1);
@@ -173,33 +175,57 @@ std::string identity_text(const std::string& text, const app::SourcePos& fit) {
   return text.substr(0, starts[first]) + text.substr(end);
 }
 
+// `what` (like "sweep.fit.x") names `path`, which must be one of the axes.
+void require_axis(const std::vector<app::SweepAxis>& axes, const std::string& path, const std::string& what,
+                  const app::SourcePos& pos, const std::string& file, const std::string& text) {
+  std::vector<std::string> paths;
+  for (const auto& a : axes) paths.push_back(a.path);
+  if (std::find(paths.begin(), paths.end(), path) != paths.end()) return;
+  std::string message = what + ": '" + path + "' is not an axis of the sweep";
+  const std::string close = app::closest_match(path, paths);
+  if (!close.empty()) message += "; did you mean '" + close + "'?";
+  std::string list;
+  for (const auto& p : paths) list += (list.empty() ? "" : ", ") + p;
+  throw app::InputError(pos, message + " (axes: " + list + ")", app::YamlSource(file, text).line(pos.line));
+}
+
+}  // namespace
+
+std::string identity_text(const std::string& text, std::vector<app::SourcePos> entries) {
+  // The last entry first: cutting it leaves the lines of those above in place.
+  std::sort(entries.begin(), entries.end(), [](const app::SourcePos& a, const app::SourcePos& b) {
+    return a.line > b.line;
+  });
+  std::string out = text;
+  for (const auto& e : entries) out = without_entry(out, e);
+  return out;
+}
+
 PreparedSweep prepare_sweep(const SweepRequest& request) {
   const std::string text = read_scenario_text(request.file);
   const app::Scenario base = app::load_scenario_text(text, request.file);
   PreparedSweep out;
   SweepDefinition& d = out.definition;
   d.scenario = base.name;
-  d.file_hash = fnv1a64(base.sweep.fit ? identity_text(text, base.sweep.fit->pos) : text);
+  std::vector<app::SourcePos> analyses;
+  if (base.sweep.fit) analyses.push_back(base.sweep.fit->pos);
+  if (base.sweep.saturation) analyses.push_back(base.sweep.saturation->pos);
+  d.file_hash = fnv1a64(identity_text(text, analyses));
   d.axes = merged_axes(base.sweep.axes, request.axes);
   if (d.axes.empty())
     throw SweepError("nothing to sweep: " + request.file +
                      " has no sweep.axes; give axes as PATH=VALUES, like "
                      "runtime.switch_interval=[1ms,5ms] or threads.0.count=1..4");
+  // Checked against the final axes: the command line may add the fit's x or
+  // the saturation's load.
   if (base.sweep.fit) {
-    // Checked against the final axes: the command line may add the fit's x.
-    const app::SweepFit& fit = *base.sweep.fit;
-    std::vector<std::string> paths;
-    for (const auto& a : d.axes) paths.push_back(a.path);
-    if (std::find(paths.begin(), paths.end(), fit.x) == paths.end()) {
-      std::string message = "sweep.fit.x: '" + fit.x + "' is not an axis of the sweep";
-      const std::string close = app::closest_match(fit.x, paths);
-      if (!close.empty()) message += "; did you mean '" + close + "'?";
-      std::string list;
-      for (const auto& p : paths) list += (list.empty() ? "" : ", ") + p;
-      throw app::InputError(fit.x_pos, message + " (axes: " + list + ")",
-                            app::YamlSource(request.file, text).line(fit.x_pos.line));
-    }
-    out.fit = fit;
+    require_axis(d.axes, base.sweep.fit->x, "sweep.fit.x", base.sweep.fit->x_pos, request.file, text);
+    out.fit = base.sweep.fit;
+  }
+  if (base.sweep.saturation) {
+    const app::SweepSaturation& sat = *base.sweep.saturation;
+    require_axis(d.axes, sat.request.load, "sweep.saturation.load", sat.load_pos, request.file, text);
+    out.saturation = sat;
   }
   d.replications = request.replications.value_or(base.sweep.replications);
   d.variants = selected_variants(base, request.variants);

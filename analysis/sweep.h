@@ -55,6 +55,9 @@ struct PreparedSweep {
   // fit reads the results, it does not change them, so adding one to a
   // sweep's file must not stop it from resuming.
   std::optional<app::SweepFit> fit;
+  // `sweep.saturation`, its load checked to be an axis; outside the
+  // definition for the same reason.
+  std::optional<app::SweepSaturation> saturation;
 };
 
 // Loads the scenario, applies the axes to every point and validates each one
@@ -64,13 +67,14 @@ struct PreparedSweep {
 PreparedSweep prepare_sweep(const SweepRequest& request);
 
 // The text whose hash identifies the sweep (manifest.json's file_hash): the
-// file's text without the lines of the `sweep.fit` entry at `fit` (its key's
-// place), so that adding, changing or removing a fit keeps the sweep the same
-// and it resumes. The entry is its key's line and the lines after it indented
-// deeper (blank and comment lines between them too). A key with text before
-// it on its line (a flow map, `sweep: {fit: ...}`) cannot be cut out by lines:
-// then the whole text counts, and the fit is part of the sweep's identity.
-std::string identity_text(const std::string& text, const app::SourcePos& fit);
+// file's text without the lines of the entries at `entries` (their keys'
+// places: `sweep.fit`, `sweep.saturation`), so that adding, changing or
+// removing an analysis of the results keeps the sweep the same and it
+// resumes. An entry is its key's line and the lines after it indented deeper
+// (blank and comment lines between them too). A key with text before it on
+// its line (a flow map, `sweep: {fit: ...}`) cannot be cut out by lines: then
+// that text stays, and the entry is part of the sweep's identity.
+std::string identity_text(const std::string& text, std::vector<app::SourcePos> entries);
 
 // One point's scenario: the file's tree with the point's axis values set.
 app::Scenario load_point(const SweepDefinition& definition, const std::string& file,

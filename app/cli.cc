@@ -21,6 +21,7 @@
 #include "analysis/sweep.h"
 #include "app/claims.h"
 #include "app/fit_command.h"
+#include "app/saturation_command.h"
 #include "app/interrupt.h"
 #include "app/progress_bar.h"
 #include "app/input_error.h"
@@ -53,7 +54,7 @@ class CliError : public std::runtime_error {
 CliError usage_error(const std::string& message) { return CliError(message, true); }
 CliError request_error(const std::string& message) { return CliError(message, false); }
 
-const char* const kCommands[] = {"claims", "run", "check", "sweep", "merge", "fit"};
+const char* const kCommands[] = {"claims", "run", "check", "sweep", "merge", "fit", "saturation"};
 const char* const kOptionNames[] = {"--help",   "--version",      "--seed", "--variant",
                                     "--trace",  "--svg",          "--json", "--csv",
                                     "--jobs",   "--replications", "--out",  "--shard"};
@@ -111,7 +112,7 @@ std::string help_text() {
        "                    [--shard K/N] [--seed N] [--variant NAME]... [--csv PATH]\n"
        "                    [--json PATH]\n"
        "  gilsim merge DIR... [--csv PATH] [--json PATH]\n"
-    << fit_usage() <<
+    << fit_usage() << saturation_usage() <<
        "\n"
        "Commands:\n"
        "  claims   run the scenarios shipped for the article's claims and print the\n"
@@ -119,6 +120,9 @@ std::string help_text() {
        "  run      run scenario files; print a summary per scenario and its expectations\n"
        "  check    validate scenario files without running them\n"
        "  fit      fit Amdahl's law and the USL to a sweep's CSV ('gilsim fit --help')\n"
+       "  saturation\n"
+       "           where each server of a load sweep's CSV saturates, and up to which\n"
+       "           load its latency objectives hold ('gilsim saturation --help')\n"
        "  sweep    run one scenario over every combination of its axes' values\n"
        "           (the file's sweep.axes, replaced or extended by PATH=VALUES:\n"
        "           PATH=[a,b,c], PATH=A..B or PATH=v, e.g. runtime.switch_interval=\n"
@@ -552,6 +556,67 @@ void write_sweep_results(const analysis::SweepDefinition& d,
   if (json) json->write(analysis::sweep_json(d, records));
 }
 
+// The command that does what a sweep's analysis does, for the merged CSV of
+// its shards.
+std::string fit_command_line(const SweepFit& fit) {
+  return "gilsim fit merged.csv --x " + fit.x + (fit.time ? " --time " : " --throughput ") + fit.y +
+         (fit.by == "variant" ? "" : " --by " + fit.by);
+}
+
+std::string saturation_command_line(const SaturationRequest& r) {
+  std::string line = "gilsim saturation merged.csv --load " + r.load;
+  for (const auto& o : r.objectives) line += " --slo " + o.metric + "=" + o.text;
+  if (r.metrics != "requests") line += " --metrics " + r.metrics;
+  if (r.tolerance != SaturationRequest{}.tolerance) line += " --tolerance " + format_value(r.tolerance);
+  if (r.by != "variant") line += " --by " + r.by;
+  return line;
+}
+
+// A whole sweep's `fit` and `saturation` analyses of its results CSV: the
+// tables (on standard output, unless the results go there), DIR/fits.json and
+// DIR/saturation.json. When present, each file is the analysis of these
+// results: a failed one leaves none. A shard holds part of the curve and
+// merge does not analyse (the manifest it reads does not carry the
+// analyses): for a shard, the commands to run on the merged CSV.
+int analyse_sweep(const analysis::PreparedSweep& sweep, const Args& a, const analysis::Shard& shard,
+                  const std::string& dir, const std::string& csv, const Console& c) {
+  if (!shard.whole()) {
+    if (sweep.fit)
+      c.err << "gilsim: not fitted (a shard holds part of the points): fit the merged CSV with "
+            << fit_command_line(*sweep.fit) << "\n";
+    if (sweep.saturation)
+      c.err << "gilsim: saturation not analysed (a shard holds part of the points): analyse the merged CSV with "
+            << saturation_command_line(sweep.saturation->request) << "\n";
+    return kExitOk;
+  }
+  const bool stdout_taken = results_to_stdout(a);
+  std::ostream& table = stdout_taken ? c.err : c.out;
+  const bool tty = stdout_taken ? c.err_is_tty : c.out_is_tty;
+  std::error_code ec;
+  int code = kExitOk;
+  if (sweep.fit) {
+    const SweepFit& fit = *sweep.fit;
+    fs::remove(dir + "/fits.json", ec);
+    const FitRequest request{csv, fit.x, fit.y, fit.by,
+                             fit.time ? analysis::YKind::Time : analysis::YKind::Throughput, "sweep.fit."};
+    if (const std::optional<std::string> fits = fit_csv(request, table, tty, c.err))
+      open_results(dir + "/fits.json", c.out)->write(*fits);
+    else
+      code = kExitBadInput;
+  }
+  if (sweep.saturation) {
+    fs::remove(dir + "/saturation.json", ec);
+    SaturationRequest request = sweep.saturation->request;
+    request.csv = csv;
+    if (sweep.fit) table << "\n";
+    if (const std::optional<std::string> json = saturation_csv(request, table, tty, c.err))
+      open_results(dir + "/saturation.json", c.out)->write(*json);
+    else
+      code = kExitBadInput;
+  }
+  return code;
+}
+
 int cmd_sweep(const Args& a, const Console& c) {
   analysis::SweepRequest request;
   request.file = a.files[0];
@@ -618,31 +683,8 @@ int cmd_sweep(const Args& a, const Console& c) {
            std::to_string(shard.index) + "/" + std::to_string(shard.count) + ")")
         << ", " << outcome.ran << " run now, in " << seconds << " s " << (c.err_is_tty ? "\u2192" : "->")
         << " " << results << ".csv";
-  if (!sweep.fit) {
-    c.err << "\n";
-    return kExitOk;
-  }
-  const SweepFit& fit = *sweep.fit;
-  if (!shard.whole()) {
-    // A shard's points are part of the curve, and merge cannot fit: the
-    // manifest it reads does not carry the fit (app/sweep_spec.h).
-    c.err << "; not fitted (a shard holds part of the points): fit the merged CSV with gilsim fit "
-             "merged.csv --x "
-          << fit.x << (fit.time ? " --time " : " --throughput ") << fit.y
-          << (fit.by == "variant" ? "" : " --by " + fit.by) << "\n";
-    return kExitOk;
-  }
   c.err << "\n";
-  // fits.json, when present, is the fit of these results: a failed fit leaves none.
-  fs::remove(dir + "/fits.json", ec);
-  const FitRequest fit_request{results + ".csv", fit.x, fit.y, fit.by,
-                           fit.time ? analysis::YKind::Time : analysis::YKind::Throughput, "sweep.fit."};
-  const bool stdout_taken = results_to_stdout(a);
-  const std::optional<std::string> fits =
-      fit_csv(fit_request, stdout_taken ? c.err : c.out, stdout_taken ? c.err_is_tty : c.out_is_tty, c.err);
-  if (!fits) return kExitBadInput;
-  open_results(dir + "/fits.json", c.out)->write(*fits);
-  return kExitOk;
+  return analyse_sweep(sweep, a, shard, dir, results + ".csv", c);
 }
 
 int cmd_merge(const Args& a, const Console& c) {
@@ -657,8 +699,10 @@ int cmd_merge(const Args& a, const Console& c) {
 }
 
 int dispatch(int argc, const char* const* argv, const Console& c) {
-  // `fit` has options of its own (app/fit_command.h).
+  // `fit` and `saturation` have options of their own (app/fit_command.h,
+  // app/saturation_command.h).
   if (argc > 1 && std::string(argv[1]) == "fit") return run_fit_command(argc - 1, argv + 1, c);
+  if (argc > 1 && std::string(argv[1]) == "saturation") return run_saturation_command(argc - 1, argv + 1, c);
   Args a = parse(argc, argv);
   if (a.help) {
     c.out << help_text();

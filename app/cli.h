@@ -5,6 +5,7 @@
 //   gilsim run FILE...        runs scenarios, prints a summary per scenario
 //   gilsim check FILE...      validates scenarios without running them
 //   gilsim fit CSV ...        fits Amdahl and the USL to a sweep's CSV (app/fit_command.h)
+//   gilsim saturation CSV ... where a load sweep's servers saturate (app/saturation_command.h)
 //
 // Exit codes: 0 every expectation holds; 1 an expectation failed (or a run hit
 // its time limit); 2 bad input or usage; 3 an internal error (a gilsim bug).

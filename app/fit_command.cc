@@ -10,9 +10,9 @@
 
 #include "analysis/csv.h"
 #include "analysis/fit.h"
+#include "app/csv_command.h"
 #include "app/input_error.h"
 #include "app/report.h"
-#include "sim/output_file.h"
 
 namespace app {
 
@@ -40,56 +40,22 @@ po::options_description fit_options() {
 }
 
 FitArgs parse_fit_args(int argc, const char* const* argv) {
-  po::options_description all = fit_options();
-  all.add_options()("csv", po::value<std::vector<std::string>>());
-  po::positional_options_description positional;
-  positional.add("csv", -1);
-  int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-  po::variables_map vm;
-  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).style(style).run(),
-            vm);
+  const CsvCommandLine line(argc, argv, fit_options(), "fit");
   FitArgs a;
-  a.help = vm.count("help") > 0;
+  a.help = line.help();
   if (a.help) return a;
-  auto text = [&](const char* name) {
-    if (!vm.count(name)) return std::string();
-    std::string v = vm[name].as<std::string>();
-    if (v.empty()) throw po::error(std::string("--") + name + " wants a value, not an empty string");
-    return v;
-  };
-  std::vector<std::string> files;
-  if (vm.count("csv")) files = vm["csv"].as<std::vector<std::string>>();
-  if (files.size() != 1)
-    throw po::error("'fit' takes exactly one CSV file (a sweep's results), got " + std::to_string(files.size()));
   FitRequest& r = a.request;
-  r.csv = files[0];
-  r.x = text("x");
+  r.csv = line.csv();
+  r.x = line.text("x");
   if (r.x.empty()) throw po::error("'fit' needs --x COL, the concurrency column");
-  std::string throughput = text("throughput"), time = text("time");
+  std::string throughput = line.text("throughput"), time = line.text("time");
   if (throughput.empty() == time.empty())
     throw po::error("'fit' needs exactly one of --throughput COL and --time COL");
   r.y = throughput.empty() ? time : throughput;
   r.kind = throughput.empty() ? analysis::YKind::Time : analysis::YKind::Throughput;
-  if (vm.count("by")) r.by = text("by");
-  a.json = text("json");
+  if (line.has("by")) r.by = line.text("by");
+  a.json = line.text("json");
   return a;
-}
-
-[[noreturn]] void throw_csv_error(const analysis::CsvError& e) {
-  throw InputError(SourcePos{e.file(), e.line(), e.column()}, e.message(), e.source_line());
-}
-
-// The column's index; an unknown name is an error at the header with a
-// "did you mean" among the header's columns.
-int require_column(const analysis::CsvTable& t, const std::string& name, const std::string& setting) {
-  int i = t.column(name);
-  if (i >= 0) return i;
-  std::string message = setting + ": no column '" + name + "' in the header";
-  std::string close = closest_match(name, t.header);
-  if (!close.empty()) message += "; did you mean '" + close + "'?";
-  std::string list;
-  for (const auto& h : t.header) list += (list.empty() ? "" : ", ") + h;
-  throw InputError(SourcePos{t.file, 1, 0}, message + " (columns: " + list + ")", t.line_text(1));
 }
 
 struct Group {
@@ -97,27 +63,13 @@ struct Group {
   std::vector<analysis::Point> points;
 };
 
-// A cell that must be a positive finite number.
-double positive_cell(const analysis::CsvTable& t, const analysis::CsvRecord& r, int col) {
-  const std::string& cell = r.fields[col];
-  auto v = analysis::parse_number(cell);
-  SourcePos pos{t.file, r.line, 0};
-  if (!v)
-    throw InputError(pos, "column '" + t.header[col] + "': expected a number, found '" + cell + "'",
-                     t.line_text(r.line));
-  if (!std::isfinite(*v) || *v <= 0)
-    throw InputError(pos, "column '" + t.header[col] + "': a fit needs a positive finite number, found " + cell,
-                     t.line_text(r.line));
-  return *v;
-}
-
 // Groups in the order they first appear. Rows whose y cell is empty (a
 // variant without that metric) are left out.
 std::vector<Group> collect(const analysis::CsvTable& t, int x, int y, int by) {
   std::vector<Group> groups;
   for (const auto& r : t.records) {
     if (r.fields[y].empty()) continue;
-    analysis::Point p{positive_cell(t, r, x), positive_cell(t, r, y)};
+    analysis::Point p{number_cell(t, r, x, true, "a fit"), number_cell(t, r, y, true, "a fit")};
     const std::string& g = r.fields[by];
     auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& gr) { return gr.name == g; });
     if (it == groups.end()) {
@@ -184,12 +136,7 @@ const char* fit_usage() {
 }
 
 std::optional<std::string> fit_csv(const FitRequest& a, std::ostream& table_out, bool tty, std::ostream& err) {
-  analysis::CsvTable t;
-  try {
-    t = analysis::read_csv_file(a.csv);
-  } catch (const analysis::CsvError& e) {
-    throw_csv_error(e);
-  }
+  const analysis::CsvTable t = read_csv_input(a.csv);
   int x = require_column(t, a.x, a.setting_prefix + "x");
   int y = require_column(t, a.y, a.setting_prefix + (a.kind == analysis::YKind::Time ? "time" : "throughput"));
   int by = require_column(t, a.by, a.setting_prefix + "by");
@@ -223,24 +170,9 @@ int run_fit_command(int argc, const char* const* argv, const Console& c) {
     c.out << "Usage:\n" << fit_usage() << "\n" << fit_options();
     return kExitOk;
   }
-  std::optional<sim::OutputFile> json;
-  if (!a.json.empty() && a.json != "-") {
-    try {
-      json.emplace(a.json);
-    } catch (const std::runtime_error& e) {
-      throw InputError(SourcePos{}, std::string("cannot write the fits: ") + e.what());
-    }
-  }
-  const bool json_to_stdout = a.json == "-";
-  const std::optional<std::string> fits =
-      fit_csv(a.request, json_to_stdout ? c.err : c.out, json_to_stdout ? c.err_is_tty : c.out_is_tty, c.err);
-  if (!fits) return kExitBadInput;
-  if (json_to_stdout) c.out << *fits;
-  if (json) {
-    json->write(*fits);
-    json->commit();
-  }
-  return kExitOk;
+  return run_csv_analysis(a.json, "fits", c, [&](std::ostream& table, bool tty) {
+    return fit_csv(a.request, table, tty, c.err);
+  });
 }
 
 }  // namespace app

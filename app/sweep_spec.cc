@@ -159,10 +159,10 @@ SweepAxis read_axis(const YamlSource& src, const YamlEntry& e) {
   return axis;
 }
 
-// A column name: text, not empty.
-std::string read_column(const YamlSource& src, const YamlEntry& e) {
-  std::string name = read_string(src, e.value, "sweep.fit." + e.key);
-  if (name.empty()) src.fail(e.value, "sweep.fit." + e.key + " wants a column name, not an empty string");
+// A column name: text, not empty. `key` names the entry it is in ("sweep.fit").
+std::string read_column(const YamlSource& src, const YamlEntry& e, const std::string& key = "sweep.fit") {
+  std::string name = read_string(src, e.value, key + "." + e.key);
+  if (name.empty()) src.fail(e.value, key + "." + e.key + " wants a column name, not an empty string");
   return name;
 }
 
@@ -191,12 +191,46 @@ SweepFit read_fit(const YamlSource& src, const YamlEntry& e) {
   return fit;
 }
 
+SweepSaturation read_saturation(const YamlSource& src, const YamlEntry& e) {
+  const std::string key = "sweep.saturation";
+  SweepSaturation sat;
+  SaturationRequest& r = sat.request;
+  r.setting_prefix = key + ".";
+  sat.pos = src.pos(e.key_node.Mark());
+  const auto entries = map_entries(src, e.value, key);
+  check_keys(src, entries, {"load", "slo", "metrics", "tolerance", "by"}, "in " + key);
+  const YamlEntry* load = find_entry(entries, "load");
+  if (!load)
+    src.fail(e.key_node, key + " needs load: the axis of the offered load (an arrival rate), like "
+                               "load: requests.0.arrival.poisson");
+  r.load = read_column(src, *load, key);
+  sat.load_pos = src.pos(load->value.Mark());
+  if (const YamlEntry* m = find_entry(entries, "metrics")) r.metrics = read_column(src, *m, key);
+  if (const YamlEntry* by = find_entry(entries, "by")) r.by = read_column(src, *by, key);
+  if (const YamlEntry* t = find_entry(entries, "tolerance")) {
+    r.tolerance = read_number(src, t->value, key + ".tolerance");
+    if (!(r.tolerance >= 0 && r.tolerance < 1))
+      src.fail(t->value, key + ".tolerance wants a fraction at least 0 and below 1, like 0.05");
+  }
+  if (const YamlEntry* slo = find_entry(entries, "slo"))
+    for (const auto& o : map_entries(src, slo->value, key + ".slo")) {
+      if (!o.value.IsScalar())
+        src.fail(o.value.IsNull() ? o.key_node : o.value,
+                 key + ".slo." + o.key + " wants a duration, like 200ms, got " + describe(o.value));
+      auto objective = make_objective(o.key, o.value.Scalar());
+      if (!objective.ok())
+        src.fail(is_objective_metric(o.key) ? o.value : o.key_node, key + ".slo." + o.key + ": " + objective.problem);
+      r.objectives.push_back(objective.value);
+    }
+  return sat;
+}
+
 }  // namespace
 
 SweepSpec read_sweep(const YamlSource& src, const YAML::Node& node) {
   SweepSpec spec;
   const auto entries = map_entries(src, node, "sweep");
-  check_keys(src, entries, {"axes", "replications", "fit"}, "in sweep");
+  check_keys(src, entries, {"axes", "replications", "fit", "saturation"}, "in sweep");
   if (const YamlEntry* r = find_entry(entries, "replications"))
     spec.replications =
         static_cast<int>(read_int(src, r->value, "sweep.replications", 1, kMaxReplications));
@@ -204,6 +238,7 @@ SweepSpec read_sweep(const YamlSource& src, const YAML::Node& node) {
     for (const auto& e : map_entries(src, axes->value, "sweep.axes"))
       spec.axes.push_back(read_axis(src, e));
   if (const YamlEntry* fit = find_entry(entries, "fit")) spec.fit = read_fit(src, *fit);
+  if (const YamlEntry* s = find_entry(entries, "saturation")) spec.saturation = read_saturation(src, *s);
   return spec;
 }
 

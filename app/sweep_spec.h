@@ -7,6 +7,8 @@
 //       threads.0.count: 1..8                           # an inclusive integer range
 //     replications: 3                                   # default 1
 //     fit: {x: threads.0.count, time: wall}              # optional; or throughput: COL; by: COL
+//     saturation: {load: requests.0.arrival.poisson,     # optional: where each server saturates
+//                  slo: {p99: 200ms}}                    #   (and metrics, tolerance, by)
 //
 // `run` and `check` accept and validate the key but ignore it; `gilsim sweep`
 // (analysis/sweep.h) runs it. Where an axis's path leads is judged only when
@@ -22,6 +24,7 @@
 
 #include "app/durations.h"
 #include "app/input_error.h"
+#include "app/saturation_command.h"
 #include "app/yaml_source.h"
 
 namespace app {
@@ -62,10 +65,21 @@ struct SweepFit {
   SourcePos x_pos;  // the value of `x`
 };
 
+// `sweep.saturation`: what `gilsim sweep` analyses when every point is done,
+// exactly as `gilsim saturation RESULTS.csv --load LOAD [--slo M=D]...
+// --metrics P --tolerance T --by BY` would (app/saturation_command.h). As for
+// the fit, `load` must be an axis; the columns are judged once the CSV exists.
+struct SweepSaturation {
+  SaturationRequest request;  // its csv is the sweep's results; settings named "sweep.saturation."
+  SourcePos pos;              // the `saturation` key's place
+  SourcePos load_pos;         // the value of `load`
+};
+
 struct SweepSpec {
   std::vector<SweepAxis> axes;  // in file order
   int replications = 1;
   std::optional<SweepFit> fit;
+  std::optional<SweepSaturation> saturation;
 };
 
 // Limits that catch a typo (1..80000000) before it becomes a week of runs.

@@ -49,11 +49,11 @@ std::vector<std::string> metric_names(const SimulationConfig& config) {
     for (const char* m : {"requests", "queued", "wait", "queue_max", "busy_avg"})
       names.push_back("resources." + r.name + "." + m);
   // Request streams (models/requests.h): latency percentiles (seconds) over
-  // the requests that arrived in the window [warmup, duration), and
-  // throughput (responses per second in it); in total, per stream and, for a
-  // mix, per request type.
+  // the requests that arrived in the window [warmup, duration), the offered
+  // load (arrivals per second in it) and throughput (responses per second in
+  // it); in total, per stream and, for a mix, per request type.
   if (!config.requests.empty()) {
-    static const char* const kLatency[] = {"p50", "p90", "p99", "max", "mean", "throughput"};
+    static const char* const kLatency[] = {"p50", "p90", "p99", "max", "mean", "offered", "throughput"};
     for (const char* m : kLatency) names.push_back(std::string("requests.") + m);
     for (const char* m : {"arrived", "completed", "queue_max", "in_flight_max", "in_flight_avg"})
       names.push_back(std::string("requests.") + m);

@@ -96,13 +96,23 @@ int RequestStreams::arrivals(int s) {
 
 int RequestStreams::pick_type(int s) {
   Stream& st = streams_[static_cast<std::size_t>(s)];
-  if (st.config->mix.size() == 1) return 0;
-  double x = st.rng.uniform01() * st.total_weight;
-  for (std::size_t i = 0; i + 1 < st.config->mix.size(); ++i) {
-    x -= st.config->mix[i].weight;
-    if (x < 0) return static_cast<int>(i);
+  int type = static_cast<int>(st.config->mix.size() - 1);
+  if (st.config->mix.size() > 1) {
+    double x = st.rng.uniform01() * st.total_weight;
+    for (std::size_t i = 0; i + 1 < st.config->mix.size(); ++i) {
+      x -= st.config->mix[i].weight;
+      if (x < 0) {
+        type = static_cast<int>(i);
+        break;
+      }
+    }
   }
-  return static_cast<int>(st.config->mix.size() - 1);
+  const sim::Time now = events_.now();
+  if (now >= st.config->warmup && now < st.config->duration) {
+    ++st.all.arrivals_in_window;
+    ++st.by_type[static_cast<std::size_t>(type)].arrivals_in_window;
+  }
+  return type;
 }
 
 void RequestStreams::record(Latencies& l, const RequestStream& rs, sim::Time arrived, sim::Time now) {
@@ -135,6 +145,7 @@ void RequestStreams::put(Metrics& m, const std::string& prefix, const Latencies&
   m[prefix + "max"] = v.empty() ? 0.0 : sim::to_seconds(v.back());
   m[prefix + "mean"] = v.empty() ? 0.0 : sum / static_cast<double>(v.size());
   const double window = sim::to_seconds(rs.duration - rs.warmup);
+  m[prefix + "offered"] = window > 0 ? static_cast<double>(l.arrivals_in_window) / window : 0.0;
   m[prefix + "throughput"] = window > 0 ? static_cast<double>(l.responses_in_window) / window : 0.0;
 }
 
@@ -157,6 +168,7 @@ void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_m
     if (rs.mix.size() > 1)
       for (std::size_t k = 0; k < rs.mix.size(); ++k) put(m, p + rs.mix[k].name + ".", st.by_type[k], rs);
     all.values.insert(all.values.end(), st.all.values.begin(), st.all.values.end());
+    all.arrivals_in_window += st.all.arrivals_in_window;
     all.responses_in_window += st.all.responses_in_window;
     arrived += st.arrived;
     completed += st.completed;

@@ -8,8 +8,10 @@
 //
 // Statistics cover a window [warmup, duration): latency percentiles over the
 // requests that arrived in it (whenever they finish: a run drains what is
-// left), and throughput as the responses sent in it per second. Under an
-// offered load above capacity, that throughput is the capacity.
+// left), the offered load as the requests that arrived in it per second, and
+// throughput as the responses sent in it per second. Under an offered load
+// above capacity, that throughput is the capacity; below it, it follows the
+// offered load (analysis/saturation.h finds where the two part).
 #pragma once
 
 #include <cstdint>
@@ -33,7 +35,8 @@ class RequestStreams {
   // A kArrival of stream `s` at now: how many requests arrive (a burst's
   // size, otherwise 1); schedules the next arrival of an open-loop stream.
   int arrivals(int s);
-  // Which type the next request of stream `s` is (drawn by weight).
+  // Which type the request of stream `s` arriving now is (drawn by weight).
+  // Called once per request, at its arrival: it counts the offered load.
   int pick_type(int s);
   const Program& program(int s, int type) const {
     return config_.requests[static_cast<std::size_t>(s)].mix[static_cast<std::size_t>(type)].program;
@@ -55,6 +58,7 @@ class RequestStreams {
  private:
   struct Latencies {
     std::vector<sim::Time> values;  // of requests that arrived in the window
+    std::uint64_t arrivals_in_window = 0;
     std::uint64_t responses_in_window = 0;
   };
   struct Stream {

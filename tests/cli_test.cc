@@ -513,8 +513,8 @@ TEST_CASE("sweep: adding a fit resumes the sweep; a shard does not fit and says 
   auto shard = gilsim({"sweep", file, "--out", dir.file("shard"), "--shard", "1/2"});
   CHECK(shard.code == 0);
   CHECK(contains(shard.err, "(shard 1/2), 2 run now"));
-  CHECK(contains(shard.err, "; not fitted (a shard holds part of the points): fit the merged CSV with gilsim fit "
-                            "merged.csv --x pools.0.workers --time wall\n"));
+  CHECK(contains(shard.err, "gilsim: not fitted (a shard holds part of the points): fit the merged CSV with "
+                            "gilsim fit merged.csv --x pools.0.workers --time wall\n"));
   CHECK_FALSE(contains(shard.out, "fits of"));
   CHECK_FALSE(fs::exists(dir.file("shard/fits.json")));
 }

@@ -23,4 +23,17 @@ sigma() { grep "\"group\": \"$1\".*\"model\": \"amdahl\"" "$fits" | sed 's/.*"si
 awk -v s="$(sigma threads_gil)" 'BEGIN { exit !(s > 0.95) }' || fail "threads_gil sigma $(sigma threads_gil), wanted > 0.95"
 awk -v s="$(sigma processes)" 'BEGIN { exit !(s < 0.05) }' || fail "processes sigma $(sigma processes), wanted < 0.05"
 [ -f "$work/sweeps/switch_interval/fits.json" ] || fail "no switch-interval fits"
-echo "ok: 4 plots, 12 claims hold, sigma gil $(sigma threads_gil), processes $(sigma processes)"
+# C8's capacities: one event loop, or threads sharing one GIL, stop keeping
+# up near 1/(20 ms of CPU) = 50 requests/s; the hybrid's 5 worker processes
+# near 5 times that (less the broker's and the pickling's share).
+sat=$work/sweeps/c8_latency_vs_load/saturation.json
+[ -f "$sat" ] || fail "no $sat"
+at() { grep "\"group\": \"$1\"" "$sat" | sed 's/.*"saturates": {"where": "between", "at": \([^,]*\),.*/\1/'; }
+for v in async_inline sync_threads; do
+  awk -v s="$(at $v)" 'BEGIN { exit !(s > 45 && s < 55) }' || fail "$v saturates at '$(at $v)', wanted 45..55/s"
+done
+awk -v h="$(at async_celery)" -v i="$(at async_inline)" 'BEGIN { exit !(h > 4 * i && h < 5.2 * i) }' ||
+  fail "async_celery saturates at '$(at async_celery)', wanted 4..5.2 x async_inline's $(at async_inline)"
+grep -q 'async_celery saturates at' "$page" || fail "no saturation points under the latency plot"
+echo "ok: 4 plots, 12 claims hold, sigma gil $(sigma threads_gil), processes $(sigma processes)," \
+  "saturation inline $(at async_inline)/s, hybrid $(at async_celery)/s"

@@ -49,11 +49,26 @@ TEST_CASE("a single-threaded server under Poisson load queues as M/D/1 and M/M/1
     CHECK(r.metrics["requests.arrived"] == doctest::Approx(30000).epsilon(0.03));
     CHECK(r.metrics["requests.completed"] == r.metrics["requests.arrived"]);
     CHECK(r.metrics["requests.throughput"] == doctest::Approx(500).epsilon(0.03));
+    CHECK(r.metrics["requests.offered"] * 60 == doctest::Approx(r.metrics["requests.arrived"]));  // no warm-up
     // Little's law: requests in the system = arrival rate x time in it.
     CHECK(r.metrics["requests.in_flight_avg"] ==
           doctest::Approx(r.metrics["requests.throughput"] * r.metrics["requests.mean"]).epsilon(0.05));
     CHECK(r.metrics["requests.p99"] > 2 * r.metrics["requests.p50"]);  // the queue's tail
   }
+}
+
+// Past its capacity a server answers at its capacity, whatever the load; the
+// backlog grows through the window and drains after it.
+TEST_CASE("an offered load above capacity: throughput is the capacity, the offered load what arrived") {
+  auto c = config(2);
+  add_stream(c, "api", poisson(2000), {cpu(kMillisecond)}, 10 * kSecond, 2 * kSecond);
+  add(c, "server", {serve(0)});
+  auto r = run(c);
+  CHECK(r.metrics["requests.offered"] == doctest::Approx(2000).epsilon(0.03));
+  CHECK(r.metrics["requests.throughput"] == doctest::Approx(1000).epsilon(0.01));
+  CHECK(r.metrics["requests.completed"] == r.metrics["requests.arrived"]);
+  // Requests of the window's end waited for ~ 10 s x (2000 - 1000)/s of backlog.
+  CHECK(r.metrics["requests.max"] > 9.0);
 }
 
 TEST_CASE("a closed loop of clients without think time keeps the server busy: X = 1/S, R = N*S") {
@@ -75,6 +90,7 @@ TEST_CASE("the window: requests of the warm-up are left out, throughput counts r
   CHECK(r.metrics["requests.arrived"] == 30);
   CHECK(r.metrics["requests.completed"] == 30);
   CHECK(r.metrics["requests.throughput"] == doctest::Approx(10.0));  // 20 responses in 2 s
+  CHECK(r.metrics["requests.offered"] == doctest::Approx(10.0));     // the bursts at 1 s and 2 s
   // A burst of 10 on one thread: the last waits for the nine before it.
   CHECK(r.metrics["requests.max"] == doctest::Approx(0.100).epsilon(0.01));
   CHECK(r.metrics["requests.queue_max"] == 9);

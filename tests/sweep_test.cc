@@ -263,18 +263,24 @@ TEST_CASE("identity_text: the fit entry's lines are cut out, so that adding a fi
   // A block entry with a comment inside, before the next key.
   const std::string block = "name: s\nsweep:\n  fit:\n    x: threads.0.count\n    # why\n    time: wall\n"
                             "  axes:\n    threads.0.count: 1..3\n\nthreads: []\n";
-  CHECK(analysis::identity_text(block, {"f", 3, 3}) ==
+  CHECK(analysis::identity_text(block, {{"f", 3, 3}}) ==
         "name: s\nsweep:\n  axes:\n    threads.0.count: 1..3\n\nthreads: []\n");
   // A flow entry last in the map: the blank line after it stays.
   const std::string flow = "name: s\nsweep:\n  axes:\n    threads.0.count: 1..3\n  fit: {x: threads.0.count, "
                            "time: wall}\n\nthreads: []\n";
-  CHECK(analysis::identity_text(flow, {"f", 5, 3}) == without);
+  CHECK(analysis::identity_text(flow, {{"f", 5, 3}}) == without);
   // At the end of a file without a final newline.
-  CHECK(analysis::identity_text("sweep:\n  axes: {a: 1}\n  fit: {x: a, time: wall}", {"f", 3, 3}) ==
+  CHECK(analysis::identity_text("sweep:\n  axes: {a: 1}\n  fit: {x: a, time: wall}", {{"f", 3, 3}}) ==
         "sweep:\n  axes: {a: 1}\n");
   // In a flow map the key shares its line: the whole text counts.
   const std::string inline_map = "sweep: {axes: {a: 1}, fit: {x: a, time: wall}}\n";
-  CHECK(analysis::identity_text(inline_map, {"f", 1, 23}) == inline_map);
+  CHECK(analysis::identity_text(inline_map, {{"f", 1, 23}}) == inline_map);
+  // A fit and a saturation analysis, in either order: both are cut out.
+  const std::string both = "name: s\nsweep:\n  fit: {x: threads.0.count, time: wall}\n  axes:\n"
+                           "    threads.0.count: 1..3\n  saturation:\n    load: threads.0.count\n\nthreads: []\n";
+  CHECK(analysis::identity_text(both, {{"f", 3, 3}, {"f", 6, 3}}) == without);
+  CHECK(analysis::identity_text(both, {{"f", 6, 3}, {"f", 3, 3}}) == without);
+  CHECK(analysis::identity_text(both, {}) == both);
 }
 
 TEST_CASE("prepare: the fit's x must be an axis, the command line's included, and the fit leaves the manifest") {
