@@ -229,17 +229,34 @@ std::string speedup_cell(const VariantRun& run, const VariantRun& baseline, bool
 bool serves_requests(const VariantRun& run) { return !std::isnan(metric(run, "requests.arrived")); }
 
 // A server's figures: latency percentiles over the requests that arrived
-// in the window after the warm-up, and the responses per second in it.
+// in the window after the warm-up, and the responses per second in it. With
+// a listen backlog that overflowed: the connections dropped, and the
+// requests whose clients gave up connecting.
 void print_request_table(std::ostream& out, const ScenarioResult& r, const Style& style) {
   using A = TextTable::Align;
-  TextTable table({"requests", "arrived", "p50", "p90", "p99", "max", "throughput", "backlog max"},
-                  {A::Left, A::Right, A::Right, A::Right, A::Right, A::Right, A::Right, A::Right});
+  const bool dropped = std::any_of(r.runs.begin(), r.runs.end(), [](const VariantRun& run) {
+    return serves_requests(run) && metric(run, "requests.listen_overflows") > 0;
+  });
+  std::vector<std::string> header = {"requests", "arrived", "p50", "p90", "p99", "max", "throughput", "backlog max"};
+  if (dropped) {
+    header.push_back("SYNs dropped");
+    header.push_back("gave up");
+  }
+  std::vector<A> align(header.size(), A::Right);
+  align[0] = A::Left;
+  TextTable table(header, align);
   for (const auto& run : r.runs) {
     if (!serves_requests(run)) continue;
     auto latency = [&](const char* m) { return format_duration(metric(run, std::string("requests.") + m)); };
-    table.add_row({run.name, count_cell(metric(run, "requests.arrived")), latency("p50"), latency("p90"),
-                   latency("p99"), latency("max"), printf_double("%.1f/s", metric(run, "requests.throughput")),
-                   count_cell(metric(run, "requests.queue_max"))});
+    std::vector<std::string> row = {run.name, count_cell(metric(run, "requests.arrived")), latency("p50"),
+                                    latency("p90"), latency("p99"), latency("max"),
+                                    printf_double("%.1f/s", metric(run, "requests.throughput")),
+                                    count_cell(metric(run, "requests.queue_max"))};
+    if (dropped) {
+      row.push_back(count_cell(metric(run, "requests.listen_overflows")));
+      row.push_back(count_cell(metric(run, "requests.connect_timeouts")));
+    }
+    table.add_row(std::move(row));
   }
   table.print(out, style, "  ");
 }

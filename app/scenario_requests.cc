@@ -13,6 +13,11 @@ namespace {
 
 using models::Arrival;
 
+// Limits that catch a typo. Linux caps a backlog at net.core.somaxconn
+// (65535 at most); 10 SYN retries already wait 17 minutes at 1 s.
+constexpr std::int64_t kMaxBacklog = 1000000;
+constexpr std::int64_t kMaxSynRetries = 10;
+
 // Closed-loop clients are simulated one by one: the limit catches typos.
 constexpr std::int64_t kMaxClients = 1'000'000;
 
@@ -109,7 +114,9 @@ StreamItem read_stream(const YamlSource& src, const YAML::Node& item) {
   const YamlEntry* name = find_entry(entries, "name");
   const std::string label =
       name && name->value.IsScalar() ? "request stream '" + name->value.Scalar() + "'" : "a request stream";
-  check_keys(src, entries, {"name", "arrival", "duration", "warmup", "run", "mix"}, "in " + label);
+  check_keys(src, entries,
+             {"name", "arrival", "duration", "warmup", "run", "mix", "backlog", "syn_retries", "syn_timeout"},
+             "in " + label);
   if (!name) src.fail(item, "a request stream needs a 'name'");
   StreamItem s;
   s.name_node = name->value;
@@ -129,6 +136,15 @@ StreamItem read_stream(const YamlSource& src, const YAML::Node& item) {
       src.fail(w->value, "warmup of " + label + " must be shorter than its duration (" +
                              duration_text +
                              "): the statistics cover the requests that arrive between the two");
+  }
+  // The listen backlog and the clients' SYN retransmissions (models/config.h).
+  if (const YamlEntry* b = find_entry(entries, "backlog"))
+    s.stream.backlog = read_int(src, b->value, "backlog of " + label, 1, kMaxBacklog);
+  if (const YamlEntry* r = find_entry(entries, "syn_retries"))
+    s.stream.syn_retries = static_cast<int>(read_int(src, r->value, "syn_retries of " + label, 0, kMaxSynRetries));
+  if (const YamlEntry* t = find_entry(entries, "syn_timeout")) {
+    s.stream.syn_timeout = read_duration(src, t->value, "syn_timeout of " + label);
+    if (s.stream.syn_timeout <= 0) src.fail(t->value, "syn_timeout of " + label + " must be above 0");
   }
   const YamlEntry* run = find_entry(entries, "run");
   const YamlEntry* mix = find_entry(entries, "mix");

@@ -292,6 +292,15 @@ struct RequestStream {
   Time duration = 10 * sim::kSecond;  // arrivals stop then; the run drains what is left
   Time warmup = 0;                    // requests that arrive before are left out of the statistics
   std::vector<RequestType> mix;
+  // The server's listen backlog: connections that arrived and that no thread
+  // or event loop has taken yet, at most this many (0: no limit). A
+  // connection that finds it full is dropped, and the client retransmits its
+  // SYN after syn_timeout, then after twice as long each time, up to
+  // syn_retries times before it gives up (Linux: TCP_TIMEOUT_INIT 1 s,
+  // net.ipv4.tcp_syn_retries 6, net.core.somaxconn caps the backlog).
+  std::int64_t backlog = 0;
+  int syn_retries = 6;
+  Time syn_timeout = 1 * sim::kSecond;
   // Whether an asyncio loop serves it (its programs are then tasks'
   // programs): set by index_shared_objects from the `serve` operations.
   bool async = false;

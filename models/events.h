@@ -15,6 +15,7 @@ enum EventKind : std::uint32_t {
   kTimeslice,    // core: the running thread's time slice is over
   kTaskResume,   // asyncio task: its await_io / await_sleep is over
   kArrival,      // request stream: the next request(s) arrive (models/requests.h)
+  kSynRetry,     // request: a client retransmits the SYN its server's full backlog dropped
 };
 
 }  // namespace models

@@ -536,13 +536,10 @@ void PythonThreads::complete_item(int tid, int id) {
   items_.release(id);
 }
 
-// What happens when requests arrive: each is a work item on the stream's
-// listen queue (the socket's accept backlog). A server thread blocked in
-// accept() takes it at once, the longest-waiting first; otherwise it waits
-// there, and a serving asyncio loop blocked in select() is woken.
+// What happens when requests arrive: each is a work item that connects to
+// the stream's listen queue (the socket's accept backlog).
 void PythonThreads::on_arrival(int s) {
   const int n = requests_.arrivals(s);
-  WorkQueue& q = queues_[first_listen_ + static_cast<std::uint32_t>(s)];
   const sim::Time now = events_.now();
   for (int i = 0; i < n; ++i) {
     const int id = items_.make();
@@ -551,18 +548,54 @@ void PythonThreads::on_arrival(int s) {
     w.type = requests_.pick_type(s);
     w.body = &requests_.program(s, w.type);
     w.submitted = now;
-    if (!q.takers.empty()) {
-      const int taker = q.takers.front();
-      q.takers.pop_front();
-      threads_[static_cast<std::size_t>(taker)].item = id;
-      item_taken(taker, id);
-      wake_waiting(taker, -1);  // the kernel wakes it: the packet came from the network
+    connect(id);
+  }
+  connected(s);
+}
+
+// kSynRetry: the client retransmits its SYN. The request keeps the time of
+// its first attempt: the retries are part of its latency.
+void PythonThreads::on_syn_retry(int id) {
+  const int s = items_[id].stream;
+  connect(id);
+  connected(s);
+}
+
+// A server thread blocked in accept() takes the connection at once, the
+// longest-waiting first; otherwise it waits in the listen queue, unless the
+// queue holds `backlog` connections already: then the kernel drops it, and
+// the client retransmits later or, out of retries, gives up.
+void PythonThreads::connect(int id) {
+  WorkItem& w = items_[id];
+  const RequestStream& rs = requests_.stream(w.stream);
+  WorkQueue& q = queues_[first_listen_ + static_cast<std::uint32_t>(w.stream)];
+  if (!q.takers.empty()) {
+    const int taker = q.takers.front();
+    q.takers.pop_front();
+    threads_[static_cast<std::size_t>(taker)].item = id;
+    item_taken(taker, id);
+    wake_waiting(taker, -1);  // the kernel wakes it: the packet came from the network
+  } else if (rs.backlog == 0 || static_cast<std::int64_t>(q.items.size()) < rs.backlog) {
+    q.items.push_back(id);
+    q.max_items = std::max(q.max_items, q.items.size());
+  } else {
+    requests_.listen_overflow(w.stream);
+    if (trace_) trace_->instant(first_stream_track_ + 3 * static_cast<sim::TrackId>(w.stream), events_.now(), "SYN dropped");
+    if (w.syn_retries < rs.syn_retries) {
+      // Exponential back-off: syn_timeout, 2x, 4x, ... (RFC 6298, 5.5).
+      events_.schedule(events_.now() + (rs.syn_timeout << w.syn_retries), kSynRetry, static_cast<std::uint32_t>(id));
+      ++w.syn_retries;
     } else {
-      q.items.push_back(id);
-      q.max_items = std::max(q.max_items, q.items.size());
+      requests_.connect_timeout(w.stream);
+      items_.release(id);
     }
   }
-  if (!q.items.empty()) wake_acceptor(s);
+}
+
+// After connections of stream `s`: a serving asyncio loop blocked in
+// select() is woken to accept what waits.
+void PythonThreads::connected(int s) {
+  if (!queues_[first_listen_ + static_cast<std::uint32_t>(s)].items.empty()) wake_acceptor(s);
   if (trace_) trace_stream(s);
 }
 

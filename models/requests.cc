@@ -124,11 +124,22 @@ void RequestStreams::respond(int s, int type, sim::Time arrived) {
   Stream& st = streams_[static_cast<std::size_t>(s)];
   const sim::Time now = events_.now();
   ++st.completed;
-  --st.in_flight;
-  in_flight_.add(now, -1);
   last_response_ = now;
   record(st.all, *st.config, arrived, now);
   record(st.by_type[static_cast<std::size_t>(type)], *st.config, arrived, now);
+  client_done(s);
+}
+
+void RequestStreams::connect_timeout(int s) {
+  ++streams_[static_cast<std::size_t>(s)].connect_timeouts;
+  client_done(s);
+}
+
+void RequestStreams::client_done(int s) {
+  Stream& st = streams_[static_cast<std::size_t>(s)];
+  const sim::Time now = events_.now();
+  --st.in_flight;
+  in_flight_.add(now, -1);
   const Arrival& a = st.config->arrival;
   if (a.kind == Arrival::Kind::Closed)
     if (const sim::Time next = now + a.think.sample(st.rng); next < st.config->duration) schedule_arrival(s, next);
@@ -154,7 +165,7 @@ void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_m
   // The totals: every stream's requests together. With one stream (the
   // usual case) they are that stream's figures.
   Latencies all;
-  std::uint64_t arrived = 0, completed = 0;
+  std::uint64_t arrived = 0, completed = 0, overflows = 0, timeouts = 0;
   std::size_t backlog = 0;
   double window = 0;
   for (std::size_t s = 0; s < streams_.size(); ++s) {
@@ -164,6 +175,8 @@ void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_m
     put(m, p, st.all, rs);
     m[p + "arrived"] = static_cast<double>(st.arrived);
     m[p + "completed"] = static_cast<double>(st.completed);
+    m[p + "listen_overflows"] = static_cast<double>(st.listen_overflows);
+    m[p + "connect_timeouts"] = static_cast<double>(st.connect_timeouts);
     m[p + "queue_max"] = static_cast<double>(queue_max[s]);
     if (rs.mix.size() > 1)
       for (std::size_t k = 0; k < rs.mix.size(); ++k) put(m, p + rs.mix[k].name + ".", st.by_type[k], rs);
@@ -172,6 +185,8 @@ void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_m
     all.responses_in_window += st.all.responses_in_window;
     arrived += st.arrived;
     completed += st.completed;
+    overflows += st.listen_overflows;
+    timeouts += st.connect_timeouts;
     backlog = std::max(backlog, queue_max[s]);
     window = std::max(window, sim::to_seconds(rs.duration - rs.warmup));
   }
@@ -181,6 +196,8 @@ void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_m
   put(m, "requests.", all, span);
   m["requests.arrived"] = static_cast<double>(arrived);
   m["requests.completed"] = static_cast<double>(completed);
+  m["requests.listen_overflows"] = static_cast<double>(overflows);
+  m["requests.connect_timeouts"] = static_cast<double>(timeouts);
   m["requests.queue_max"] = static_cast<double>(backlog);
   m["requests.in_flight_max"] = static_cast<double>(in_flight_.max());
   m["requests.in_flight_avg"] = in_flight_.mean(end);

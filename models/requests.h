@@ -38,12 +38,18 @@ class RequestStreams {
   // Which type the request of stream `s` arriving now is (drawn by weight).
   // Called once per request, at its arrival: it counts the offered load.
   int pick_type(int s);
+  const RequestStream& stream(int s) const { return config_.requests[static_cast<std::size_t>(s)]; }
   const Program& program(int s, int type) const {
     return config_.requests[static_cast<std::size_t>(s)].mix[static_cast<std::size_t>(type)].program;
   }
   // The response to a request that arrived at `arrived` was sent now. A
   // closed-loop client then thinks and sends its next request.
   void respond(int s, int type, sim::Time arrived);
+  // A connection of stream `s` found the listen backlog full and was dropped.
+  void listen_overflow(int s) { ++streams_[static_cast<std::size_t>(s)].listen_overflows; }
+  // A client gave up connecting (its SYN retries are spent): the request
+  // ends unanswered; a closed-loop client thinks and sends its next one.
+  void connect_timeout(int s);
 
   // Every request that will arrive has arrived and been answered.
   bool drained() const { return scheduled_ == 0 && in_flight_.level() == 0; }
@@ -66,11 +72,14 @@ class RequestStreams {
     sim::Rng rng;
     double total_weight = 0;
     std::uint64_t arrived = 0, completed = 0;
+    std::uint64_t listen_overflows = 0, connect_timeouts = 0;
     std::int64_t in_flight = 0;
     Latencies all;
     std::vector<Latencies> by_type;
   };
   void schedule_arrival(int s, sim::Time at);
+  // The client of a request of stream `s` has its answer, or gave up.
+  void client_done(int s);
   void record(Latencies& l, const RequestStream& rs, sim::Time arrived, sim::Time now);
   static void put(Metrics& m, const std::string& prefix, const Latencies& l, const RequestStream& rs);
 

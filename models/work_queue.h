@@ -25,6 +25,7 @@ struct WorkItem {
   // A request (models/requests.h): its stream and type, and when it arrived.
   std::int32_t stream = -1;
   std::int32_t type = -1;
+  std::int32_t syn_retries = 0;  // SYNs retransmitted so far (RequestStream::backlog)
   // The last queue put, for the trace's arrow to the thread that takes it.
   int put_by = -1;
   sim::Time put_at = 0;

@@ -253,6 +253,9 @@ RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
       case kArrival:
         threads.on_arrival(id);
         break;
+      case kSynRetry:
+        threads.on_syn_retry(id);
+        break;
       case kTimeslice: {
         const int victim = machine.timeslice_victim(id);
         if (victim >= 0) {

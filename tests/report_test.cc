@@ -231,3 +231,26 @@ TEST_CASE("print_summary: a server's variants get a requests table and no speed-
 
   CHECK(text.find("  variant       wall  busy cores  GIL hand-offs") != std::string::npos);
 }
+
+TEST_CASE("print_summary: a backlog that overflowed adds the dropped SYNs and the clients that gave up") {
+  app::ScenarioResult r = make_result();
+  r.runs[1].result.metrics.insert({{"requests.arrived", 1200},
+                                   {"requests.p50", 0.0418},
+                                   {"requests.p90", 1.0518},
+                                   {"requests.p99", 3.0522},
+                                   {"requests.max", 7.0621},
+                                   {"requests.throughput", 38.7},
+                                   {"requests.queue_max", 128},
+                                   {"requests.listen_overflows", 310},
+                                   {"requests.connect_timeouts", 4}});
+  std::ostringstream out;
+  app::print_summary(out, r, app::Style{false});
+  const std::string text = out.str();
+  CHECK(text.find("backlog max  SYNs dropped  gave up") != std::string::npos);
+  CHECK(text.find("38.7/s          128           310        4") != std::string::npos);
+  // None dropped: no such columns.
+  r.runs[1].result.metrics["requests.listen_overflows"] = 0;
+  std::ostringstream none;
+  app::print_summary(none, r, app::Style{false});
+  CHECK(none.str().find("SYNs dropped") == std::string::npos);
+}

@@ -71,6 +71,79 @@ TEST_CASE("an offered load above capacity: throughput is the capacity, the offer
   CHECK(r.metrics["requests.max"] > 9.0);
 }
 
+// The listen backlog (RequestStream::backlog): what a server cannot take yet
+// waits there, up to `backlog` connections; the next are dropped.
+TEST_CASE("a full listen backlog: without SYN retries the clients give up, the server answers its capacity") {
+  auto c = config(2);
+  auto& st = add_stream(c, "api", poisson(2000), {cpu(kMillisecond)}, 10 * kSecond);
+  st.backlog = 10;
+  st.syn_retries = 0;
+  add(c, "server", {serve(0)});
+  auto r = run(c);
+  const double arrived = r.metrics["requests.arrived"];
+  CHECK(r.metrics["requests.throughput"] == doctest::Approx(1000).epsilon(0.01));
+  // Offered twice its capacity, a server drops about half (M/D/1/K with a
+  // long queue: the blocking probability tends to 1 - 1/rho).
+  CHECK(r.metrics["requests.connect_timeouts"] == doctest::Approx(arrived / 2).epsilon(0.05));
+  CHECK(r.metrics["requests.listen_overflows"] == r.metrics["requests.connect_timeouts"]);
+  CHECK(r.metrics["requests.completed"] + r.metrics["requests.connect_timeouts"] == arrived);
+  // What is answered waited for at most the 10 before it and the one in service.
+  CHECK(r.metrics["requests.queue_max"] == 10);
+  CHECK(r.metrics["requests.max"] < 0.0115);
+  CHECK(r.metrics["requests.max"] > 0.0105);
+}
+
+// 30 connections at once to a server of one thread (10 ms a request) with a
+// backlog of 5: the thread takes one, 5 wait, 24 are dropped and their
+// clients retransmit after 1 s; of those 6 get in, and the other 18 try again
+// 2 s later (3 s), then 4 s later (7 s), then 8 s later (15 s).
+TEST_CASE("dropped connections come back after the SYN timeout, doubling each time") {
+  for (int retries : {6, 1}) {
+    CAPTURE(retries);
+    auto c = config(2);
+    auto& st = add_stream(c, "api", burst(30, 100 * kSecond), {cpu(10 * kMillisecond)}, kSecond);
+    st.backlog = 5;
+    st.syn_retries = retries;
+    add(c, "server", {serve(0)});
+    auto r = run(c);
+    CHECK(r.metrics["requests.arrived"] == 30);
+    if (retries == 6) {
+      CHECK(r.metrics["requests.completed"] == 30);
+      CHECK(r.metrics["requests.connect_timeouts"] == 0);
+      CHECK(r.metrics["requests.listen_overflows"] == 24 + 18 + 12 + 6);
+      // The last six connected at 15 s, and waited up to 6 x 10 ms there.
+      CHECK(r.metrics["requests.max"] == doctest::Approx(15.06).epsilon(0.002));
+      CHECK(r.metrics["requests.p50"] == doctest::Approx(3.0).epsilon(0.03));  // the 15th of 30: the 3 s group
+    } else {
+      // One retry: the 18 dropped at 1 s give up.
+      CHECK(r.metrics["requests.completed"] == 12);
+      CHECK(r.metrics["requests.connect_timeouts"] == 18);
+      CHECK(r.metrics["requests.listen_overflows"] == 24 + 18);
+      CHECK(r.metrics["requests.max"] == doctest::Approx(1.06).epsilon(0.002));
+    }
+  }
+}
+
+// 20 clients without think time against one thread and a backlog of 2: three
+// clients circulate (one served, two waiting) and the other 17, dropped
+// together at 0 s, retransmit together at 1 s and 3 s into a backlog the
+// three keep full. Once the clients stop sending (5 s), each retransmission
+// (7, 15, 31 and 63 s) lets three in, and the last five give up after their
+// sixth: clients dropped together retry together, a thundering herd.
+TEST_CASE("a closed loop against a small backlog: clients dropped together retry together, nothing hangs") {
+  auto c = config(2);
+  auto& st = add_stream(c, "api", closed(20, 0), {cpu(kMillisecond)}, 5 * kSecond);
+  st.backlog = 2;
+  add(c, "server", {serve(0)});
+  auto r = run(c);
+  CHECK_FALSE(r.hit_time_limit);
+  CHECK(r.metrics["requests.throughput"] == doctest::Approx(1000).epsilon(0.01));
+  CHECK(r.metrics["requests.connect_timeouts"] == 5);
+  CHECK(r.metrics["requests.listen_overflows"] == 17 * 3 + 14 + 11 + 8 + 5);
+  CHECK(r.metrics["requests.completed"] + 5 == r.metrics["requests.arrived"]);
+  CHECK(r.metrics["requests.max"] == doctest::Approx(63.003).epsilon(0.001));  // sent at 0 s, in at 63 s
+}
+
 TEST_CASE("a closed loop of clients without think time keeps the server busy: X = 1/S, R = N*S") {
   auto c = config(2);
   add_stream(c, "api", closed(5, 0), {cpu(kMillisecond)}, 10 * kSecond);
@@ -224,7 +297,11 @@ class CheckingSink final : public sim::TraceSink {
     auto& m = counter_max[names[t]];
     m = std::max(m, v);
   }
-  void instant(sim::TrackId t, sim::Time, const char*) override { need(t); }
+  std::map<std::string, int> instants;
+  void instant(sim::TrackId t, sim::Time, const char* name) override {
+    need(t);
+    ++instants[name];
+  }
   void flow(sim::TrackId a, sim::Time, sim::TrackId b, sim::Time, const char* name) override {
     need(a);
     need(b);
@@ -255,5 +332,18 @@ TEST_CASE("the trace shows each request's way: arrival, server, response, and th
   CHECK(sink.flows["response"] == 10);  // handler -> the client
   CHECK(sink.flows["result"] == 10);    // the worker -> the awaiting request's loop
   CHECK(sink.counter_max["api in flight"] == 5);
+  CHECK(sink.counter_max["api backlog"] == 5);
+}
+
+TEST_CASE("the trace marks each dropped SYN on its stream's track") {
+  auto c = config(2);
+  auto& st = add_stream(c, "api", burst(30, 100 * kSecond), {cpu(10 * kMillisecond)}, kSecond);
+  st.backlog = 5;
+  add(c, "server", {serve(0)});
+  models::index_shared_objects(c);
+  CheckingSink sink;
+  auto r = models::simulate(c, &sink);
+  CHECK(r.metrics["requests.listen_overflows"] == 60);
+  CHECK(sink.instants["SYN dropped"] == 60);
   CHECK(sink.counter_max["api backlog"] == 5);
 }

@@ -1251,6 +1251,26 @@ TEST_SUITE("scenario") {
                          app::InputError);
   }
 
+  TEST_CASE("request streams: the listen backlog and the clients' SYN retransmissions") {
+    const app::Scenario s = load(
+        "name: t\n"
+        "requests:\n"
+        "  - {name: a, arrival: {poisson: 1/s}, backlog: 128, syn_retries: 2, syn_timeout: 3s, run: [cpu: 1ms]}\n"
+        "  - {name: b, arrival: {poisson: 1/s}, run: [cpu: 1ms]}\n"
+        "threads:\n"
+        "  - {name: x, run: [serve: a]}\n"
+        "  - {name: y, run: [serve: b]}\n");
+    const auto& r = s.variants[0].config.requests;
+    REQUIRE(r.size() == 2);
+    CHECK(r[0].backlog == 128);
+    CHECK(r[0].syn_retries == 2);
+    CHECK(r[0].syn_timeout == 3 * kSecond);
+    // Defaults: no limit; Linux's 6 retries from 1 s.
+    CHECK(r[1].backlog == 0);
+    CHECK(r[1].syn_retries == 6);
+    CHECK(r[1].syn_timeout == kSecond);
+  }
+
   TEST_CASE("request streams: arrivals in requests per second, mixes with weights, defaults") {
     const app::Scenario s = load(
         "name: t\n"
