@@ -230,18 +230,26 @@ bool serves_requests(const VariantRun& run) { return !std::isnan(metric(run, "re
 
 // A server's figures: latency percentiles over the requests that arrived
 // in the window after the warm-up, and the responses per second in it. With
-// a listen backlog that overflowed: the connections dropped, and the
-// requests whose clients gave up connecting.
+// a listen backlog that overflowed: the connections dropped. With clients
+// that timed out: the responses that reached a waiting client per second
+// (goodput), the timeouts and the late responses. With either: the requests
+// whose clients gave up.
 void print_request_table(std::ostream& out, const ScenarioResult& r, const Style& style) {
   using A = TextTable::Align;
-  const bool dropped = std::any_of(r.runs.begin(), r.runs.end(), [](const VariantRun& run) {
-    return serves_requests(run) && metric(run, "requests.listen_overflows") > 0;
-  });
+  auto any = [&](const char* m) {
+    return std::any_of(r.runs.begin(), r.runs.end(),
+                       [&](const VariantRun& run) { return serves_requests(run) && metric(run, m) > 0; });
+  };
+  const bool dropped = any("requests.listen_overflows");
+  const bool timeouts = any("requests.timeouts");
   std::vector<std::string> header = {"requests", "arrived", "p50", "p90", "p99", "max", "throughput", "backlog max"};
-  if (dropped) {
-    header.push_back("SYNs dropped");
-    header.push_back("gave up");
+  if (dropped) header.push_back("SYNs dropped");
+  if (timeouts) {
+    header.push_back("goodput");
+    header.push_back("timeouts");
+    header.push_back("late");
   }
+  if (dropped || timeouts) header.push_back("failed");
   std::vector<A> align(header.size(), A::Right);
   align[0] = A::Left;
   TextTable table(header, align);
@@ -252,10 +260,13 @@ void print_request_table(std::ostream& out, const ScenarioResult& r, const Style
                                     latency("p90"), latency("p99"), latency("max"),
                                     printf_double("%.1f/s", metric(run, "requests.throughput")),
                                     count_cell(metric(run, "requests.queue_max"))};
-    if (dropped) {
-      row.push_back(count_cell(metric(run, "requests.listen_overflows")));
-      row.push_back(count_cell(metric(run, "requests.connect_timeouts")));
+    if (dropped) row.push_back(count_cell(metric(run, "requests.listen_overflows")));
+    if (timeouts) {
+      row.push_back(printf_double("%.1f/s", metric(run, "requests.goodput")));
+      row.push_back(count_cell(metric(run, "requests.timeouts")));
+      row.push_back(count_cell(metric(run, "requests.late_responses")));
     }
+    if (dropped || timeouts) row.push_back(count_cell(metric(run, "requests.failed")));
     table.add_row(std::move(row));
   }
   table.print(out, style, "  ");

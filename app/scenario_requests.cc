@@ -17,6 +17,7 @@ using models::Arrival;
 // (65535 at most); 10 SYN retries already wait 17 minutes at 1 s.
 constexpr std::int64_t kMaxBacklog = 1000000;
 constexpr std::int64_t kMaxSynRetries = 10;
+constexpr std::int64_t kMaxRetries = 100;
 
 // Closed-loop clients are simulated one by one: the limit catches typos.
 constexpr std::int64_t kMaxClients = 1'000'000;
@@ -115,7 +116,8 @@ StreamItem read_stream(const YamlSource& src, const YAML::Node& item) {
   const std::string label =
       name && name->value.IsScalar() ? "request stream '" + name->value.Scalar() + "'" : "a request stream";
   check_keys(src, entries,
-             {"name", "arrival", "duration", "warmup", "run", "mix", "backlog", "syn_retries", "syn_timeout"},
+             {"name", "arrival", "duration", "warmup", "run", "mix", "backlog", "syn_retries", "syn_timeout",
+              "timeout", "retries"},
              "in " + label);
   if (!name) src.fail(item, "a request stream needs a 'name'");
   StreamItem s;
@@ -145,6 +147,16 @@ StreamItem read_stream(const YamlSource& src, const YAML::Node& item) {
   if (const YamlEntry* t = find_entry(entries, "syn_timeout")) {
     s.stream.syn_timeout = read_duration(src, t->value, "syn_timeout of " + label);
     if (s.stream.syn_timeout <= 0) src.fail(t->value, "syn_timeout of " + label + " must be above 0");
+  }
+  // The clients' patience (models/config.h): a timeout, and retries after one.
+  if (const YamlEntry* t = find_entry(entries, "timeout")) {
+    s.stream.timeout = read_duration(src, t->value, "timeout of " + label);
+    if (s.stream.timeout <= 0) src.fail(t->value, "timeout of " + label + " must be above 0");
+  }
+  if (const YamlEntry* r = find_entry(entries, "retries")) {
+    s.stream.retries = static_cast<int>(read_int(src, r->value, "retries of " + label, 0, kMaxRetries));
+    if (s.stream.retries > 0 && s.stream.timeout == 0)
+      src.fail(r->key_node, label + " has retries but no timeout: a client retries after its timeout");
   }
   const YamlEntry* run = find_entry(entries, "run");
   const YamlEntry* mix = find_entry(entries, "mix");

@@ -301,6 +301,13 @@ struct RequestStream {
   std::int64_t backlog = 0;
   int syn_retries = 6;
   Time syn_timeout = 1 * sim::kSecond;
+  // The client's timeout for a request, from sending it to its response (0:
+  // it waits however long it takes), and how many times it sends the request
+  // again after one: an HTTP client's read timeout and retry policy. The
+  // server is not told: it serves an abandoned request all the same, and the
+  // response finds nobody waiting (a late response).
+  Time timeout = 0;
+  int retries = 0;
   // Whether an asyncio loop serves it (its programs are then tasks'
   // programs): set by index_shared_objects from the `serve` operations.
   bool async = false;

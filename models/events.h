@@ -16,6 +16,7 @@ enum EventKind : std::uint32_t {
   kTaskResume,   // asyncio task: its await_io / await_sleep is over
   kArrival,      // request stream: the next request(s) arrive (models/requests.h)
   kSynRetry,     // request: a client retransmits the SYN its server's full backlog dropped
+  kClientTimeout,  // request: its client stops waiting for the response
 };
 
 }  // namespace models

@@ -53,15 +53,16 @@ std::vector<std::string> metric_names(const SimulationConfig& config) {
   // load (arrivals per second in it) and throughput (responses per second in
   // it); in total, per stream and, for a mix, per request type.
   if (!config.requests.empty()) {
-    static const char* const kLatency[] = {"p50", "p90", "p99", "max", "mean", "offered", "throughput"};
+    static const char* const kLatency[] = {"p50", "p90", "p99", "max", "mean", "offered", "throughput", "goodput"};
     for (const char* m : kLatency) names.push_back(std::string("requests.") + m);
-    for (const char* m : {"arrived", "completed", "listen_overflows", "connect_timeouts", "queue_max",
-                          "in_flight_max", "in_flight_avg"})
+    for (const char* m : {"arrived", "completed", "listen_overflows", "connect_timeouts", "timeouts", "retries",
+                          "late_responses", "failed", "queue_max", "in_flight_max", "in_flight_avg"})
       names.push_back(std::string("requests.") + m);
     for (const auto& s : config.requests) {
       const std::string p = "requests." + s.name + ".";
       for (const char* m : kLatency) names.push_back(p + m);
-      for (const char* m : {"arrived", "completed", "listen_overflows", "connect_timeouts", "queue_max"})
+      for (const char* m : {"arrived", "completed", "listen_overflows", "connect_timeouts", "timeouts", "retries",
+                            "late_responses", "failed", "queue_max"})
         names.push_back(p + m);
       if (s.mix.size() > 1)
         for (const auto& t : s.mix)

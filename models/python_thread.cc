@@ -547,17 +547,61 @@ void PythonThreads::on_arrival(int s) {
     w.stream = s;
     w.type = requests_.pick_type(s);
     w.body = &requests_.program(s, w.type);
-    w.submitted = now;
-    connect(id);
+    w.submitted = w.first_sent = now;
+    send(id);
   }
   connected(s);
 }
 
-// kSynRetry: the client retransmits its SYN. The request keeps the time of
-// its first attempt: the retries are part of its latency.
+// A request leaves its client: its timeout starts, and it connects.
+void PythonThreads::send(int id) {
+  WorkItem& w = items_[id];
+  requests_.opened();
+  const RequestStream& rs = requests_.stream(w.stream);
+  if (rs.timeout > 0)
+    w.client_timeout = events_.schedule(events_.now() + rs.timeout, kClientTimeout, static_cast<std::uint32_t>(id));
+  connect(id);
+}
+
+// kSynRetry: the client retransmits its SYN, unless it has given up on the
+// request meanwhile. The request keeps the time of its first attempt: the
+// retries are part of its latency.
 void PythonThreads::on_syn_retry(int id) {
   const int s = items_[id].stream;
+  if (items_[id].abandoned) {
+    requests_.dropped();
+    items_.release(id);
+    return;
+  }
   connect(id);
+  connected(s);
+}
+
+// kClientTimeout: the client stops waiting. The server is not told: an
+// accepted or queued request is still served (its response will be late),
+// a dropped connection is not retransmitted. The client sends the request
+// again if its retries allow, as a new request, or gives up on it.
+void PythonThreads::on_client_timeout(int id) {
+  WorkItem& w = items_[id];
+  w.abandoned = true;
+  const int s = w.stream, type = w.type, attempt = w.attempt;
+  const sim::Time first_sent = w.first_sent;
+  const Program* body = w.body;
+  requests_.client_timeout(s);
+  if (attempt >= requests_.stream(s).retries) {
+    requests_.give_up(s);
+    return;
+  }
+  const int retry = items_.make();  // may move items_: `w` is not used after this
+  WorkItem& r = items_[retry];
+  r.stream = s;
+  r.type = type;
+  r.body = body;
+  r.submitted = events_.now();
+  r.first_sent = first_sent;
+  r.attempt = attempt + 1;
+  requests_.retry(s, type);
+  send(retry);
   connected(s);
 }
 
@@ -586,7 +630,9 @@ void PythonThreads::connect(int id) {
       events_.schedule(events_.now() + (rs.syn_timeout << w.syn_retries), kSynRetry, static_cast<std::uint32_t>(id));
       ++w.syn_retries;
     } else {
-      requests_.connect_timeout(w.stream);
+      // Out of SYN retries: the client gives up connecting.
+      events_.cancel(w.client_timeout);
+      requests_.connect_timeout(w.stream, !w.abandoned);
       items_.release(id);
     }
   }
@@ -646,8 +692,9 @@ void PythonThreads::accept_requests(int tid, int s) {
 }
 
 void PythonThreads::respond(int tid, int id) {
-  const WorkItem& w = items_[id];
-  requests_.respond(w.stream, w.type, w.submitted);
+  WorkItem& w = items_[id];
+  events_.cancel(w.client_timeout);
+  requests_.respond(w.stream, w.type, w.first_sent, !w.abandoned);
   last_completion_ = events_.now();
   if (trace_) {
     trace_->flow(first_track_ + static_cast<sim::TrackId>(tid), events_.now(),

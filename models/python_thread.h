@@ -115,6 +115,7 @@ class PythonThreads {
   void on_task_resume(int task);     // kTaskResume: an asyncio task's await is over
   void on_arrival(int stream);       // kArrival: requests arrive at a server's listen queue
   void on_syn_retry(int item);       // kSynRetry: a dropped connection's client tries again
+  void on_client_timeout(int item);  // kClientTimeout: a client stops waiting for its response
   void on_runnable(int tid) { account(tid); }  // kWakeup but no idle core
   // Books the state change of every thread the machine woke during an event.
   void account_woken() {
@@ -168,6 +169,7 @@ class PythonThreads {
   void item_taken(int tid, int item);
   void accept_requests(int tid, int stream);    // an asyncio server's loop: a task per request
   void wake_acceptor(int stream);               // a serving loop blocked in select(), if any
+  void send(int item);                          // a client sends a request: its timeout starts
   void connect(int item);                       // a request's connection reaches the listen queue
   void connected(int stream);                   // after connections: wake a loop, trace the queue
   void respond(int tid, int item);              // a request's response is sent

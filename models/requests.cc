@@ -107,31 +107,59 @@ int RequestStreams::pick_type(int s) {
       }
     }
   }
+  count_arrival(st, type);
+  return type;
+}
+
+void RequestStreams::count_arrival(Stream& st, int type) {
   const sim::Time now = events_.now();
   if (now >= st.config->warmup && now < st.config->duration) {
     ++st.all.arrivals_in_window;
     ++st.by_type[static_cast<std::size_t>(type)].arrivals_in_window;
   }
-  return type;
 }
 
-void RequestStreams::record(Latencies& l, const RequestStream& rs, sim::Time arrived, sim::Time now) {
-  if (arrived >= rs.warmup && arrived < rs.duration) l.values.push_back(now - arrived);
-  if (now >= rs.warmup && now < rs.duration) ++l.responses_in_window;
-}
-
-void RequestStreams::respond(int s, int type, sim::Time arrived) {
+void RequestStreams::retry(int s, int type) {
   Stream& st = streams_[static_cast<std::size_t>(s)];
-  const sim::Time now = events_.now();
-  ++st.completed;
-  last_response_ = now;
-  record(st.all, *st.config, arrived, now);
-  record(st.by_type[static_cast<std::size_t>(type)], *st.config, arrived, now);
+  ++st.retries;
+  count_arrival(st, type);
+}
+
+void RequestStreams::give_up(int s) {
+  ++streams_[static_cast<std::size_t>(s)].failed;
   client_done(s);
 }
 
-void RequestStreams::connect_timeout(int s) {
-  ++streams_[static_cast<std::size_t>(s)].connect_timeouts;
+void RequestStreams::record(Latencies& l, const RequestStream& rs, sim::Time first_sent, sim::Time now,
+                            bool waited) {
+  const bool in_window = now >= rs.warmup && now < rs.duration;
+  if (in_window) ++l.responses_in_window;
+  if (!waited) return;
+  if (first_sent >= rs.warmup && first_sent < rs.duration) l.values.push_back(now - first_sent);
+  if (in_window) ++l.answered_in_window;
+}
+
+void RequestStreams::respond(int s, int type, sim::Time first_sent, bool waited) {
+  Stream& st = streams_[static_cast<std::size_t>(s)];
+  const sim::Time now = events_.now();
+  --open_;
+  last_response_ = now;
+  record(st.all, *st.config, first_sent, now, waited);
+  record(st.by_type[static_cast<std::size_t>(type)], *st.config, first_sent, now, waited);
+  if (!waited) {
+    ++st.late;
+    return;
+  }
+  ++st.completed;
+  client_done(s);
+}
+
+void RequestStreams::connect_timeout(int s, bool waited) {
+  Stream& st = streams_[static_cast<std::size_t>(s)];
+  --open_;
+  ++st.connect_timeouts;
+  if (!waited) return;
+  ++st.failed;
   client_done(s);
 }
 
@@ -158,6 +186,7 @@ void RequestStreams::put(Metrics& m, const std::string& prefix, const Latencies&
   const double window = sim::to_seconds(rs.duration - rs.warmup);
   m[prefix + "offered"] = window > 0 ? static_cast<double>(l.arrivals_in_window) / window : 0.0;
   m[prefix + "throughput"] = window > 0 ? static_cast<double>(l.responses_in_window) / window : 0.0;
+  m[prefix + "goodput"] = window > 0 ? static_cast<double>(l.answered_in_window) / window : 0.0;
 }
 
 void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_max, sim::Time end) const {
@@ -166,6 +195,7 @@ void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_m
   // usual case) they are that stream's figures.
   Latencies all;
   std::uint64_t arrived = 0, completed = 0, overflows = 0, timeouts = 0;
+  std::uint64_t client_timeouts = 0, retries = 0, late = 0, failed = 0;
   std::size_t backlog = 0;
   double window = 0;
   for (std::size_t s = 0; s < streams_.size(); ++s) {
@@ -177,16 +207,25 @@ void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_m
     m[p + "completed"] = static_cast<double>(st.completed);
     m[p + "listen_overflows"] = static_cast<double>(st.listen_overflows);
     m[p + "connect_timeouts"] = static_cast<double>(st.connect_timeouts);
+    m[p + "timeouts"] = static_cast<double>(st.timeouts);
+    m[p + "retries"] = static_cast<double>(st.retries);
+    m[p + "late_responses"] = static_cast<double>(st.late);
+    m[p + "failed"] = static_cast<double>(st.failed);
     m[p + "queue_max"] = static_cast<double>(queue_max[s]);
     if (rs.mix.size() > 1)
       for (std::size_t k = 0; k < rs.mix.size(); ++k) put(m, p + rs.mix[k].name + ".", st.by_type[k], rs);
     all.values.insert(all.values.end(), st.all.values.begin(), st.all.values.end());
     all.arrivals_in_window += st.all.arrivals_in_window;
     all.responses_in_window += st.all.responses_in_window;
+    all.answered_in_window += st.all.answered_in_window;
     arrived += st.arrived;
     completed += st.completed;
     overflows += st.listen_overflows;
     timeouts += st.connect_timeouts;
+    client_timeouts += st.timeouts;
+    retries += st.retries;
+    late += st.late;
+    failed += st.failed;
     backlog = std::max(backlog, queue_max[s]);
     window = std::max(window, sim::to_seconds(rs.duration - rs.warmup));
   }
@@ -198,6 +237,10 @@ void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_m
   m["requests.completed"] = static_cast<double>(completed);
   m["requests.listen_overflows"] = static_cast<double>(overflows);
   m["requests.connect_timeouts"] = static_cast<double>(timeouts);
+  m["requests.timeouts"] = static_cast<double>(client_timeouts);
+  m["requests.retries"] = static_cast<double>(retries);
+  m["requests.late_responses"] = static_cast<double>(late);
+  m["requests.failed"] = static_cast<double>(failed);
   m["requests.queue_max"] = static_cast<double>(backlog);
   m["requests.in_flight_max"] = static_cast<double>(in_flight_.max());
   m["requests.in_flight_avg"] = in_flight_.mean(end);

@@ -42,17 +42,32 @@ class RequestStreams {
   const Program& program(int s, int type) const {
     return config_.requests[static_cast<std::size_t>(s)].mix[static_cast<std::size_t>(type)].program;
   }
-  // The response to a request that arrived at `arrived` was sent now. A
-  // closed-loop client then thinks and sends its next request.
-  void respond(int s, int type, sim::Time arrived);
+  // A request of stream `s` reaches the server: a client's or a retry.
+  void opened() { ++open_; }
+  // The response to a request was sent now. `first_sent`: when its client
+  // first sent it (retries included). `waited`: its client was still
+  // waiting, and a closed-loop client then thinks and sends its next
+  // request; otherwise it is a late response, served for nobody.
+  void respond(int s, int type, sim::Time first_sent, bool waited);
+  // A client of stream `s` stopped waiting for a response (its timeout).
+  void client_timeout(int s) { ++streams_[static_cast<std::size_t>(s)].timeouts; }
+  // ... and sends the request again (counted in the offered load).
+  void retry(int s, int type);
+  // ... or, out of retries, gives up on it.
+  void give_up(int s);
+  // A request left the server unserved: its client gave up before it
+  // connected (a SYN it will not retransmit).
+  void dropped() { --open_; }
   // A connection of stream `s` found the listen backlog full and was dropped.
   void listen_overflow(int s) { ++streams_[static_cast<std::size_t>(s)].listen_overflows; }
   // A client gave up connecting (its SYN retries are spent): the request
   // ends unanswered; a closed-loop client thinks and sends its next one.
-  void connect_timeout(int s);
+  // `waited`: its client was still waiting (no timeout of its own before).
+  void connect_timeout(int s, bool waited);
 
-  // Every request that will arrive has arrived and been answered.
-  bool drained() const { return scheduled_ == 0 && in_flight_.level() == 0; }
+  // Every request that will arrive has arrived, and every client and the
+  // server are done with each (abandoned requests are served all the same).
+  bool drained() const { return scheduled_ == 0 && in_flight_.level() == 0 && open_ == 0; }
   std::int64_t in_flight() const { return in_flight_.level(); }
   std::int64_t in_flight(int s) const { return streams_[static_cast<std::size_t>(s)].in_flight; }
   std::size_t size() const { return streams_.size(); }
@@ -64,8 +79,9 @@ class RequestStreams {
  private:
   struct Latencies {
     std::vector<sim::Time> values;  // of requests that arrived in the window
-    std::uint64_t arrivals_in_window = 0;
-    std::uint64_t responses_in_window = 0;
+    std::uint64_t arrivals_in_window = 0;   // retries included: the server's load
+    std::uint64_t responses_in_window = 0;  // late ones included: the server's work
+    std::uint64_t answered_in_window = 0;   // to a waiting client: the goodput
   };
   struct Stream {
     const RequestStream* config = nullptr;
@@ -73,6 +89,7 @@ class RequestStreams {
     double total_weight = 0;
     std::uint64_t arrived = 0, completed = 0;
     std::uint64_t listen_overflows = 0, connect_timeouts = 0;
+    std::uint64_t timeouts = 0, retries = 0, late = 0, failed = 0;
     std::int64_t in_flight = 0;
     Latencies all;
     std::vector<Latencies> by_type;
@@ -80,13 +97,15 @@ class RequestStreams {
   void schedule_arrival(int s, sim::Time at);
   // The client of a request of stream `s` has its answer, or gave up.
   void client_done(int s);
-  void record(Latencies& l, const RequestStream& rs, sim::Time arrived, sim::Time now);
+  void record(Latencies& l, const RequestStream& rs, sim::Time first_sent, sim::Time now, bool waited);
+  void count_arrival(Stream& st, int type);
   static void put(Metrics& m, const std::string& prefix, const Latencies& l, const RequestStream& rs);
 
   const SimulationConfig& config_;
   sim::EventQueue& events_;
   std::vector<Stream> streams_;
   std::int64_t scheduled_ = 0;  // arrivals scheduled and not yet happened
+  std::int64_t open_ = 0;       // requests sent to the server and not yet answered or dropped
   sim::TimeWeighted in_flight_;
   sim::Time last_response_ = 0;
 };

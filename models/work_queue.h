@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/config.h"
+#include "sim/event_queue.h"
 #include "sim/time.h"
 
 namespace models {
@@ -26,6 +27,13 @@ struct WorkItem {
   std::int32_t stream = -1;
   std::int32_t type = -1;
   std::int32_t syn_retries = 0;  // SYNs retransmitted so far (RequestStream::backlog)
+  // The client's side (RequestStream::timeout): when it first sent the
+  // request (its latency counts from then, across retries), which try this
+  // is (0: the first), its pending timeout, and whether it gave up on it.
+  sim::Time first_sent = 0;
+  std::int32_t attempt = 0;
+  bool abandoned = false;
+  sim::EventHandle client_timeout;
   // The last queue put, for the trace's arrow to the thread that takes it.
   int put_by = -1;
   sim::Time put_at = 0;

@@ -256,6 +256,9 @@ RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
       case kSynRetry:
         threads.on_syn_retry(id);
         break;
+      case kClientTimeout:
+        threads.on_client_timeout(id);
+        break;
       case kTimeslice: {
         const int victim = machine.timeslice_victim(id);
         if (victim >= 0) {

@@ -232,7 +232,7 @@ TEST_CASE("print_summary: a server's variants get a requests table and no speed-
   CHECK(text.find("  variant       wall  busy cores  GIL hand-offs") != std::string::npos);
 }
 
-TEST_CASE("print_summary: a backlog that overflowed adds the dropped SYNs and the clients that gave up") {
+TEST_CASE("print_summary: a backlog that overflowed adds the dropped SYNs and the requests that failed") {
   app::ScenarioResult r = make_result();
   r.runs[1].result.metrics.insert({{"requests.arrived", 1200},
                                    {"requests.p50", 0.0418},
@@ -242,15 +242,38 @@ TEST_CASE("print_summary: a backlog that overflowed adds the dropped SYNs and th
                                    {"requests.throughput", 38.7},
                                    {"requests.queue_max", 128},
                                    {"requests.listen_overflows", 310},
-                                   {"requests.connect_timeouts", 4}});
+                                   {"requests.connect_timeouts", 4},
+                                   {"requests.failed", 4}});
   std::ostringstream out;
   app::print_summary(out, r, app::Style{false});
   const std::string text = out.str();
-  CHECK(text.find("backlog max  SYNs dropped  gave up") != std::string::npos);
-  CHECK(text.find("38.7/s          128           310        4") != std::string::npos);
+  CHECK(text.find("backlog max  SYNs dropped  failed") != std::string::npos);
+  CHECK(text.find("38.7/s          128           310       4") != std::string::npos);
+  CHECK(text.find("goodput") == std::string::npos);  // no client timed out
   // None dropped: no such columns.
   r.runs[1].result.metrics["requests.listen_overflows"] = 0;
   std::ostringstream none;
   app::print_summary(none, r, app::Style{false});
   CHECK(none.str().find("SYNs dropped") == std::string::npos);
+}
+
+TEST_CASE("print_summary: clients that timed out add the goodput, the timeouts and the late responses") {
+  app::ScenarioResult r = make_result();
+  r.runs[1].result.metrics.insert({{"requests.arrived", 200},
+                                   {"requests.p50", 0.2},
+                                   {"requests.p90", 0.4},
+                                   {"requests.p99", 0.49},
+                                   {"requests.max", 0.5},
+                                   {"requests.throughput", 16.6},
+                                   {"requests.queue_max", 70},
+                                   {"requests.goodput", 4.4},
+                                   {"requests.timeouts", 468},
+                                   {"requests.late_responses", 468},
+                                   {"requests.failed", 156}});
+  std::ostringstream out;
+  app::print_summary(out, r, app::Style{false});
+  const std::string text = out.str();
+  CHECK(text.find("backlog max  goodput  timeouts  late  failed") != std::string::npos);
+  CHECK(text.find("16.6/s           70    4.4/s       468   468     156") != std::string::npos);
+  CHECK(text.find("SYNs dropped") == std::string::npos);
 }

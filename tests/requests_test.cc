@@ -144,6 +144,79 @@ TEST_CASE("a closed loop against a small backlog: clients dropped together retry
   CHECK(r.metrics["requests.max"] == doctest::Approx(63.003).epsilon(0.001));  // sent at 0 s, in at 63 s
 }
 
+// Client timeouts (RequestStream::timeout, retries): 30 requests at once to
+// one thread, 100 ms each; the clients wait 1 s. The thread answers 9 in
+// time (the 10th ends just after 1 s: the thread's wake-up and context
+// switch) and serves the other 21 all the same, for nobody: late responses.
+// The server's throughput counts them; its goodput does not.
+TEST_CASE("client timeouts: the server still serves what the clients gave up on") {
+  auto c = config(2);
+  auto& st = add_stream(c, "api", burst(30, 100 * kSecond), {cpu(100 * kMillisecond)}, 10 * kSecond);
+  st.timeout = kSecond;
+  add(c, "server", {serve(0)});
+  auto r = run(c);
+  CHECK(r.metrics["requests.completed"] == 9);
+  CHECK(r.metrics["requests.timeouts"] == 21);
+  CHECK(r.metrics["requests.failed"] == 21);
+  CHECK(r.metrics["requests.late_responses"] == 21);
+  CHECK(r.metrics["requests.retries"] == 0);
+  CHECK(r.metrics["requests.max"] < 1.0);  // the latency of what was answered in time
+  CHECK(r.metrics["requests.throughput"] == doctest::Approx(3.0));  // 30 responses in 10 s
+  CHECK(r.metrics["requests.goodput"] == doctest::Approx(0.9));     // 9 of them to a waiting client
+}
+
+// A client that times out while waiting to retransmit its SYN does not send it.
+TEST_CASE("a client timeout during SYN retries: the SYN is not retransmitted") {
+  auto c = config(2);
+  auto& st = add_stream(c, "api", burst(30, 100 * kSecond), {cpu(10 * kMillisecond)}, kSecond);
+  st.backlog = 5;
+  st.timeout = 500 * kMillisecond;
+  add(c, "server", {serve(0)});
+  auto r = run(c);
+  CHECK_FALSE(r.hit_time_limit);
+  CHECK(r.metrics["requests.completed"] == 6);
+  CHECK(r.metrics["requests.failed"] == 24);
+  CHECK(r.metrics["requests.listen_overflows"] == 24);  // none again at 1 s
+  CHECK(r.metrics["requests.late_responses"] == 0);
+  CHECK(r.metrics["requests.connect_timeouts"] == 0);
+}
+
+// Past capacity, a FIFO server's queue outgrows the clients' patience, and
+// from then on it answers requests whose clients have left: its goodput
+// collapses while its throughput stays at capacity. Retries triple its
+// work for nothing. 20 requests/s of 60 ms each (utilisation 1.2) for 10 s;
+// clients wait 500 ms, and retry twice or not at all.
+TEST_CASE("client timeouts past capacity: goodput collapses, and retries only add late work") {
+  double late_without = 0;
+  for (int retries : {0, 2}) {
+    CAPTURE(retries);
+    auto c = config(2);
+    auto& st = add_stream(c, "api", models::Arrival{models::Arrival::Kind::Constant, 20}, {cpu(60 * kMillisecond)},
+                          10 * kSecond);
+    st.timeout = 500 * kMillisecond;
+    st.retries = retries;
+    add(c, "server", {serve(0)});
+    auto r = run(c);
+    const auto& m = r.metrics;
+    CHECK(m.at("requests.arrived") == 200);
+    // Every request is answered in time or failed; every attempt that timed
+    // out was retried or given up on; with no backlog limit, every one of
+    // them was served late.
+    CHECK(m.at("requests.completed") + m.at("requests.failed") == 200);
+    CHECK(m.at("requests.retries") == m.at("requests.timeouts") - m.at("requests.failed"));
+    CHECK(m.at("requests.late_responses") == m.at("requests.timeouts"));
+    CHECK(m.at("requests.throughput") == doctest::Approx(1 / 0.06).epsilon(0.02));  // always busy
+    CHECK(m.at("requests.goodput") < 0.3 * m.at("requests.throughput"));
+    if (retries == 0) {
+      CHECK(m.at("requests.offered") == doctest::Approx(20));
+      late_without = m.at("requests.late_responses");
+    } else {
+      CHECK(m.at("requests.offered") > 40);  // the retries are load too
+      CHECK(m.at("requests.late_responses") > 2.5 * late_without);
+    }
+  }
+}
+
 TEST_CASE("a closed loop of clients without think time keeps the server busy: X = 1/S, R = N*S") {
   auto c = config(2);
   add_stream(c, "api", closed(5, 0), {cpu(kMillisecond)}, 10 * kSecond);

@@ -1269,6 +1269,21 @@ TEST_SUITE("scenario") {
     CHECK(r[1].backlog == 0);
     CHECK(r[1].syn_retries == 6);
     CHECK(r[1].syn_timeout == kSecond);
+    CHECK(r[1].timeout == 0);  // clients wait for ever
+    CHECK(r[1].retries == 0);
+  }
+
+  TEST_CASE("request streams: the clients' timeout and retries") {
+    const app::Scenario s = load(
+        "name: t\n"
+        "requests:\n"
+        "  - {name: a, arrival: {poisson: 1/s}, timeout: 2500ms, retries: 3, run: [cpu: 1ms]}\n"
+        "threads:\n"
+        "  - {name: x, run: [serve: a]}\n");
+    const auto& r = s.variants[0].config.requests;
+    REQUIRE(r.size() == 1);
+    CHECK(r[0].timeout == 2500 * sim::kMillisecond);
+    CHECK(r[0].retries == 3);
   }
 
   TEST_CASE("request streams: arrivals in requests per second, mixes with weights, defaults") {
