@@ -232,8 +232,8 @@ bool serves_requests(const VariantRun& run) { return !std::isnan(metric(run, "re
 // in the window after the warm-up, and the responses per second in it. With
 // a listen backlog that overflowed: the connections dropped. With clients
 // that timed out: the responses that reached a waiting client per second
-// (goodput), the timeouts and the late responses. With either: the requests
-// whose clients gave up.
+// (goodput), the timeouts and the late responses. With a loop's
+// limit_concurrency reached: the 503s. With any: the requests that failed.
 void print_request_table(std::ostream& out, const ScenarioResult& r, const Style& style) {
   using A = TextTable::Align;
   auto any = [&](const char* m) {
@@ -242,14 +242,16 @@ void print_request_table(std::ostream& out, const ScenarioResult& r, const Style
   };
   const bool dropped = any("requests.listen_overflows");
   const bool timeouts = any("requests.timeouts");
+  const bool rejected = any("requests.rejected");
   std::vector<std::string> header = {"requests", "arrived", "p50", "p90", "p99", "max", "throughput", "backlog max"};
   if (dropped) header.push_back("SYNs dropped");
+  if (rejected) header.push_back("503s");
   if (timeouts) {
     header.push_back("goodput");
     header.push_back("timeouts");
     header.push_back("late");
   }
-  if (dropped || timeouts) header.push_back("failed");
+  if (dropped || timeouts || rejected) header.push_back("failed");
   std::vector<A> align(header.size(), A::Right);
   align[0] = A::Left;
   TextTable table(header, align);
@@ -261,12 +263,13 @@ void print_request_table(std::ostream& out, const ScenarioResult& r, const Style
                                     printf_double("%.1f/s", metric(run, "requests.throughput")),
                                     count_cell(metric(run, "requests.queue_max"))};
     if (dropped) row.push_back(count_cell(metric(run, "requests.listen_overflows")));
+    if (rejected) row.push_back(count_cell(metric(run, "requests.rejected")));
     if (timeouts) {
       row.push_back(printf_double("%.1f/s", metric(run, "requests.goodput")));
       row.push_back(count_cell(metric(run, "requests.timeouts")));
       row.push_back(count_cell(metric(run, "requests.late_responses")));
     }
-    if (dropped || timeouts) row.push_back(count_cell(metric(run, "requests.failed")));
+    if (dropped || timeouts || rejected) row.push_back(count_cell(metric(run, "requests.failed")));
     table.add_row(std::move(row));
   }
   table.print(out, style, "  ");

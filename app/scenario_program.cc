@@ -406,12 +406,13 @@ class ProgramCompiler {
     program_.push_back(std::move(o));
   }
 
-  // `asyncio: {tasks: [{name, count, run}, ...], serve: STREAM}`:
-  // asyncio.run(gather(...)); with `serve`, every request of the stream that
-  // arrives becomes a task too.
+  // `asyncio: {tasks: [{name, count, run}, ...], serve: STREAM,
+  // limit_concurrency: N}`: asyncio.run(gather(...)); with `serve`, every
+  // request of the stream that arrives becomes a task too, or past N in
+  // progress a 503.
   void asyncio(const YamlEntry& op) {
     const auto options = map_entries(src_, op.value, "asyncio");
-    check_keys(src_, options, {"tasks", "serve"}, "in 'asyncio'");
+    check_keys(src_, options, {"tasks", "serve", "limit_concurrency"}, "in 'asyncio'");
     const YamlEntry* tasks = find_entry(options, "tasks");
     const YamlEntry* serve = find_entry(options, "serve");
     if (!tasks && !serve)
@@ -423,6 +424,12 @@ class ProgramCompiler {
     if (serve) {
       o.object = read_identifier(src_, serve->value, "request stream name");
       o.serve = static_cast<std::int32_t>(served_stream(serve->value, o.object, true));
+    }
+    if (const YamlEntry* limit = find_entry(options, "limit_concurrency")) {
+      if (!serve)
+        src_.fail(limit->key_node, "limit_concurrency limits the requests a serving loop runs at once: it needs "
+                                   "serve: STREAM beside it");
+      o.limit_concurrency = read_int(src_, limit->value, "limit_concurrency", 1, 1000000);
     }
     if (tasks) add_tasks(o, tasks->value);
     program_.push_back(std::move(o));

@@ -178,6 +178,10 @@ struct Op {
   // Asyncio: the request stream this loop serves (every request that arrives
   // becomes a task), or -1; `object` names it.
   std::int32_t serve = -1;
+  // Asyncio with serve: uvicorn's --limit-concurrency, the requests in
+  // progress on this loop beyond which a new one is answered 503 at once
+  // (uvicorn/protocols/http/*_impl.py, service_unavailable); 0: no limit.
+  std::int64_t limit_concurrency = 0;
   // Submit: nobody waits for the result (a submit inside an asyncio task, a
   // Celery `delay()` whose job id is returned at once).
   bool detached = false;

@@ -50,6 +50,7 @@ struct EventLoop {
   bool active = false;  // inside asyncio.run()
   std::deque<int> ready;
   int pending = 0;  // tasks not done
+  std::int64_t requests = 0;  // of them, the tasks of requests (a server's loop)
 };
 
 }  // namespace models

@@ -56,13 +56,13 @@ std::vector<std::string> metric_names(const SimulationConfig& config) {
     static const char* const kLatency[] = {"p50", "p90", "p99", "max", "mean", "offered", "throughput", "goodput"};
     for (const char* m : kLatency) names.push_back(std::string("requests.") + m);
     for (const char* m : {"arrived", "completed", "listen_overflows", "connect_timeouts", "timeouts", "retries",
-                          "late_responses", "failed", "queue_max", "in_flight_max", "in_flight_avg"})
+                          "late_responses", "failed", "rejected", "queue_max", "in_flight_max", "in_flight_avg"})
       names.push_back(std::string("requests.") + m);
     for (const auto& s : config.requests) {
       const std::string p = "requests." + s.name + ".";
       for (const char* m : kLatency) names.push_back(p + m);
       for (const char* m : {"arrived", "completed", "listen_overflows", "connect_timeouts", "timeouts", "retries",
-                            "late_responses", "failed", "queue_max"})
+                            "late_responses", "failed", "rejected", "queue_max"})
         names.push_back(p + m);
       if (s.mix.size() > 1)
         for (const auto& t : s.mix)

@@ -193,6 +193,7 @@ void PythonThreads::advance(int tid) {
         task_state(t.task, Task::State::Done);
         --t.loop.pending;
         if (k.item >= 0) {  // a request's handler returned: the response goes out
+          --t.loop.requests;
           respond(tid, k.item);
           k.item = -1;
           free_tasks_.push_back(t.task);
@@ -451,7 +452,7 @@ bool PythonThreads::advance_asyncio(int tid) {
   // socket readable, and every connection waiting in the backlog becomes a
   // task (uvicorn's protocol creates one per request).
   const int serving = op(t).serve;
-  if (serving >= 0) accept_requests(tid, serving);
+  if (serving >= 0) accept_requests(tid, serving, op(t).limit_concurrency);
   if (!loop.ready.empty()) {
     t.task = loop.ready.front();
     loop.ready.pop_front();
@@ -659,13 +660,25 @@ void PythonThreads::wake_acceptor(int s) {
   }
 }
 
-void PythonThreads::accept_requests(int tid, int s) {
+void PythonThreads::accept_requests(int tid, int s, std::int64_t limit) {
   WorkQueue& q = queues_[first_listen_ + static_cast<std::uint32_t>(s)];
   if (q.items.empty()) return;
   EventLoop& loop = threads_[static_cast<std::size_t>(tid)].loop;
   while (!q.items.empty()) {
     const int item = q.items.front();
     q.items.pop_front();
+    if (limit > 0 && loop.requests >= limit) {
+      // uvicorn's limit_concurrency: a 503 goes out at once, no task.
+      WorkItem& w = items_[item];
+      events_.cancel(w.client_timeout);
+      requests_.reject(s, !w.abandoned);
+      if (trace_)
+        trace_->flow(first_track_ + static_cast<sim::TrackId>(tid), events_.now(),
+                     first_stream_track_ + 3 * static_cast<sim::TrackId>(s), events_.now(), "503");
+      items_.release(item);
+      continue;
+    }
+    ++loop.requests;
     int k;
     if (!free_tasks_.empty()) {
       k = free_tasks_.back();

@@ -167,7 +167,9 @@ class PythonThreads {
   void grant(std::uint32_t resource, const Resource::Request& r);
   void task_state(int task, Task::State s);
   void item_taken(int tid, int item);
-  void accept_requests(int tid, int stream);    // an asyncio server's loop: a task per request
+  // An asyncio server's loop: a task per request, or a 503 past `limit`
+  // requests in progress (0: no limit).
+  void accept_requests(int tid, int stream, std::int64_t limit);
   void wake_acceptor(int stream);               // a serving loop blocked in select(), if any
   void send(int item);                          // a client sends a request: its timeout starts
   void connect(int item);                       // a request's connection reaches the listen queue

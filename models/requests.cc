@@ -154,6 +154,15 @@ void RequestStreams::respond(int s, int type, sim::Time first_sent, bool waited)
   client_done(s);
 }
 
+void RequestStreams::reject(int s, bool waited) {
+  Stream& st = streams_[static_cast<std::size_t>(s)];
+  --open_;
+  ++st.rejected;
+  if (!waited) return;
+  ++st.failed;
+  client_done(s);
+}
+
 void RequestStreams::connect_timeout(int s, bool waited) {
   Stream& st = streams_[static_cast<std::size_t>(s)];
   --open_;
@@ -195,7 +204,7 @@ void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_m
   // usual case) they are that stream's figures.
   Latencies all;
   std::uint64_t arrived = 0, completed = 0, overflows = 0, timeouts = 0;
-  std::uint64_t client_timeouts = 0, retries = 0, late = 0, failed = 0;
+  std::uint64_t client_timeouts = 0, retries = 0, late = 0, failed = 0, rejected = 0;
   std::size_t backlog = 0;
   double window = 0;
   for (std::size_t s = 0; s < streams_.size(); ++s) {
@@ -211,6 +220,7 @@ void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_m
     m[p + "retries"] = static_cast<double>(st.retries);
     m[p + "late_responses"] = static_cast<double>(st.late);
     m[p + "failed"] = static_cast<double>(st.failed);
+    m[p + "rejected"] = static_cast<double>(st.rejected);
     m[p + "queue_max"] = static_cast<double>(queue_max[s]);
     if (rs.mix.size() > 1)
       for (std::size_t k = 0; k < rs.mix.size(); ++k) put(m, p + rs.mix[k].name + ".", st.by_type[k], rs);
@@ -226,6 +236,7 @@ void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_m
     retries += st.retries;
     late += st.late;
     failed += st.failed;
+    rejected += st.rejected;
     backlog = std::max(backlog, queue_max[s]);
     window = std::max(window, sim::to_seconds(rs.duration - rs.warmup));
   }
@@ -241,6 +252,7 @@ void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_m
   m["requests.retries"] = static_cast<double>(retries);
   m["requests.late_responses"] = static_cast<double>(late);
   m["requests.failed"] = static_cast<double>(failed);
+  m["requests.rejected"] = static_cast<double>(rejected);
   m["requests.queue_max"] = static_cast<double>(backlog);
   m["requests.in_flight_max"] = static_cast<double>(in_flight_.max());
   m["requests.in_flight_avg"] = in_flight_.mean(end);

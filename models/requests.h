@@ -55,6 +55,9 @@ class RequestStreams {
   void retry(int s, int type);
   // ... or, out of retries, gives up on it.
   void give_up(int s);
+  // The server answered 503 at once (uvicorn's limit_concurrency). `waited`:
+  // its client was still waiting, and now has its answer: a failure.
+  void reject(int s, bool waited);
   // A request left the server unserved: its client gave up before it
   // connected (a SYN it will not retransmit).
   void dropped() { --open_; }
@@ -89,7 +92,7 @@ class RequestStreams {
     double total_weight = 0;
     std::uint64_t arrived = 0, completed = 0;
     std::uint64_t listen_overflows = 0, connect_timeouts = 0;
-    std::uint64_t timeouts = 0, retries = 0, late = 0, failed = 0;
+    std::uint64_t timeouts = 0, retries = 0, late = 0, failed = 0, rejected = 0;
     std::int64_t in_flight = 0;
     Latencies all;
     std::vector<Latencies> by_type;

@@ -159,6 +159,12 @@ inline models::Arrival poisson(double rate) {
   a.rate = rate;
   return a;
 }
+inline models::Arrival constant_rate(double rate) {
+  models::Arrival a;
+  a.kind = models::Arrival::Kind::Constant;
+  a.rate = rate;
+  return a;
+}
 inline models::Arrival closed(int clients, sim::Time think) {
   models::Arrival a;
   a.kind = models::Arrival::Kind::Closed;

@@ -277,3 +277,21 @@ TEST_CASE("print_summary: clients that timed out add the goodput, the timeouts a
   CHECK(text.find("16.6/s           70    4.4/s       468   468     156") != std::string::npos);
   CHECK(text.find("SYNs dropped") == std::string::npos);
 }
+
+TEST_CASE("print_summary: a loop's limit_concurrency reached adds the 503s") {
+  app::ScenarioResult r = make_result();
+  r.runs[1].result.metrics.insert({{"requests.arrived", 30},
+                                   {"requests.p50", 0.1},
+                                   {"requests.p90", 0.1},
+                                   {"requests.p99", 0.1},
+                                   {"requests.max", 0.1},
+                                   {"requests.throughput", 10},
+                                   {"requests.queue_max", 30},
+                                   {"requests.rejected", 20},
+                                   {"requests.failed", 20}});
+  std::ostringstream out;
+  app::print_summary(out, r, app::Style{false});
+  const std::string text = out.str();
+  CHECK(text.find("backlog max  503s  failed") != std::string::npos);
+  CHECK(text.find("10.0/s           30    20      20") != std::string::npos);
+}

@@ -191,8 +191,7 @@ TEST_CASE("client timeouts past capacity: goodput collapses, and retries only ad
   for (int retries : {0, 2}) {
     CAPTURE(retries);
     auto c = config(2);
-    auto& st = add_stream(c, "api", models::Arrival{models::Arrival::Kind::Constant, 20}, {cpu(60 * kMillisecond)},
-                          10 * kSecond);
+    auto& st = add_stream(c, "api", constant_rate(20), {cpu(60 * kMillisecond)}, 10 * kSecond);
     st.timeout = 500 * kMillisecond;
     st.retries = retries;
     add(c, "server", {serve(0)});
@@ -268,6 +267,52 @@ TEST_CASE("CPU-bound requests: threads of one process share a GIL, processes do 
   CHECK(t.metrics["requests.throughput"] == doctest::Approx(100).epsilon(0.03));
   CHECK(q.metrics["requests.throughput"] == doctest::Approx(400).epsilon(0.03));
   CHECK(t.metrics["gil.held"] > 0.97);
+}
+
+// uvicorn's --limit-concurrency (Op::limit_concurrency): past N requests in
+// progress on the loop, a new one is answered 503 at once.
+TEST_CASE("an asyncio server's limit_concurrency answers 503 past N requests in progress") {
+  SUBCASE("30 at once, a limit of 10: ten are served, twenty turned away at once") {
+    auto c = config(2);
+    add_stream(c, "api", burst(30, 100 * kSecond), {await_io(100 * kMillisecond)}, kSecond, 0, true);
+    Op loop = asyncio_serve(0);
+    loop.limit_concurrency = 10;
+    add(c, "loop", {loop});
+    auto r = run(c);
+    CHECK(r.metrics["requests.completed"] == 10);
+    CHECK(r.metrics["requests.rejected"] == 20);
+    CHECK(r.metrics["requests.failed"] == 20);
+    CHECK(r.metrics["requests.max"] < 0.101);
+    CHECK(r.metrics["requests.max"] >= 0.100);
+  }
+  SUBCASE("past capacity with impatient clients: the limit keeps the goodput that the unlimited loop loses") {
+    // 10 ms of CPU per request: one loop serves 100/s; 150/s arrive, and
+    // clients wait 500 ms. Unlimited, every request becomes a task and waits
+    // behind all the others; with 20 in progress at most, a request waits
+    // about 200 ms and the rest get a 503.
+    double goodput[2] = {0, 0};
+    for (std::int64_t limit : {0, 20}) {
+      CAPTURE(limit);
+      auto c = config(2);
+      auto& st = add_stream(c, "api", poisson(150), {cpu(10 * kMillisecond)}, 20 * kSecond, 2 * kSecond, true);
+      st.timeout = 500 * kMillisecond;
+      Op loop = asyncio_serve(0);
+      loop.limit_concurrency = limit;
+      add(c, "loop", {loop});
+      auto r = run(c);
+      goodput[limit > 0] = r.metrics["requests.goodput"];
+      CHECK(r.metrics["requests.completed"] + r.metrics["requests.failed"] == r.metrics["requests.arrived"]);
+      if (limit > 0) {
+        CHECK(r.metrics["requests.rejected"] > 0.25 * r.metrics["requests.arrived"]);
+        CHECK(r.metrics["requests.late_responses"] == 0);
+        CHECK(r.metrics["requests.max"] < 0.3);
+      } else {
+        CHECK(r.metrics["requests.rejected"] == 0);
+      }
+    }
+    CHECK(goodput[1] > 90);
+    CHECK(goodput[0] < 0.5 * goodput[1]);
+  }
 }
 
 TEST_CASE("an asyncio server: awaited I/O overlaps, and CPU work in the handler serializes the loop") {

@@ -1273,6 +1273,21 @@ TEST_SUITE("scenario") {
     CHECK(r[1].retries == 0);
   }
 
+  TEST_CASE("asyncio servers: limit_concurrency, uvicorn's, with serve") {
+    const app::Scenario s = load(
+        "name: t\n"
+        "requests:\n"
+        "  - {name: a, arrival: {poisson: 1/s}, run: [await_io: 1ms]}\n"
+        "  - {name: b, arrival: {poisson: 1/s}, run: [await_io: 1ms]}\n"
+        "threads:\n"
+        "  - {name: x, run: [asyncio: {serve: a, limit_concurrency: 100}]}\n"
+        "  - {name: y, run: [asyncio: {serve: b}]}\n");
+    const models::Program x = program_of(s, 0, 0), y = program_of(s, 0, 1);
+    REQUIRE(find_op(x, OpKind::Asyncio) != nullptr);
+    CHECK(find_op(x, OpKind::Asyncio)->limit_concurrency == 100);
+    CHECK(find_op(y, OpKind::Asyncio)->limit_concurrency == 0);  // no limit, uvicorn's default
+  }
+
   TEST_CASE("request streams: the clients' timeout and retries") {
     const app::Scenario s = load(
         "name: t\n"
