@@ -567,6 +567,7 @@ std::string saturation_command_line(const SaturationRequest& r) {
   std::string line = "gilsim saturation merged.csv --load " + r.load;
   for (const auto& o : r.objectives) line += " --slo " + o.metric + "=" + o.text;
   if (r.metrics != "requests") line += " --metrics " + r.metrics;
+  if (r.goodput) line += " --goodput";
   if (r.tolerance != SaturationRequest{}.tolerance) line += " --tolerance " + format_value(r.tolerance);
   if (r.by != "variant") line += " --by " + r.by;
   return line;

@@ -38,6 +38,8 @@ po::options_description saturation_options() {
        "a latency objective, like p99=200ms (METRIC: p50, p90, p99, max, mean); repeatable")
       ("metrics", po::value<std::string>()->value_name("PREFIX"),
        "whose metrics: requests (default: all streams), requests.STREAM or requests.STREAM.TYPE")
+      ("goodput", "compare the goodput (responses to a client still waiting) with the offered load, "
+                  "not the throughput")
       ("tolerance", po::value<std::string>()->value_name("F"),
        "saturated where throughput < (1 - F) x offered load (default 0.05)")
       ("by", po::value<std::string>()->value_name("COL"), "analyse each value of this column apart (default: variant)")
@@ -56,6 +58,7 @@ SaturationArgs parse_saturation_args(int argc, const char* const* argv) {
   if (r.load.empty()) throw po::error("'saturation' needs --load COL, the column of the swept arrival rate");
   if (line.has("metrics")) r.metrics = line.text("metrics");
   if (line.has("by")) r.by = line.text("by");
+  r.goodput = line.has("goodput");
   if (line.has("tolerance")) {
     const std::string t = line.text("tolerance");
     char* end = nullptr;
@@ -108,7 +111,8 @@ std::string crossing_json(const analysis::Crossing& c) {
 
 std::string results_json(const std::vector<GroupResult>& results, const SaturationRequest& a) {
   std::string out = "{\"saturation\": {\"load\": " + json_string(a.load) + ", \"metrics\": " +
-                    json_string(a.metrics) + ", \"tolerance\": " + json_number(a.tolerance) + ", \"groups\": [";
+                    json_string(a.metrics) + ", \"served\": " +
+                    json_string(a.goodput ? "goodput" : "throughput") + ", \"tolerance\": " + json_number(a.tolerance) + ", \"groups\": [";
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& s = results[i].saturation;
     out += i ? ",\n  " : "\n  ";
@@ -140,11 +144,15 @@ void print_table(std::ostream& out, const std::vector<GroupResult>& results, con
     row.push_back(std::to_string(s.points));
     table.add_row(std::move(row));
   }
-  out << "saturation of " << a.metrics << " against " << a.load << ", " << a.csv << "\n";
+  out << "saturation of " << a.metrics << (a.goodput ? " (goodput)" : "") << " against " << a.load << ", "
+      << a.csv << "\n";
   table.print(out, Style{tty});
   const int percent = static_cast<int>(std::lround((1 - a.tolerance) * 100));
-  out << "capacity: the highest throughput measured (responses per second, mean of the replications);\n"
-         "saturates at: the load where throughput falls below "
+  const char* const what = a.goodput ? "goodput" : "throughput";
+  out << "capacity: the highest " << what
+      << " measured (responses per second, mean of the replications);\n"
+         "saturates at: the load where "
+      << what << " falls below "
       << percent
       << " % of the offered load, interpolated\n"
          "between the loads in brackets (the last that keeps up, the first that does not);\n"
@@ -193,8 +201,8 @@ ParseResult<LatencyObjective> parse_objective(std::string_view argument) {
 }
 
 const char* saturation_usage() {
-  return "  gilsim saturation CSV --load COL [--slo METRIC=DURATION]... [--metrics PREFIX] [--tolerance F]\n"
-         "                    [--by COL] [--json PATH]\n";
+  return "  gilsim saturation CSV --load COL [--slo METRIC=DURATION]... [--metrics PREFIX] [--goodput]\n"
+         "                    [--tolerance F] [--by COL] [--json PATH]\n";
 }
 
 std::optional<std::string> saturation_csv(const SaturationRequest& a, std::ostream& table_out, bool tty,
@@ -203,7 +211,8 @@ std::optional<std::string> saturation_csv(const SaturationRequest& a, std::ostre
   const std::string& p = a.setting_prefix;
   const int load = require_column(t, a.load, p + "load");
   const int offered = require_column(t, a.metrics + ".offered", p + "metrics");
-  const int throughput = require_column(t, a.metrics + ".throughput", p + "metrics");
+  const char* const served = a.goodput ? ".goodput" : ".throughput";
+  const int throughput = require_column(t, a.metrics + served, p + "metrics");
   std::vector<int> latencies;
   for (const auto& o : a.objectives)
     latencies.push_back(require_column(t, a.metrics + "." + o.metric, p + "slo." + o.metric));

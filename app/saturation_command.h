@@ -1,5 +1,5 @@
 // `gilsim saturation CSV --load COL [--slo METRIC=DURATION]... [--metrics PREFIX]
-//                       [--tolerance F] [--by COL] [--json PATH]`:
+//                       [--goodput] [--tolerance F] [--by COL] [--json PATH]`:
 // reads a sweep of the offered load (one row per load, variant and
 // replication), and says for each group (default: each variant) where its
 // server saturates and up to which load each latency objective holds
@@ -41,6 +41,10 @@ struct SaturationRequest {
   std::string metrics = "requests";  // the columns PREFIX.offered, PREFIX.throughput, PREFIX.p99 ...
   std::vector<LatencyObjective> objectives;
   double tolerance = 0.05;  // saturated where throughput < (1 - tolerance) x offered
+  // Compare PREFIX.goodput (responses to a client still waiting) with the
+  // offered load instead of PREFIX.throughput: for clients with a timeout,
+  // whose server may stay busy answering nobody.
+  bool goodput = false;
   std::string by = "variant";
   // How messages name the settings: "--" for the options, "sweep.saturation." for the key.
   std::string setting_prefix = "--";

@@ -35,12 +35,8 @@ models::MachineConfig read_machine(const YamlSource& src, const YAML::Node& node
     m.wakeup_granularity = read_duration(src, e->value, "machine.wakeup_granularity");
   if (const auto* e = find_entry(entries, "sched_latency"))
     m.sched_latency = read_duration(src, e->value, "machine.sched_latency");
-  if (const auto* e = find_entry(entries, "wakeup_preemption")) {
-    const std::string v = read_string(src, e->value, "machine.wakeup_preemption");
-    if (v != "true" && v != "false")
-      src.fail(e->value, "machine.wakeup_preemption is true or false, got '" + v + "'");
-    m.wakeup_preemption = v == "true";
-  }
+  if (const auto* e = find_entry(entries, "wakeup_preemption"))
+    m.wakeup_preemption = read_bool(src, e->value, "machine.wakeup_preemption");
   if (const auto* e = find_entry(entries, "cores"))
     m.cores = static_cast<int>(read_int(src, e->value, "machine.cores", 1, 1024));
   if (const auto* e = find_entry(entries, "context_switch"))

@@ -198,7 +198,7 @@ SweepSaturation read_saturation(const YamlSource& src, const YamlEntry& e) {
   r.setting_prefix = key + ".";
   sat.pos = src.pos(e.key_node.Mark());
   const auto entries = map_entries(src, e.value, key);
-  check_keys(src, entries, {"load", "slo", "metrics", "tolerance", "by"}, "in " + key);
+  check_keys(src, entries, {"load", "slo", "metrics", "goodput", "tolerance", "by"}, "in " + key);
   const YamlEntry* load = find_entry(entries, "load");
   if (!load)
     src.fail(e.key_node, key + " needs load: the axis of the offered load (an arrival rate), like "
@@ -207,6 +207,7 @@ SweepSaturation read_saturation(const YamlSource& src, const YamlEntry& e) {
   sat.load_pos = src.pos(load->value.Mark());
   if (const YamlEntry* m = find_entry(entries, "metrics")) r.metrics = read_column(src, *m, key);
   if (const YamlEntry* by = find_entry(entries, "by")) r.by = read_column(src, *by, key);
+  if (const YamlEntry* g = find_entry(entries, "goodput")) r.goodput = read_bool(src, g->value, key + ".goodput");
   if (const YamlEntry* t = find_entry(entries, "tolerance")) {
     r.tolerance = read_number(src, t->value, key + ".tolerance");
     if (!(r.tolerance >= 0 && r.tolerance < 1))

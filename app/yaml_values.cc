@@ -100,6 +100,12 @@ std::vector<YAML::Node> list_items(const YamlSource& src, const YAML::Node& node
   return {node.begin(), node.end()};
 }
 
+bool read_bool(const YamlSource& src, const YAML::Node& node, const std::string& where) {
+  const std::string v = read_string(src, node, where);
+  if (v != "true" && v != "false") src.fail(node, where + " is true or false, got '" + v + "'");
+  return v == "true";
+}
+
 std::string read_string(const YamlSource& src, const YAML::Node& node, const std::string& where) {
   if (!node.IsScalar()) expected(src, node, "text", where);
   return node.Scalar();

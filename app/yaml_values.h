@@ -58,6 +58,9 @@ std::int64_t read_int(const YamlSource& src, const YAML::Node& node, const std::
 
 double read_number(const YamlSource& src, const YAML::Node& node, const std::string& where);
 
+// `true` or `false`, nothing else ("WHERE is true or false, got 'yes'").
+bool read_bool(const YamlSource& src, const YAML::Node& node, const std::string& where);
+
 // A fixed duration (`250ms`) in nanoseconds; a distribution is an error here.
 sim::Time read_duration(const YamlSource& src, const YAML::Node& node, const std::string& where);
 

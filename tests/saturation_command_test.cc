@@ -67,7 +67,7 @@ TEST_CASE("saturation: the fixture's capacities and where each server stops keep
   CHECK(contains(o.out, "inline         50       60    49.39 (45..60)       44.9 (40..45)      8    16\n"));
   const std::string j = read(json);
   CHECK(j.rfind("{\"saturation\": {\"load\": \"requests.0.arrival.poisson\", \"metrics\": \"requests\", "
-                "\"tolerance\": 0.05, \"groups\": [",
+                "\"served\": \"throughput\", \"tolerance\": 0.05, \"groups\": [",
                 0) == 0);
   const std::string inline_server = group_json(j, "inline");
   CHECK(value(inline_server, "capacity") == 50);
@@ -140,6 +140,31 @@ TEST_CASE("saturation: bad arguments and bad CSVs are exit code 2 and say what i
   }
 }
 
+TEST_CASE("saturation: --goodput compares the responses to waiting clients with the offered load") {
+  // A server that stays busy answering (throughput = offered) while, from
+  // 40/s on, its clients have left (goodput 5/s).
+  TempDir dir;
+  const std::string csv = dir.write(
+      "g.csv",
+      "scenario,variant,point,replication,seed,rate,requests.offered,requests.throughput,requests.goodput\n"
+      "s,a,0,0,1,20,20,20,20\ns,a,1,0,1,30,30,30,30\ns,a,2,0,1,40,40,40,5\ns,a,3,0,1,50,50,50,5\n");
+  auto t = gilsim({"saturation", csv, "--load", "rate", "--json", "-"});
+  CHECK(t.code == 0);
+  CHECK(contains(t.out, "\"served\": \"throughput\""));
+  CHECK(contains(t.out, "\"saturates\": {\"where\": \"beyond\""));
+  auto g = gilsim({"saturation", csv, "--load", "rate", "--goodput", "--json", "-"});
+  CHECK(g.code == 0);
+  CHECK(contains(g.out, "\"served\": \"goodput\""));
+  CHECK(contains(g.out, "\"capacity\": 30, \"capacity_load\": 30"));
+  CHECK(contains(g.out, "\"lo\": 30, \"hi\": 40"));
+  CHECK(contains(g.err, "saturation of requests (goodput) against rate"));
+  // Without the column: did you mean.
+  const std::string old = dir.write("old.csv", "scenario,variant,rate,requests.offered,requests.throughput\ns,a,1,1,1\n");
+  auto m = gilsim({"saturation", old, "--load", "rate", "--goodput"});
+  CHECK(m.code == 2);
+  CHECK(contains(m.err, "--metrics: no column 'requests.goodput'"));
+}
+
 TEST_CASE("saturation: a group with one load, or a bad cell, is exit 2 and writes no JSON") {
   TempDir dir;
   const std::string head = "scenario,variant,point,replication,seed,rate,requests.offered,requests.throughput\n";
@@ -206,12 +231,13 @@ TEST_CASE("sweep.saturation: a server of capacity 100/s saturates near 100/s; sa
   CHECK_FALSE(contains(again.out, "saturation of"));
   CHECK(read(out + "/results.csv") == results);
   dir.write("s.yaml", std::string(kServerSweep) + "  saturation:\n    load: requests.0.arrival.poisson\n"
-                                                  "    slo: {p99: 100ms, p50: 20ms}\n    tolerance: 0.1\n");
+                                                  "    slo: {p99: 100ms, p50: 20ms}\n    tolerance: 0.1\n"
+                                                  "    goodput: true\n");
   auto shard = gilsim({"sweep", file, "--out", dir.file("shard"), "--shard", "2/2"});
   CHECK(shard.code == 0);
   CHECK(contains(shard.err, "gilsim: saturation not analysed (a shard holds part of the points): analyse the "
                             "merged CSV with gilsim saturation merged.csv --load requests.0.arrival.poisson "
-                            "--slo p99=100ms --slo p50=20ms --tolerance 0.1\n"));
+                            "--slo p99=100ms --slo p50=20ms --goodput --tolerance 0.1\n"));
   CHECK_FALSE(fs::exists(dir.file("shard/saturation.json")));
 }
 
