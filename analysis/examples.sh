@@ -28,6 +28,7 @@ sweep switch_interval
 sweep scaling
 sweep convoy --variant beside_cpu    # the baseline `alone` has no CPU-bound threads to group by
 sweep c8_latency_vs_load
+sweep overload
 
 cat > "$out/csv/plots.txt" <<'PLOTS'
 # KIND FILE [analysis/plot.sh options]: the plots of analysis/examples.sh
@@ -35,6 +36,7 @@ speedup scaling.csv --x pools.0.workers
 speedup switch_interval.csv --x pools.0.workers --group runtime.switch_interval
 convoy convoy.csv --y requests.throughput --group threads.1.count
 latency c8_latency_vs_load.csv --x requests.0.arrival.poisson
+goodput overload.csv --x requests.0.arrival.poisson
 PLOTS
 
 GILSIM=$gilsim "$here/report.sh" "$out/report" "$out/csv"

@@ -14,6 +14,9 @@
 #   convoy   --y COL (required) against runtime.switch_interval in µs on a log
 #            scale (--x to use another column), one line per --group value
 #            (default: variant), e.g. --group threads.1.count
+#   goodput  requests.throughput and requests.goodput against --x (default:
+#            the first axis column, an arrival rate), one line per --group
+#            value and measure; dotted, the offered load (y = x)
 #
 # --data PATH also writes the plotted series as text: "# TITLE" then "x y"
 # lines, per series. Columns are found by name. Replications are averaged. The SVG is written
@@ -23,7 +26,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-usage="usage: analysis/plot.sh speedup|latency|convoy CSV OUT.svg [--x COL] [--y COL] [--group COL] [--fit FITS.json] [--data PATH]"
+usage="usage: analysis/plot.sh speedup|latency|convoy|goodput CSV OUT.svg [--x COL] [--y COL] [--group COL] [--fit FITS.json] [--data PATH]"
 die() { echo "plot.sh: $*" >&2; exit 2; }
 
 [ $# -ge 3 ] || die "$usage"
@@ -43,7 +46,7 @@ while [ $# -gt 0 ]; do
   shift 2
 done
 
-case $kind in speedup|latency|convoy) ;; *) die "unknown KIND '$kind' (speedup, latency or convoy)" ;; esac
+case $kind in speedup|latency|convoy|goodput) ;; *) die "unknown KIND '$kind' (speedup, latency, convoy or goodput)" ;; esac
 [ -f "$csv" ] || die "$csv: no such file"
 [ -z "$fit" ] || [ "$kind" = speedup ] || die "--fit applies to 'speedup'"
 [ -z "$fit" ] || [ -f "$fit" ] || die "$fit: no such file"
@@ -70,6 +73,12 @@ case $kind in
     y="requests.p50 requests.p99" ynames="p50 p99" yscale=1000
     title="Request latency against $x"
     ;;
+  goodput)
+    [ -n "$x" ] || x=$(first_axis)
+    [ -z "$y" ] || die "goodput plots requests.throughput and requests.goodput; --y does not apply"
+    y="requests.throughput requests.goodput" ynames="throughput goodput"
+    title="Throughput and goodput against $x"
+    ;;
   convoy)
     [ -n "$x" ] || x=runtime.switch_interval
     [ -n "$y" ] || die "convoy needs --y COL, the I/O thread's metric (e.g. threads.io.io_ops)"
@@ -95,6 +104,9 @@ quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"; }
     printf "datafile index %d using 1:2 title %s lt %d" "$i" "$(quote "$t")" $((i + 1))
     i=$((i + 1))
   done < "$tmp/titles"
+  if [ "$kind" = goodput ]; then
+    printf ", x with lines dt 3 lc rgb '#888888' title 'offered'"
+  fi
   if [ "$kind" = speedup ]; then
     xmin=$(awk 'NF == 2 && (m == "" || $1 < m) { m = $1 } END { print m }' "$tmp/data")
     printf ", x / %s with lines dt 3 lc rgb '#888888' title 'linear'" "$xmin"

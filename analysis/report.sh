@@ -138,13 +138,18 @@ while IFS="$(printf '\t')" read -r kind file opts; do
     fi
   fi
   satnote=
-  if [ "$kind" = latency ] && head -n 1 "$csv" | tr -d '\r' | grep -q ',requests\.offered\(,\|$\)'; then
+  if { [ "$kind" = latency ] || [ "$kind" = goodput ]; } &&
+    head -n 1 "$csv" | tr -d '\r' | grep -q ',requests\.offered\(,\|$\)'; then
+    served=
+    [ "$kind" = latency ] || served=--goodput
     xcol=$(printf '%s' "$opts" | sed -n 's/.*--x \([^ ]*\).*/\1/p')
     [ -n "$xcol" ] || xcol=$(head -n 1 "$csv" | tr -d '\r' | cut -d, -f6)
     # Where each variant saturates (gilsim saturation), said under the plot.
-    if "$gilsim" saturation "$csv" --load "$xcol" --json "$tmp/saturation$i.json" > /dev/null 2>&1; then
+    # shellcheck disable=SC2086 # empty or one word
+    if "$gilsim" saturation "$csv" --load "$xcol" $served --json "$tmp/saturation$i.json" > /dev/null 2>&1; then
       satnote=$(LC_ALL=C awk '/"group": / {
           g = $0; sub(/^.*"group": "/, "", g); sub(/", "capacity":.*$/, "", g)
+          h = $0; sub(/^.*"at_highest_load": /, "", h); sub(/,.*$/, "", h)
           gsub(/\\"/, "\"", g); gsub(/\\\\/, "\\", g)
           c = $0; sub(/^.*"capacity": /, "", c); sub(/,.*$/, "", c)
           s = $0; sub(/^.*"saturates": \{/, "", s); sub(/\}.*$/, "", s)
@@ -153,7 +158,7 @@ while IFS="$(printf '\t')" read -r kind file opts; do
           if (w == "between") t = sprintf("saturates at %.3g/s", a)
           else if (w == "beyond") t = sprintf("keeps up to the highest load, %.3g/s", a)
           else t = sprintf("is saturated already at %.3g/s", a)
-          printf "%s%s %s (capacity %.3g/s)", sep, g, t, c; sep = "; "
+          printf "%s%s %s (capacity %.3g/s, %.3g/s at the highest load)", sep, g, t, c, h; sep = "; "
         }' "$tmp/saturation$i.json")
     fi
   fi
@@ -164,6 +169,8 @@ while IFS="$(printf '\t')" read -r kind file opts; do
       [ -z "$fitnote" ] || what="$what Dashed: the Universal Scalability Law fitted by gilsim fit ($fitnote)." ;;
     latency) what="Median (p50) and 99th-percentile (p99) request latency in milliseconds against the offered load, one line per variant and percentile: where a variant's latency turns up is its capacity."
       [ -z "$satnote" ] || what="$what Where each stops keeping up with its load (gilsim saturation: throughput below 95 % of the offered load): $satnote." ;;
+    goodput) what="Responses per second against the offered load, one line per variant: all of them (throughput) and those that reached a client still waiting (goodput); dotted, the offered load. Past capacity a server with an unbounded queue stays busy answering clients that have timed out, and its goodput collapses; a bounded queue (a listen backlog, uvicorn's limit_concurrency) turns the excess away and keeps it."
+      [ -z "$satnote" ] || what="$what Where each stops keeping up (gilsim saturation --goodput): $satnote." ;;
     convoy) what="What the I/O thread gets done against the switch interval (log scale, µs), one line per value of the group column: beside CPU-bound threads, each I/O completion waits up to one switch interval for the GIL (the convoy effect), so a longer interval costs the I/O thread more." ;;
     *) die "$sweeps/plots.txt: unknown KIND '$kind'" ;;
   esac

@@ -124,6 +124,7 @@ Saturation find_saturation(const std::vector<LoadPoint>& points, double toleranc
       s.capacity = l.throughput;
       s.capacity_load = l.load;
     }
+  s.at_highest = levels.back().throughput;
   s.saturates = first_failure(levels, [&](const Level& l) { return (1 - tolerance) - l.throughput / l.offered; });
   for (std::size_t k = 0; k < limits.size(); ++k)
     s.objectives.push_back(first_failure(levels, [&](const Level& l) { return l.latencies[k] - limits[k]; }));

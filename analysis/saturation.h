@@ -54,6 +54,8 @@ struct Saturation {
   int points = 0;      // runs
   double capacity = 0;       // the highest throughput measured (mean over replications)
   double capacity_load = 0;  // the load at which it was measured
+  double at_highest = 0;     // the throughput at the highest load swept: below the capacity
+                             // when past saturation the server loses ground (goodput collapse)
   Crossing saturates;        // throughput < (1 - tolerance) x offered
   std::vector<Crossing> objectives;  // latency > limit, one per limit
 

@@ -117,7 +117,8 @@ std::string results_json(const std::vector<GroupResult>& results, const Saturati
     const auto& s = results[i].saturation;
     out += i ? ",\n  " : "\n  ";
     out += "{\"group\": " + json_string(results[i].group) + ", \"capacity\": " + json_number(s.capacity) +
-           ", \"capacity_load\": " + json_number(s.capacity_load) + ", \"saturates\": {" +
+           ", \"capacity_load\": " + json_number(s.capacity_load) +
+           ", \"at_highest_load\": " + json_number(s.at_highest) + ", \"saturates\": {" +
            crossing_json(s.saturates) + "}, \"objectives\": [";
     for (std::size_t k = 0; k < a.objectives.size(); ++k)
       out += std::string(k ? ", " : "") + "{\"metric\": " + json_string(a.objectives[k].metric) +
@@ -129,7 +130,7 @@ std::string results_json(const std::vector<GroupResult>& results, const Saturati
 
 void print_table(std::ostream& out, const std::vector<GroupResult>& results, const SaturationRequest& a, bool tty) {
   using Align = TextTable::Align;
-  std::vector<std::string> header = {a.by, "capacity", "at load", "saturates at"};
+  std::vector<std::string> header = {a.by, "capacity", "at load", "at the highest", "saturates at"};
   for (const auto& o : a.objectives) header.push_back(o.metric + " <= " + o.text + " up to");
   header.push_back("loads");
   header.push_back("runs");
@@ -138,7 +139,8 @@ void print_table(std::ostream& out, const std::vector<GroupResult>& results, con
   TextTable table(header, align);
   for (const auto& g : results) {
     const auto& s = g.saturation;
-    std::vector<std::string> row = {g.group, cell(s.capacity), cell(s.capacity_load), crossing_cell(s.saturates)};
+    std::vector<std::string> row = {g.group, cell(s.capacity), cell(s.capacity_load), cell(s.at_highest),
+                                    crossing_cell(s.saturates)};
     for (const auto& c : s.objectives) row.push_back(crossing_cell(c));
     row.push_back(std::to_string(s.loads));
     row.push_back(std::to_string(s.points));
@@ -150,7 +152,9 @@ void print_table(std::ostream& out, const std::vector<GroupResult>& results, con
   const int percent = static_cast<int>(std::lround((1 - a.tolerance) * 100));
   const char* const what = a.goodput ? "goodput" : "throughput";
   out << "capacity: the highest " << what
-      << " measured (responses per second, mean of the replications);\n"
+      << " measured (responses per second, mean of the replications), and at which load;\n"
+         "at the highest: the "
+      << what << " at the highest load swept (below the capacity: the server loses ground past it);\n"
          "saturates at: the load where "
       << what << " falls below "
       << percent

@@ -9,8 +9,8 @@ rm -rf "$work"
 GILSIM=$gilsim "$examples" "$work" > "$work.log" 2>&1 || { cat "$work.log"; fail "examples.sh exited $?"; }
 page=$work/report/index.html
 [ -f "$page" ] || fail "no report page"
-[ "$(ls "$work"/report/plots/*.svg | wc -l)" -eq 4 ] || fail "wanted 4 plots"
-[ "$(grep -c '<img' "$page")" -eq 4 ] || fail "wanted 4 images on the page"
+[ "$(ls "$work"/report/plots/*.svg | wc -l)" -eq 5 ] || fail "wanted 5 plots"
+[ "$(grep -c '<img' "$page")" -eq 5 ] || fail "wanted 5 images on the page"
 for c in 1 2 3 4 5 6 7 8 9 10 11 12; do
   grep -q "^<tr><td>C$c</td>.*class=\"holds\">holds" "$page" || fail "claim C$c does not hold on the page"
 done
@@ -35,5 +35,18 @@ done
 awk -v h="$(at async_celery)" -v i="$(at async_inline)" 'BEGIN { exit !(h > 4 * i && h < 5.2 * i) }' ||
   fail "async_celery saturates at '$(at async_celery)', wanted 4..5.2 x async_inline's $(at async_inline)"
 grep -q 'async_celery saturates at' "$page" || fail "no saturation points under the latency plot"
-echo "ok: 4 plots, 12 claims hold, sigma gil $(sigma threads_gil), processes $(sigma processes)," \
+# Overload with clients that time out: unbounded queues answer nobody in time
+# at 100/s (twice the capacity); a backlog of 32 and --limit-concurrency 16
+# keep the goodput at capacity.
+ov=$work/sweeps/overload/saturation.json
+[ -f "$ov" ] || fail "no $ov"
+highest() { grep "\"group\": \"$1\"" "$ov" | sed 's/.*"at_highest_load": \([^,]*\),.*/\1/'; }
+for v in sync_unbounded async_unlimited; do
+  awk -v g="$(highest $v)" 'BEGIN { exit !(g < 5) }' || fail "$v goodput '$(highest $v)' at 100/s, wanted < 5"
+done
+for v in sync_backlog_32 async_limit_16; do
+  awk -v g="$(highest $v)" 'BEGIN { exit !(g > 45) }' || fail "$v goodput '$(highest $v)' at 100/s, wanted > 45"
+done
+grep -q 'gilsim saturation --goodput' "$page" || fail "no saturation points under the goodput plot"
+echo "ok: 5 plots, 12 claims hold, sigma gil $(sigma threads_gil), processes $(sigma processes)," \
   "saturation inline $(at async_inline)/s, hybrid $(at async_celery)/s"

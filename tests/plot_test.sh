@@ -2,7 +2,7 @@
 # Tests of analysis/plot.sh on the fixtures in tests/fits/ (see their README
 # for the numbers they were made from). Run by CTest:
 #   tests/plot_test.sh SOURCE_DIR GILSIM WORK_DIR CASE
-# CASE: speedup, latency, convoy (an SVG with the expected series, and the
+# CASE: speedup, latency, convoy, goodput (an SVG with the expected series, and the
 # plotted numbers), or errors (each error path: exit 2 and its message).
 set -u
 src=$1 gilsim=$2 work=$3 case=$4
@@ -64,6 +64,15 @@ case $case in
     # x in µs; 1/(130 µs + 2 × 1 ms × (1, 1.02)), averaged -> (469.48 + 460.83)/2 = 465.16
     near "$(value_at "$work/c.txt" 2 1000)" 465.16 0.01 || fail "io_ops at 1 ms with 2 CPU threads"
     ;;
+  goodput)
+    "$plot" goodput "$fits/saturation.csv" "$work/goodput.svg" --data "$work/g.txt" || fail "exit code $?"
+    check_svg "$work/goodput.svg" "inline throughput" "inline goodput" "hybrid throughput" "hybrid goodput" offered
+    # Past capacity (50/s) inline answers 50/s, 10/s of them to waiting clients.
+    near "$(value_at "$work/g.txt" "inline throughput" 100)" 50 0.001 || fail "inline throughput at 100/s"
+    near "$(value_at "$work/g.txt" "inline goodput" 100)" 10 0.001 || fail "inline goodput at 100/s"
+    # Below it, both follow the offered load: (200 + 202)/2.
+    near "$(value_at "$work/g.txt" "hybrid goodput" 200)" 201 0.001 || fail "hybrid goodput at 200/s"
+    ;;
   errors)
     # Each error: exit 2, the message, and no SVG.
     expect_error() {
@@ -81,6 +90,8 @@ case $case in
     expect_error "convoy needs --y COL" "$plot" convoy "$fits/convoy.csv" "$work/e.svg"
     expect_error "no such file" "$plot" speedup "$work/none.csv" "$work/e.svg"
     expect_error "unknown KIND 'scatter'" "$plot" scatter "$fits/threads.csv" "$work/e.svg"
+    expect_error "goodput plots requests.throughput and requests.goodput; --y does not apply" \
+      "$plot" goodput "$fits/saturation.csv" "$work/e.svg" --y requests.p50
     expect_error "unknown option '--colour'" "$plot" speedup "$fits/threads.csv" "$work/e.svg" --colour red
     expect_error "usage:" "$plot" speedup
     expect_error "no directory" "$plot" speedup "$fits/threads.csv" "$work/no/e.svg"

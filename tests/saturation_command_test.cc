@@ -63,8 +63,8 @@ TEST_CASE("saturation: the fixture's capacities and where each server stops keep
   CHECK(o.code == 0);
   CHECK(o.err == "");
   CHECK(contains(o.out, "saturation of requests against requests.0.arrival.poisson, " + fixture() + "\n"));
-  CHECK(contains(o.out, "variant  capacity  at load      saturates at  p99 <= 200ms up to  loads  runs\n"));
-  CHECK(contains(o.out, "inline         50       60    49.39 (45..60)       44.9 (40..45)      8    16\n"));
+  CHECK(contains(o.out, "variant  capacity  at load  at the highest      saturates at  p99 <= 200ms up to  loads  runs\n"));
+  CHECK(contains(o.out, "inline         50       60              50    49.39 (45..60)       44.9 (40..45)      8    16\n"));
   const std::string j = read(json);
   CHECK(j.rfind("{\"saturation\": {\"load\": \"requests.0.arrival.poisson\", \"metrics\": \"requests\", "
                 "\"served\": \"throughput\", \"tolerance\": 0.05, \"groups\": [",
@@ -72,6 +72,7 @@ TEST_CASE("saturation: the fixture's capacities and where each server stops keep
   const std::string inline_server = group_json(j, "inline");
   CHECK(value(inline_server, "capacity") == 50);
   CHECK(value(inline_server, "capacity_load") == 60);
+  CHECK(value(inline_server, "at_highest_load") == 50);
   CHECK(contains(inline_server, "\"saturates\": {\"where\": \"between\""));
   // The mean ratio throughput/offered is 1 at 45 and 50/60.3 at 60; 0.95 in between.
   const double ratio60 = 50 / 60.3;
@@ -104,7 +105,7 @@ TEST_CASE("saturation: --json - to standard output, --by, --tolerance, and a ran
   // With a tolerance of 0.9 nobody falls below 10 % of the load: beyond the range.
   auto never = gilsim({"saturation", fixture(), "--load", "requests.0.arrival.poisson", "--tolerance", "0.9"});
   CHECK(never.code == 0);
-  CHECK(contains(never.out, "inline         50       60         > 300"));
+  CHECK(contains(never.out, "inline         50       60              50         > 300"));
 }
 
 TEST_CASE("saturation: bad arguments and bad CSVs are exit code 2 and say what is wrong") {
@@ -155,7 +156,7 @@ TEST_CASE("saturation: --goodput compares the responses to waiting clients with 
   auto g = gilsim({"saturation", csv, "--load", "rate", "--goodput", "--json", "-"});
   CHECK(g.code == 0);
   CHECK(contains(g.out, "\"served\": \"goodput\""));
-  CHECK(contains(g.out, "\"capacity\": 30, \"capacity_load\": 30"));
+  CHECK(contains(g.out, "\"capacity\": 30, \"capacity_load\": 30, \"at_highest_load\": 5,"));
   CHECK(contains(g.out, "\"lo\": 30, \"hi\": 40"));
   CHECK(contains(g.err, "saturation of requests (goodput) against rate"));
   // Without the column: did you mean.

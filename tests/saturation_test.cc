@@ -36,6 +36,7 @@ TEST_CASE("a server of capacity 50/s saturates between the loads around 50") {
   CHECK(s.points == 7);
   CHECK(s.capacity == 50);
   CHECK(s.capacity_load == 60);
+  CHECK(s.at_highest == 50);  // at 80: min(80, 50)
   CHECK(s.saturates.where == Crossing::Where::Between);
   CHECK(s.saturates.lo == 45);
   CHECK(s.saturates.hi == 60);

@@ -31,7 +31,7 @@ add_test(NAME cli.claims COMMAND gilsim claims)
 # analysis/plot.sh on the fixture CSVs (tests/plot_test.sh): each KIND makes a
 # well-formed SVG with the expected series, and each error is exit code 2.
 # gilsim itself is needed for the fitted curves.
-foreach(case speedup latency convoy errors)
+foreach(case speedup latency convoy goodput errors)
   add_test(NAME plot.${case}
            COMMAND sh ${PROJECT_SOURCE_DIR}/tests/plot_test.sh ${PROJECT_SOURCE_DIR}
                    $<TARGET_FILE:gilsim> ${PROJECT_BINARY_DIR}/plot_test/${case} ${case})
