@@ -112,7 +112,8 @@ std::string crossing_json(const analysis::Crossing& c) {
 std::string results_json(const std::vector<GroupResult>& results, const SaturationRequest& a) {
   std::string out = "{\"saturation\": {\"load\": " + json_string(a.load) + ", \"metrics\": " +
                     json_string(a.metrics) + ", \"served\": " +
-                    json_string(a.goodput ? "goodput" : "throughput") + ", \"tolerance\": " + json_number(a.tolerance) + ", \"groups\": [";
+                    json_string(a.goodput ? "goodput" : "throughput") +
+                    ", \"tolerance\": " + json_number(a.tolerance) + ", \"groups\": [";
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& s = results[i].saturation;
     out += i ? ",\n  " : "\n  ";

@@ -625,7 +625,8 @@ void PythonThreads::connect(int id) {
     q.max_items = std::max(q.max_items, q.items.size());
   } else {
     requests_.listen_overflow(w.stream);
-    if (trace_) trace_->instant(first_stream_track_ + 3 * static_cast<sim::TrackId>(w.stream), events_.now(), "SYN dropped");
+    if (trace_)
+      trace_->instant(first_stream_track_ + 3 * static_cast<sim::TrackId>(w.stream), events_.now(), "SYN dropped");
     if (w.syn_retries < rs.syn_retries) {
       // Exponential back-off: syn_timeout, 2x, 4x, ... (RFC 6298, 5.5).
       events_.schedule(events_.now() + (rs.syn_timeout << w.syn_retries), kSynRetry, static_cast<std::uint32_t>(id));
