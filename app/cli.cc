@@ -455,21 +455,48 @@ class TracePaths {
 
 // --- commands --------------------------------------------------------------
 
+// A file with sweep axes: every point of its sweep loaded and validated, as
+// `gilsim sweep FILE` would before running (without command-line axes). The
+// number of points, or nothing after printing why one does not load.
+std::optional<std::size_t> check_sweep(const Scenario& s, const Args& a, const Console& c) {
+  analysis::SweepRequest request;
+  request.file = s.file;
+  if (a.load.override_seed) request.seed = a.load.seed;
+  try {
+    return analysis::prepare_sweep(request).configs.size();
+  } catch (const InputError& e) {
+    print_input_error(c.err, e.what());
+  } catch (const analysis::SweepError& e) {
+    c.err << "gilsim: " << s.file << ": " << e.what() << "\n";
+  }
+  return std::nullopt;
+}
+
 int cmd_check(const Args& a, const Console& c) {
   Loaded loaded = load_files(a.files, a.load, c.err);
   // A name may belong to a file that did not load: judge names only when all did.
   if (loaded.all_ok) check_variants(a.variants, loaded.scenarios);
   Style style{c.out_is_tty};
+  bool all_ok = loaded.all_ok;
   for (const auto& s : loaded.scenarios) {
+    std::optional<std::size_t> points;
+    if (!s.sweep.axes.empty()) {
+      points = check_sweep(s, a, c);
+      if (!points) {
+        all_ok = false;
+        continue;
+      }
+    }
     std::string variants;
     for (const auto& v : s.variants) variants += (variants.empty() ? "" : ", ") + v.name;
     c.out << s.file << ": " << style.green("ok") << " " << style.dash() << " scenario " << s.name
           << "; variants: " << variants << "; " << s.expect.size() << " expectation"
           << (s.expect.size() == 1 ? "" : "s");
     if (!s.figures.empty()) c.out << ", " << s.figures.size() << " figure" << (s.figures.size() == 1 ? "" : "s");
+    if (points) c.out << "; sweep: " << *points << " point" << (*points == 1 ? "" : "s") << ", each valid";
     c.out << "\n";
   }
-  return loaded.all_ok ? kExitOk : kExitBadInput;
+  return all_ok ? kExitOk : kExitBadInput;
 }
 
 int cmd_run(const Args& a, const Console& c) {

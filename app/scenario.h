@@ -47,7 +47,8 @@ struct Scenario {
   std::vector<Variant> variants;  // in file order; one named "main" without `variants`
   std::vector<Expectation> expect;
   std::vector<Figure> figures;
-  // `gilsim sweep`'s axes and replications; validated, ignored by run and check.
+  // `gilsim sweep`'s axes and replications; validated, ignored by run;
+  // `check` validates the sweep's points too.
   SweepSpec sweep;
 };
 

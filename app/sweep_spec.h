@@ -10,8 +10,9 @@
 //     saturation: {load: requests.0.arrival.poisson,     # optional: where each server saturates
 //                  slo: {p99: 200ms}}                    #   (and metrics, tolerance, by)
 //
-// `run` and `check` accept and validate the key but ignore it; `gilsim sweep`
-// (analysis/sweep.h) runs it. Where an axis's path leads is judged only when
+// `run` accepts and validates the key but ignores it; `check` also loads
+// and validates every point of the sweep; `gilsim sweep` (analysis/sweep.h)
+// runs it. Where an axis's path leads is judged only when
 // the sweep applies it (analysis/sweep_axes.h).
 #pragma once
 

@@ -125,6 +125,29 @@ TEST_CASE("check: validates without running") {
   CHECK(contains(o.out, "variants: one, two"));
 }
 
+TEST_CASE("check: a file with sweep axes has every point of its sweep validated") {
+  TempDir dir;
+  const std::string good = dir.write("good.yaml", std::string(kTiny) + "sweep:\n  axes:\n    seed: [1]\n");
+  // `seed` cannot be swept: an error before any point loads.
+  auto seed = gilsim({"check", good});
+  CHECK(seed.code == 2);
+  CHECK(contains(seed.err, "cannot be swept"));
+  const std::string swept = dir.write(
+      "swept.yaml", "name: s\nmachine: {cores: 2}\nthreads:\n  - {name: m, run: [cpu: 1ms]}\n"
+                    "sweep:\n  axes:\n    machine.cores: 1..3\n    threads.0.count: [1, 2]\n");
+  auto ok = gilsim({"check", swept});
+  CHECK(ok.code == 0);
+  CHECK(contains(ok.out, "; sweep: 6 points, each valid\n"));
+  const std::string bad = dir.write(
+      "bad.yaml", "name: s\nmachine: {cores: 2}\nthreads:\n  - {name: m, run: [cpu: 1ms]}\n"
+                  "sweep:\n  axes:\n    machine.cores: [1, 2000]\n");
+  auto b = gilsim({"check", bad, swept});
+  CHECK(b.code == 2);
+  CHECK(contains(b.err, "at point 1 of the sweep (machine.cores=2000)"));
+  CHECK(contains(b.out, swept + ": ok"));  // the other file is still checked
+  CHECK_FALSE(contains(b.out, bad + ": ok"));
+}
+
 TEST_CASE("--variant: an unknown name is exit 2 with did-you-mean") {
   TempDir dir;
   std::string tiny = dir.write("tiny.yaml", kTiny);
