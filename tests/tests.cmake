@@ -68,3 +68,7 @@ endforeach()
 add_test(NAME analysis.examples
          COMMAND sh ${PROJECT_SOURCE_DIR}/tests/examples_test.sh $<TARGET_FILE:gilsim>
                  ${PROJECT_SOURCE_DIR}/analysis/examples.sh ${CMAKE_CURRENT_BINARY_DIR}/examples_test)
+
+# The calibration's gilsim twin of server_check.py must stay a valid sweep.
+add_test(NAME calibration.server_check
+         COMMAND gilsim check ${PROJECT_SOURCE_DIR}/analysis/calibration/server_check.yaml)
