@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/requests.h"
+
 namespace models {
 
 namespace {
@@ -53,20 +55,18 @@ std::vector<std::string> metric_names(const SimulationConfig& config) {
   // load (arrivals per second in it) and throughput (responses per second in
   // it); in total, per stream and, for a mix, per request type.
   if (!config.requests.empty()) {
-    static const char* const kLatency[] = {"p50", "p90", "p99", "max", "mean", "offered", "throughput", "goodput"};
-    for (const char* m : kLatency) names.push_back(std::string("requests.") + m);
-    for (const char* m : {"arrived", "completed", "listen_overflows", "connect_timeouts", "timeouts", "retries",
-                          "late_responses", "failed", "rejected", "queue_max", "in_flight_max", "in_flight_avg"})
-      names.push_back(std::string("requests.") + m);
+    static const char* const kWindowed[] = {"p50", "p90", "p99", "max", "mean", "offered", "throughput", "goodput"};
+    for (const char* m : kWindowed) names.push_back(std::string("requests.") + m);
+    for (const RequestCount& c : kRequestCounts) names.push_back(std::string("requests.") + c.name);
+    for (const char* m : {"queue_max", "in_flight_max", "in_flight_avg"}) names.push_back(std::string("requests.") + m);
     for (const auto& s : config.requests) {
       const std::string p = "requests." + s.name + ".";
-      for (const char* m : kLatency) names.push_back(p + m);
-      for (const char* m : {"arrived", "completed", "listen_overflows", "connect_timeouts", "timeouts", "retries",
-                            "late_responses", "failed", "rejected", "queue_max"})
-        names.push_back(p + m);
+      for (const char* m : kWindowed) names.push_back(p + m);
+      for (const RequestCount& c : kRequestCounts) names.push_back(p + c.name);
+      names.push_back(p + "queue_max");
       if (s.mix.size() > 1)
         for (const auto& t : s.mix)
-          for (const char* m : kLatency) names.push_back(p + t.name + "." + m);
+          for (const char* m : kWindowed) names.push_back(p + t.name + "." + m);
     }
   }
   const Layout l = layout(config);

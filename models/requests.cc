@@ -78,7 +78,7 @@ int RequestStreams::arrivals(int s) {
       break;
     case Arrival::Kind::Constant:
       // The i-th arrival at round(i / rate): no drift from rounding each gap.
-      next = round_ns(static_cast<double>(st.arrived + 1) * 1e9 / a.rate);
+      next = round_ns(static_cast<double>(st.counts.arrived + 1) * 1e9 / a.rate);
       break;
     case Arrival::Kind::Burst:
       n = a.burst_size;
@@ -88,7 +88,7 @@ int RequestStreams::arrivals(int s) {
       break;  // the client's next request follows its response
   }
   if (next >= 0 && next < st.config->duration) schedule_arrival(s, next);
-  st.arrived += static_cast<std::uint64_t>(n);
+  st.counts.arrived += static_cast<std::uint64_t>(n);
   st.in_flight += n;
   in_flight_.add(now, n);
   return n;
@@ -121,12 +121,15 @@ void RequestStreams::count_arrival(Stream& st, int type) {
 
 void RequestStreams::retry(int s, int type) {
   Stream& st = streams_[static_cast<std::size_t>(s)];
-  ++st.retries;
+  ++st.counts.retries;
   count_arrival(st, type);
 }
 
-void RequestStreams::give_up(int s) {
-  ++streams_[static_cast<std::size_t>(s)].failed;
+void RequestStreams::give_up(int s) { unanswered(s, true); }
+
+void RequestStreams::unanswered(int s, bool waited) {
+  if (!waited) return;
+  ++streams_[static_cast<std::size_t>(s)].counts.failed;
   client_done(s);
 }
 
@@ -147,29 +150,23 @@ void RequestStreams::respond(int s, int type, sim::Time first_sent, bool waited)
   record(st.all, *st.config, first_sent, now, waited);
   record(st.by_type[static_cast<std::size_t>(type)], *st.config, first_sent, now, waited);
   if (!waited) {
-    ++st.late;
+    ++st.counts.late_responses;
     return;
   }
-  ++st.completed;
+  ++st.counts.completed;
   client_done(s);
 }
 
 void RequestStreams::reject(int s, bool waited) {
-  Stream& st = streams_[static_cast<std::size_t>(s)];
   --open_;
-  ++st.rejected;
-  if (!waited) return;
-  ++st.failed;
-  client_done(s);
+  ++streams_[static_cast<std::size_t>(s)].counts.rejected;
+  unanswered(s, waited);
 }
 
 void RequestStreams::connect_timeout(int s, bool waited) {
-  Stream& st = streams_[static_cast<std::size_t>(s)];
   --open_;
-  ++st.connect_timeouts;
-  if (!waited) return;
-  ++st.failed;
-  client_done(s);
+  ++streams_[static_cast<std::size_t>(s)].counts.connect_timeouts;
+  unanswered(s, waited);
 }
 
 void RequestStreams::client_done(int s) {
@@ -203,8 +200,7 @@ void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_m
   // The totals: every stream's requests together. With one stream (the
   // usual case) they are that stream's figures.
   Latencies all;
-  std::uint64_t arrived = 0, completed = 0, overflows = 0, timeouts = 0;
-  std::uint64_t client_timeouts = 0, retries = 0, late = 0, failed = 0, rejected = 0;
+  RequestCounts total;
   std::size_t backlog = 0;
   double window = 0;
   for (std::size_t s = 0; s < streams_.size(); ++s) {
@@ -212,15 +208,10 @@ void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_m
     const RequestStream& rs = *st.config;
     const std::string p = "requests." + rs.name + ".";
     put(m, p, st.all, rs);
-    m[p + "arrived"] = static_cast<double>(st.arrived);
-    m[p + "completed"] = static_cast<double>(st.completed);
-    m[p + "listen_overflows"] = static_cast<double>(st.listen_overflows);
-    m[p + "connect_timeouts"] = static_cast<double>(st.connect_timeouts);
-    m[p + "timeouts"] = static_cast<double>(st.timeouts);
-    m[p + "retries"] = static_cast<double>(st.retries);
-    m[p + "late_responses"] = static_cast<double>(st.late);
-    m[p + "failed"] = static_cast<double>(st.failed);
-    m[p + "rejected"] = static_cast<double>(st.rejected);
+    for (const RequestCount& c : kRequestCounts) {
+      m[p + c.name] = static_cast<double>(st.counts.*c.member);
+      total.*c.member += st.counts.*c.member;
+    }
     m[p + "queue_max"] = static_cast<double>(queue_max[s]);
     if (rs.mix.size() > 1)
       for (std::size_t k = 0; k < rs.mix.size(); ++k) put(m, p + rs.mix[k].name + ".", st.by_type[k], rs);
@@ -228,15 +219,6 @@ void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_m
     all.arrivals_in_window += st.all.arrivals_in_window;
     all.responses_in_window += st.all.responses_in_window;
     all.answered_in_window += st.all.answered_in_window;
-    arrived += st.arrived;
-    completed += st.completed;
-    overflows += st.listen_overflows;
-    timeouts += st.connect_timeouts;
-    client_timeouts += st.timeouts;
-    retries += st.retries;
-    late += st.late;
-    failed += st.failed;
-    rejected += st.rejected;
     backlog = std::max(backlog, queue_max[s]);
     window = std::max(window, sim::to_seconds(rs.duration - rs.warmup));
   }
@@ -244,15 +226,7 @@ void RequestStreams::collect(Metrics& m, const std::vector<std::size_t>& queue_m
   span.warmup = 0;
   span.duration = static_cast<sim::Time>(std::llround(window * 1e9));
   put(m, "requests.", all, span);
-  m["requests.arrived"] = static_cast<double>(arrived);
-  m["requests.completed"] = static_cast<double>(completed);
-  m["requests.listen_overflows"] = static_cast<double>(overflows);
-  m["requests.connect_timeouts"] = static_cast<double>(timeouts);
-  m["requests.timeouts"] = static_cast<double>(client_timeouts);
-  m["requests.retries"] = static_cast<double>(retries);
-  m["requests.late_responses"] = static_cast<double>(late);
-  m["requests.failed"] = static_cast<double>(failed);
-  m["requests.rejected"] = static_cast<double>(rejected);
+  for (const RequestCount& c : kRequestCounts) m[std::string("requests.") + c.name] = static_cast<double>(total.*c.member);
   m["requests.queue_max"] = static_cast<double>(backlog);
   m["requests.in_flight_max"] = static_cast<double>(in_flight_.max());
   m["requests.in_flight_avg"] = in_flight_.mean(end);

@@ -26,6 +26,38 @@
 
 namespace models {
 
+// What happened to a stream's requests over the whole run (requests.NAME:
+// per stream, and summed over the streams).
+struct RequestCounts {
+  std::uint64_t arrived = 0;           // sent by the clients (retries not counted)
+  std::uint64_t completed = 0;         // answered to a waiting client
+  std::uint64_t listen_overflows = 0;  // connections a full backlog dropped
+  std::uint64_t connect_timeouts = 0;  // out of SYN retransmissions
+  std::uint64_t timeouts = 0;          // attempts whose client stopped waiting
+  std::uint64_t retries = 0;           // attempts sent again after a timeout
+  std::uint64_t late_responses = 0;    // responses to nobody
+  std::uint64_t failed = 0;            // requests whose client gave up or got a 503
+  std::uint64_t rejected = 0;          // 503s of a loop's limit_concurrency
+};
+
+// The counts by metric name, in the metrics' order: one table for the
+// values (RequestStreams::collect) and the names (metrics.cc).
+struct RequestCount {
+  const char* name;
+  std::uint64_t RequestCounts::*member;
+};
+inline constexpr RequestCount kRequestCounts[] = {
+    {"arrived", &RequestCounts::arrived},
+    {"completed", &RequestCounts::completed},
+    {"listen_overflows", &RequestCounts::listen_overflows},
+    {"connect_timeouts", &RequestCounts::connect_timeouts},
+    {"timeouts", &RequestCounts::timeouts},
+    {"retries", &RequestCounts::retries},
+    {"late_responses", &RequestCounts::late_responses},
+    {"failed", &RequestCounts::failed},
+    {"rejected", &RequestCounts::rejected},
+};
+
 class RequestStreams {
  public:
   RequestStreams(const SimulationConfig& config, sim::EventQueue& events);
@@ -50,7 +82,7 @@ class RequestStreams {
   // request; otherwise it is a late response, served for nobody.
   void respond(int s, int type, sim::Time first_sent, bool waited);
   // A client of stream `s` stopped waiting for a response (its timeout).
-  void client_timeout(int s) { ++streams_[static_cast<std::size_t>(s)].timeouts; }
+  void client_timeout(int s) { ++streams_[static_cast<std::size_t>(s)].counts.timeouts; }
   // ... and sends the request again (counted in the offered load).
   void retry(int s, int type);
   // ... or, out of retries, gives up on it.
@@ -62,7 +94,7 @@ class RequestStreams {
   // connected (a SYN it will not retransmit).
   void dropped() { --open_; }
   // A connection of stream `s` found the listen backlog full and was dropped.
-  void listen_overflow(int s) { ++streams_[static_cast<std::size_t>(s)].listen_overflows; }
+  void listen_overflow(int s) { ++streams_[static_cast<std::size_t>(s)].counts.listen_overflows; }
   // A client gave up connecting (its SYN retries are spent): the request
   // ends unanswered; a closed-loop client thinks and sends its next one.
   // `waited`: its client was still waiting (no timeout of its own before).
@@ -90,9 +122,7 @@ class RequestStreams {
     const RequestStream* config = nullptr;
     sim::Rng rng;
     double total_weight = 0;
-    std::uint64_t arrived = 0, completed = 0;
-    std::uint64_t listen_overflows = 0, connect_timeouts = 0;
-    std::uint64_t timeouts = 0, retries = 0, late = 0, failed = 0, rejected = 0;
+    RequestCounts counts;
     std::int64_t in_flight = 0;
     Latencies all;
     std::vector<Latencies> by_type;
@@ -100,6 +130,9 @@ class RequestStreams {
   void schedule_arrival(int s, sim::Time at);
   // The client of a request of stream `s` has its answer, or gave up.
   void client_done(int s);
+  // A request its client gets no answer to: a failure, if the client still
+  // waited for it (`waited`), and then the client is done with it.
+  void unanswered(int s, bool waited);
   void record(Latencies& l, const RequestStream& rs, sim::Time first_sent, sim::Time now, bool waited);
   void count_arrival(Stream& st, int type);
   static void put(Metrics& m, const std::string& prefix, const Latencies& l, const RequestStream& rs);
