@@ -72,3 +72,11 @@ add_test(NAME analysis.examples
 # The calibration's gilsim twin of server_check.py must stay a valid sweep.
 add_test(NAME calibration.server_check
          COMMAND gilsim check ${PROJECT_SOURCE_DIR}/analysis/calibration/server_check.yaml)
+
+# The golden check (tests/golden/golden.sh): every output of the shipped
+# scenarios and sweeps (text, JSON, CSV, traces, SVG) and the benchmark's
+# event counts, hashed, as tests/golden/SHA256SUMS has them. A change meant
+# to change results rewrites that file with --update and says so.
+add_test(NAME golden
+         COMMAND bash ${PROJECT_SOURCE_DIR}/tests/golden/golden.sh $<TARGET_FILE:gilsim>
+                 ${CMAKE_CURRENT_BINARY_DIR}/golden)
