@@ -12,13 +12,13 @@
 #include <thread>
 
 #include "analysis/sweep_axes.h"
-#include "app/yaml_source.h"
+#include "loader/yaml_source.h"
 #include "models/simulation.h"
 
 namespace analysis {
 
-app::ParseResult<Shard> parse_shard(std::string_view text) {
-  app::ParseResult<Shard> r;
+loader::ParseResult<Shard> parse_shard(std::string_view text) {
+  loader::ParseResult<Shard> r;
   const std::size_t slash = text.find('/');
   auto whole = [](std::string_view s, int& out) {
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -52,7 +52,7 @@ namespace {
 
 std::string read_scenario_text(const std::string& path) {
   auto cannot_read = [&](const std::string& reason) {
-    return app::InputError(app::SourcePos{}, "cannot read " + path + ": " + reason);
+    return loader::InputError(loader::SourcePos{}, "cannot read " + path + ": " + reason);
   };
   std::ifstream in(path, std::ios::binary);
   if (!in) throw cannot_read(std::strerror(errno));
@@ -64,13 +64,13 @@ std::string read_scenario_text(const std::string& path) {
 
 // The node a file axis's value came from, so that an error about the value
 // points at it; a range's values and the command line's get new nodes.
-YAML::Node value_node(const YAML::Node& root, const app::SweepAxis& axis, std::size_t i) {
-  const app::AxisValue& v = axis.values[i];
+YAML::Node value_node(const YAML::Node& root, const loader::SweepAxis& axis, std::size_t i) {
+  const loader::AxisValue& v = axis.values[i];
   if (!axis.from_command_line) {
     const YAML::Node& r = root;  // const: lookups must not add keys
     const YAML::Node written = r["sweep"]["axes"][axis.path];
     if (written.IsSequence()) return written[i];
-    if (written.IsScalar() && (written.Tag() == "!" || !app::looks_like_range(written.Scalar())))
+    if (written.IsScalar() && (written.Tag() == "!" || !loader::looks_like_range(written.Scalar())))
       return written;
   }
   // A node made here has no place in the file (yaml-cpp's null mark), so that
@@ -80,9 +80,9 @@ YAML::Node value_node(const YAML::Node& root, const app::SweepAxis& axis, std::s
   return made;
 }
 
-std::vector<app::SweepAxis> merged_axes(const std::vector<app::SweepAxis>& from_file,
-                                        const std::vector<app::SweepAxis>& from_command_line) {
-  std::vector<app::SweepAxis> axes = from_file;
+std::vector<loader::SweepAxis> merged_axes(const std::vector<loader::SweepAxis>& from_file,
+                                        const std::vector<loader::SweepAxis>& from_command_line) {
+  std::vector<loader::SweepAxis> axes = from_file;
   for (std::size_t i = 0; i < from_command_line.size(); ++i) {
     const auto& a = from_command_line[i];
     for (std::size_t j = 0; j < i; ++j)
@@ -98,13 +98,13 @@ std::vector<app::SweepAxis> merged_axes(const std::vector<app::SweepAxis>& from_
   return axes;
 }
 
-std::vector<std::string> selected_variants(const app::Scenario& s, const std::vector<std::string>& wanted) {
+std::vector<std::string> selected_variants(const loader::Scenario& s, const std::vector<std::string>& wanted) {
   std::vector<std::string> known;
   for (const auto& v : s.variants) known.push_back(v.name);
   for (const auto& w : wanted) {
     if (std::find(known.begin(), known.end(), w) != known.end()) continue;
     std::string message = "unknown variant '" + w + "'";
-    const std::string close = app::closest_match(w, known);
+    const std::string close = loader::closest_match(w, known);
     if (!close.empty()) message += "; did you mean '" + close + "'?";
     std::string list;
     for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
@@ -130,19 +130,19 @@ PointRecord read_point_record(const std::string& text, std::size_t point, const 
 
 }  // namespace
 
-app::Scenario load_point(const SweepDefinition& d, const std::string& file, const std::string& text,
+loader::Scenario load_point(const SweepDefinition& d, const std::string& file, const std::string& text,
                          std::size_t point) {
-  const app::YamlSource src(file, text);
+  const loader::YamlSource src(file, text);
   YAML::Node root = src.parse();
   const auto c = d.coordinates(point);
   // A bad path is the axis's fault, the same at every point: reported plainly.
   for (std::size_t k = 0; k < d.axes.size(); ++k)
     apply_axis(src, root, d.axes[k], value_node(root, d.axes[k], c[k]));
   try {
-    return app::load_scenario_tree(src, root);
-  } catch (const app::InputError& e) {
-    const app::SourcePos& pos = e.pos();
-    throw app::InputError(pos,
+    return loader::load_scenario_tree(src, root);
+  } catch (const loader::InputError& e) {
+    const loader::SourcePos& pos = e.pos();
+    throw loader::InputError(pos,
                           "at point " + std::to_string(point) + " of the sweep (" +
                               d.describe_point(point) + "): " + e.message(),
                           pos.line > 0 ? src.line(pos.line) : std::string());
@@ -151,7 +151,7 @@ app::Scenario load_point(const SweepDefinition& d, const std::string& file, cons
 
 namespace {
 
-std::string without_entry(const std::string& text, const app::SourcePos& fit) {
+std::string without_entry(const std::string& text, const loader::SourcePos& fit) {
   std::vector<std::size_t> starts{0};  // where each line starts
   for (std::size_t i = 0; i < text.size(); ++i)
     if (text[i] == '\n') starts.push_back(i + 1);
@@ -176,24 +176,24 @@ std::string without_entry(const std::string& text, const app::SourcePos& fit) {
 }
 
 // `what` (like "sweep.fit.x") names `path`, which must be one of the axes.
-void require_axis(const std::vector<app::SweepAxis>& axes, const std::string& path, const std::string& what,
-                  const app::SourcePos& pos, const std::string& file, const std::string& text) {
+void require_axis(const std::vector<loader::SweepAxis>& axes, const std::string& path, const std::string& what,
+                  const loader::SourcePos& pos, const std::string& file, const std::string& text) {
   std::vector<std::string> paths;
   for (const auto& a : axes) paths.push_back(a.path);
   if (std::find(paths.begin(), paths.end(), path) != paths.end()) return;
   std::string message = what + ": '" + path + "' is not an axis of the sweep";
-  const std::string close = app::closest_match(path, paths);
+  const std::string close = loader::closest_match(path, paths);
   if (!close.empty()) message += "; did you mean '" + close + "'?";
   std::string list;
   for (const auto& p : paths) list += (list.empty() ? "" : ", ") + p;
-  throw app::InputError(pos, message + " (axes: " + list + ")", app::YamlSource(file, text).line(pos.line));
+  throw loader::InputError(pos, message + " (axes: " + list + ")", loader::YamlSource(file, text).line(pos.line));
 }
 
 }  // namespace
 
-std::string identity_text(const std::string& text, std::vector<app::SourcePos> entries) {
+std::string identity_text(const std::string& text, std::vector<loader::SourcePos> entries) {
   // The last entry first: cutting it leaves the lines of those above in place.
-  std::sort(entries.begin(), entries.end(), [](const app::SourcePos& a, const app::SourcePos& b) {
+  std::sort(entries.begin(), entries.end(), [](const loader::SourcePos& a, const loader::SourcePos& b) {
     return a.line > b.line;
   });
   std::string out = text;
@@ -203,11 +203,11 @@ std::string identity_text(const std::string& text, std::vector<app::SourcePos> e
 
 PreparedSweep prepare_sweep(const SweepRequest& request) {
   const std::string text = read_scenario_text(request.file);
-  const app::Scenario base = app::load_scenario_text(text, request.file);
+  const loader::Scenario base = loader::load_scenario_text(text, request.file);
   PreparedSweep out;
   SweepDefinition& d = out.definition;
   d.scenario = base.name;
-  std::vector<app::SourcePos> analyses;
+  std::vector<loader::SourcePos> analyses;
   if (base.sweep.fit) analyses.push_back(base.sweep.fit->pos);
   if (base.sweep.saturation) analyses.push_back(base.sweep.saturation->pos);
   d.file_hash = fnv1a64(identity_text(text, analyses));
@@ -223,7 +223,7 @@ PreparedSweep prepare_sweep(const SweepRequest& request) {
     out.fit = base.sweep.fit;
   }
   if (base.sweep.saturation) {
-    const app::SweepSaturation& sat = *base.sweep.saturation;
+    const loader::SweepSaturation& sat = *base.sweep.saturation;
     require_axis(d.axes, sat.request.load, "sweep.saturation.load", sat.load_pos, request.file, text);
     out.saturation = sat;
   }
@@ -241,7 +241,7 @@ PreparedSweep prepare_sweep(const SweepRequest& request) {
   // Every point is loaded before any runs: a bad one fails now, not hours in.
   out.configs.reserve(points);
   for (std::size_t p = 0; p < points; ++p) {
-    app::Scenario s = load_point(d, request.file, text, p);
+    loader::Scenario s = load_point(d, request.file, text, p);
     std::vector<models::SimulationConfig> runs;
     for (auto& v : s.variants)
       if (std::find(d.variants.begin(), d.variants.end(), v.name) != d.variants.end())

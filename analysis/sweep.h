@@ -19,8 +19,8 @@
 #include "analysis/sweep_definition.h"
 #include "analysis/sweep_records.h"
 #include "analysis/sweep_state.h"
-#include "app/durations.h"
-#include "app/scenario.h"
+#include "loader/durations.h"
+#include "loader/scenario.h"
 #include "models/config.h"
 
 namespace analysis {
@@ -35,12 +35,12 @@ struct Shard {
   bool whole() const { return count == 1; }
 };
 // "K/N" with 1 <= K <= N.
-app::ParseResult<Shard> parse_shard(std::string_view text);
+loader::ParseResult<Shard> parse_shard(std::string_view text);
 
 // What the command line asks for; empty or unset members defer to the file.
 struct SweepRequest {
   std::string file;
-  std::vector<app::SweepAxis> axes;  // replace the file's axis of the same path, or add
+  std::vector<loader::SweepAxis> axes;  // replace the file's axis of the same path, or add
   std::optional<int> replications;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> variants;  // empty: every variant
@@ -54,14 +54,14 @@ struct PreparedSweep {
   // `sweep.fit`, its x checked to be an axis. Not part of the definition: the
   // fit reads the results, it does not change them, so adding one to a
   // sweep's file must not stop it from resuming.
-  std::optional<app::SweepFit> fit;
+  std::optional<loader::SweepFit> fit;
   // `sweep.saturation`, its load checked to be an axis; outside the
   // definition for the same reason.
-  std::optional<app::SweepSaturation> saturation;
+  std::optional<loader::SweepSaturation> saturation;
 };
 
 // Loads the scenario, applies the axes to every point and validates each one
-// before anything runs. Throws app::InputError (a point's error names its
+// before anything runs. Throws loader::InputError (a point's error names its
 // axis values; a fit's x that is not an axis) or SweepError (no axes, an
 // unknown variant, too many points).
 PreparedSweep prepare_sweep(const SweepRequest& request);
@@ -74,10 +74,10 @@ PreparedSweep prepare_sweep(const SweepRequest& request);
 // (blank and comment lines between them too). A key with text before it on
 // its line (a flow map, `sweep: {fit: ...}`) cannot be cut out by lines: then
 // that text stays, and the entry is part of the sweep's identity.
-std::string identity_text(const std::string& text, std::vector<app::SourcePos> entries);
+std::string identity_text(const std::string& text, std::vector<loader::SourcePos> entries);
 
 // One point's scenario: the file's tree with the point's axis values set.
-app::Scenario load_point(const SweepDefinition& definition, const std::string& file,
+loader::Scenario load_point(const SweepDefinition& definition, const std::string& file,
                          const std::string& text, std::size_t point);
 
 struct SweepRunOptions {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "app/input_error.h"
+#include "loader/input_error.h"
 
 namespace analysis {
 
@@ -88,7 +88,7 @@ Walk walk(YAML::Node node, const std::vector<std::string>& parts, std::size_t st
       }
       if (!next) {
         w.problem = "there is no key '" + part + "' " + in;
-        const std::string close = app::closest_match(part, keys_of(node));
+        const std::string close = loader::closest_match(part, keys_of(node));
         if (!close.empty()) {
           w.problem += "; did you mean '" + close + "'?";
         } else {
@@ -134,16 +134,16 @@ void set_final(Walk& w, const std::string& part, const YAML::Node& value) {
   }
 }
 
-[[noreturn]] void fail(const app::YamlSource& src, const app::SweepAxis& axis,
+[[noreturn]] void fail(const loader::YamlSource& src, const loader::SweepAxis& axis,
                        const std::string& problem) {
   if (axis.from_command_line)
-    throw app::InputError(app::SourcePos{src.file(), 0, 0}, "in " + axis.describe() + ": " + problem);
+    throw loader::InputError(loader::SourcePos{src.file(), 0, 0}, "in " + axis.describe() + ": " + problem);
   src.fail(axis.pos, "in " + axis.describe() + ": " + problem);
 }
 
 }  // namespace
 
-void apply_axis(const app::YamlSource& src, YAML::Node root, const app::SweepAxis& axis,
+void apply_axis(const loader::YamlSource& src, YAML::Node root, const loader::SweepAxis& axis,
                 const YAML::Node& value) {
   const std::vector<std::string> parts = split(axis.path);
   if (std::find(kNotSweepable.begin(), kNotSweepable.end(), parts[0]) != kNotSweepable.end())
@@ -159,7 +159,7 @@ void apply_axis(const app::YamlSource& src, YAML::Node root, const app::SweepAxi
     const std::optional<YAML::Node> variant = find_key(*variants, parts[1]);
     if (!variant) {
       std::string problem = "there is no variant '" + parts[1] + "'";
-      const std::string close = app::closest_match(parts[1], keys_of(*variants));
+      const std::string close = loader::closest_match(parts[1], keys_of(*variants));
       if (!close.empty()) problem += "; did you mean '" + close + "'?";
       fail(src, axis, problem);
     }

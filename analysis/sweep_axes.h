@@ -12,13 +12,13 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "app/sweep_spec.h"
-#include "app/yaml_source.h"
+#include "loader/sweep_spec.h"
+#include "loader/yaml_source.h"
 
 namespace analysis {
 
 // Sets `value` at `axis.path` in `root` (the tree of `src`), in place.
-void apply_axis(const app::YamlSource& src, YAML::Node root, const app::SweepAxis& axis,
+void apply_axis(const loader::YamlSource& src, YAML::Node root, const loader::SweepAxis& axis,
                 const YAML::Node& value);
 
 }  // namespace analysis

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "app/report.h"
+#include "report/report.h"
 
 namespace analysis {
 
@@ -28,7 +28,7 @@ std::string SweepDefinition::describe_point(std::size_t index) const {
   const auto c = coordinates(index);
   std::string out;
   for (std::size_t k = 0; k < axes.size(); ++k)
-    out += (k ? ", " : "") + axes[k].path + "=" + app::yaml_spelling(axes[k].values[c[k]]);
+    out += (k ? ", " : "") + axes[k].path + "=" + loader::yaml_spelling(axes[k].values[c[k]]);
   return out;
 }
 
@@ -51,23 +51,23 @@ std::string hex64(std::uint64_t v) {
 
 std::string string_list(const std::vector<std::string>& items) {
   std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + app::json_string(items[i]);
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + sim::json_string(items[i]);
   return out + "]";
 }
 
 }  // namespace
 
 std::string manifest_json(const SweepDefinition& d) {
-  app::JsonBlock m('{', 0);
-  m.member("gilsim", app::json_string(GILSIM_VERSION));
-  m.member("scenario", app::json_string(d.scenario));
-  m.member("file_hash", app::json_string("fnv1a64:" + hex64(d.file_hash)));
-  app::JsonBlock axes('[', m.inner());
+  sim::JsonBlock m('{', 0);
+  m.member("gilsim", sim::json_string(GILSIM_VERSION));
+  m.member("scenario", sim::json_string(d.scenario));
+  m.member("file_hash", sim::json_string("fnv1a64:" + hex64(d.file_hash)));
+  sim::JsonBlock axes('[', m.inner());
   for (const auto& a : d.axes) {
     // Values as YAML writes them, so that "3.12" (a string) stays apart from 3.12.
     std::vector<std::string> values;
-    for (const auto& v : a.values) values.push_back(app::yaml_spelling(v));
-    axes.element("{\"path\": " + app::json_string(a.path) + ", \"values\": " + string_list(values) + "}");
+    for (const auto& v : a.values) values.push_back(loader::yaml_spelling(v));
+    axes.element("{\"path\": " + sim::json_string(a.path) + ", \"values\": " + string_list(values) + "}");
   }
   m.member("axes", axes.str());
   m.member("replications", std::to_string(d.replications));
@@ -96,10 +96,10 @@ SweepDefinition read_manifest(const std::string& text) {
     const std::string hash = field(root, "file_hash").as<std::string>();
     d.file_hash = std::stoull(hash.substr(hash.find(':') + 1), nullptr, 16);
     for (const auto& a : field(root, "axes")) {
-      app::SweepAxis axis;
+      loader::SweepAxis axis;
       axis.path = field(a, "path").as<std::string>();
       for (const auto& v : field(a, "values"))
-        axis.values.push_back(app::axis_value(YAML::Load(v.as<std::string>())));
+        axis.values.push_back(loader::axis_value(YAML::Load(v.as<std::string>())));
       d.axes.push_back(std::move(axis));
     }
     d.replications = field(root, "replications").as<int>();

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "app/sweep_spec.h"
+#include "loader/sweep_spec.h"
 
 namespace analysis {
 
@@ -25,7 +25,7 @@ inline constexpr std::size_t kMaxPoints = 1000000;
 struct SweepDefinition {
   std::string scenario;             // the scenario's name
   std::uint64_t file_hash = 0;      // FNV-1a 64 of the scenario file's text
-  std::vector<app::SweepAxis> axes;
+  std::vector<loader::SweepAxis> axes;
   int replications = 1;
   std::vector<std::string> variants;  // those that run, in file order
   std::uint64_t base_seed = 1;

@@ -7,8 +7,8 @@
 #include <set>
 #include <stdexcept>
 
-#include "app/durations.h"
-#include "app/report.h"
+#include "loader/durations.h"
+#include "report/report.h"
 
 namespace analysis {
 
@@ -20,17 +20,17 @@ bool parse_double(const std::string& text, double& out) {
 }
 
 std::string param_json(const ParamValue& v) {
-  return v.is_number ? app::json_number(v.number) : app::json_string(v.text);
+  return v.is_number ? sim::json_number(v.number) : sim::json_string(v.text);
 }
 
 std::string param_csv(const ParamValue& v) {
-  return v.is_number ? app::csv_number(v.number) : app::csv_field(v.text);
+  return v.is_number ? report::csv_number(v.number) : report::csv_field(v.text);
 }
 
 // Point files keep every double exactly: JSON has no NaN or infinity, so
 // those are written as the strings "nan", "inf", "-inf".
 std::string exact_number(double v) {
-  return std::isfinite(v) ? app::json_number(v) : app::json_string(app::csv_number(v));
+  return std::isfinite(v) ? sim::json_number(v) : sim::json_string(report::csv_number(v));
 }
 
 // The parameters of a point: {"PATH": value, ...} on one line.
@@ -38,24 +38,24 @@ std::string params_json(const SweepDefinition& d, std::size_t point) {
   const auto c = d.coordinates(point);
   std::string out = "{";
   for (std::size_t k = 0; k < d.axes.size(); ++k)
-    out += (k ? ", " : "") + app::json_string(d.axes[k].path) + ": " +
+    out += (k ? ", " : "") + sim::json_string(d.axes[k].path) + ": " +
            param_json(param_value(d.axes[k].values[c[k]]));
   return out + "}";
 }
 
 }  // namespace
 
-ParamValue param_value(const app::AxisValue& value) {
+ParamValue param_value(const loader::AxisValue& value) {
   ParamValue p;
   if (!value.quoted) {
-    if (auto d = app::parse_duration(value.text); d.ok()) {
+    if (auto d = loader::parse_duration(value.text); d.ok()) {
       p.is_number = true;
       p.number = static_cast<double>(d.value) / 1e9;
       return p;
     }
     // A rate (`10/s`, `600/min`) in requests per second, the loader's reading
     // of it: plots put request rates on an axis.
-    if (auto r = app::parse_rate(value.text); r.ok()) {
+    if (auto r = loader::parse_rate(value.text); r.ok()) {
       p.is_number = true;
       p.number = r.value;
       return p;
@@ -70,17 +70,17 @@ ParamValue param_value(const app::AxisValue& value) {
 }
 
 std::string point_json(const SweepDefinition& d, const PointRecord& r) {
-  app::JsonBlock o('{', 0);
+  sim::JsonBlock o('{', 0);
   o.member("point", std::to_string(r.point));
   o.member("params", params_json(d, r.point));
-  app::JsonBlock runs('[', o.inner());
+  sim::JsonBlock runs('[', o.inner());
   for (const auto& run : r.runs) {
-    app::JsonBlock j('{', runs.inner());
-    j.member("variant", app::json_string(run.variant));
+    sim::JsonBlock j('{', runs.inner());
+    j.member("variant", sim::json_string(run.variant));
     j.member("replication", std::to_string(run.replication));
     j.member("seed", std::to_string(run.seed));
     j.member("finished", run.finished ? "true" : "false");
-    app::JsonBlock metrics('{', j.inner());
+    sim::JsonBlock metrics('{', j.inner());
     for (const auto& [name, value] : run.metrics) metrics.member(name, exact_number(value));
     j.member("metrics", metrics.str());
     runs.element(j.str());
@@ -123,8 +123,8 @@ std::string sweep_csv(const SweepDefinition& d, const std::vector<PointRecord>& 
       for (const auto& m : run.metrics) metrics.insert(m.first);
   std::string out = "scenario,variant,point,replication,seed";
   // Appended piecewise: GCC 12 warns falsely (-Wrestrict) on "," + string.
-  for (const auto& a : d.axes) out.append(",").append(app::csv_field(a.path));
-  for (const auto& m : metrics) out.append(",").append(app::csv_field(m));
+  for (const auto& a : d.axes) out.append(",").append(report::csv_field(a.path));
+  for (const auto& m : metrics) out.append(",").append(report::csv_field(m));
   out += "\n";
   for (const auto& r : records) {
     const auto c = d.coordinates(r.point);
@@ -132,12 +132,12 @@ std::string sweep_csv(const SweepDefinition& d, const std::vector<PointRecord>& 
     for (std::size_t k = 0; k < d.axes.size(); ++k)
       params.append(",").append(param_csv(param_value(d.axes[k].values[c[k]])));
     for (const auto& run : r.runs) {
-      out += app::csv_field(d.scenario) + "," + app::csv_field(run.variant) + "," +
+      out += report::csv_field(d.scenario) + "," + report::csv_field(run.variant) + "," +
              std::to_string(r.point) + "," + std::to_string(run.replication) + "," +
              std::to_string(run.seed) + params;
       for (const auto& m : metrics) {
         out += ",";
-        if (auto it = run.metrics.find(m); it != run.metrics.end()) out += app::csv_number(it->second);
+        if (auto it = run.metrics.find(m); it != run.metrics.end()) out += report::csv_number(it->second);
       }
       out += "\n";
     }
@@ -146,32 +146,32 @@ std::string sweep_csv(const SweepDefinition& d, const std::vector<PointRecord>& 
 }
 
 std::string sweep_json(const SweepDefinition& d, const std::vector<PointRecord>& records) {
-  app::JsonBlock o('{', 0);
-  o.member("gilsim", app::json_string(GILSIM_VERSION));
-  o.member("scenario", app::json_string(d.scenario));
+  sim::JsonBlock o('{', 0);
+  o.member("gilsim", sim::json_string(GILSIM_VERSION));
+  o.member("scenario", sim::json_string(d.scenario));
   o.member("seed", std::to_string(d.base_seed));
   o.member("replications", std::to_string(d.replications));
-  app::JsonBlock axes('[', o.inner());
+  sim::JsonBlock axes('[', o.inner());
   for (const auto& a : d.axes) {
     std::string values = "[";
     for (std::size_t i = 0; i < a.values.size(); ++i)
       values += (i ? ", " : "") + param_json(param_value(a.values[i]));
-    axes.element("{\"path\": " + app::json_string(a.path) + ", \"values\": " + values + "]}");
+    axes.element("{\"path\": " + sim::json_string(a.path) + ", \"values\": " + values + "]}");
   }
   o.member("axes", axes.str());
   o.member("points", std::to_string(d.points()));
-  app::JsonBlock rows('[', o.inner());
+  sim::JsonBlock rows('[', o.inner());
   for (const auto& r : records) {
     const std::string params = params_json(d, r.point);
     for (const auto& run : r.runs) {
-      app::JsonBlock row('{', rows.inner());
-      row.member("variant", app::json_string(run.variant));
+      sim::JsonBlock row('{', rows.inner());
+      row.member("variant", sim::json_string(run.variant));
       row.member("point", std::to_string(r.point));
       row.member("replication", std::to_string(run.replication));
       row.member("seed", std::to_string(run.seed));
       row.member("params", params);
-      app::JsonBlock metrics('{', row.inner());
-      for (const auto& [name, value] : run.metrics) metrics.member(name, app::json_number(value));
+      sim::JsonBlock metrics('{', row.inner());
+      for (const auto& [name, value] : run.metrics) metrics.member(name, sim::json_number(value));
       row.member("metrics", metrics.str());
       rows.element(row.str());
     }

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "analysis/sweep_definition.h"
-#include "app/sweep_spec.h"
+#include "loader/sweep_spec.h"
 
 namespace analysis {
 
@@ -28,7 +28,7 @@ struct ParamValue {
   double number = 0;  // seconds for a duration, per second for a rate
   std::string text;   // when not a number
 };
-ParamValue param_value(const app::AxisValue& value);
+ParamValue param_value(const loader::AxisValue& value);
 
 struct RunRecord {
   std::string variant;

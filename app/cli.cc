@@ -19,15 +19,15 @@
 #include <vector>
 
 #include "analysis/sweep.h"
-#include "app/claims.h"
+#include "report/claims.h"
 #include "app/fit_command.h"
 #include "app/saturation_command.h"
 #include "app/interrupt.h"
 #include "app/progress_bar.h"
-#include "app/input_error.h"
-#include "app/report.h"
-#include "app/runner.h"
-#include "app/scenario.h"
+#include "loader/input_error.h"
+#include "report/report.h"
+#include "report/runner.h"
+#include "loader/scenario.h"
 #include "models/simulation.h"
 #include "sim/output_file.h"
 
@@ -62,7 +62,7 @@ const char* const kOptionNames[] = {"--help",   "--version",      "--seed", "--v
 struct Args {
   std::string command = "claims";
   std::vector<std::string> files;
-  LoadOptions load;
+  loader::LoadOptions load;
   std::vector<std::string> variants;
   std::string trace, svg, json, csv;  // empty: not asked for
   // sweep (empty or unset: not given)
@@ -212,7 +212,7 @@ Args parse(int argc, const char* const* argv) {
   a.csv = path("csv");
   a.out_dir = path("out");
   if (vm.count("replications"))
-    a.replications = parse_count(vm["replications"].as<std::string>(), "--replications", app::kMaxReplications);
+    a.replications = parse_count(vm["replications"].as<std::string>(), "--replications", loader::kMaxReplications);
   if (vm.count("jobs")) a.jobs = parse_count(vm["jobs"].as<std::string>(), "--jobs", 4096);
   if (vm.count("shard")) {
     auto shard = analysis::parse_shard(vm["shard"].as<std::string>());
@@ -242,7 +242,7 @@ void check_command_and_options(const Args& a) {
   if (std::find(std::begin(kCommands), std::end(kCommands), a.command) == std::end(kCommands)) {
     std::string hint = looks_like_file_hint(a.command);
     if (hint.empty()) {
-      std::string close = closest_match(a.command, to_strings(std::begin(kCommands), std::end(kCommands)));
+      std::string close = loader::closest_match(a.command, to_strings(std::begin(kCommands), std::end(kCommands)));
       if (!close.empty()) hint = "; did you mean '" + close + "'?";
     }
     throw usage_error("unknown command '" + a.command + "'" + hint);
@@ -294,13 +294,13 @@ void print_input_error(std::ostream& err, const std::string& what) {
 }
 
 struct Loaded {
-  std::vector<Scenario> scenarios;
+  std::vector<loader::Scenario> scenarios;
   bool all_ok = true;
 };
 
 // Loads every file, reporting every bad one (not only the first), so that a
 // user fixes them all in one round.
-Loaded load_files(const std::vector<std::string>& files, const LoadOptions& load, std::ostream& err) {
+Loaded load_files(const std::vector<std::string>& files, const loader::LoadOptions& load, std::ostream& err) {
   Loaded loaded;
   for (const auto& f : files) {
     std::error_code ec;
@@ -315,8 +315,8 @@ Loaded load_files(const std::vector<std::string>& files, const LoadOptions& load
       continue;
     }
     try {
-      loaded.scenarios.push_back(load_scenario_file(f, load));
-    } catch (const InputError& e) {
+      loaded.scenarios.push_back(loader::load_scenario_file(f, load));
+    } catch (const loader::InputError& e) {
       print_input_error(err, e.what());
       loaded.all_ok = false;
     }
@@ -326,7 +326,7 @@ Loaded load_files(const std::vector<std::string>& files, const LoadOptions& load
 
 // Every --variant NAME must name a variant of at least one FILE; each FILE
 // runs those of its variants that are named.
-void check_variants(const std::vector<std::string>& wanted, const std::vector<Scenario>& scenarios) {
+void check_variants(const std::vector<std::string>& wanted, const std::vector<loader::Scenario>& scenarios) {
   std::vector<std::string> known;
   for (const auto& s : scenarios)
     for (const auto& v : s.variants)
@@ -334,7 +334,7 @@ void check_variants(const std::vector<std::string>& wanted, const std::vector<Sc
   for (const auto& name : wanted) {
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
     std::string message = "unknown variant '" + name + "'";
-    std::string close = closest_match(name, known);
+    std::string close = loader::closest_match(name, known);
     if (!close.empty()) message += "; did you mean '" + close + "'?";
     std::string list;
     for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
@@ -393,23 +393,23 @@ std::string insert_before_extension(const std::string& path, const std::string& 
 // Where each run's trace and picture go (see --help, "Output files").
 class TracePaths {
  public:
-  TracePaths(const Args& a, const std::vector<Scenario>& scenarios) : a_(a) {
+  TracePaths(const Args& a, const std::vector<loader::Scenario>& scenarios) : a_(a) {
     several_files_ = scenarios.size() > 1;
     for (const auto& s : scenarios)
       for (const auto& v : s.variants)
         if (selected_variant(v.name)) ++runs_;
   }
 
-  std::string chrome(const Scenario& s, const std::string& variant) const {
+  std::string chrome(const loader::Scenario& s, const std::string& variant) const {
     return for_run(a_.trace, s, variant);
   }
-  std::string svg(const Scenario& s, const std::string& variant) const {
+  std::string svg(const loader::Scenario& s, const std::string& variant) const {
     return for_run(a_.svg, s, variant);
   }
 
   // Checked before anything runs: standard output takes one run, no two runs
   // share a file, and every file's directory exists.
-  void check(const std::vector<Scenario>& scenarios) const {
+  void check(const std::vector<loader::Scenario>& scenarios) const {
     for (const auto* path : {&a_.trace, &a_.svg}) {
       if (path->empty()) continue;
       const char* option = path == &a_.trace ? "--trace" : "--svg";
@@ -435,7 +435,7 @@ class TracePaths {
            std::find(a_.variants.begin(), a_.variants.end(), v) != a_.variants.end();
   }
 
-  std::string for_run(const std::string& path, const Scenario& s, const std::string& variant) const {
+  std::string for_run(const std::string& path, const loader::Scenario& s, const std::string& variant) const {
     if (path.empty() || runs_ == 1) return path;
     return insert_before_extension(path, several_files_ ? s.name + "." + variant : variant);
   }
@@ -458,13 +458,13 @@ class TracePaths {
 // A file with sweep axes: every point of its sweep loaded and validated, as
 // `gilsim sweep FILE` would before running (without command-line axes). The
 // number of points, or nothing after printing why one does not load.
-std::optional<std::size_t> check_sweep(const Scenario& s, const Args& a, const Console& c) {
+std::optional<std::size_t> check_sweep(const loader::Scenario& s, const Args& a, const Console& c) {
   analysis::SweepRequest request;
   request.file = s.file;
   if (a.load.override_seed) request.seed = a.load.seed;
   try {
     return analysis::prepare_sweep(request).configs.size();
-  } catch (const InputError& e) {
+  } catch (const loader::InputError& e) {
     print_input_error(c.err, e.what());
   } catch (const analysis::SweepError& e) {
     c.err << "gilsim: " << s.file << ": " << e.what() << "\n";
@@ -476,7 +476,7 @@ int cmd_check(const Args& a, const Console& c) {
   Loaded loaded = load_files(a.files, a.load, c.err);
   // A name may belong to a file that did not load: judge names only when all did.
   if (loaded.all_ok) check_variants(a.variants, loaded.scenarios);
-  Style style{c.out_is_tty};
+  report::Style style{c.out_is_tty};
   bool all_ok = loaded.all_ok;
   for (const auto& s : loaded.scenarios) {
     std::optional<std::size_t> points;
@@ -508,12 +508,12 @@ int cmd_run(const Args& a, const Console& c) {
   auto json = open_results(a.json, c.out);
   auto csv = open_results(a.csv, c.out);
 
-  RunOptions options;
+  report::RunOptions options;
   options.variants = a.variants;
   if (!a.trace.empty() || !a.svg.empty()) {
-    options.trace = [&](const Scenario& s, const Variant& v) {
+    options.trace = [&](const loader::Scenario& s, const loader::Variant& v) {
       try {
-        return make_trace_sink(traces.chrome(s, v.name), traces.svg(s, v.name),
+        return report::make_trace_sink(traces.chrome(s, v.name), traces.svg(s, v.name),
                                "scenario " + s.name + ", variant " + v.name);
       } catch (const std::runtime_error& e) {
         throw request_error(std::string("cannot write the trace: ") + e.what());
@@ -523,17 +523,17 @@ int cmd_run(const Args& a, const Console& c) {
 
   bool stdout_taken = results_to_stdout(a);
   std::ostream& summary = stdout_taken ? c.err : c.out;
-  Style style{stdout_taken ? c.err_is_tty : c.out_is_tty};
-  std::vector<ScenarioResult> results;
+  report::Style style{stdout_taken ? c.err_is_tty : c.out_is_tty};
+  std::vector<report::ScenarioResult> results;
   for (const auto& s : loaded.scenarios) {
-    results.push_back(run_scenario(s, options));
-    print_summary(summary, results.back(), style);
+    results.push_back(report::run_scenario(s, options));
+    report::print_summary(summary, results.back(), style);
     summary.flush();
   }
-  if (json) json->write(results_json(results));
-  if (csv) csv->write(results_csv(results));
+  if (json) json->write(report::results_json(results));
+  if (csv) csv->write(report::results_csv(results));
   bool all_hold = std::all_of(results.begin(), results.end(),
-                              [](const ScenarioResult& r) { return r.all_hold(); });
+                              [](const report::ScenarioResult& r) { return r.all_hold(); });
   return all_hold ? kExitOk : kExitExpectationFailed;
 }
 
@@ -543,13 +543,13 @@ int cmd_claims(const Args& a, const Console& c) {
   std::function<void(const std::string&)> progress;
   if (c.err_is_tty)
     progress = [&](const std::string& path) { c.err << "\r\033[Krunning " << path << std::flush; };
-  ClaimsRun run = run_claims(a.load, progress);
+  report::ClaimsRun run = report::run_claims(a.load, progress);
   if (progress) c.err << "\r\033[K" << std::flush;
 
   bool stdout_taken = results_to_stdout(a);
   std::ostream& summary = stdout_taken ? c.err : c.out;
-  Style style{stdout_taken ? c.err_is_tty : c.out_is_tty};
-  print_claims_table(summary, run.results, style);
+  report::Style style{stdout_taken ? c.err_is_tty : c.out_is_tty};
+  report::print_claims_table(summary, run.results, style);
   if (!run.load_errors.empty()) {
     // The suite is compiled into the binary: a scenario of it that does not
     // load is a broken build, not the user's input.
@@ -559,9 +559,9 @@ int cmd_claims(const Args& a, const Console& c) {
     }
     return kExitInternalError;
   }
-  if (json) json->write(results_json_array(run.results));
-  if (csv) csv->write(results_csv(run.results));
-  return claims_hold(run.results) ? kExitOk : kExitExpectationFailed;
+  if (json) json->write(report::results_json_array(run.results));
+  if (csv) csv->write(report::results_csv(run.results));
+  return report::claims_hold(run.results) ? kExitOk : kExitExpectationFailed;
 }
 
 // --- sweeps ----------------------------------------------------------------
@@ -585,17 +585,17 @@ void write_sweep_results(const analysis::SweepDefinition& d,
 
 // The command that does what a sweep's analysis does, for the merged CSV of
 // its shards.
-std::string fit_command_line(const SweepFit& fit) {
+std::string fit_command_line(const loader::SweepFit& fit) {
   return "gilsim fit merged.csv --x " + fit.x + (fit.time ? " --time " : " --throughput ") + fit.y +
          (fit.by == "variant" ? "" : " --by " + fit.by);
 }
 
-std::string saturation_command_line(const SaturationRequest& r) {
+std::string saturation_command_line(const loader::SaturationRequest& r) {
   std::string line = "gilsim saturation merged.csv --load " + r.load;
   for (const auto& o : r.objectives) line += " --slo " + o.metric + "=" + o.text;
   if (r.metrics != "requests") line += " --metrics " + r.metrics;
   if (r.goodput) line += " --goodput";
-  if (r.tolerance != SaturationRequest{}.tolerance) line += " --tolerance " + format_value(r.tolerance);
+  if (r.tolerance != loader::SaturationRequest{}.tolerance) line += " --tolerance " + report::format_value(r.tolerance);
   if (r.by != "variant") line += " --by " + r.by;
   return line;
 }
@@ -623,7 +623,7 @@ int analyse_sweep(const analysis::PreparedSweep& sweep, const Args& a, const ana
   std::error_code ec;
   int code = kExitOk;
   if (sweep.fit) {
-    const SweepFit& fit = *sweep.fit;
+    const loader::SweepFit& fit = *sweep.fit;
     fs::remove(dir + "/fits.json", ec);
     const FitRequest request{csv, fit.x, fit.y, fit.by,
                              fit.time ? analysis::YKind::Time : analysis::YKind::Throughput, "sweep.fit."};
@@ -634,7 +634,7 @@ int analyse_sweep(const analysis::PreparedSweep& sweep, const Args& a, const ana
   }
   if (sweep.saturation) {
     fs::remove(dir + "/saturation.json", ec);
-    SaturationRequest request = sweep.saturation->request;
+    loader::SaturationRequest request = sweep.saturation->request;
     request.csv = csv;
     if (sweep.fit) table << "\n";
     if (const std::optional<std::string> json = saturation_csv(request, table, tty, c.err))
@@ -649,7 +649,7 @@ int cmd_sweep(const Args& a, const Console& c) {
   analysis::SweepRequest request;
   request.file = a.files[0];
   for (std::size_t i = 1; i < a.files.size(); ++i) {
-    auto axis = parse_axis_argument(a.files[i]);
+    auto axis = loader::parse_axis_argument(a.files[i]);
     if (!axis.ok()) throw usage_error(axis.problem);
     request.axes.push_back(std::move(axis.value));
   }
@@ -761,7 +761,7 @@ int main_cli(int argc, const char* const* argv, const Console& c) {
     std::string name = e.get_option_name();
     c.err << "gilsim: unknown option '" << name << "'";
     std::string close =
-        closest_match(name, to_strings(std::begin(kOptionNames), std::end(kOptionNames)));
+        loader::closest_match(name, to_strings(std::begin(kOptionNames), std::end(kOptionNames)));
     if (!close.empty()) c.err << "; did you mean '" << close << "'?";
     c.err << "\n";
     hint_help(c.err);
@@ -774,7 +774,7 @@ int main_cli(int argc, const char* const* argv, const Console& c) {
     c.err << "gilsim: " << e.what() << "\n";
     if (e.hint_help()) hint_help(c.err);
     return kExitBadInput;
-  } catch (const InputError& e) {
+  } catch (const loader::InputError& e) {
     print_input_error(c.err, e.what());
     return kExitBadInput;
   } catch (const analysis::SweepError& e) {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <vector>
 
-#include "app/input_error.h"
+#include "loader/input_error.h"
 #include "sim/output_file.h"
 
 namespace app {
@@ -12,7 +12,7 @@ analysis::CsvTable read_csv_input(const std::string& path) {
   try {
     return analysis::read_csv_file(path);
   } catch (const analysis::CsvError& e) {
-    throw InputError(SourcePos{e.file(), e.line(), e.column()}, e.message(), e.source_line());
+    throw loader::InputError(loader::SourcePos{e.file(), e.line(), e.column()}, e.message(), e.source_line());
   }
 }
 
@@ -20,23 +20,23 @@ int require_column(const analysis::CsvTable& t, const std::string& name, const s
   int i = t.column(name);
   if (i >= 0) return i;
   std::string message = setting + ": no column '" + name + "' in the header";
-  std::string close = closest_match(name, t.header);
+  std::string close = loader::closest_match(name, t.header);
   if (!close.empty()) message += "; did you mean '" + close + "'?";
   std::string list;
   for (const auto& h : t.header) list += (list.empty() ? "" : ", ") + h;
-  throw InputError(SourcePos{t.file, 1, 0}, message + " (columns: " + list + ")", t.line_text(1));
+  throw loader::InputError(loader::SourcePos{t.file, 1, 0}, message + " (columns: " + list + ")", t.line_text(1));
 }
 
 double number_cell(const analysis::CsvTable& t, const analysis::CsvRecord& r, int col, bool positive,
                    const std::string& need) {
   const std::string& cell = r.fields[col];
   auto v = analysis::parse_number(cell);
-  SourcePos pos{t.file, r.line, 0};
+  loader::SourcePos pos{t.file, r.line, 0};
   if (!v)
-    throw InputError(pos, "column '" + t.header[col] + "': expected a number, found '" + cell + "'",
+    throw loader::InputError(pos, "column '" + t.header[col] + "': expected a number, found '" + cell + "'",
                      t.line_text(r.line));
   if (!std::isfinite(*v) || (positive ? *v <= 0 : *v < 0))
-    throw InputError(pos,
+    throw loader::InputError(pos,
                      "column '" + t.header[col] + "': " + need + " needs a " +
                          (positive ? "positive finite number" : "finite number at least 0") + ", found " + cell,
                      t.line_text(r.line));
@@ -76,7 +76,7 @@ int run_csv_analysis(const std::string& json_path, const std::string& what, cons
     try {
       json.emplace(json_path);
     } catch (const std::runtime_error& e) {
-      throw InputError(SourcePos{}, "cannot write the " + what + ": " + e.what());
+      throw loader::InputError(loader::SourcePos{}, "cannot write the " + what + ": " + e.what());
     }
   }
   const bool json_to_stdout = json_path == "-";

@@ -11,8 +11,8 @@
 #include "analysis/csv.h"
 #include "analysis/fit.h"
 #include "app/csv_command.h"
-#include "app/input_error.h"
-#include "app/report.h"
+#include "loader/input_error.h"
+#include "report/report.h"
 
 namespace app {
 
@@ -91,13 +91,13 @@ std::string fits_json(const std::vector<GroupFit>& fits, const FitRequest& a) {
   for (std::size_t i = 0; i < fits.size(); ++i) {
     const auto& f = fits[i].fit;
     out += i ? ",\n  " : "\n  ";
-    out += "{\"group\": " + json_string(fits[i].group) + ", \"x\": " + json_string(a.x) +
-           ", \"y\": " + json_string(a.y) + ", \"y_kind\": " + json_string(analysis::y_kind_name(a.kind)) +
-           ", \"model\": " + json_string(analysis::model_name(f.model)) +
-           ", \"lambda\": " + json_number(f.lambda) + ", \"sigma\": " + json_number(f.sigma) +
-           ", \"kappa\": " + json_number(f.kappa) + ", \"r_squared\": " + json_number(f.r_squared) +
-           ", \"rmse\": " + json_number(f.rmse) + ", \"points\": " + std::to_string(f.points) +
-           ", \"peak_n\": " + json_number(f.peak_n) + ", \"peak_x\": " + json_number(f.peak_x) + "}";
+    out += "{\"group\": " + sim::json_string(fits[i].group) + ", \"x\": " + sim::json_string(a.x) +
+           ", \"y\": " + sim::json_string(a.y) + ", \"y_kind\": " + sim::json_string(analysis::y_kind_name(a.kind)) +
+           ", \"model\": " + sim::json_string(analysis::model_name(f.model)) +
+           ", \"lambda\": " + sim::json_number(f.lambda) + ", \"sigma\": " + sim::json_number(f.sigma) +
+           ", \"kappa\": " + sim::json_number(f.kappa) + ", \"r_squared\": " + sim::json_number(f.r_squared) +
+           ", \"rmse\": " + sim::json_number(f.rmse) + ", \"points\": " + std::to_string(f.points) +
+           ", \"peak_n\": " + sim::json_number(f.peak_n) + ", \"peak_x\": " + sim::json_number(f.peak_x) + "}";
   }
   return out + (fits.empty() ? "]}\n" : "\n]}\n");
 }
@@ -105,12 +105,12 @@ std::string fits_json(const std::vector<GroupFit>& fits, const FitRequest& a) {
 std::string cell(double v) {
   if (std::isinf(v)) return "inf";
   if (std::isnan(v)) return "-";
-  return format_value(v);
+  return report::format_value(v);
 }
 
 void print_table(std::ostream& out, const std::vector<GroupFit>& fits, const FitRequest& a, bool tty) {
-  using Align = TextTable::Align;
-  TextTable table({a.by, "model", "lambda", "sigma", "kappa", "R^2", "RMSE", "N*", "X(N*)", "points"},
+  using Align = report::TextTable::Align;
+  report::TextTable table({a.by, "model", "lambda", "sigma", "kappa", "R^2", "RMSE", "N*", "X(N*)", "points"},
                   {Align::Left, Align::Left, Align::Right, Align::Right, Align::Right, Align::Right,
                    Align::Right, Align::Right, Align::Right, Align::Right});
   for (const auto& g : fits) {
@@ -122,7 +122,7 @@ void print_table(std::ostream& out, const std::vector<GroupFit>& fits, const Fit
   }
   out << "fits of " << a.y << (a.kind == analysis::YKind::Time ? " (as throughput 1/" + a.y + ")" : "")
       << " against " << a.x << ", " << a.csv << "\n";
-  table.print(out, Style{tty});
+  table.print(out, report::Style{tty});
   out << "lambda: throughput of one worker, per second; sigma: serial fraction (1: fully serialised,\n"
          "as CPU-bound threads under the GIL); kappa: cross-talk between workers; N*: where the\n"
          "USL throughput peaks (inf: no peak, it tends to lambda/sigma); R^2 and RMSE on the\n"

@@ -13,7 +13,7 @@
 
 namespace app {
 
-// What to fit: `gilsim fit`'s arguments, or a sweep's `fit` key (app/sweep_spec.h).
+// What to fit: `gilsim fit`'s arguments, or a sweep's `fit` key (loader/sweep_spec.h).
 struct FitRequest {
   std::string csv;  // the sweep CSV to read
   std::string x, y, by = "variant";
@@ -31,7 +31,7 @@ struct FitRequest {
 // groups). A missing column or a bad cell throws InputError at the CSV's place.
 std::optional<std::string> fit_csv(const FitRequest& request, std::ostream& table, bool tty, std::ostream& err);
 
-// argv[0] is "fit". Bad input throws app::InputError (with the CSV's file and
+// argv[0] is "fit". Bad input throws loader::InputError (with the CSV's file and
 // line) or boost::program_options::error (usage); main_cli turns both into
 // exit code 2. Returns kExitBadInput itself when a group cannot be fitted.
 int run_fit_command(int argc, const char* const* argv, const Console& console);

@@ -11,8 +11,8 @@
 #include "analysis/csv.h"
 #include "analysis/saturation.h"
 #include "app/csv_command.h"
-#include "app/input_error.h"
-#include "app/report.h"
+#include "loader/input_error.h"
+#include "report/report.h"
 
 namespace app {
 
@@ -20,10 +20,9 @@ namespace {
 
 namespace po = boost::program_options;
 
-const char* const kMetrics[] = {"p50", "p90", "p99", "max", "mean"};
 
 struct SaturationArgs {
-  SaturationRequest request;
+  loader::SaturationRequest request;
   std::string json;
   bool help = false;
 };
@@ -52,7 +51,7 @@ SaturationArgs parse_saturation_args(int argc, const char* const* argv) {
   SaturationArgs a;
   a.help = line.help();
   if (a.help) return a;
-  SaturationRequest& r = a.request;
+  loader::SaturationRequest& r = a.request;
   r.csv = line.csv();
   r.load = line.text("load");
   if (r.load.empty()) throw po::error("'saturation' needs --load COL, the column of the swept arrival rate");
@@ -69,7 +68,7 @@ SaturationArgs parse_saturation_args(int argc, const char* const* argv) {
   }
   if (line.has("slo"))
     for (const auto& s : line.values()["slo"].as<std::vector<std::string>>()) {
-      auto o = parse_objective(s);
+      auto o = loader::parse_objective(s);
       if (!o.ok()) throw po::error("--slo " + s + ": " + o.problem);
       r.objectives.push_back(o.value);
     }
@@ -87,7 +86,7 @@ struct GroupResult {
   analysis::Saturation saturation;
 };
 
-std::string cell(double v) { return std::isnan(v) ? "-" : format_value(v); }
+std::string cell(double v) { return std::isnan(v) ? "-" : report::format_value(v); }
 
 // "49.5 (45..60)", "> 300", "<= 10".
 std::string crossing_cell(const analysis::Crossing& c) {
@@ -104,40 +103,40 @@ std::string crossing_cell(const analysis::Crossing& c) {
 
 std::string crossing_json(const analysis::Crossing& c) {
   using W = analysis::Crossing::Where;
-  return "\"where\": " + json_string(analysis::where_name(c.where)) + ", \"at\": " + json_number(c.at) +
-         ", \"lo\": " + (c.where == W::Below ? "null" : json_number(c.lo)) +
-         ", \"hi\": " + (c.where == W::Beyond ? "null" : json_number(c.hi));
+  return "\"where\": " + sim::json_string(analysis::where_name(c.where)) + ", \"at\": " + sim::json_number(c.at) +
+         ", \"lo\": " + (c.where == W::Below ? "null" : sim::json_number(c.lo)) +
+         ", \"hi\": " + (c.where == W::Beyond ? "null" : sim::json_number(c.hi));
 }
 
-std::string results_json(const std::vector<GroupResult>& results, const SaturationRequest& a) {
-  std::string out = "{\"saturation\": {\"load\": " + json_string(a.load) + ", \"metrics\": " +
-                    json_string(a.metrics) + ", \"served\": " +
-                    json_string(a.goodput ? "goodput" : "throughput") +
-                    ", \"tolerance\": " + json_number(a.tolerance) + ", \"groups\": [";
+std::string results_json(const std::vector<GroupResult>& results, const loader::SaturationRequest& a) {
+  std::string out = "{\"saturation\": {\"load\": " + sim::json_string(a.load) + ", \"metrics\": " +
+                    sim::json_string(a.metrics) + ", \"served\": " +
+                    sim::json_string(a.goodput ? "goodput" : "throughput") +
+                    ", \"tolerance\": " + sim::json_number(a.tolerance) + ", \"groups\": [";
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& s = results[i].saturation;
     out += i ? ",\n  " : "\n  ";
-    out += "{\"group\": " + json_string(results[i].group) + ", \"capacity\": " + json_number(s.capacity) +
-           ", \"capacity_load\": " + json_number(s.capacity_load) +
-           ", \"at_highest_load\": " + json_number(s.at_highest) + ", \"saturates\": {" +
+    out += "{\"group\": " + sim::json_string(results[i].group) + ", \"capacity\": " + sim::json_number(s.capacity) +
+           ", \"capacity_load\": " + sim::json_number(s.capacity_load) +
+           ", \"at_highest_load\": " + sim::json_number(s.at_highest) + ", \"saturates\": {" +
            crossing_json(s.saturates) + "}, \"objectives\": [";
     for (std::size_t k = 0; k < a.objectives.size(); ++k)
-      out += std::string(k ? ", " : "") + "{\"metric\": " + json_string(a.objectives[k].metric) +
-             ", \"limit\": " + json_number(a.objectives[k].limit) + ", " + crossing_json(s.objectives[k]) + "}";
+      out += std::string(k ? ", " : "") + "{\"metric\": " + sim::json_string(a.objectives[k].metric) +
+             ", \"limit\": " + sim::json_number(a.objectives[k].limit) + ", " + crossing_json(s.objectives[k]) + "}";
     out += "], \"loads\": " + std::to_string(s.loads) + ", \"points\": " + std::to_string(s.points) + "}";
   }
   return out + (results.empty() ? "]}}\n" : "\n]}}\n");
 }
 
-void print_table(std::ostream& out, const std::vector<GroupResult>& results, const SaturationRequest& a, bool tty) {
-  using Align = TextTable::Align;
+void print_table(std::ostream& out, const std::vector<GroupResult>& results, const loader::SaturationRequest& a, bool tty) {
+  using Align = report::TextTable::Align;
   std::vector<std::string> header = {a.by, "capacity", "at load", "at the highest", "saturates at"};
   for (const auto& o : a.objectives) header.push_back(o.metric + " <= " + o.text + " up to");
   header.push_back("loads");
   header.push_back("runs");
   std::vector<Align> align(header.size(), Align::Right);
   align[0] = Align::Left;
-  TextTable table(header, align);
+  report::TextTable table(header, align);
   for (const auto& g : results) {
     const auto& s = g.saturation;
     std::vector<std::string> row = {g.group, cell(s.capacity), cell(s.capacity_load), cell(s.at_highest),
@@ -149,7 +148,7 @@ void print_table(std::ostream& out, const std::vector<GroupResult>& results, con
   }
   out << "saturation of " << a.metrics << (a.goodput ? " (goodput)" : "") << " against " << a.load << ", "
       << a.csv << "\n";
-  table.print(out, Style{tty});
+  table.print(out, report::Style{tty});
   const int percent = static_cast<int>(std::lround((1 - a.tolerance) * 100));
   const char* const what = a.goodput ? "goodput" : "throughput";
   out << "capacity: the highest " << what
@@ -169,48 +168,15 @@ void print_table(std::ostream& out, const std::vector<GroupResult>& results, con
 
 }  // namespace
 
-bool is_objective_metric(std::string_view metric) {
-  return std::find(std::begin(kMetrics), std::end(kMetrics), metric) != std::end(kMetrics);
-}
 
-ParseResult<LatencyObjective> make_objective(std::string_view metric, std::string_view limit) {
-  ParseResult<LatencyObjective> r;
-  const std::vector<std::string> names(std::begin(kMetrics), std::end(kMetrics));
-  if (!is_objective_metric(metric)) {
-    r.problem = "unknown latency metric '" + std::string(metric) + "': expected " + kObjectiveMetrics;
-    const std::string close = closest_match(metric, names);
-    if (!close.empty()) r.problem += "; did you mean '" + close + "'?";
-    return r;
-  }
-  auto d = parse_duration(limit);
-  if (!d.ok()) {
-    r.problem = "the limit: " + d.problem;
-    return r;
-  }
-  if (d.value <= 0) {
-    r.problem = "the limit must be above 0, got '" + std::string(limit) + "'";
-    return r;
-  }
-  r.value = {std::string(metric), sim::to_seconds(d.value), std::string(limit)};
-  return r;
-}
 
-ParseResult<LatencyObjective> parse_objective(std::string_view argument) {
-  const std::size_t eq = argument.find('=');
-  if (eq == std::string_view::npos) {
-    ParseResult<LatencyObjective> r;
-    r.problem = "expected METRIC=DURATION, like p99=200ms";
-    return r;
-  }
-  return make_objective(argument.substr(0, eq), argument.substr(eq + 1));
-}
 
 const char* saturation_usage() {
   return "  gilsim saturation CSV --load COL [--slo METRIC=DURATION]... [--metrics PREFIX] [--goodput]\n"
          "                    [--tolerance F] [--by COL] [--json PATH]\n";
 }
 
-std::optional<std::string> saturation_csv(const SaturationRequest& a, std::ostream& table_out, bool tty,
+std::optional<std::string> saturation_csv(const loader::SaturationRequest& a, std::ostream& table_out, bool tty,
                                           std::ostream& err) {
   const analysis::CsvTable t = read_csv_input(a.csv);
   const std::string& p = a.setting_prefix;

@@ -1,10 +1,13 @@
-# Unit tests: one doctest binary, x_test.cc beside the names of what they test.
-file(GLOB TEST_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/*_test.cc)
-add_executable(gilsim_tests ${PROJECT_SOURCE_DIR}/tests/doctest_main.cc ${TEST_SOURCES})
-target_link_libraries(gilsim_tests PRIVATE gilsim_app doctest::doctest)
-target_compile_definitions(gilsim_tests PRIVATE GILSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 include(doctest)
-doctest_discover_tests(gilsim_tests)
+# Unit tests: one doctest binary per layer, linking only that layer (and the
+# ones below it). tests/LAYER/x_test.cc tests LAYER/x.{h,cc}.
+foreach(layer sim models loader report analysis app)
+  file(GLOB TEST_SOURCES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/${layer}/*_test.cc)
+  add_executable(gilsim_${layer}_tests ${PROJECT_SOURCE_DIR}/tests/support/doctest_main.cc ${TEST_SOURCES})
+  target_link_libraries(gilsim_${layer}_tests PRIVATE gilsim_${layer} doctest::doctest)
+  target_compile_definitions(gilsim_${layer}_tests PRIVATE GILSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  doctest_discover_tests(gilsim_${layer}_tests TEST_PREFIX "${layer}: ")
+endforeach()
 
 # Scenario tests: every YAML file under scenarios/ and tests/scenarios/ must
 # load and every expectation in it must hold (exit 0).

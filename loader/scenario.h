@@ -1,0 +1,70 @@
+// A scenario file, loaded and validated: its variants as ready-to-run
+// simulation configs, and its expectations parsed.
+//
+// Format: shared/docs/scenario-format.md (the contract) and README.md.
+// Every kind of bad input is an InputError with file:line:column.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "loader/expr.h"
+#include "loader/input_error.h"
+#include "loader/sweep_spec.h"
+#include "loader/yaml_source.h"
+#include "models/config.h"
+
+namespace loader {
+
+struct Expectation {
+  std::string text;  // as written
+  SourcePos pos;
+  Expr expr;
+};
+
+// An extension of the contract: `figures:` lists labelled expressions that
+// the claims table and the summary print (e.g. "threads / sequential").
+struct Figure {
+  std::string label;
+  std::string text;
+  SourcePos pos;
+  Expr expr;
+};
+
+struct Variant {
+  std::string name;
+  models::SimulationConfig config;
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;
+  std::string description;
+  std::string claim;  // "C2", or empty
+  std::uint64_t seed = 1;
+  std::vector<Variant> variants;  // in file order; one named "main" without `variants`
+  std::vector<Expectation> expect;
+  std::vector<Figure> figures;
+  // `gilsim sweep`'s axes and replications; validated, ignored by run;
+  // `check` validates the sweep's points too.
+  SweepSpec sweep;
+};
+
+struct LoadOptions {
+  // --seed: replaces the file's seed (and every variant's).
+  bool override_seed = false;
+  std::uint64_t seed = 1;
+};
+
+// Throws InputError for every kind of bad input.
+Scenario load_scenario_file(const std::string& path, const LoadOptions& options = {});
+Scenario load_scenario_text(const std::string& text, const std::string& file_name,
+                            const LoadOptions& options = {});
+// The same from a parsed tree of `src` (a sweep changes the tree first). Nodes
+// the caller made have no place in the file; errors about them carry none.
+Scenario load_scenario_tree(const YamlSource& src, const YAML::Node& root,
+                            const LoadOptions& options = {});
+
+}  // namespace loader

@@ -1,0 +1,38 @@
+// The settings of a scenario that make one simulation config: `machine`,
+// `runtime`, `pools`, `resources`, `threads`, `processes`, `requests`,
+// `time_limit`.
+// They are what a variant may override.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "loader/yaml_source.h"
+#include "models/config.h"
+
+namespace loader {
+
+// At most this many threads per variant: far beyond any real Python program
+// that runs threads (thread pools are tens), and it bounds the run's memory.
+inline constexpr int kMaxThreads = 10000;
+// At most this many asyncio tasks per variant, over all its threads' loops.
+inline constexpr std::int64_t kMaxTasks = 1'000'000;
+
+const std::vector<std::string>& setting_keys();
+
+// A config from a map holding only setting keys (see scenario.cc, which builds
+// it from the top level and a variant). Missing keys keep their defaults;
+// missing `threads` leaves the list empty, for the caller to report.
+// `check_names` false: the pools and resources the threads name need not be
+// defined (the top level of a file whose variants define them).
+models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& settings,
+                                       bool check_names = true);
+
+// Exposed for tests: `python: "3.12"` and friends.
+void read_python_version(const YamlSource& src, const YAML::Node& node,
+                         models::RuntimeConfig& runtime);
+
+}  // namespace loader

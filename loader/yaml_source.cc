@@ -1,0 +1,151 @@
+#include "loader/yaml_source.h"
+
+#include <yaml-cpp/eventhandler.h>
+
+#include <sstream>
+#include <utility>
+
+namespace loader {
+
+YamlSource::YamlSource(std::string file, std::string text)
+    : file_(std::move(file)), text_(std::move(text)) {
+  std::size_t start = 0;
+  while (start <= text_.size()) {
+    std::size_t end = text_.find('\n', start);
+    if (end == std::string::npos) end = text_.size();
+    std::string l = text_.substr(start, end - start);
+    if (!l.empty() && l.back() == '\r') l.pop_back();
+    lines_.push_back(std::move(l));
+    start = end + 1;
+  }
+}
+
+namespace {
+
+// Watches one document's parse events: is there anything in it, and where.
+class DocumentProbe : public YAML::EventHandler {
+ public:
+  bool has_content = false;
+  YAML::Mark first = YAML::Mark::null_mark();
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { saw(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    saw(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    saw(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    saw(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void saw(const YAML::Mark& mark) {
+    if (!has_content) first = mark;
+    has_content = true;
+  }
+};
+
+// Whether a line holds no YAML value: blank, a comment, a document marker or
+// a directive.
+bool is_blank_line(const std::string& line) {
+  const std::size_t start = line.find_first_not_of(" \t");
+  if (start == std::string::npos || line[start] == '#' || line[start] == '%') return true;
+  const std::string rest = line.substr(start, 3);
+  return (rest == "---" || rest == "...") &&
+         line.find_first_not_of(" \t", start + 3) == std::string::npos;
+}
+
+}  // namespace
+
+YAML::Node YamlSource::parse() const {
+  // Not YAML::LoadAll: in yaml-cpp 0.7 it loops forever on some malformed
+  // input, such as a file starting with ',' (yaml-cpp issue #1040, fixed by
+  // PR #1319 after 0.7). YAML::Load reads the first document; a probe of at
+  // most two documents finds a second one.
+  const YAML::Node root = [&] {
+    try {
+      return YAML::Load(text_);
+    } catch (const YAML::Exception& e) {
+      fail(e.mark, "malformed YAML: " + e.msg);
+    }
+  }();
+  reject_second_document();
+  // The same yaml-cpp bug makes Load return an empty document for such input:
+  // say so rather than "the file is empty".
+  if (root.IsNull()) {
+    for (int n = 1; n <= static_cast<int>(lines_.size()); ++n) {
+      const std::string& l = lines_[n - 1];
+      if (is_blank_line(l)) continue;
+      fail(SourcePos{file_, n, static_cast<int>(l.find_first_not_of(" \t")) + 1},
+           "expected a scenario here: a map of keys (name, threads, ...)");
+    }
+  }
+  return root;
+}
+
+void YamlSource::reject_second_document() const {
+  std::istringstream in(text_);
+  YAML::Parser parser(in);
+  DocumentProbe first, second;
+  try {
+    if (!parser.HandleNextDocument(first) || !parser.HandleNextDocument(second)) return;
+  } catch (const YAML::Exception& e) {
+    fail(e.mark, "malformed YAML: " + e.msg);
+  }
+  // A trailing `---` with nothing after it is harmless; a second scenario is
+  // not: gilsim would silently ignore it.
+  if (second.has_content)
+    fail(second.first, "one scenario per file: this is a second YAML document");
+}
+
+SourcePos YamlSource::pos(const YAML::Mark& mark) const {
+  if (mark.is_null() || mark.line < 0) return SourcePos{file_, 0, 0};
+  return SourcePos{file_, mark.line + 1, mark.column + 1};
+}
+
+std::string YamlSource::line(int number) const {
+  if (number < 1 || number > static_cast<int>(lines_.size())) return {};
+  return lines_[number - 1];
+}
+
+SourcePos YamlSource::text_start(const YAML::Node& scalar) const {
+  SourcePos p = pos(scalar.Mark());
+  const std::string l = line(p.line);
+  if (p.line == 0 || p.column > static_cast<int>(l.size())) return p;
+  const char first = l[p.column - 1];
+  if (first == '"' || first == '\'') {
+    ++p.column;
+  } else if (first == '|' || first == '>') {
+    // The text is on the following lines, indented: the first non-blank one.
+    for (int n = p.line + 1; n <= static_cast<int>(lines_.size()); ++n) {
+      const std::string& next = lines_[n - 1];
+      const std::size_t indent = next.find_first_not_of(' ');
+      if (indent == std::string::npos) continue;
+      return SourcePos{file_, n, static_cast<int>(indent) + 1};
+    }
+  }
+  return p;
+}
+
+void YamlSource::fail(const SourcePos& p, std::string message) const {
+  throw InputError(p, std::move(message), line(p.line));
+}
+
+void YamlSource::fail(const YAML::Mark& mark, std::string message) const {
+  fail(pos(mark), std::move(message));
+}
+
+void YamlSource::fail(const YAML::Node& node, std::string message) const {
+  fail(pos(node.Mark()), std::move(message));
+}
+
+}  // namespace loader

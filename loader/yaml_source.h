@@ -1,0 +1,47 @@
+// The text of a YAML scenario file, kept beside its parsed tree so that every
+// error can point at its place: file, line, column and the offending line.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "loader/input_error.h"
+
+namespace loader {
+
+class YamlSource {
+ public:
+  YamlSource(std::string file, std::string text);
+
+  const std::string& file() const { return file_; }
+
+  // The file's one document (a Null node for an empty file). Malformed YAML,
+  // and a second document, are InputErrors.
+  YAML::Node parse() const;
+
+  // yaml-cpp's marks are 0-based; SourcePos is 1-based. A null mark (a node
+  // built by the loader itself) gives a place without a line.
+  SourcePos pos(const YAML::Mark& mark) const;
+  // The text of line `number` (1-based), or empty.
+  std::string line(int number) const;
+
+  // Where a scalar's text starts: after an opening quote, or on the first
+  // line of a block scalar (`|`, `>`). Expression errors count columns from it.
+  SourcePos text_start(const YAML::Node& scalar) const;
+
+  [[noreturn]] void fail(const YAML::Mark& mark, std::string message) const;
+  [[noreturn]] void fail(const YAML::Node& node, std::string message) const;
+  [[noreturn]] void fail(const SourcePos& pos, std::string message) const;
+
+ private:
+  void reject_second_document() const;
+
+  std::string file_;
+  std::string text_;
+  std::vector<std::string> lines_;
+};
+
+}  // namespace loader

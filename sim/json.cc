@@ -1,0 +1,63 @@
+#include "sim/json.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace sim {
+
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  if (v == 0) return "0";  // and -0: same value, one spelling
+  // Below 1e21 an integer-valued double prints exactly in fixed notation.
+  // The program never calls setlocale: the C locale's '.' is in force.
+  if (std::fabs(v) < 1e21 && v == std::trunc(v)) {
+    char buf[64];
+    const int n = std::snprintf(buf, sizeof buf, "%.0f", v);
+    return std::string(buf, static_cast<std::size_t>(n > 0 ? n : 0));
+  }
+  // Shortest round-trip form (std::to_chars is locale-independent and exact).
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += ch;  // UTF-8 passes through
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string JsonBlock::str() const {
+  char close = open_ == '{' ? '}' : ']';
+  if (items_.empty()) return std::string{open_, close};
+  std::string pad(static_cast<std::size_t>(indent_ + 2), ' ');
+  std::string out(1, open_);
+  out += "\n";
+  for (std::size_t i = 0; i < items_.size(); ++i)
+    out += pad + items_[i] + (i + 1 < items_.size() ? ",\n" : "\n");
+  return out + std::string(static_cast<std::size_t>(indent_), ' ') + close;
+}
+
+void JsonBlock::member(const std::string& key, const std::string& value) {
+  items_.push_back(json_string(key) + ": " + value);
+}
+
+}  // namespace sim

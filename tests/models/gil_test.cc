@@ -1,0 +1,132 @@
+// The new GIL's behaviour, as gil-model.md §1 specifies it, observed through
+// whole runs. Each expected figure is derived from the model's parameters
+// (switch interval, wake-up latency, check-point granularity), not read off a run.
+#include "models/gil.h"
+
+#include <doctest/doctest.h>
+
+#include "models/simulation.h"
+#include "tests/models/program_builder.h"
+
+using namespace testing;
+using models::simulate;
+
+namespace {
+const double kInterval = 5e-3;   // default switch_interval
+const double kWake = 10e-6;      // default wakeup_latency
+}  // namespace
+
+TEST_CASE("two CPU-bound threads take turns every switch interval, no faster than one thread") {
+  auto c = config(4);
+  add(c, "w", {cpu(1 * kSecond)}, 2);
+  auto r = simulate(c);
+  // One hand-off cycle: the holder runs a full interval while the waiter's timed
+  // wait runs out, then the waiter wakes (latency), sets the drop request, the
+  // holder drops at its next check point, and the waiter wakes again to take it.
+  const double cycle = kInterval + 2 * kWake;
+  CHECK(r.metrics["wall"] >= 2.0);
+  CHECK(r.metrics["gil.handoffs"] == doctest::Approx(2.0 / cycle).epsilon(0.02));
+  CHECK(r.metrics["gil.drop_requests"] == doctest::Approx(r.metrics["gil.handoffs"]).epsilon(0.02));
+  CHECK(r.metrics["cores.busy_avg"] <= 1.0);
+  CHECK(r.metrics["threads.w.python"] == doctest::Approx(2.0));
+  CHECK(r.metrics["threads.w.python"] <= r.metrics["wall"]);  // C1: bytecode never overlaps
+}
+
+TEST_CASE("FORCE_SWITCHING: a forced dropper never takes the GIL straight back") {
+  auto c = config(4);
+  add(c, "w", {cpu(1 * kSecond)}, 2);
+  auto r = simulate(c);
+  // Every forced drop ends in a hand-off to the other thread.
+  CHECK(r.metrics["gil.forced_switches"] <= r.metrics["gil.handoffs"]);
+  CHECK(r.metrics["threads.w_0.acquisitions"] == doctest::Approx(r.metrics["threads.w_1.acquisitions"]).epsilon(0.01));
+}
+
+TEST_CASE("a thread that is already running wins a free GIL against a signalled waiter") {
+  auto c = config(4);
+  add(c, "holder", {cpu(1 * kMillisecond), native(5 * kMillisecond)});
+  add(c, "waiter", {cpu(1 * kMillisecond)});
+  // Leaves its GIL-free C call 5 us after the holder's release, before the
+  // signalled waiter (10 us wake-up latency) gets to run.
+  add(c, "runner", {native(1 * kMillisecond + 5 * kMicrosecond), cpu(1 * kMillisecond)});
+  auto r = simulate(c);
+  CHECK(r.metrics["threads.runner.gil_wait"] == 0.0);
+  CHECK(r.metrics["threads.waiter.end"] > r.metrics["threads.runner.end"]);
+  // The waiter cannot run bytecode before the runner's 1 ms of it is done.
+  CHECK(r.metrics["threads.waiter.gil_wait"] + r.metrics["threads.waiter.runnable"] >= 2e-3);
+}
+
+TEST_CASE("a C call that keeps the GIL cannot be interrupted, and the voluntary dropper waits for the hand-off") {
+  auto c = config(4);
+  add(c, "ext", {native_held(20 * kMillisecond), io(1 * kMillisecond)});
+  add(c, "py", {cpu(1 * kMillisecond)});
+  auto r = simulate(c);
+  // `py` asked after one interval, but waits for the whole C call (blocked,
+  // or briefly runnable after each timed-out wait).
+  CHECK(r.metrics["threads.py.gil_wait"] + r.metrics["threads.py.runnable"] >= 0.020);
+  CHECK(r.metrics["threads.py.end"] >= 0.021);
+  CHECK(r.metrics["gil.drop_requests"] >= 1);
+  // With the request pending, `ext` releases and then waits (switch_cond)
+  // until `py` has the GIL (py's wake-up), then pays its own wake-up.
+  CHECK(r.metrics["threads.ext.gil_wait"] >= kWake);
+  CHECK(r.metrics["threads.ext.runnable"] >= kWake);
+  CHECK(r.metrics["gil.forced_switches"] == 1);
+}
+
+TEST_CASE("convoy effect: each I/O completion beside a CPU-bound thread costs about one switch interval") {
+  const int ops = 100;
+  auto alone = config(4);
+  add(alone, "io", repeat(ops, {io(100 * kMicrosecond), cpu(10 * kMicrosecond)}));
+  auto beside = alone;
+  add(beside, "cpu", {cpu(10 * kSecond)});
+  auto ra = simulate(alone);
+  auto rb = simulate(beside);
+  // Alone: I/O + wake-up + its own CPU work per operation.
+  CHECK(ra.metrics["threads.io.end"] == doctest::Approx(ops * (100e-6 + kWake + 10e-6)).epsilon(0.01));
+  // Beside a CPU-bound thread: after each I/O the thread waits a full interval
+  // before it may ask for the GIL.
+  const double per_op = rb.metrics["threads.io.end"] / ops;
+  CHECK(per_op >= kInterval);
+  CHECK(per_op <= kInterval + 100e-6 + 10e-6 + 5 * kWake);
+
+  // ... and the cost follows the switch interval.
+  beside.runtime.switch_interval = 1 * kMillisecond;
+  auto rc = simulate(beside);
+  CHECK(rc.metrics["threads.io.end"] / ops == doctest::Approx(per_op - 4e-3).epsilon(0.05));
+}
+
+TEST_CASE("blocking I/O releases the GIL: four 1 s waits overlap") {
+  auto c = config(4);
+  add(c, "req", {io(1 * kSecond)}, 4);
+  auto r = simulate(c);
+  CHECK(r.metrics["wall"] == doctest::Approx(1.0).epsilon(0.001));
+  CHECK(r.metrics["threads.req.io"] == doctest::Approx(4.0).epsilon(0.001));
+}
+
+TEST_CASE("switch intervals below 1 us are clamped to 1 us, as CPython does") {
+  auto a = config(2);
+  add(a, "w", {cpu(10 * kMillisecond)}, 2);
+  auto b = a;
+  a.runtime.switch_interval = 0;
+  b.runtime.switch_interval = 1 * kMicrosecond;
+  CHECK(simulate(a).metrics == simulate(b).metrics);
+}
+
+TEST_CASE("the same config gives the same run, and the random wake policy follows the seed") {
+  auto c = config(8);
+  c.runtime.wake_random = true;
+  c.runtime.switch_interval = 100 * kMicrosecond;
+  add(c, "w", {cpu(50 * kMillisecond)}, 6);
+  CHECK(simulate(c).metrics == simulate(c).metrics);
+  auto d = c;
+  d.seed = 2;
+  CHECK(simulate(c).metrics != simulate(d).metrics);
+}
+
+TEST_CASE("a run that would not end by the time limit is stopped and says so") {
+  auto c = config(1);
+  c.time_limit = 1 * kSecond;
+  add(c, "w", {cpu(10 * kSecond)});
+  auto r = simulate(c);
+  CHECK(r.hit_time_limit);
+  CHECK(r.metrics["wall"] == 1.0);
+}

@@ -1,0 +1,87 @@
+// The old GIL (2.x) and the free-threaded builds, observed through whole runs.
+#include "models/old_gil.h"
+
+#include <doctest/doctest.h>
+
+#include "models/simulation.h"
+#include "tests/models/program_builder.h"
+
+using namespace testing;
+using models::GilKind;
+using models::simulate;
+
+namespace {
+models::SimulationConfig old_gil_config(int cores) {
+  auto c = config(cores);
+  c.runtime.python = "2.7";
+  c.runtime.gil = GilKind::OldGil;
+  return c;
+}
+}  // namespace
+
+TEST_CASE("old GIL alone: every check releases and re-takes the lock, costing only the gap") {
+  auto c = old_gil_config(4);
+  add(c, "main", {cpu(1 * kSecond)});
+  auto r = simulate(c);
+  // 100 ticks x 25 ns = 2.5 us between checks, 50 ns gap each, no system call.
+  CHECK(r.metrics["wall"] == doctest::Approx(1.0 * (1 + 50.0 / 2500)).epsilon(1e-4));
+  CHECK(r.metrics["gil.handoffs"] == 1);
+  CHECK(r.metrics["threads.main.python"] == doctest::Approx(1.0));
+}
+
+TEST_CASE("old GIL on several cores: the waiter is woken again and again and loses (the GIL battle)") {
+  auto c = old_gil_config(4);
+  add(c, "w", {cpu(100 * kMillisecond)}, 2);
+  auto r = simulate(c);
+  // Woken about once per wake-up latency + check period, and loses each time.
+  CHECK(r.metrics["gil.futile_wakeups"] >= 0.1 / (10e-6 + 2.5e-6) * 0.9);
+  // The runner pays a futex wake (1 us) per battle round: clearly slower than 0.2 s.
+  CHECK(r.metrics["threads.w.native"] >= (0.1 / 12.5e-6) * 1e-6);
+  CHECK(r.metrics["wall"] >= 0.2 * 1.05);
+  CHECK(r.metrics["threads.w.python"] <= r.metrics["wall"]);  // C1 holds for the old GIL too
+}
+
+TEST_CASE("old GIL on several cores, with wake-up latencies that vary: a waiter sometimes retries inside the window") {
+  auto c = old_gil_config(4);
+  c.machine.wakeup_latency = sim::Distribution{sim::Distribution::Kind::Exp, 10 * kMicrosecond, 0, 0, {}};
+  add(c, "w", {cpu(100 * kMillisecond)}, 2);
+  auto jitter = simulate(c);
+  // The window (50 ns + a futex call) is short against the check period, so
+  // the waiter loses most rounds, but with varying latencies it wins some:
+  // the threads do take turns, with a stream of futile wake-ups between.
+  CHECK(jitter.metrics["gil.handoffs"] > 10);
+  CHECK(jitter.metrics["gil.futile_wakeups"] > jitter.metrics["gil.handoffs"]);
+}
+
+TEST_CASE("old GIL on one core: the OS preempts the releaser inside its window and the waiter wins") {
+  auto c = old_gil_config(1);
+  add(c, "w", {cpu(100 * kMillisecond)}, 2);
+  auto r = simulate(c);
+  // A switch cycle: the preempted releaser waits for the new holder's time
+  // slice (3 ms), retries, blocks, and is woken by the next release once it
+  // is a wake-up granularity (1 ms on one core) behind: well under 6 ms.
+  CHECK(r.metrics["gil.handoffs"] >= 0.2 / 6e-3);
+  CHECK(r.metrics["gil.futile_wakeups"] <= r.metrics["gil.handoffs"]);
+  // Without wake-up preemption, the battle is fought at time-slice ends instead.
+  auto d = c;
+  d.machine.wakeup_preemption = false;
+  CHECK(simulate(d).metrics["wall"] > r.metrics["wall"]);
+}
+
+TEST_CASE("free-threaded: no GIL, CPU-bound threads run in parallel at the build's overhead") {
+  auto c = config(4);
+  c.runtime.gil = GilKind::NoGil;
+  c.runtime.free_threaded = true;
+  c.runtime.cpu_overhead = 1.08;
+  add(c, "w", {cpu(1 * kSecond)}, 4);
+  auto r = simulate(c);
+  CHECK(r.metrics["wall"] == doctest::Approx(1.08).epsilon(1e-6));
+  CHECK(r.metrics["threads.w.python"] == doctest::Approx(4 * 1.08).epsilon(1e-6));
+  CHECK(r.metrics["gil.handoffs"] == 0);
+  CHECK(r.metrics["threads.w.gil_wait"] == 0);
+  // GIL-releasing native work does not pay the bytecode overhead.
+  auto n = c;
+  n.threads.clear();
+  add(n, "n", {native(1 * kSecond)});
+  CHECK(simulate(n).metrics["wall"] == doctest::Approx(1.0));
+}
