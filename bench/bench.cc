@@ -92,7 +92,6 @@ models::SimulationConfig server_workload(const Options& o) {
   loop.name = "uvicorn";
   loop.program = {serve};
   c.threads.push_back(loop);
-  models::index_shared_objects(c);
   return c;
 }
 
@@ -150,8 +149,9 @@ int main(int argc, char** argv) {
     std::printf("workload: %d CPU-bound threads, %d cores, switch_interval %ld us, %.1f s of CPU each; best of %d\n",
                 o.threads, o.cores, o.interval_us, o.cpu_seconds, o.repeat);
 
+  const models::RunPlan plan(config);
   models::RunResult r;
-  double t = best_of(o.repeat, [&] { r = models::simulate(config); });
+  double t = best_of(o.repeat, [&] { r = models::simulate(plan, config.seed); });
   report("untraced", r, t);
   if (o.server)
     std::printf("          %.0f requests, %.0f requests per wall s, p99 %.1f ms\n", r.metrics.at("requests.completed"),
@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
   const std::string path = o.trace_dir + "/gilsim_bench_trace.json";
   t = best_of(o.repeat, [&] {
     sim::ChromeTraceWriter trace(path);
-    r = models::simulate(config, &trace);
+    r = models::simulate(plan, config.seed, &trace);
   });
   const auto bytes = std::filesystem::file_size(path);
   report("traced", r, t);

@@ -108,7 +108,9 @@ YAML::Node top_settings(const std::vector<YamlEntry>& entries) {
 }
 
 Variant make_variant(const YamlSource& src, const VariantSettings& v, const YAML::Node& root) {
-  Variant out{v.name, read_settings(src, v.settings)};
+  Variant out;
+  out.name = v.name;
+  out.config = read_settings(src, v.settings, true, &out.plan);
   if (out.config.threads.empty() && out.config.processes.empty()) {
     if (!v.written) src.fail(root, "missing 'threads': a scenario needs at least one thread (or 'processes')");
     src.fail(v.name_node, "variant '" + v.name +
@@ -126,7 +128,7 @@ class MetricCatalog {
   explicit MetricCatalog(const std::vector<Variant>& variants) {
     for (const auto& v : variants) {
       names_.push_back(v.name);
-      metrics_.push_back(models::metric_names(v.config));
+      metrics_.push_back(v.plan->metric_names());
     }
   }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "loader/sweep_spec.h"
 #include "loader/yaml_source.h"
 #include "models/config.h"
+#include "models/run_plan.h"
 
 namespace loader {
 
@@ -36,6 +38,8 @@ struct Figure {
 struct Variant {
   std::string name;
   models::SimulationConfig config;
+  // The config prepared for a run (and for checking names before it).
+  std::shared_ptr<const models::RunPlan> plan;
 };
 
 struct Scenario {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
-#include <regex>
+#include <memory>
 #include <utility>
 
 #include "loader/scenario_distribution.h"
@@ -11,12 +11,12 @@
 #include "loader/scenario_requests.h"
 #include "loader/unique_names.h"
 #include "loader/yaml_values.h"
+#include "models/python_versions.h"
 
 namespace loader {
 
 namespace {
 
-using models::GilKind;
 using sim::kMicrosecond;
 
 
@@ -65,10 +65,10 @@ models::RuntimeConfig read_runtime(const YamlSource& src, const YAML::Node& node
     const std::string gil = read_string(src, e->value, "runtime.gil");
     if (gil != "enabled" && gil != "disabled")
       src.fail(e->value, "runtime.gil is 'enabled' or 'disabled', got '" + gil + "'");
-    if (!r.free_threaded)
+    if (!models::find_python_version(r.python)->free_threaded)
       src.fail(e->value, "runtime.gil applies to free-threaded builds (python \"3.13t\", \"3.14t\"); python \"" +
                              r.python + "\" always has a GIL");
-    r.gil = gil == "enabled" ? GilKind::NewGil : GilKind::NoGil;
+    r.gil_enabled = gil == "enabled";
   }
   if (const auto* e = find_entry(entries, "cpu_overhead")) {
     r.cpu_overhead = read_number(src, e->value, "runtime.cpu_overhead");
@@ -384,41 +384,13 @@ void read_python_version(const YamlSource& src, const YAML::Node& node,
                          models::RuntimeConfig& runtime) {
   // Read as text, so that `python: 3.10` is "3.10", not the float 3.1.
   const std::string v = read_string(src, node, "runtime.python");
+  if (!models::find_python_version(v))
+    src.fail(node, "unknown python version '" + v + "'; valid: " + models::python_version_names());
   runtime.python = v;
-  runtime.free_threaded = false;
-  runtime.cpu_overhead = 1.0;
-  std::smatch m;
-  if (std::regex_match(v, m, std::regex(R"(3\.(\d{1,2}))"))) {
-    const int minor = std::stoi(m[1]);
-    if (minor >= 2 && minor <= 14) {
-      runtime.gil = GilKind::NewGil;
-      runtime.minor = minor;
-      return;
-    }
-    if (minor <= 1) {  // 3.0 and 3.1 still had the old GIL (the new one is 3.2's)
-      runtime.gil = GilKind::OldGil;
-      runtime.minor = minor;
-      return;
-    }
-  }
-  if (std::regex_match(v, std::regex(R"(2\.(\d{1,2}|x))"))) {
-    runtime.gil = GilKind::OldGil;
-    return;
-  }
-  if (v == "3.13t" || v == "3.14t") {
-    runtime.gil = GilKind::NoGil;
-    runtime.free_threaded = true;
-    runtime.minor = v == "3.13t" ? 13 : 14;
-    // Single-thread overhead of the free-threaded build: models/config.h.
-    runtime.cpu_overhead = v == "3.13t" ? 1.40 : 1.08;
-    return;
-  }
-  src.fail(node, "unknown python version '" + v +
-                     "'; valid: \"2.7\" (old GIL), \"3.0\" .. \"3.14\", \"3.13t\", \"3.14t\" (free-threaded)");
 }
 
-models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& settings,
-                                       bool check_names) {
+models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& settings, bool check_names,
+                                       std::shared_ptr<const models::RunPlan>* plan) {
   models::SimulationConfig c;
   const auto entries = map_entries(src, settings, "the scenario");
   const YamlEntry* pools = find_entry(entries, "pools");
@@ -451,9 +423,15 @@ models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& 
   // The requests' programs, now that their servers are known.
   context.servers = nullptr;
   c.requests = finish_streams(src, std::move(streams), servers, context, check_names);
-  // The model lowers submit, map, to_thread and asyncio into its own
-  // operations, by pool and resource index: only once every name is known.
-  if (check_names) models::index_shared_objects(c);
+  // The run plan lowers submit, map, to_thread and asyncio into the model's
+  // own operations, by pool and resource index: only once every name is
+  // known. The top level of a file with variants may name pools only its
+  // variants define: its names are checked without a plan.
+  std::shared_ptr<const models::RunPlan> made;
+  models::NamedLayout named;
+  if (check_names) made = std::make_shared<const models::RunPlan>(c);
+  else named = models::name_layout(c);
+  const models::Layout& l = made ? made->layout() : named.layout;
 
   // Every thread's and task's name is a metric name (threads.NAME.*,
   // tasks.NAME.*): across processes and pools too.
@@ -462,7 +440,6 @@ models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& 
   if (tasks > kMaxTasks)
     src.fail(where, "this makes " + std::to_string(tasks) + " asyncio tasks (each thread of a group runs its "
                     "own): gilsim simulates at most " + std::to_string(kMaxTasks) + " tasks per variant");
-  const models::Layout l = models::layout(c);
   if (l.threads.size() > static_cast<std::size_t>(kMaxThreads))
     src.fail(pools ? pools->value : where,
              "this makes " + std::to_string(l.threads.size()) + " threads, pools' workers included: gilsim "
@@ -485,6 +462,7 @@ models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& 
     c.time_limit = read_duration(src, e->value, "time_limit");
     if (c.time_limit <= 0) src.fail(e->value, "time_limit must be above 0");
   }
+  if (plan) *plan = std::move(made);
   return c;
 }
 

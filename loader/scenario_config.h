@@ -7,11 +7,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "loader/yaml_source.h"
 #include "models/config.h"
+#include "models/run_plan.h"
 
 namespace loader {
 
@@ -27,9 +29,11 @@ const std::vector<std::string>& setting_keys();
 // it from the top level and a variant). Missing keys keep their defaults;
 // missing `threads` leaves the list empty, for the caller to report.
 // `check_names` false: the pools and resources the threads name need not be
-// defined (the top level of a file whose variants define them).
-models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& settings,
-                                       bool check_names = true);
+// defined (the top level of a file whose variants define them). With
+// `check_names`, the run plan made to check the config is left in `*plan`
+// (when `plan` is not null): the variant's run uses it.
+models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& settings, bool check_names = true,
+                                       std::shared_ptr<const models::RunPlan>* plan = nullptr);
 
 // Exposed for tests: `python: "3.12"` and friends.
 void read_python_version(const YamlSource& src, const YAML::Node& node,

@@ -1,8 +1,13 @@
 #include "models/metrics.h"
 
 #include <algorithm>
+#include <string>
 
+#include "models/gil_protocol.h"
+#include "models/python_threads.h"
 #include "models/requests.h"
+#include "models/run_plan.h"
+#include "models/simulation.h"
 
 namespace models {
 
@@ -17,7 +22,8 @@ std::vector<std::string> thread_metric_suffixes() {
   return {std::begin(kThreadMetrics), std::end(kThreadMetrics)};
 }
 
-std::vector<std::string> metric_names(const SimulationConfig& config) {
+std::vector<std::string> metric_names(const RunPlan& plan) {
+  const SimulationConfig& config = plan.config();
   std::vector<std::string> names = {
       "wall",
       "gil.handoffs",
@@ -35,10 +41,10 @@ std::vector<std::string> metric_names(const SimulationConfig& config) {
   };
   // A counter's `lost` is increments minus value: updates overwritten by a
   // store of a stale value (claim C10).
-  for (const auto& c : config.counters)
+  for (const auto& c : plan.counters())
     for (const char* m : {"value", "increments", "lost"}) names.push_back("counters." + c + "." + m);
   // `contended`: acquisitions that had to wait (blocking waits).
-  for (const auto& l : config.locks)
+  for (const auto& l : plan.locks())
     for (const char* m : {"acquisitions", "contended"}) names.push_back("locks." + l + "." + m);
   // Pools: tasks done, the longest queue of calls waiting for a worker, and
   // the time from submit() to the result (seconds).
@@ -69,7 +75,7 @@ std::vector<std::string> metric_names(const SimulationConfig& config) {
           for (const char* m : kWindowed) names.push_back(p + t.name + "." + m);
     }
   }
-  const Layout l = layout(config);
+  const Layout& l = plan.layout();
   // asyncio tasks: when each ended, its latency from asyncio.run()'s start,
   // and how many steps the loop gave it; a group's is its last task's (steps: the sum).
   std::vector<std::string> tasks;
@@ -97,6 +103,124 @@ std::vector<std::string> metric_names(const SimulationConfig& config) {
   }
   for (const auto& p : processes) names.push_back("processes." + p + ".end");
   return names;
+}
+
+Metrics collect_metrics(const RunPlan& plan, const Machine& machine, const PythonThreads& threads, sim::Time wall,
+                        std::uint64_t events) {
+  const SimulationConfig& config = plan.config();
+  const ThreadControl& control = threads.threads();
+  Metrics m;
+  for (const auto& name : metric_names(plan)) m[name] = 0;
+  const std::size_t declared = m.size();
+  m["wall"] = sim::to_seconds(wall);
+  // GIL figures add up over the interpreters; `gil.held` is then the mean
+  // number of GILs held at once (the fraction of time, with one interpreter).
+  if (control.checks().serialises)
+    for (int i = 0; i < control.interpreters(); ++i) {
+      const GilProtocol& g = *control.gil(i);
+      const GilStats& s = g.stats();
+      m["gil.handoffs"] += static_cast<double>(s.handoffs);
+      m["gil.drop_requests"] += static_cast<double>(s.drop_requests);
+      m["gil.forced_switches"] += static_cast<double>(s.forced_switches);
+      m["gil.timeouts"] += static_cast<double>(s.timeouts);
+      m["gil.futile_wakeups"] += static_cast<double>(s.futile_wakeups);
+      m["gil.held"] += g.held_fraction(wall);
+    }
+  m["cores.busy_avg"] = machine.busy_avg(wall);
+  m["cores.busy_max"] = static_cast<double>(machine.busy_max());
+  m["os.context_switches"] = static_cast<double>(machine.context_switches());
+  m["os.wakeups"] = static_cast<double>(machine.wakeups());
+  m["os.preemptions"] = static_cast<double>(machine.preemptions());
+  m["events"] = static_cast<double>(events);
+  threads.servers().requests().collect(m, threads.servers().listen_queue_max(), wall);
+
+  for (std::size_t i = 0; i < plan.counters().size(); ++i) {
+    const auto& c = threads.counters()[i];
+    const std::string p = "counters." + plan.counters()[i] + ".";
+    m[p + "value"] = static_cast<double>(c.value);
+    m[p + "increments"] = static_cast<double>(c.increments);
+    m[p + "lost"] = static_cast<double>(c.increments - c.value);
+  }
+  for (std::size_t i = 0; i < config.pools.size(); ++i) {
+    const PoolStats& p = threads.pools().stats()[i];
+    const std::string prefix = "pools." + config.pools[i].name + ".";
+    m[prefix + "tasks"] = static_cast<double>(p.completed);
+    m[prefix + "queue_max"] = static_cast<double>(threads.pools().queue_max(static_cast<std::uint32_t>(i)));
+    m[prefix + "latency_mean"] =
+        p.completed ? sim::to_seconds(p.latency_sum) / static_cast<double>(p.completed) : 0.0;
+    m[prefix + "latency_max"] = sim::to_seconds(p.latency_max);
+  }
+  for (std::size_t i = 0; i < config.resources.size(); ++i) {
+    const Resource& r = threads.resources()[i];
+    const std::string prefix = "resources." + config.resources[i].name + ".";
+    m[prefix + "requests"] = static_cast<double>(r.requests());
+    m[prefix + "queued"] = static_cast<double>(r.queued());
+    m[prefix + "wait"] = r.wait_seconds();
+    m[prefix + "queue_max"] = static_cast<double>(r.queue_max());
+    m[prefix + "busy_avg"] = r.busy_avg(wall);
+  }
+  for (std::size_t k = 0; k < plan.layout().tasks.size(); ++k) {
+    const TaskSpec& spec = plan.layout().tasks[k];
+    const Task& task = threads.asyncio().task(static_cast<int>(k));
+    const double values[] = {sim::to_seconds(task.end), sim::to_seconds(task.end - task.started),
+                             static_cast<double>(task.steps)};
+    const char* const names[] = {"end", "latency", "steps"};
+    for (int j = 0; j < 3; ++j) {
+      m["tasks." + spec.name + "." + names[j]] = values[j];
+      if (spec.group_size > 1) {  // a group's end and latency are its last task's; steps add up
+        double& v = m["tasks." + spec.group + "." + names[j]];
+        v = j == 2 ? v + values[j] : std::max(v, values[j]);
+      }
+    }
+  }
+  for (std::size_t i = 0; i < plan.locks().size(); ++i) {
+    const auto& l = threads.locks()[i];
+    const std::string p = "locks." + plan.locks()[i] + ".";
+    m[p + "acquisitions"] = static_cast<double>(l.acquisitions());
+    m[p + "contended"] = static_cast<double>(l.blocking_waits());
+  }
+
+  const auto& layout = plan.layout();
+  const auto suffixes = thread_metric_suffixes();
+  for (std::size_t i = 0; i < layout.threads.size(); ++i) {
+    const PythonThread& t = control[static_cast<int>(i)];
+    const ThreadSpec& spec = layout.threads[i];
+    auto in = [&](ThreadState s) { return sim::to_seconds(t.time_in[static_cast<int>(s)]); };
+    const double values[] = {in(ThreadState::Python) + in(ThreadState::Native),
+                             in(ThreadState::Python),
+                             in(ThreadState::Native),
+                             in(ThreadState::GilWait),
+                             in(ThreadState::LockWait),
+                             in(ThreadState::Waiting),
+                             in(ThreadState::Runnable),
+                             in(ThreadState::Io),
+                             in(ThreadState::Sleeping),
+                             sim::to_seconds(t.end),
+                             static_cast<double>(control.gil(spec.interpreter)->acquisitions(static_cast<int>(i))),
+                             static_cast<double>(t.io_ops)};
+    for (std::size_t k = 0; k < suffixes.size(); ++k) {
+      m["threads." + t.name + "." + suffixes[k]] = values[k];
+      if (spec.group_size > 1) {
+        double& group_value = m["threads." + spec.group + "." + suffixes[k]];
+        // A group's `end` is its last thread's; everything else is a sum.
+        group_value = suffixes[k] == "end" ? std::max(group_value, values[k]) : group_value + values[k];
+      }
+    }
+    if (spec.interpreter > 0 && !layout.processes[static_cast<std::size_t>(spec.interpreter) - 1].pool_worker) {
+      // a process ends with its last thread
+      const ProcessSpec& p = layout.processes[static_cast<std::size_t>(spec.interpreter) - 1];
+      for (const std::string& name : {p.name, p.group}) {
+        double& end = m["processes." + name + ".end"];
+        end = std::max(end, values[9]);
+      }
+    }
+  }
+  // The names are declared once, before the run (metric_names): a value
+  // written under another name is a bug of this function.
+  if (m.size() != declared)
+    throw InvariantViolation("a run reported " + std::to_string(m.size()) + " metrics, " + std::to_string(declared) +
+                             " were declared");
+  return m;
 }
 
 }  // namespace models

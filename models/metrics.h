@@ -8,14 +8,25 @@
 #include <vector>
 
 #include "models/config.h"
+#include "sim/time.h"
 
 namespace models {
 
 using Metrics = std::map<std::string, double>;
 
-// Every metric name a run of `config` will report, known before running it,
-// so that `expect` expressions can be checked when the file is loaded.
-std::vector<std::string> metric_names(const SimulationConfig& config);
+class RunPlan;
+
+// Every metric name a run of `plan` will report, known before running it,
+// so that `expect` expressions can be checked when the file is loaded
+// (RunPlan::metric_names() holds them).
+std::vector<std::string> metric_names(const RunPlan& plan);
+
+class Machine;
+class PythonThreads;
+// The metrics of a run that ended at `wall`, after `events` events: every
+// name of metric_names(plan), each once.
+Metrics collect_metrics(const RunPlan& plan, const Machine& machine, const PythonThreads& threads, sim::Time wall,
+                        std::uint64_t events);
 
 // The per-thread metric names (`cpu`, `gil_wait`, ...).
 std::vector<std::string> thread_metric_suffixes();

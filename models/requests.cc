@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "models/events.h"
+#include "models/ids.h"
 
 namespace models {
 
@@ -22,14 +23,13 @@ sim::Time percentile(const std::vector<sim::Time>& sorted, double p) {
   return sorted[rank - 1];
 }
 
-RequestStreams::RequestStreams(const SimulationConfig& config, sim::EventQueue& events)
+RequestStreams::RequestStreams(const SimulationConfig& config, std::uint64_t seed, sim::EventQueue& events)
     : config_(config), events_(events) {
   streams_.resize(config.requests.size());
   for (std::size_t s = 0; s < streams_.size(); ++s) {
     Stream& st = streams_[s];
     st.config = &config.requests[s];
-    // Random streams: 2^34 + s, apart from the GILs', threads' and machine's.
-    st.rng = sim::Rng(config.seed, (std::uint64_t{1} << 34) + s);
+    st.rng = sim::Rng(seed, RngStreams::request_stream(static_cast<int>(s)));
     for (const auto& t : st.config->mix) st.total_weight += t.weight;
     st.by_type.resize(st.config->mix.size());
   }

@@ -4,7 +4,7 @@
 // rate, bursts, or a closed loop of clients that wait for each response and
 // think before the next) and *which* request type each one is. Who serves a
 // request (a thread taking it from the listen queue, or an asyncio loop that
-// makes it a task) is up to the scenario's threads: python_thread.cc.
+// makes it a task) is up to the scenario's threads: models/servers.h.
 //
 // Statistics cover a window [warmup, duration): latency percentiles over the
 // requests that arrived in it (whenever they finish: a run drains what is
@@ -60,7 +60,7 @@ inline constexpr RequestCount kRequestCounts[] = {
 
 class RequestStreams {
  public:
-  RequestStreams(const SimulationConfig& config, sim::EventQueue& events);
+  RequestStreams(const SimulationConfig& config, std::uint64_t seed, sim::EventQueue& events);
 
   // Schedules each stream's first arrivals (kArrival events, target = stream).
   void start();

@@ -1,8 +1,7 @@
-// Runs one simulation (one variant of a scenario) to its end.
-//
-// This is the whole user-facing API of the model layer: a config in, metrics
-// out, optionally a trace. Inside, the kernel's event queue drives the machine,
-// the GIL and the Python threads (models/world.h).
+// Runs one simulation (one variant of a scenario) to its end: the one door of
+// the model layer. A run plan (models/run_plan.h) and a seed in, metrics out,
+// optionally a trace. Inside, the kernel's event queue drives the machine,
+// the GILs and the Python threads (models/simulation.cc).
 #pragma once
 
 #include <cstdint>
@@ -11,6 +10,7 @@
 
 #include "models/config.h"
 #include "models/metrics.h"
+#include "models/run_plan.h"
 #include "sim/trace.h"
 
 namespace models {
@@ -23,14 +23,17 @@ class InvariantViolation : public std::logic_error {
 };
 
 struct RunResult {
-  Metrics metrics;            // every name in metric_names(config)
+  Metrics metrics;            // every name of the plan's metric_names()
   sim::Time wall = 0;         // end of the last thread
   std::uint64_t events = 0;   // events processed by the kernel
   bool hit_time_limit = false;  // stopped at config.time_limit before every thread ended
 };
 
 // `trace` may be null (no trace: the run pays nothing for tracing). When not
-// null, the sink receives the whole run and finish() at its end.
+// null, the sink receives the whole run and finish() at its end. The same
+// plan and seed give the same result, byte for byte, on any machine.
+RunResult simulate(const RunPlan& plan, std::uint64_t seed, sim::TraceSink* trace = nullptr);
+// The same for a config not prepared yet, with its own seed.
 RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace = nullptr);
 
 }  // namespace models

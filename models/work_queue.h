@@ -1,7 +1,8 @@
-// Work handed to a pool: a work item is one submitted call, from submit() to
-// its future's result; a work queue is a FIFO of them with the threads
-// blocked taking from it (queue.SimpleQueue.get, a pipe's recv). What threads
-// do with them is in python_thread.cc; this is only their state.
+// Work handed to a pool or a server: a work item is one submitted call, from
+// submit() to its future's result, or one request, from its client's send to
+// the response; a work queue is a FIFO of them with the threads blocked taking
+// from it (queue.SimpleQueue.get, a pipe's recv, a socket's accept). What
+// threads do with them is models/pools.h's and models/servers.h's.
 #pragma once
 
 #include <cstdint>
@@ -9,8 +10,10 @@
 #include <vector>
 
 #include "models/config.h"
+#include "models/ids.h"
 #include "sim/event_queue.h"
 #include "sim/time.h"
+#include "sim/trace.h"
 
 namespace models {
 
@@ -65,6 +68,40 @@ struct WorkQueue {
   std::deque<int> items;   // waiting for a taker
   std::deque<int> takers;  // threads blocked in get(), in the order they came
   std::size_t max_items = 0;
+};
+
+// Every work queue of a run (models/ids.h numbers them) and the items in them.
+class WorkQueues {
+ public:
+  explicit WorkQueues(const QueueIds& ids) : queues_(ids.count()) {}
+  WorkQueue& operator[](std::uint32_t queue) { return queues_[queue]; }
+  const WorkQueue& operator[](std::uint32_t queue) const { return queues_[queue]; }
+  const std::vector<WorkQueue>& all() const { return queues_; }
+  WorkItems items;
+  // When the last work item was done or the last request answered (a
+  // pool's work can outlive its submitter: the interpreter's exit waits).
+  sim::Time last_completion = 0;
+
+  // The trace's arrow to thread `tid`, which takes `item` now: from the
+  // thread that put it on a queue (a call's way from submit() through the
+  // pool and back), or for a request from its arrival.
+  void taken(int tid, int item, sim::Time now) {
+    if (!trace_) return;
+    const WorkItem& w = items[item];
+    if (w.stream >= 0)
+      trace_->flow(tracks_->requests(w.stream), w.submitted, tracks_->thread(tid), now, "request");
+    else if (w.put_by >= 0)
+      trace_->flow(tracks_->thread(w.put_by), w.put_at, tracks_->thread(tid), now, "work item");
+  }
+  void set_trace(sim::TraceSink* trace, const TraceTracks& tracks) {
+    trace_ = trace;
+    tracks_ = &tracks;
+  }
+
+ private:
+  std::vector<WorkQueue> queues_;
+  sim::TraceSink* trace_ = nullptr;
+  const TraceTracks* tracks_ = nullptr;
 };
 
 // What a pool reports.

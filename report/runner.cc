@@ -176,9 +176,9 @@ ScenarioResult run_scenario(const loader::Scenario& scenario, const RunOptions& 
     run.time_limit = variant.config.time_limit;
     // Every thread group of the run: the main process's, child processes'
     // and pools' (workers, feeder and result threads), in layout order.
-    for (const auto& t : models::layout(variant.config).threads)
+    for (const auto& t : variant.plan->layout().threads)
       if (run.groups.empty() || run.groups.back().first != t.group) run.groups.emplace_back(t.group, t.group_size);
-    run.result = models::simulate(variant.config, trace.get());
+    run.result = models::simulate(*variant.plan, variant.config.seed, trace.get());
     out.runs.push_back(std::move(run));
   }
   for (const auto& e : scenario.expect) out.expectations.push_back(check(e, out.runs));

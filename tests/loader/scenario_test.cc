@@ -12,6 +12,8 @@
 #include "loader/input_error.h"
 #include "loader/scenario_program.h"
 #include "loader/yaml_source.h"
+#include "models/gil_protocol.h"
+#include "models/python_versions.h"
 
 namespace {
 
@@ -205,8 +207,7 @@ TEST_SUITE("scenario") {
     CHECK(threads.machine.wakeup_latency.a == 10 * kMicrosecond);
     CHECK(threads.machine.timeslice == 3 * kMillisecond);
     CHECK(threads.runtime.python == "3.12");
-    CHECK(threads.runtime.minor == 12);
-    CHECK(threads.runtime.gil == models::GilKind::NewGil);
+    CHECK(models::resolve_runtime(threads.runtime).gil->name == std::string("new GIL"));
     CHECK(threads.runtime.switch_interval == 5 * kMillisecond);
     REQUIRE(threads.threads.size() == 1);
     CHECK(threads.threads[0].name == "worker");
@@ -390,7 +391,7 @@ TEST_SUITE("scenario") {
     CHECK(c.machine.wakeup_latency.a == 10 * kMicrosecond);  // the default
     CHECK(c.machine.timeslice == kMillisecond);
     CHECK(c.runtime.python == "3.10");  // read as text: not the float 3.1
-    CHECK(c.runtime.minor == 10);
+    CHECK(models::resolve_runtime(c.runtime).version->minor == 10);
     CHECK(c.runtime.switch_interval == kMicrosecond);  // clamped, as CPython does
     CHECK(c.runtime.eval_breaker_granularity == 50);
     CHECK(c.runtime.check_interval == 1000);
@@ -423,19 +424,21 @@ TEST_SUITE("scenario") {
     auto with_python = [](const std::string& v) {
       return "name: t\nruntime:\n  python: " + v + "\nthreads: [{name: main, run: [cpu: 1ms]}]\n";
     };
-    CHECK(load(with_python("3.2")).variants[0].config.runtime.minor == 2);
-    CHECK(load(with_python("\"3.14\"")).variants[0].config.runtime.minor == 14);
-    using models::GilKind;
-    const auto runtime_of = [&](const std::string& v) { return load(with_python(v)).variants[0].config.runtime; };
-    CHECK(runtime_of("2.7").gil == GilKind::OldGil);
-    CHECK(runtime_of("3.1").gil == GilKind::OldGil);
-    CHECK(runtime_of("3.12").gil == GilKind::NewGil);
-    CHECK(runtime_of("3.13t").gil == GilKind::NoGil);
+    const auto runtime_of = [&](const std::string& v) {
+      return models::resolve_runtime(load(with_python(v)).variants[0].config.runtime);
+    };
+    CHECK(runtime_of("3.2").version->minor == 2);
+    CHECK(runtime_of("\"3.14\"").version->minor == 14);
+    CHECK(runtime_of("2.7").gil->name == std::string("old GIL"));
+    CHECK(runtime_of("3.1").gil->name == std::string("old GIL"));
+    CHECK(runtime_of("3.12").gil->name == std::string("new GIL"));
+    CHECK(runtime_of("3.13t").gil->name == std::string("no GIL"));
     CHECK(runtime_of("3.13t").cpu_overhead == doctest::Approx(1.40));
     CHECK(runtime_of("3.14t").cpu_overhead == doctest::Approx(1.08));
     CHECK(runtime_of("3.12").cpu_overhead == 1.0);
     CHECK_ERROR(with_python("3.15"),
-                "t.yaml:3:11: error: unknown python version '3.15'; valid: \"2.7\" (old GIL)");
+                "t.yaml:3:11: error: unknown python version '3.15'; valid: \"2.0\" .. \"2.7\", \"2.x\", \"3.0\", "
+                "\"3.1\" (old GIL), \"3.2\" .. \"3.14\" (new GIL), \"3.13t\", \"3.14t\" (free-threaded)");
     CHECK_ERROR(with_python("pypy"), "unknown python version 'pypy'");
   }
 
@@ -444,9 +447,10 @@ TEST_SUITE("scenario") {
       return "name: t\nruntime:\n  python: \"" + python + "\"\n  gil: " + gil +
              "\nthreads: [{name: main, run: [cpu: 1ms]}]\n";
     };
-    CHECK(load(with("3.13t", "enabled")).variants[0].config.runtime.gil == models::GilKind::NewGil);
-    CHECK(load(with("3.13t", "enabled")).variants[0].config.runtime.cpu_overhead == doctest::Approx(1.40));
-    CHECK(load(with("3.14t", "disabled")).variants[0].config.runtime.gil == models::GilKind::NoGil);
+    const auto resolved = [](const loader::Scenario& s) { return models::resolve_runtime(s.variants[0].config.runtime); };
+    CHECK(resolved(load(with("3.13t", "enabled"))).gil->name == std::string("new GIL"));
+    CHECK(resolved(load(with("3.13t", "enabled"))).cpu_overhead == doctest::Approx(1.40));
+    CHECK(resolved(load(with("3.14t", "disabled"))).gil->name == std::string("no GIL"));
     CHECK_ERROR(with("3.12", "disabled"),
                 "t.yaml:4:8: error: runtime.gil applies to free-threaded builds (python \"3.13t\", \"3.14t\"); "
                 "python \"3.12\" always has a GIL");
@@ -618,10 +622,10 @@ TEST_SUITE("scenario") {
     const loader::Scenario s = load(
         "name: t\nthreads:\n  - name: a\n    run:\n      - lock: guard\n        run:\n"
         "          - increment: hits\n      - increment: misses\n");
-    const auto& c = s.variants[0].config;
-    CHECK(c.locks == std::vector<std::string>{"guard"});
-    CHECK(c.counters == std::vector<std::string>{"hits", "misses"});
-    const auto& p = c.threads[0].program;
+    const models::RunPlan& plan = *s.variants[0].plan;
+    CHECK(plan.locks() == std::vector<std::string>{"guard"});
+    CHECK(plan.counters() == std::vector<std::string>{"hits", "misses"});
+    const auto& p = plan.config().threads[0].program;
     REQUIRE(p.size() == 6);
     CHECK(p[0].kind == models::OpKind::LockAcquire);
     CHECK(p[1].kind == models::OpKind::IncrementLoad);
@@ -689,7 +693,7 @@ TEST_SUITE("scenario") {
     REQUIRE(c.processes.size() == 1);
     CHECK(c.processes[0].count == 2);
     CHECK(c.processes[0].start_method == models::StartMethod::Spawn);
-    const auto l = models::layout(c);
+    const auto& l = s.variants[0].plan->layout();
     REQUIRE(l.threads.size() == 2);
     CHECK(l.threads[0].name == "w_0_main");
     CHECK(l.threads[1].interpreter == 2);
@@ -855,9 +859,10 @@ TEST_SUITE("scenario") {
     CHECK(q[0].map);
     CHECK(q[0].object == "interp");
     CHECK(q[0].count == 2);
-    // A loaded scenario holds them lowered by the model: the work item keeps
-    // the work and the sizes.
-    const auto lowered = program_of(load(with_pools("      - {submit: procs, args: 1KB, result: 2MB, run: [cpu: 1ms]}\n")));
+    // A loaded scenario's run plan holds them lowered by the model: the work
+    // item keeps the work and the sizes.
+    const auto lowered =
+        load(with_pools("      - {submit: procs, args: 1KB, result: 2MB, run: [cpu: 1ms]}\n")).variants[0].plan->config().threads[0].program;
     const models::Op* item = find_op(lowered, OpKind::NewItem);
     REQUIRE(item != nullptr);
     CHECK(item->args_bytes == 1000);
@@ -1082,7 +1087,7 @@ TEST_SUITE("scenario") {
     CHECK(compiled("      - {submit: tp, run: [{lock: l, run: [increment: c]}]}\n")[0].body.size() == 4);
     CHECK(load(with_pools("      - {submit: tp, run: [{lock: l, run: [increment: c]}]}\n"))
               .variants[0]
-              .config.counters == std::vector<std::string>{"c"});
+              .plan->counters() == std::vector<std::string>{"c"});
     CHECK_ERROR(with_pools("      - {submit: procs, run: [{lock: l, run: [cpu: 1ms]}]}\n"),
                 "t.yaml:12:32: error: 'lock' in the work of 'submit' to process pool 'procs': a worker process "
                 "shares no memory with the parent");

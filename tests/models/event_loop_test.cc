@@ -9,7 +9,6 @@ using namespace testing;
 
 namespace {
 models::RunResult run(models::SimulationConfig c) {
-  models::index_shared_objects(c);
   return models::simulate(c);
 }
 }  // namespace

@@ -1,8 +1,6 @@
 // The new GIL's behaviour, as gil-model.md §1 specifies it, observed through
 // whole runs. Each expected figure is derived from the model's parameters
 // (switch interval, wake-up latency, check-point granularity), not read off a run.
-#include "models/gil.h"
-
 #include <doctest/doctest.h>
 
 #include "models/simulation.h"

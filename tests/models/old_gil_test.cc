@@ -1,20 +1,16 @@
 // The old GIL (2.x) and the free-threaded builds, observed through whole runs.
-#include "models/old_gil.h"
-
 #include <doctest/doctest.h>
 
 #include "models/simulation.h"
 #include "tests/models/program_builder.h"
 
 using namespace testing;
-using models::GilKind;
 using models::simulate;
 
 namespace {
 models::SimulationConfig old_gil_config(int cores) {
   auto c = config(cores);
   c.runtime.python = "2.7";
-  c.runtime.gil = GilKind::OldGil;
   return c;
 }
 }  // namespace
@@ -70,9 +66,7 @@ TEST_CASE("old GIL on one core: the OS preempts the releaser inside its window a
 
 TEST_CASE("free-threaded: no GIL, CPU-bound threads run in parallel at the build's overhead") {
   auto c = config(4);
-  c.runtime.gil = GilKind::NoGil;
-  c.runtime.free_threaded = true;
-  c.runtime.cpu_overhead = 1.08;
+  c.runtime.python = "3.14t";  // its overhead: 1.08
   add(c, "w", {cpu(1 * kSecond)}, 4);
   auto r = simulate(c);
   CHECK(r.metrics["wall"] == doctest::Approx(1.08).epsilon(1e-6));

@@ -10,7 +10,6 @@ using models::PoolKind;
 
 namespace {
 models::RunResult run(models::SimulationConfig c) {
-  models::index_shared_objects(c);
   return models::simulate(c);
 }
 // Costs that make the arithmetic of a test exact where it does not test them.

@@ -18,7 +18,6 @@ using namespace testing;
 
 namespace {
 models::RunResult run(models::SimulationConfig c) {
-  models::index_shared_objects(c);
   return models::simulate(c);
 }
 }  // namespace
@@ -442,7 +441,6 @@ TEST_CASE("the trace shows each request's way: arrival, server, response, and th
   add_stream(c, "api", burst(5, kSecond), {await_io(kMillisecond), to_thread("celery", {cpu(10 * kMillisecond)})},
              2 * kSecond, 0, true);
   add(c, "loop", {asyncio_serve(0)});
-  models::index_shared_objects(c);
   CheckingSink sink;
   auto r = models::simulate(c, &sink);
   CHECK(r.metrics["requests.completed"] == 10);
@@ -458,7 +456,6 @@ TEST_CASE("the trace marks each dropped SYN on its stream's track") {
   auto& st = add_stream(c, "api", burst(30, 100 * kSecond), {cpu(10 * kMillisecond)}, kSecond);
   st.backlog = 5;
   add(c, "server", {serve(0)});
-  models::index_shared_objects(c);
   CheckingSink sink;
   auto r = models::simulate(c, &sink);
   CHECK(r.metrics["requests.listen_overflows"] == 60);

@@ -7,7 +7,6 @@
 #include "tests/models/program_builder.h"
 
 using namespace testing;
-using models::GilKind;
 using models::simulate;
 
 namespace {
@@ -41,7 +40,6 @@ TEST_CASE("a contended lock: the waiter blocks without the GIL and wins after th
   auto c = config(4);
   add(c, "a", locked("L", {io(1 * kMillisecond)}));
   add(c, "b", locked("L", {io(1 * kMillisecond)}));
-  models::index_shared_objects(c);
   auto r = simulate(c);
   CHECK(r.metrics["locks.L.acquisitions"] == 2);
   CHECK(r.metrics["locks.L.contended"] == 1);
@@ -54,7 +52,6 @@ TEST_CASE("a contended lock: the waiter blocks without the GIL and wins after th
 TEST_CASE("one thread never loses an update") {
   auto c = config(4);
   add(c, "w", increments(1000, "n", 1 * kMicrosecond));
-  models::index_shared_objects(c);
   auto r = simulate(c);
   CHECK(r.metrics["counters.n.value"] == 1000);
   CHECK(r.metrics["counters.n.lost"] == 0);
@@ -65,10 +62,9 @@ TEST_CASE("lost updates depend on where the version's check points are") {
   // 2 x 200000 x 260 ns = 104 ms: about 20 forced switches at a 5 ms interval,
   // each at a random point of the loop body.
   add(c, "w", increments(200000, "n", 200), 2);
-  models::index_shared_objects(c);
-  c.runtime.minor = 9;   // a check point after the load
+  c.runtime.python = "3.9";   // a check point after the load
   auto r39 = simulate(c);
-  c.runtime.minor = 12;  // none inside `x += 1`
+  c.runtime.python = "3.12";  // none inside `x += 1`
   auto r312 = simulate(c);
   CHECK(r39.metrics["counters.n.increments"] == 400000);
   CHECK(r39.metrics["counters.n.lost"] > 0);
@@ -78,14 +74,14 @@ TEST_CASE("lost updates depend on where the version's check points are") {
 
 TEST_CASE("without a GIL, overlapping increments race; a lock stops it") {
   auto c = config(4);
-  c.runtime.gil = GilKind::NoGil;
+  c.runtime.python = "3.14t";  // free-threaded: no GIL
+  c.runtime.cpu_overhead = 1.0;
   add(c, "w", increments(20000, "n", 200), 2);
-  models::index_shared_objects(c);
   CHECK(simulate(c).metrics["counters.n.lost"] > 0);
   auto l = config(4);
-  l.runtime.gil = GilKind::NoGil;
+  l.runtime.python = "3.14t";
+  l.runtime.cpu_overhead = 1.0;
   add(l, "w", increments(20000, "n", 200, "L"), 2);
-  models::index_shared_objects(l);
   auto r = simulate(l);
   CHECK(r.metrics["counters.n.lost"] == 0);
   CHECK(r.metrics["locks.L.acquisitions"] == 40000);

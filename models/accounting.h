@@ -1,0 +1,50 @@
+// Where each thread's wall time goes: the thread model reports every change
+// (account(tid) after it blocks, is woken, gets or leaves a core, or switches
+// between bytecode and C code), and this books the time since the last one
+// to the state the thread was in, draws it on the thread's trace track, and
+// checks claim C1 on the way: in one interpreter with a GIL, at most one
+// thread runs bytecode (or a C call that keeps the GIL), and it holds the GIL.
+//
+// The state is explicit where the thread model knows it when it blocks (what
+// it blocked on: PythonThread::blocked_on) and read off the machine
+// otherwise (waking or queued: Runnable; on a core: bytecode or C code by the
+// operation it runs).
+#pragma once
+
+#include <vector>
+
+#include "models/ids.h"
+#include "models/machine.h"
+#include "models/python_thread.h"
+#include "sim/event_queue.h"
+#include "sim/trace.h"
+
+namespace models {
+
+class Accounting {
+ public:
+  // `serialises`: the interpreters have a GIL (C1 is checked).
+  Accounting(sim::EventQueue& events, const Machine& os, std::vector<PythonThread>& threads, int interpreters,
+             bool serialises);
+
+  void account(int tid);
+  // Closes the books (and the trace's slices) at the end of the run.
+  void finish(sim::Time end);
+  void set_trace(sim::TraceSink* trace, const TraceTracks& tracks) {
+    trace_ = trace;
+    tracks_ = &tracks;
+  }
+
+ private:
+  ThreadState current_state(const PythonThread& t, int tid) const;
+
+  sim::EventQueue& events_;
+  const Machine& os_;
+  std::vector<PythonThread>& threads_;
+  bool serialises_;
+  std::vector<int> with_gil_running_;  // per interpreter: threads in Python or a GIL-holding C call
+  sim::TraceSink* trace_ = nullptr;
+  const TraceTracks* tracks_ = nullptr;
+};
+
+}  // namespace models

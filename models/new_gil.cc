@@ -1,0 +1,241 @@
+// The "new GIL" of CPython 3.2 .. 3.14 (GIL builds), as in Python/ceval_gil.c
+// (ceval_gil.h before 3.12): take_gil, drop_gil and the FORCE_SWITCHING
+// handshake, with the same state variables.
+//
+// gilsim's choices where CPython leaves the outcome to the OS (README, "Model
+// choices"): each waiter has its own timer; a release wakes one waiter, FIFO
+// by default or chosen by the seeded generator (`runtime.wake: random`); the
+// woken waiter pays the machine's wake-up latency and needs a core, and takes
+// the GIL only if it is still free when it runs.
+#include <algorithm>
+
+#include "models/events.h"
+#include "models/gil_protocol.h"
+#include "models/machine.h"
+#include "models/simulation.h"
+
+namespace models {
+
+namespace {
+
+class NewGil final : public GilProtocol {
+ public:
+  explicit NewGil(const GilSetup& s)
+      : GilProtocol(check_points(s), s.threads),
+        // ceval_gil.c: "if (interval < 1) interval = 1" (microseconds).
+        interval_(std::max<sim::Time>(s.runtime.switch_interval, sim::kMicrosecond)),
+        wake_random_(s.runtime.wake_random),
+        futex_wake_(s.machine.futex_wake),
+        events_(s.events),
+        os_(s.os),
+        rng_(s.rng),
+        per_(static_cast<std::size_t>(s.threads)) {
+    switch_waiters_.reserve(static_cast<std::size_t>(s.threads));
+  }
+
+  GilTake take(int tid) override;
+  bool drop(int tid) override { return drop_gil(tid); }
+  // _Py_HandlePending / eval_frame_handle_pending: drop_gil(); take_gil().
+  GilCheck at_check(int tid) override {
+    return {drop_gil(tid) ? GilCheck::Kind::Waits : GilCheck::Kind::Continue, 0};
+  }
+  void on_timeout(int tid) override;
+  void exit(int tid) override {
+    release(tid);
+    drop_request_ = false;
+  }
+
+ private:
+  static CheckPoints check_points(const GilSetup& s) {
+    CheckPoints c;
+    // CPU time between two eval-breaker check points in pure-Python code: a
+    // loop reaches one every iteration (JUMP_BACKWARD, calls).
+    c.spacing = std::max<sim::Time>(s.runtime.eval_breaker_granularity, 1);
+    c.at_operation_end = true;
+    // 3.10+ checks on back edges and calls only, not between the load and
+    // the store of `x += 1`; up to 3.9 every DISPATCH() was one.
+    c.between_increment_halves = s.minor <= 9;
+    return c;
+  }
+
+  struct PerThread {
+    bool waiting = false;      // in cond_timedwait on the GIL's cond
+    bool returning = false;    // woken from the cond wait, not yet re-checked
+    bool timed_out = false;
+    std::uint64_t saved_switch_number = 0;
+    sim::EventHandle timer;
+    int prev = -1, next = -1;  // intrusive FIFO of cond waiters
+  };
+
+  bool drop_gil(int tid);
+  bool acquire(int tid);  // true if it woke a switch_cond waiter
+  void release(int tid);
+  void push_waiter(int tid);
+  void remove_waiter(int tid);
+  int pick_waiter();
+
+  sim::Time interval_;
+  bool wake_random_;
+  sim::Time futex_wake_;
+  sim::EventQueue& events_;
+  Machine& os_;
+  sim::Rng rng_;
+  std::vector<PerThread> per_;
+
+  // The rest of ceval_gil.c's struct _gil_runtime_state (holder_ and
+  // drop_request_ are the base's).
+  bool locked_ = false;
+  int last_holder_ = -1;
+  std::uint64_t switch_number_ = 0;
+  int waiters_head_ = -1, waiters_tail_ = -1, waiter_count_ = 0;
+  std::vector<int> switch_waiters_;
+
+  int request_from_ = -1;  // who set the pending drop request (for the trace's arrow)
+  sim::Time request_at_ = 0;
+};
+
+// take_gil(), ceval_gil.c. The `while (locked)` loop is spread over calls:
+// each call is one pass, made when the thread runs on a core.
+GilTake NewGil::take(int tid) {
+  PerThread& me = per_[tid];
+  int asked = -1;
+  if (me.returning) {
+    me.returning = false;
+    // "if (timed_out && locked && switch_number == saved_switchnum)
+    //      SET_GIL_DROP_REQUEST(interp);"
+    // Only a full interval with no switch at all asks the holder to drop.
+    if (me.timed_out && locked_ && switch_number_ == me.saved_switch_number) {
+      drop_request_ = true;
+      ++stats_.drop_requests;
+      request_from_ = tid;
+      request_at_ = events_.now();
+      asked = holder_;
+    }
+    if (!me.timed_out && locked_) ++stats_.futile_wakeups;
+  }
+  if (!locked_) {
+    // COND_SIGNAL(switch_cond) of a forced dropper is a futex wake the taker pays.
+    const bool signalled = acquire(tid);
+    return {true, -1, signalled ? futex_wake_ : 0};
+  }
+  // COND_TIMED_WAIT(gil->cond, gil->mutex, interval, timed_out): a new full
+  // interval starts on every pass, also after a signal that lost the race.
+  me.saved_switch_number = switch_number_;
+  me.timed_out = false;
+  push_waiter(tid);
+  me.timer = events_.schedule(events_.now() + interval_, kGilTimeout, static_cast<std::uint32_t>(tid));
+  os_.block(tid);
+  return {false, asked, 0};
+}
+
+void NewGil::on_timeout(int tid) {
+  PerThread& me = per_[tid];
+  me.timer = sim::EventHandle{};
+  remove_waiter(tid);
+  me.timed_out = true;
+  me.returning = true;
+  ++stats_.timeouts;
+  os_.wake(tid);
+}
+
+bool NewGil::acquire(int tid) {
+  locked_ = true;
+  holder_ = tid;
+  ++acquisitions_[static_cast<std::size_t>(tid)];
+  const bool handoff = last_holder_ != tid;
+  if (handoff) {
+    last_holder_ = tid;
+    stats_.handoffs = ++switch_number_;
+  }
+  recorder_.taken(events_.now(), tid, handoff);
+  // COND_SIGNAL(gil->switch_cond): a forced dropper waiting for this may go on.
+  bool signalled = false;
+  if (!switch_waiters_.empty()) {
+    const int w = switch_waiters_.front();
+    switch_waiters_.erase(switch_waiters_.begin());
+    os_.wake(w);
+    signalled = true;
+  }
+  // 3.2-3.12: RESET_GIL_DROP_REQUEST(interp); 3.13+: the taker clears its own
+  // bit. gilsim sets the request on the holder only, so both clear it here.
+  drop_request_ = false;
+  return signalled;
+}
+
+void NewGil::release(int tid) {
+  if (!locked_ || holder_ != tid) throw InvariantViolation("drop_gil by a thread that does not hold the GIL");
+  recorder_.released(events_.now(), tid);
+  last_holder_ = tid;
+  locked_ = false;
+  holder_ = -1;
+  // COND_SIGNAL(gil->cond): wakes one waiter, who must still win the race.
+  if (waiter_count_ > 0) {
+    const int w = pick_waiter();
+    PerThread& pw = per_[w];
+    remove_waiter(w);
+    events_.cancel(pw.timer);
+    pw.timed_out = false;
+    pw.returning = true;
+    os_.wake(w);
+  }
+}
+
+// drop_gil(), forced (at a check point) or voluntary (around a blocking call).
+// True if a drop request was pending: the thread then waits on switch_cond
+// (blocked) until another thread has taken the GIL.
+bool NewGil::drop_gil(int tid) {
+  release(tid);
+  if (!drop_request_) return false;
+  // FORCE_SWITCHING: "if (last_holder == tstate) { RESET_GIL_DROP_REQUEST;
+  // COND_WAIT(switch_cond) }" -- nobody can have taken the GIL in zero time,
+  // so the dropper always waits here for a hand-off.
+  drop_request_ = false;
+  ++stats_.forced_switches;
+  if (request_from_ >= 0) recorder_.arrow(request_from_, request_at_, tid, events_.now(), "drop request");
+  request_from_ = -1;
+  switch_waiters_.push_back(tid);
+  os_.block(tid);
+  return true;
+}
+
+void NewGil::push_waiter(int tid) {
+  PerThread& p = per_[tid];
+  p.waiting = true;
+  p.prev = waiters_tail_;
+  p.next = -1;
+  if (waiters_tail_ >= 0) per_[waiters_tail_].next = tid;
+  else waiters_head_ = tid;
+  waiters_tail_ = tid;
+  ++waiter_count_;
+  recorder_.waiters(events_.now(), waiter_count_);
+}
+
+void NewGil::remove_waiter(int tid) {
+  PerThread& p = per_[tid];
+  if (!p.waiting) throw InvariantViolation("removed a thread that was not waiting for the GIL");
+  if (p.prev >= 0) per_[p.prev].next = p.next;
+  else waiters_head_ = p.next;
+  if (p.next >= 0) per_[p.next].prev = p.prev;
+  else waiters_tail_ = p.prev;
+  p.prev = p.next = -1;
+  p.waiting = false;
+  --waiter_count_;
+  recorder_.waiters(events_.now(), waiter_count_);
+}
+
+int NewGil::pick_waiter() {
+  if (!wake_random_) return waiters_head_;
+  auto k = rng_.below(static_cast<std::uint64_t>(waiter_count_));
+  int w = waiters_head_;
+  while (k-- > 0) w = per_[w].next;
+  return w;
+}
+
+std::unique_ptr<GilProtocol> make(const GilSetup& setup) { return std::make_unique<NewGil>(setup); }
+
+}  // namespace
+
+extern const GilProtocolType kNewGil;
+const GilProtocolType kNewGil = {"new GIL", "Python/ceval_gil.c: a timed wait on the GIL, a drop request after a whole interval, forced switching", true, &make};
+
+}  // namespace models

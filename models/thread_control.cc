@@ -1,0 +1,161 @@
+#include "models/thread_control.h"
+
+#include <algorithm>
+
+#include "models/events.h"
+#include "models/simulation.h"
+
+namespace models {
+
+namespace {
+
+using Phase = PythonThread::Phase;
+
+std::vector<std::unique_ptr<GilProtocol>> make_gils(const RunPlan& plan, std::uint64_t seed,
+                                                    sim::EventQueue& events, Machine& os) {
+  const SimulationConfig& c = plan.config();
+  std::vector<std::unique_ptr<GilProtocol>> gils;
+  const int threads = static_cast<int>(plan.layout().threads.size());
+  for (int i = 0; i < plan.layout().interpreters(); ++i)
+    gils.push_back(plan.runtime().gil->make(GilSetup{c.runtime, c.machine, plan.runtime().version->minor, events, os,
+                                                     sim::Rng(seed, RngStreams::gil(i)), threads}));
+  return gils;
+}
+
+}  // namespace
+
+ThreadControl::ThreadControl(const RunPlan& plan, std::uint64_t seed, sim::EventQueue& events, Machine& os)
+    : events_(events),
+      os_(os),
+      threads_(plan.layout().threads.size()),
+      gils_(make_gils(plan, seed, events, os)),
+      checks_(gils_.front()->checks()),
+      futex_wake_(plan.config().machine.futex_wake),
+      accounting_(events, os, threads_, interpreters(), checks_.serialises) {
+  for (int tid = 0; tid < size(); ++tid) {
+    const ThreadSpec& spec = plan.layout().threads[static_cast<std::size_t>(tid)];
+    PythonThread& t = (*this)[tid];
+    t.name = spec.name;
+    t.interpreter = spec.interpreter;
+    t.gil = gil(spec.interpreter);
+    t.main.program = spec.program;
+    t.main.loops.reserve(static_cast<std::size_t>(loop_depth(*spec.program)));
+    t.service = spec.service;
+    t.loop_from = spec.loop_from;  // a pool worker serves work after its start-up, not again
+    t.rng = sim::Rng(seed, RngStreams::thread(tid));
+    if (!spec.spec->cores.empty()) os_.set_affinity(tid, spec.spec->cores);
+  }
+}
+
+bool ThreadControl::take_gil(int tid) {
+  PythonThread& t = (*this)[tid];
+  const GilTake r = t.gil->take(tid);
+  if (r.drop_request_on >= 0) on_drop_request(r.drop_request_on);
+  t.overhead += r.cost;
+  if (r.acquired) return true;
+  t.blocked_on = ThreadState::GilWait;
+  account(tid);
+  return false;
+}
+
+bool ThreadControl::release_gil(int tid) {
+  if (!holds_gil(tid)) return false;
+  PythonThread& t = (*this)[tid];
+  if (!t.gil->drop(tid)) return false;
+  t.blocked_on = ThreadState::GilWait;
+  account(tid);
+  return true;
+}
+
+bool ThreadControl::at_check_point(int tid) {
+  PythonThread& t = (*this)[tid];
+  const GilCheck c = t.gil->at_check(tid);
+  switch (c.kind) {
+    case GilCheck::Kind::Continue:
+      return true;
+    case GilCheck::Kind::Waits:
+      t.blocked_on = ThreadState::GilWait;
+      break;
+    case GilCheck::Kind::Retakes:  // C code, then take() when the segment ends
+      t.retaking = true;
+      t.segment_start = events_.now();
+      t.segment = events_.schedule(events_.now() + c.delay, kSegmentEnd, static_cast<std::uint32_t>(tid));
+      break;
+  }
+  account(tid);
+  return false;
+}
+
+// The segment stops at the next check point for bytecode whose holder must
+// act there: every check for the old GIL, and for the new GIL only while a
+// drop request is pending.
+void ThreadControl::start_segment(int tid) {
+  PythonThread& t = (*this)[tid];
+  t.segment_start = events_.now();
+  if (t.overhead > 0) {
+    t.paying = true;
+    t.segment = events_.schedule(events_.now() + t.overhead, kSegmentEnd, static_cast<std::uint32_t>(tid));
+    return;
+  }
+  sim::Time run = t.remaining;
+  if (ticks(t.kind_now()) && checks_.serialises && t.gil->must_stop(tid))
+    run = std::min(run, checks_.spacing - t.since_check);
+  t.segment = events_.schedule(events_.now() + run, kSegmentEnd, static_cast<std::uint32_t>(tid));
+}
+
+bool ThreadControl::stop_segment(int tid) {
+  PythonThread& t = (*this)[tid];
+  const sim::Time ran = events_.now() - t.segment_start;
+  events_.cancel(t.segment);
+  if (t.paying) {
+    t.paying = false;
+    t.overhead -= ran;  // what is left is still owed if it was interrupted
+    return false;
+  }
+  t.remaining -= ran;
+  bool at_check = false;
+  if (ticks(t.kind_now())) {
+    t.since_check += ran;
+    at_check = ran > 0 && t.since_check >= checks_.spacing;
+    t.since_check %= checks_.spacing;
+  }
+  return at_check;
+}
+
+void ThreadControl::on_drop_request(int holder) {
+  PythonThread& h = (*this)[holder];
+  if (h.phase != Phase::Executing || !ticks(h.kind_now())) return;
+  if (!events_.pending(h.segment)) return;  // not on a core: it checks when it runs again
+  stop_segment(holder);
+  start_segment(holder);
+}
+
+bool ThreadControl::block_waiting(int tid) {
+  if (release_gil(tid)) return false;
+  PythonThread& t = (*this)[tid];
+  t.phase = Phase::Waiting;
+  t.blocked_on = ThreadState::Waiting;
+  os_.block(tid);
+  account(tid);
+  return true;
+}
+
+void ThreadControl::wake_waiting(int tid, int waker) {
+  PythonThread& t = (*this)[tid];
+  t.phase = Phase::Returning;
+  os_.wake(tid);
+  account(tid);
+  if (waker >= 0) (*this)[waker].overhead += futex_wake_;
+}
+
+void ThreadControl::exit_thread(int tid) {
+  PythonThread& t = (*this)[tid];
+  if (holds_gil(tid)) t.gil->exit(tid);
+  t.phase = Phase::Done;
+  t.end = events_.now();
+  ++done_;
+  os_.exit(tid);
+  account(tid);
+}
+
+}  // namespace models

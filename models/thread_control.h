@@ -1,0 +1,112 @@
+// The threads of a run and what every part of the thread model may do to
+// one: take and drop its interpreter's GIL, run its on-core work in segments
+// that stop at the GIL's check points, block it waiting and wake it, charge
+// it C-code time, end it, and book its state (models/accounting.h).
+//
+// The operation interpreter (models/python_threads.h) decides *what* a thread
+// does next; pools, asyncio loops and servers block and wake threads through
+// here. CPython references: Py_BEGIN/END_ALLOW_THREADS around blocking calls
+// (drop the GIL, take it back); the eval breaker honouring a drop request at
+// the next check point (Python/ceval.c, Python/ceval_gil.c).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/accounting.h"
+#include "models/gil_protocol.h"
+#include "models/machine.h"
+#include "models/python_thread.h"
+#include "models/run_plan.h"
+#include "sim/event_queue.h"
+#include "sim/trace.h"
+
+namespace models {
+
+class ThreadControl {
+ public:
+  ThreadControl(const RunPlan& plan, std::uint64_t seed, sim::EventQueue& events, Machine& os);
+
+  PythonThread& operator[](int tid) { return threads_[static_cast<std::size_t>(tid)]; }
+  const PythonThread& operator[](int tid) const { return threads_[static_cast<std::size_t>(tid)]; }
+  int size() const { return static_cast<int>(threads_.size()); }
+  const std::vector<PythonThread>& threads() const { return threads_; }
+  // An interpreter's GIL: one per process and one per sub-interpreter of an
+  // interpreter pool (PEP 684); a free-threaded build's serialises nothing.
+  GilProtocol* gil(int interpreter) const { return gils_[static_cast<std::size_t>(interpreter)].get(); }
+  int interpreters() const { return static_cast<int>(gils_.size()); }
+  const CheckPoints& checks() const { return checks_; }
+  bool holds_gil(int tid) const {
+    const GilProtocol* g = (*this)[tid].gil;
+    return g && g->holder() == tid;
+  }
+  // The operation needs the GIL and the thread does not hold it.
+  bool lacks_gil(int tid, OpKind k) const { return checks_.serialises && needs_gil(k) && !holds_gil(tid); }
+  sim::EventQueue& events() { return events_; }
+  Machine& os() { return os_; }
+  const Machine& os() const { return os_; }
+
+  // --- the GIL
+  // take_gil: true if acquired; otherwise the thread waits (blocked).
+  bool take_gil(int tid);
+  // Py_BEGIN_ALLOW_THREADS by a thread that may hold the GIL. True if it
+  // now waits for a hand-off first (FORCE_SWITCHING) and comes back to the
+  // same operation after it; false if it may go on (GIL released or not held).
+  bool release_gil(int tid);
+  // The holder is at a check point: true if it goes on with its program now.
+  bool at_check_point(int tid);
+
+  // --- on-core work: CPU time of the current operation, in segments
+  // Runs the current operation's work until it ends or, for bytecode, until
+  // the next check point that matters. System-call time owed is paid first.
+  void start_segment(int tid);
+  // Stops the work running now and books the CPU time it got. True if the
+  // bytecode work reached a check point.
+  bool stop_segment(int tid);
+  // Whether CPU time of this operation advances the check-point clock.
+  bool ticks(OpKind k) const { return k == OpKind::Cpu || (checks_.counts_increments && is_bytecode(k)); }
+  // C code the thread runs before its work goes on (a futex wake it made).
+  void charge(int tid, sim::Time cost) { (*this)[tid].overhead += cost; }
+
+  // --- blocking and waking
+  // Py_BEGIN_ALLOW_THREADS around a blocking wait (a queue's get, a
+  // condition's wait, select()): the thread releases the GIL and blocks.
+  // False if it must first wait for the GIL hand-off; it comes back to the
+  // same operation afterwards.
+  bool block_waiting(int tid);
+  // A waiting thread's waker: the condition's notify (or the pipe's write)
+  // is a futex wake paid by `waker` (-1: the kernel, for a network packet);
+  // the waiter then takes the GIL back (Phase::Returning).
+  void wake_waiting(int tid, int waker);
+  // The thread's program is over: it leaves its core for good.
+  void exit_thread(int tid);
+  int user_threads_done() const { return done_; }
+
+  // --- accounting
+  void account(int tid) { accounting_.account(tid); }
+  // Books the state change of every thread the machine woke during an event
+  // (a GIL release wakes a waiter that the releasing thread's code does not see).
+  void account_woken() {
+    os_.drain_woken([this](int tid) { accounting_.account(tid); });
+  }
+  Accounting& accounting() { return accounting_; }
+  const Accounting& accounting() const { return accounting_; }
+
+ private:
+  // A waiter's timeout set a drop request on `holder`: if it is running
+  // bytecode, its work now stops at the next check point instead of at the end.
+  void on_drop_request(int holder);
+
+  sim::EventQueue& events_;
+  Machine& os_;
+  std::vector<PythonThread> threads_;
+  std::vector<std::unique_ptr<GilProtocol>> gils_;
+  CheckPoints checks_;
+  sim::Time futex_wake_;
+  Accounting accounting_;
+  int done_ = 0;
+};
+
+}  // namespace models
