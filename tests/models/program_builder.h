@@ -29,20 +29,7 @@ inline Op native(sim::Time d) { return op(OpKind::NativeReleased, d); }
 inline Op native_held(sim::Time d) { return op(OpKind::NativeHeld, d); }
 
 // repeat(n, {ops...}) as the loader compiles it.
-inline Program repeat(std::int64_t n, std::initializer_list<Op> body) {
-  Program p;
-  Op begin;
-  begin.kind = OpKind::RepeatBegin;
-  begin.count = n;
-  begin.jump = static_cast<std::uint32_t>(body.size() + 1);
-  p.push_back(begin);
-  for (const Op& o : body) p.push_back(o);
-  Op end;
-  end.kind = OpKind::RepeatEnd;
-  end.jump = 0;
-  p.push_back(end);
-  return p;
-}
+inline Program repeat(std::int64_t n, std::initializer_list<Op> body) { return models::repeat_block(n, Program(body)); }
 
 // pool.submit(f) (`count` > 1 with `map`: pool.map over count items).
 inline Op submit(const std::string& pool, Program body, std::int64_t count = 1, bool map = false,

@@ -1,9 +1,11 @@
-// The new GIL's behaviour, as gil-model.md §1 specifies it, observed through
+// The new GIL (models/new_gil.cc): its handshake driven by hand, one call at
+// a time (tests/models/gil_harness.h), then its behaviour observed through
 // whole runs. Each expected figure is derived from the model's parameters
 // (switch interval, wake-up latency, check-point granularity), not read off a run.
 #include <doctest/doctest.h>
 
 #include "models/simulation.h"
+#include "tests/models/gil_harness.h"
 #include "tests/models/program_builder.h"
 
 using namespace testing;
@@ -12,7 +14,98 @@ using models::simulate;
 namespace {
 const double kInterval = 5e-3;   // default switch_interval
 const double kWake = 10e-6;      // default wakeup_latency
+using Check = models::GilCheck::Kind;
 }  // namespace
+
+TEST_CASE("handshake: a waiter's whole interval sets the drop request; the holder's forced switch hands the GIL over") {
+  GilHarness h("3.12", 2, 2);
+  const auto& stats = h.gil->stats();
+  CHECK(h.gil->take(0).acquired);
+  CHECK(h.gil->holder() == 0);
+  CHECK_FALSE(h.gil->must_stop(0));
+  const models::GilTake wait = h.gil->take(1);
+  CHECK_FALSE(wait.acquired);
+  CHECK(wait.drop_request_on == -1);
+  CHECK(h.blocked(1));  // COND_TIMED_WAIT: off its core
+  // The timed wait runs out after a whole switch interval.
+  const sim::Event timeout = h.step();
+  CHECK(timeout.kind == models::kGilTimeout);
+  CHECK(h.events.now() == 5 * kMillisecond);
+  CHECK(stats.timeouts == 1);
+  CHECK(h.run_until_running(1) == 10 * kMicrosecond);  // the wake-up latency
+  // No switch happened during its interval: it asks the holder to drop.
+  const models::GilTake again = h.gil->take(1);
+  CHECK_FALSE(again.acquired);
+  CHECK(again.drop_request_on == 0);
+  CHECK(stats.drop_requests == 1);
+  CHECK(h.gil->must_stop(0));
+  CHECK_FALSE(h.gil->must_stop(1));
+  // The holder's next check point: drop_gil, then FORCE_SWITCHING waits
+  // until another thread has taken the GIL.
+  CHECK(h.gil->at_check(0).kind == Check::Waits);
+  CHECK(h.blocked(0));
+  CHECK(h.gil->holder() == -1);
+  CHECK(stats.forced_switches == 1);
+  // The release signalled the waiter (its timer is cancelled); it takes the
+  // GIL when it runs, and signals switch_cond: a futex wake the taker pays.
+  CHECK(h.run_until_running(1) == 10 * kMicrosecond);
+  const models::GilTake taken = h.gil->take(1);
+  CHECK(taken.acquired);
+  CHECK(taken.cost == h.machine_config.futex_wake);
+  CHECK(stats.handoffs == 2);
+  CHECK_FALSE(h.gil->must_stop(1));  // the request is cleared
+  CHECK(h.run_until_running(0) == 10 * kMicrosecond);
+  CHECK(h.events.empty());  // nothing else: the waiter's timer was cancelled
+  CHECK(h.gil->acquisitions(0) == 1);
+  CHECK(h.gil->acquisitions(1) == 1);
+}
+
+TEST_CASE("handshake: a thread already running wins a free GIL; the signalled waiter's wake-up is futile") {
+  GilHarness h("3.12", 2, 2);
+  const auto& stats = h.gil->stats();
+  CHECK(h.gil->take(0).acquired);
+  CHECK_FALSE(h.gil->take(1).acquired);
+  // Py_BEGIN_ALLOW_THREADS with no drop request: the holder goes on at once.
+  CHECK_FALSE(h.gil->drop(0));
+  CHECK(h.gil->holder() == -1);
+  CHECK(h.running(0));
+  // Py_END_ALLOW_THREADS before the waiter has woken up.
+  CHECK(h.gil->take(0).acquired);
+  h.run_until_running(1);
+  const models::GilTake late = h.gil->take(1);
+  CHECK_FALSE(late.acquired);
+  CHECK(late.drop_request_on == -1);  // signalled, not timed out: no request
+  CHECK(stats.futile_wakeups == 1);
+  CHECK(stats.handoffs == 1);
+}
+
+TEST_CASE("handshake: a release wakes the longest waiter first; a holder ending releases without a hand-off wait") {
+  GilHarness h("3.12", 3, 3);
+  CHECK(h.gil->take(0).acquired);
+  CHECK_FALSE(h.gil->take(1).acquired);
+  CHECK_FALSE(h.gil->take(2).acquired);
+  h.gil->exit(0);
+  CHECK(h.gil->holder() == -1);
+  CHECK(h.os->state(1) == models::OsState::Waking);
+  CHECK(h.blocked(2));
+}
+
+TEST_CASE("check points: the eval breaker's granularity; between the halves of x += 1 up to 3.9 only") {
+  GilHarness h39("3.9", 1, 1);
+  GilHarness h310("3.10", 1, 1);
+  const models::CheckPoints& c39 = h39.gil->checks();
+  const models::CheckPoints& c310 = h310.gil->checks();
+  CHECK(c39.serialises);
+  CHECK(c39.spacing == models::RuntimeConfig{}.eval_breaker_granularity);
+  CHECK(c39.at_operation_end);
+  CHECK_FALSE(c39.every_check);
+  CHECK_FALSE(c39.counts_increments);
+  CHECK(c39.between_increment_halves);
+  CHECK_FALSE(c310.between_increment_halves);
+  // Without a waiter, the holder never has to stop.
+  CHECK(h310.gil->take(0).acquired);
+  CHECK_FALSE(h310.gil->must_stop(0));
+}
 
 TEST_CASE("two CPU-bound threads take turns every switch interval, no faster than one thread") {
   auto c = config(4);
