@@ -28,6 +28,18 @@ inline Op sleep(sim::Time d) { return op(OpKind::Sleep, d); }
 inline Op native(sim::Time d) { return op(OpKind::NativeReleased, d); }
 inline Op native_held(sim::Time d) { return op(OpKind::NativeHeld, d); }
 
+// An operation on a named lock or counter (threading.Lock, `counter += 1`).
+inline Op named(OpKind k, const std::string& name) {
+  Op o;
+  o.kind = k;
+  o.object = name;
+  return o;
+}
+inline Op lock_acquire(const std::string& lock) { return named(OpKind::LockAcquire, lock); }
+inline Op lock_release(const std::string& lock) { return named(OpKind::LockRelease, lock); }
+inline Op increment_load(const std::string& counter) { return named(OpKind::IncrementLoad, counter); }
+inline Op increment_store(const std::string& counter) { return named(OpKind::IncrementStore, counter); }
+
 // repeat(n, {ops...}) as the loader compiles it.
 inline Program repeat(std::int64_t n, std::initializer_list<Op> body) { return models::repeat_block(n, Program(body)); }
 

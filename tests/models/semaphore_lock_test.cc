@@ -10,29 +10,20 @@ using namespace testing;
 using models::simulate;
 
 namespace {
-Op lock_op(OpKind k, const char* name) {
-  Op o;
-  o.kind = k;
-  o.object = name;
-  return o;
-}
 Program locked(const char* name, std::initializer_list<Op> body) {
-  Program p{lock_op(OpKind::LockAcquire, name)};
+  Program p{lock_acquire(name)};
   for (const Op& o : body) p.push_back(o);
-  p.push_back(lock_op(OpKind::LockRelease, name));
+  p.push_back(lock_release(name));
   return p;
 }
 Program increments(std::int64_t n, const char* counter, sim::Time between, const char* lock = nullptr) {
   Program body;
-  if (lock) body.push_back(lock_op(OpKind::LockAcquire, lock));
-  body.push_back(lock_op(OpKind::IncrementLoad, counter));
-  body.push_back(lock_op(OpKind::IncrementStore, counter));
-  if (lock) body.push_back(lock_op(OpKind::LockRelease, lock));
+  if (lock) body.push_back(lock_acquire(lock));
+  body.push_back(increment_load(counter));
+  body.push_back(increment_store(counter));
+  if (lock) body.push_back(lock_release(lock));
   body.push_back(cpu(between));
-  Program p = repeat(n, {});
-  p.insert(p.begin() + 1, body.begin(), body.end());
-  p[0].jump = static_cast<std::uint32_t>(p.size() - 1);
-  return p;
+  return models::repeat_block(n, std::move(body));
 }
 }  // namespace
 

@@ -1,0 +1,127 @@
+// The layout (models/layout.h): every thread, process and task of a run,
+// named as the metrics name them, with the programs they run.
+#include "models/layout.h"
+
+#include <doctest/doctest.h>
+
+#include "models/lowering.h"
+#include "tests/models/program_builder.h"
+
+using namespace testing;
+using models::PoolKind;
+
+namespace {
+
+models::ProcessGroup process(const char* name, int count, models::Time startup, models::ThreadGroup threads) {
+  models::ProcessGroup p;
+  p.name = name;
+  p.count = count;
+  p.startup = startup;
+  p.threads.push_back(std::move(threads));
+  return p;
+}
+models::ThreadGroup group(const char* name, Program program, int count = 1) {
+  models::ThreadGroup g;
+  g.name = name;
+  g.count = count;
+  g.program = std::move(program);
+  return g;
+}
+
+}  // namespace
+
+TEST_CASE("names: a replicated group's threads, a child process's threads, a pool's workers and helpers") {
+  auto c = config(4);
+  add(c, "w", {cpu(1 * kMillisecond)}, 3);
+  c.processes.push_back(process("p", 2, 5 * kMillisecond, group("main", {cpu(1 * kMillisecond)})));
+  add_pool(c, "pp", PoolKind::Process, 2);
+  add_pool(c, "tp", PoolKind::Thread, 1);
+  add_pool(c, "ip", PoolKind::Interpreter, 1);
+  const models::LoweredConfig lowered = models::lower(c);
+  const models::Layout l = models::make_layout(lowered);
+  std::vector<std::string> names;
+  for (const auto& t : l.threads) names.push_back(t.name);
+  CHECK(names == std::vector<std::string>{"w_0", "w_1", "w_2", "p_0_main", "p_1_main", "pp_feeder", "pp_results",
+                                          "pp_0", "pp_1", "tp", "ip"});
+  CHECK(l.threads[1].group == "w");
+  CHECK(l.threads[1].group_size == 3);
+  // Interpreters: the main one, two child processes, two pool processes, a sub-interpreter.
+  CHECK(l.interpreters() == 6);
+  CHECK(l.threads[3].interpreter == 1);
+  CHECK(l.threads[4].interpreter == 2);
+  CHECK(l.threads[5].interpreter == 0);  // the feeder is the parent's thread
+  CHECK(l.threads[7].interpreter == 3);
+  CHECK(l.threads[9].interpreter == 0);  // a thread pool's worker
+  CHECK(l.threads[10].interpreter == 5);
+  CHECK(l.processes[4].subinterpreter);
+  CHECK(l.processes[2].pool_worker);
+  CHECK_FALSE(l.processes[0].pool_worker);
+  // Pools' threads serve work for ever; the others end.
+  for (std::size_t t = 0; t < l.threads.size(); ++t) CHECK(l.threads[t].service == (t >= 5));
+}
+
+TEST_CASE("a child's main thread runs its start-up first, as bytecode; its other threads wait for it") {
+  auto c = config(4);
+  models::ProcessGroup p = process("p", 1, 5 * kMillisecond, group("main", repeat(2, {cpu(1 * kMillisecond)})));
+  p.threads.push_back(group("helper", {cpu(1 * kMillisecond)}));
+  c.processes.push_back(std::move(p));
+  const models::LoweredConfig lowered = models::lower(c);
+  const models::Layout l = models::make_layout(lowered);
+  REQUIRE(l.threads.size() == 2);
+  const Program& main = *l.threads[0].program;
+  REQUIRE(main.size() == 4);
+  CHECK(main[0].kind == models::OpKind::Cpu);
+  CHECK(main[0].process_startup);
+  CHECK(main[0].duration.a == 5 * kMillisecond);
+  // The loop moved by one operation: its jumps with it.
+  CHECK(main[1].jump == 3);
+  CHECK(main[3].jump == 1);
+  CHECK(l.threads[1].started_by == 0);
+  CHECK(l.threads[1].program == &l.threads[1].spec->program);
+  // A start method's default when the scenario gives none.
+  models::SimulationConfig d = config(2);
+  d.processes.push_back(process("q", 1, -1, group("main", {cpu(1 * kMillisecond)})));
+  d.processes[0].start_method = models::StartMethod::Spawn;
+  CHECK(models::make_layout(models::lower(d)).threads[0].startup == models::default_startup(models::StartMethod::Spawn));
+}
+
+TEST_CASE("servers: a thread that ends in serve loops over its take, handle, respond; an asyncio server never returns") {
+  auto c = config(4);
+  add_stream(c, "api", poisson(10), {cpu(1 * kMillisecond)}, 1 * kSecond);
+  add(c, "main", {cpu(1 * kMillisecond), serve(0)});
+  add(c, "loop", {asyncio_serve(0)});
+  const models::LoweredConfig lowered = models::lower(c);
+  const models::Layout l = models::make_layout(lowered);
+  CHECK(l.threads[0].service);
+  CHECK(l.threads[0].loop_from == 1);
+  CHECK(l.threads[1].service);
+}
+
+TEST_CASE("asyncio tasks: named as written, or THREAD_TASK for a replicated thread's") {
+  auto c = config(4);
+  models::TaskGroup fetch;
+  fetch.name = "fetch";
+  fetch.count = 2;
+  fetch.program = {await_sleep(1 * kMillisecond)};
+  models::TaskGroup one;
+  one.name = "one";
+  one.program = {await_sleep(1 * kMillisecond)};
+  add(c, "solo", {asyncio({fetch}), asyncio({one})});
+  add(c, "rep", {asyncio({one})}, 2);
+  const models::LoweredConfig lowered = models::lower(c);
+  const models::Layout l = models::make_layout(lowered);
+  std::vector<std::string> names;
+  for (const auto& t : l.tasks) names.push_back(t.name);
+  CHECK(names == std::vector<std::string>{"fetch_0", "fetch_1", "one", "rep_0_one", "rep_1_one"});
+  CHECK(l.tasks[2].ordinal == 1);  // the thread's second asyncio operation
+  CHECK(l.tasks[3].thread == 1);
+  CHECK(l.tasks[1].group == "fetch");
+}
+
+TEST_CASE("names without lowering: the top level of a file may name pools only its variants define") {
+  auto c = config(2);
+  add(c, "main", {submit("defined_elsewhere", {cpu(1 * kMillisecond)})}, 2);
+  const models::NamedLayout named = models::name_layout(c);
+  REQUIRE(named.layout.threads.size() == 2);
+  CHECK(named.layout.threads[1].name == "main_1");
+}
