@@ -1,0 +1,185 @@
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "analysis/sweep.h"
+#include "app/commands.h"
+#include "app/fit_command.h"
+#include "app/interrupt.h"
+#include "app/progress_bar.h"
+#include "app/saturation_command.h"
+#include "report/report.h"
+
+namespace app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// "4 points x 3 replications x 2 variants".
+std::string sweep_size(std::size_t points, const analysis::SweepDefinition& d) {
+  auto count = [](std::size_t n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+  };
+  return count(points, "point") + " x " + count(static_cast<std::size_t>(d.replications), "replication") +
+         " x " + count(d.variants.size(), "variant");
+}
+
+// The results of a sweep, or of a merge: where they go, whole or not at all.
+void write_sweep_results(const analysis::SweepDefinition& d,
+                         const std::vector<analysis::PointRecord>& records,
+                         std::optional<ResultsOutput>& csv, std::optional<ResultsOutput>& json) {
+  if (csv) csv->write(analysis::sweep_csv(d, records));
+  if (json) json->write(analysis::sweep_json(d, records));
+}
+
+// The command that does what a sweep's analysis does, for the merged CSV of
+// its shards.
+std::string fit_command_line(const loader::SweepFit& fit) {
+  return "gilsim fit merged.csv --x " + fit.x + (fit.time ? " --time " : " --throughput ") + fit.y +
+         (fit.by == "variant" ? "" : " --by " + fit.by);
+}
+
+std::string saturation_command_line(const loader::SaturationRequest& r) {
+  std::string line = "gilsim saturation merged.csv --load " + r.load;
+  for (const auto& o : r.objectives) line += " --slo " + o.metric + "=" + o.text;
+  if (r.metrics != "requests") line += " --metrics " + r.metrics;
+  if (r.goodput) line += " --goodput";
+  if (r.tolerance != loader::SaturationRequest{}.tolerance) line += " --tolerance " + report::format_value(r.tolerance);
+  if (r.by != "variant") line += " --by " + r.by;
+  return line;
+}
+
+// A whole sweep's `fit` and `saturation` analyses of its results CSV: the
+// tables (on standard output, unless the results go there), DIR/fits.json and
+// DIR/saturation.json. When present, each file is the analysis of these
+// results: a failed one leaves none. A shard holds part of the curve and
+// merge does not analyse (the manifest it reads does not carry the
+// analyses): for a shard, the commands to run on the merged CSV.
+int analyse_sweep(const analysis::PreparedSweep& sweep, const Args& a, const analysis::Shard& shard,
+                  const std::string& dir, const std::string& csv, const Console& c) {
+  if (!shard.whole()) {
+    if (sweep.fit)
+      c.err << "gilsim: not fitted (a shard holds part of the points): fit the merged CSV with "
+            << fit_command_line(*sweep.fit) << "\n";
+    if (sweep.saturation)
+      c.err << "gilsim: saturation not analysed (a shard holds part of the points): analyse the merged CSV with "
+            << saturation_command_line(sweep.saturation->request) << "\n";
+    return kExitOk;
+  }
+  const bool stdout_taken = results_to_stdout(a);
+  std::ostream& table = stdout_taken ? c.err : c.out;
+  const bool tty = stdout_taken ? c.err_is_tty : c.out_is_tty;
+  std::error_code ec;
+  int code = kExitOk;
+  if (sweep.fit) {
+    const loader::SweepFit& fit = *sweep.fit;
+    fs::remove(dir + "/fits.json", ec);
+    const FitRequest request{csv, fit.x, fit.y, fit.by,
+                             fit.time ? analysis::YKind::Time : analysis::YKind::Throughput, "sweep.fit."};
+    if (const std::optional<std::string> fits = fit_csv(request, table, tty, c.err))
+      open_results(dir + "/fits.json", c.out)->write(*fits);
+    else
+      code = kExitBadInput;
+  }
+  if (sweep.saturation) {
+    fs::remove(dir + "/saturation.json", ec);
+    loader::SaturationRequest request = sweep.saturation->request;
+    request.csv = csv;
+    if (sweep.fit) table << "\n";
+    if (const std::optional<std::string> json = saturation_csv(request, table, tty, c.err))
+      open_results(dir + "/saturation.json", c.out)->write(*json);
+    else
+      code = kExitBadInput;
+  }
+  return code;
+}
+
+}  // namespace
+
+int cmd_sweep(const Args& a, const Console& c) {
+  analysis::SweepRequest request;
+  request.file = a.files[0];
+  for (std::size_t i = 1; i < a.files.size(); ++i) {
+    auto axis = loader::parse_axis_argument(a.files[i]);
+    if (!axis.ok()) throw usage_error(axis.problem);
+    request.axes.push_back(std::move(axis.value));
+  }
+  request.replications = a.replications;
+  if (a.load.override_seed) request.seed = a.load.seed;
+  request.variants = a.variants;
+  std::error_code ec;
+  if (!fs::exists(request.file, ec)) throw request_error(request.file + ": no such file");
+
+  const analysis::PreparedSweep sweep = analysis::prepare_sweep(request);
+  const analysis::SweepDefinition& d = sweep.definition;
+  const analysis::Shard shard = a.shard.value_or(analysis::Shard{});
+  const std::string dir = a.out_dir.empty() ? "sweep-" + d.scenario : a.out_dir;
+  // A shard's results hold only its points; named apart, so that shards
+  // sharing DIR do not overwrite each other's.
+  const std::string results =
+      dir + "/results" +
+      (shard.whole() ? "" : "-shard-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count));
+  auto csv_copy = open_results(a.csv, c.out);
+  auto json_copy = open_results(a.json, c.out);
+  const analysis::SweepState state = analysis::SweepState::create_or_resume(dir, d);
+  auto csv = open_results(results + ".csv", c.out);
+  auto json = open_results(results + ".json", c.out);
+
+  std::string resume_command = "gilsim sweep";
+  for (const auto& f : a.files) resume_command += " " + f;
+  InterruptMessage on_interrupt("\ngilsim: sweep interrupted; the finished points are kept in " + dir +
+                                "/points. To resume, run the same command again (" +
+                                (a.out_dir.empty() ? "or any with the same sweep" : "with --out " + dir) +
+                                ").\n");
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  std::size_t found_done = 0;
+  analysis::SweepRunOptions options;
+  options.jobs = a.jobs.value_or(std::max(1u, std::thread::hardware_concurrency()));
+  options.shard = shard;
+  options.on_start = [&](std::size_t done, std::size_t total) {
+    found_done = done;
+    if (done > 0)
+      c.err << "gilsim: resuming: " << done << " of " << total << " points already done\n";
+    if (c.err_is_tty) c.err << progress_line(done, total, 0, 0) << std::flush;
+  };
+  if (c.err_is_tty)
+    options.on_point = [&](std::size_t done, std::size_t total) {
+      c.err << "\r\033[K" << progress_line(done, total, elapsed(), done - found_done) << std::flush;
+    };
+  const analysis::SweepOutcome outcome = analysis::run_sweep(sweep, state, options);
+  if (c.err_is_tty) c.err << "\r\033[K";
+
+  write_sweep_results(d, outcome.records, csv, json);
+  write_sweep_results(d, outcome.records, csv_copy, json_copy);
+  for (const auto& u : outcome.unfinished)
+    c.err << "gilsim: warning: " << u << " stopped at the scenario's time_limit\n";
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.1f", elapsed());
+  c.err << "sweep: " << sweep_size(outcome.points, d) << (shard.whole() ? "" : " (shard " +
+           std::to_string(shard.index) + "/" + std::to_string(shard.count) + ")")
+        << ", " << outcome.ran << " run now, in " << seconds << " s " << (c.err_is_tty ? "\u2192" : "->")
+        << " " << results << ".csv";
+  c.err << "\n";
+  return analyse_sweep(sweep, a, shard, dir, results + ".csv", c);
+}
+
+int cmd_merge(const Args& a, const Console& c) {
+  auto csv = open_results(a.csv, c.out);
+  auto json = open_results(a.json, c.out);
+  const analysis::Merged merged = analysis::merge_sweeps(a.files);
+  write_sweep_results(merged.definition, merged.records, csv, json);
+  // On standard error, as sweep's summary: standard output may be the results.
+  c.err << "merge: " << sweep_size(merged.records.size(), merged.definition) << " from "
+        << a.files.size() << " director" << (a.files.size() == 1 ? "y" : "ies") << "\n";
+  return kExitOk;
+}
+
+}  // namespace app
