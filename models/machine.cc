@@ -13,71 +13,18 @@ const sim::SliceStyle kCoreSwitch{"context switch", "#9e9e9e"};
 }  // namespace
 
 Machine::Machine(const MachineConfig& config, sim::EventQueue& events, int threads, sim::Rng rng)
+    : Machine(config, events, threads, rng, os_policies().front().make) {}
+
+Machine::Machine(const MachineConfig& config, sim::EventQueue& events, int threads, sim::Rng rng,
+                 OsPolicyMaker make)
     : config_(config),
       events_(events),
       rng_(rng),
+      table_(config.cores, threads),
       cores_(static_cast<std::size_t>(config.cores)),
       threads_(static_cast<std::size_t>(threads)),
-      queue_(static_cast<std::size_t>(threads) + 1) {
+      policy_(make(config_, table_)) {
   woken_.reserve(static_cast<std::size_t>(threads));
-  // get_update_sysctl_factor(): 1 + ilog2(min(online cpus, 8)).
-  int factor = 1;
-  for (int cpus = std::min(config.cores, 8); cpus > 1; cpus /= 2) ++factor;
-  wakeup_granularity_ =
-      config.wakeup_granularity >= 0 ? config.wakeup_granularity : factor * sim::kMillisecond;
-  sched_latency_ = config.sched_latency >= 0 ? config.sched_latency : 6 * factor * sim::kMillisecond;
-}
-
-sim::Time Machine::current_vruntime(const Core& c) const {
-  const sim::Time vr = threads_[c.thread].vruntime;
-  return c.switching ? vr : vr + (events_.now() - c.since);
-}
-
-// CFS's min_vruntime: never goes back; follows the least-served runnable thread.
-sim::Time Machine::min_vruntime() {
-  sim::Time m = INT64_MAX;
-  for (const Core& c : cores_)
-    if (c.thread != -1) m = std::min(m, current_vruntime(c));
-  for (std::size_t i = 0; i < queue_size_; ++i)
-    m = std::min(m, threads_[queue_[(queue_head_ + i) % queue_.size()]].vruntime);
-  if (m != INT64_MAX) min_vruntime_ = std::max(min_vruntime_, m);
-  return min_vruntime_;
-}
-
-// place_entity(): a thread that slept keeps its vruntime, but not less than
-// half a latency period below the others, so it runs soon without starving them.
-void Machine::place_woken(int tid) {
-  OsThread& t = threads_[tid];
-  // Cheap test first: any running thread's vruntime bounds min_vruntime from
-  // above, so a thread not far behind it needs no placement (the common case).
-  for (const Core& c : cores_) {
-    if (c.thread == -1 || c.switching) continue;
-    if (t.vruntime >= current_vruntime(c) - sched_latency_ / 2) return;
-    break;
-  }
-  t.vruntime = std::max(t.vruntime, min_vruntime() - sched_latency_ / 2);
-}
-
-// check_preempt_wakeup(): the running thread (on a core the woken thread may
-// use) that it would preempt, or -1. Only when no allowed core is idle.
-int Machine::preemption_target(int tid) {
-  if (!config_.wakeup_preemption) return -1;
-  // The common case, cheaply: an idle core will take an unpinned thread.
-  if (threads_[tid].affinity.empty() && busy_.level() < static_cast<std::int64_t>(cores_.size())) return -1;
-  int best = -1;
-  sim::Time best_gap = wakeup_granularity_;
-  for (std::size_t i = 0; i < cores_.size(); ++i) {
-    const Core& c = cores_[i];
-    if (!allowed(tid, static_cast<int>(i))) continue;
-    if (c.thread == -1) return -1;  // an idle core will take it
-    if (c.switching) continue;
-    const sim::Time gap = current_vruntime(c) - threads_[tid].vruntime;
-    if (gap > best_gap) {
-      best_gap = gap;
-      best = static_cast<int>(i);
-    }
-  }
-  return best;
 }
 
 void Machine::set_trace(sim::TraceSink* trace, sim::TrackId first_core_track, sim::TrackId runnable_counter,
@@ -86,43 +33,6 @@ void Machine::set_trace(sim::TraceSink* trace, sim::TrackId first_core_track, si
   first_core_track_ = first_core_track;
   runnable_counter_ = runnable_counter;
   names_ = thread_names;
-}
-
-void Machine::set_affinity(int tid, const std::vector<int>& cores) {
-  auto& mask = threads_[tid].affinity;
-  mask.assign((cores_.size() + 63) / 64, 0);
-  for (int c : cores) mask[static_cast<std::size_t>(c) / 64] |= std::uint64_t{1} << (c % 64);
-}
-
-void Machine::enqueue(int tid) {
-  queue_[(queue_head_ + queue_size_) % queue_.size()] = tid;
-  ++queue_size_;
-}
-
-// pick_next_entity(): the lowest vruntime among the queued threads allowed
-// on `core`; the earliest queued on a tie.
-int Machine::dequeue_for(int core) {
-  const std::size_t cap = queue_.size();
-  std::size_t best = queue_size_;
-  for (std::size_t i = 0; i < queue_size_; ++i) {
-    const int tid = queue_[(queue_head_ + i) % cap];
-    if (!allowed(tid, core)) continue;
-    if (best == queue_size_ || threads_[tid].vruntime < threads_[queue_[(queue_head_ + best) % cap]].vruntime)
-      best = i;
-  }
-  if (best == queue_size_) return -1;
-  const int tid = queue_[(queue_head_ + best) % cap];
-  // Close the gap: shift the threads queued before it one place back.
-  for (std::size_t j = best; j > 0; --j) queue_[(queue_head_ + j) % cap] = queue_[(queue_head_ + j - 1) % cap];
-  queue_head_ = (queue_head_ + 1) % cap;
-  --queue_size_;
-  return tid;
-}
-
-bool Machine::queued_for(int core) const {
-  for (std::size_t i = 0; i < queue_size_; ++i)
-    if (allowed(queue_[(queue_head_ + i) % queue_.size()], core)) return true;
-  return false;
 }
 
 void Machine::count_runnable(int delta) {
@@ -143,14 +53,16 @@ void Machine::wake(int tid) {
   ++wakeups_;
   woken_.push_back(tid);
   count_runnable(+1);
-  place_woken(tid);
-  const int core = preemption_target(tid);
+  policy_->place_woken(tid, events_.now());
+  // A thread with an idle core to go to displaces nobody (in Linux, the
+  // idle core's current is the idle task, which anything preempts).
+  const int core = table_.first_idle_for(tid) == -1 ? policy_->wakeup_preemption_target(tid, events_.now()) : -1;
   if (core >= 0) {
     // The waker's system call returns into the scheduler: the woken thread
-    // is queued now and the core switches to it (kTimeslice at once picks
-    // the lowest vruntime), paying a context switch instead of the latency.
+    // is queued now and the core switches to it (kTimeslice at once asks the
+    // policy whom to run), paying a context switch instead of the latency.
     events_.schedule(events_.now(), kWakeup, static_cast<std::uint32_t>(tid));
-    Core& c = cores_[static_cast<std::size_t>(core)];
+    CoreBooks& c = cores_[static_cast<std::size_t>(core)];
     events_.cancel(c.slice);
     c.slice = events_.schedule(events_.now(), kTimeslice, static_cast<std::uint32_t>(core));
     return;
@@ -160,24 +72,22 @@ void Machine::wake(int tid) {
 
 bool Machine::on_wakeup(int tid) {
   // Lowest-numbered idle core: deterministic, and what a reader expects.
-  for (std::size_t c = 0; c < cores_.size(); ++c) {
-    if (cores_[c].thread == -1 && allowed(tid, static_cast<int>(c))) {
-      assign(static_cast<int>(c), tid);
-      return true;
-    }
+  const int core = table_.first_idle_for(tid);
+  if (core != -1) {
+    assign(core, tid);
+    return true;
   }
   threads_[tid].state = OsState::Runnable;
-  enqueue(tid);
+  policy_->enqueue(tid);
+  ++waiting_;
   arm_timeslices();
   return false;
 }
 
 void Machine::assign(int core, int tid) {
-  Core& c = cores_[core];
-  if (c.thread != -1) throw InvariantViolation("a core was given a second thread");
-  c.thread = tid;
-  c.switching = false;
-  c.since = events_.now();
+  if (table_.thread_on(core) != -1) throw InvariantViolation("a core was given a second thread");
+  table_.occupy(core, tid, events_.now(), /*switching=*/false);
+  CoreBooks& c = cores_[core];
   if (c.last_thread != tid) ++context_switches_;
   c.last_thread = tid;
   threads_[tid].state = OsState::Running;
@@ -187,13 +97,12 @@ void Machine::assign(int core, int tid) {
 }
 
 void Machine::release(int core) {
-  Core& c = cores_[core];
-  if (!c.switching) threads_[c.thread].vruntime += events_.now() - c.since;
-  if (trace_ && !c.switching && events_.now() > c.since)
-    trace_->labelled_slice(first_core_track_ + static_cast<sim::TrackId>(core), c.since, events_.now(),
-                           kCoreRunning, (*names_)[static_cast<std::size_t>(c.thread)]);
-  events_.cancel(c.slice);
-  c.thread = -1;
+  if (trace_ && !table_.switching(core) && events_.now() > table_.since(core))
+    trace_->labelled_slice(first_core_track_ + static_cast<sim::TrackId>(core), table_.since(core), events_.now(),
+                           kCoreRunning, (*names_)[static_cast<std::size_t>(table_.thread_on(core))]);
+  // Slices are armed only while threads wait: usually there is none to cancel.
+  if (cores_[core].slice.valid()) events_.cancel(cores_[core].slice);
+  table_.vacate(core, events_.now());
   busy_.add(events_.now(), -1);
 }
 
@@ -208,14 +117,14 @@ void Machine::block(int tid) {
 }
 
 void Machine::run_next(int core) {
-  const int tid = dequeue_for(core);
+  if (waiting_ == 0) return;
+  const int tid = policy_->pick_next(core);
   if (tid == -1) return;
-  Core& c = cores_[core];
-  c.thread = tid;
-  c.switching = true;
-  c.since = events_.now();
+  --waiting_;
+  table_.occupy(core, tid, events_.now(), /*switching=*/true);
   threads_[tid].core = core;
   busy_.add(events_.now(), +1);
+  CoreBooks& c = cores_[core];
   sim::Time cost = 0;
   if (c.last_thread != tid) {
     ++context_switches_;
@@ -226,50 +135,52 @@ void Machine::run_next(int core) {
 }
 
 int Machine::on_dispatch(int core) {
-  Core& c = cores_[core];
-  if (trace_ && events_.now() > c.since)
-    trace_->slice(first_core_track_ + static_cast<sim::TrackId>(core), c.since, events_.now(), kCoreSwitch);
-  c.switching = false;
-  c.since = events_.now();
-  threads_[c.thread].state = OsState::Running;
+  if (trace_ && events_.now() > table_.since(core))
+    trace_->slice(first_core_track_ + static_cast<sim::TrackId>(core), table_.since(core), events_.now(),
+                  kCoreSwitch);
+  table_.switched(core, events_.now());
+  const int tid = table_.thread_on(core);
+  threads_[tid].state = OsState::Running;
   count_runnable(-1);
-  if (queue_size_ > 0) arm_timeslices();
-  return c.thread;
+  if (waiting_ > 0) arm_timeslices();
+  return tid;
 }
 
 void Machine::arm_timeslices() {
-  for (auto& c : cores_) {
-    if (c.thread == -1 || c.switching || events_.pending(c.slice)) continue;
-    const auto core = static_cast<std::uint32_t>(&c - cores_.data());
-    c.slice = events_.schedule(std::max(events_.now(), c.since + config_.timeslice), kTimeslice, core);
+  for (int core = 0; core < table_.cores(); ++core) {
+    CoreBooks& c = cores_[core];
+    if (table_.thread_on(core) == -1 || table_.switching(core) || events_.pending(c.slice)) continue;
+    c.slice = events_.schedule(std::max(events_.now(), table_.since(core) + config_.timeslice), kTimeslice,
+                               static_cast<std::uint32_t>(core));
   }
 }
 
 int Machine::timeslice_victim(int core) {
-  Core& c = cores_[core];
-  c.slice = sim::EventHandle{};
-  if (c.thread == -1 || c.switching || !queued_for(core)) return -1;
-  return c.thread;
+  cores_[core].slice = sim::EventHandle{};
+  const int tid = table_.thread_on(core);
+  if (tid == -1 || table_.switching(core) || waiting_ == 0 || !policy_->waiting_for(core)) return -1;
+  return tid;
 }
 
 void Machine::preempt(int core) {
-  const int tid = cores_[core].thread;
+  const int tid = table_.thread_on(core);
   ++preemptions_;
   release(core);
   threads_[tid].state = OsState::Runnable;
   threads_[tid].core = -1;
   count_runnable(+1);
-  enqueue(tid);
+  policy_->enqueue(tid);
+  ++waiting_;
   run_next(core);
 }
 
 void Machine::finish_trace(sim::Time end) {
   if (!trace_) return;
-  for (std::size_t i = 0; i < cores_.size(); ++i) {
-    const Core& c = cores_[i];
-    if (c.thread != -1 && !c.switching && end > c.since)
-      trace_->labelled_slice(first_core_track_ + static_cast<sim::TrackId>(i), c.since, end, kCoreRunning,
-                             (*names_)[static_cast<std::size_t>(c.thread)]);
+  for (int core = 0; core < table_.cores(); ++core) {
+    const int tid = table_.thread_on(core);
+    if (tid != -1 && !table_.switching(core) && end > table_.since(core))
+      trace_->labelled_slice(first_core_track_ + static_cast<sim::TrackId>(core), table_.since(core), end,
+                             kCoreRunning, (*names_)[static_cast<std::size_t>(tid)]);
   }
 }
 

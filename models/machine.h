@@ -1,26 +1,27 @@
-// The machine: N cores and an OS scheduler (round robin with a time slice).
+// The machine: N cores and an OS scheduler that shares them out.
 //
 // It knows OS threads only by index and their scheduling state; what a thread
 // does on a core is the Python-thread model's business. The machine answers
-// "who runs where": it hands out idle cores, queues runnable threads, charges
-// context switches and wake-up latency, and preempts at the end of a slice.
+// "who runs where": it hands out idle cores, charges context switches and
+// wake-up latency, ends time slices, keeps the statistics and the trace's
+// core tracks. Which waiting thread a core takes, and when a woken thread
+// preempts a running one, is the policy's (models/os_policy.h): by default a
+// simplified CFS (models/cfs.h).
 //
-// Choices (documented in README "Model choices"): a simplified CFS. Each
-// thread has a vruntime (CPU time received); a core takes the queued thread
-// with the lowest vruntime that may run on it; a woken thread gets the
-// sleeper credit (vruntime >= min_vruntime - sched_latency / 2) and, with no
-// idle core, preempts a running thread whose vruntime is more than
-// wakeup_granularity above its own. A thread woken onto an idle core runs
-// after `wakeup_latency`, which includes that core's switch; a core
-// switching from one thread to another pays `context_switch`. Time slices
-// are fixed (`timeslice`).
+// Choices (documented in README "Model choices"): a thread that wants a core
+// takes the lowest-numbered idle core its affinity allows. A thread woken
+// onto an idle core runs after `wakeup_latency`, which includes that core's
+// switch; a core switching from one thread to another pays `context_switch`.
+// Time slices are fixed (`timeslice`) and armed only while threads wait.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "models/config.h"
+#include "models/os_policy.h"
 #include "sim/event_queue.h"
 #include "sim/random.h"
 #include "sim/stats.h"
@@ -37,14 +38,17 @@ enum class OsState : std::uint8_t {
 
 class Machine {
  public:
+  // With the default policy (the first of os_policies()).
   Machine(const MachineConfig& config, sim::EventQueue& events, int threads, sim::Rng rng);
+  // With the policy `make` makes (os_policy_maker(name) finds one by name).
+  Machine(const MachineConfig& config, sim::EventQueue& events, int threads, sim::Rng rng, OsPolicyMaker make);
+  // The policy keeps a reference to the core table.
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
 
   // Restricts a thread to some cores (sched_setaffinity); before it starts.
-  void set_affinity(int tid, const std::vector<int>& cores);
-  bool allowed(int tid, int core) const {
-    const auto& m = threads_[tid].affinity;
-    return m.empty() || (m[static_cast<std::size_t>(core) / 64] >> (core % 64) & 1);
-  }
+  void set_affinity(int tid, const std::vector<int>& cores) { table_.set_affinity(tid, cores); }
+  bool allowed(int tid, int core) const { return table_.allowed(tid, core); }
 
   OsState state(int tid) const { return threads_[tid].state; }
   int core_of(int tid) const { return threads_[tid].core; }
@@ -82,7 +86,9 @@ class Machine {
   std::uint64_t preemptions() const { return preemptions_; }
   double busy_avg(sim::Time end) const { return busy_.mean(end); }
   std::int64_t busy_max() const { return busy_.max(); }
-  int cores() const { return static_cast<int>(cores_.size()); }
+  int cores() const { return table_.cores(); }
+  // Who is on which core, and the idle cores, as the policy sees them.
+  const CoreTable& core_table() const { return table_; }
 
   // Tracing (optional): one track per core showing which thread runs.
   void set_trace(sim::TraceSink* trace, sim::TrackId first_core_track, sim::TrackId runnable_counter,
@@ -90,18 +96,14 @@ class Machine {
   void finish_trace(sim::Time end);
 
  private:
-  struct Core {
-    int thread = -1;       // running or being switched to; -1 when idle
+  // What the policy does not see of a core.
+  struct CoreBooks {
     int last_thread = -1;  // the thread that ran last (no switch cost to resume it)
-    bool switching = false;
-    sim::Time since = 0;   // when `thread` started running (for the slice and trace)
     sim::EventHandle slice;
   };
   struct OsThread {
     OsState state = OsState::Blocked;
     int core = -1;
-    sim::Time vruntime = 0;  // CFS: CPU time received (all threads weigh the same)
-    std::vector<std::uint64_t> affinity;  // a bit per core; empty = every core
   };
 
   void assign(int core, int tid);
@@ -109,27 +111,17 @@ class Machine {
   void arm_timeslices();
   void release(int core);
   void count_runnable(int delta);
-  void enqueue(int tid);
-  sim::Time current_vruntime(const Core& c) const;
-  sim::Time min_vruntime();
-  void place_woken(int tid);
-  int preemption_target(int tid);
-  // The first queued thread allowed on `core`, removed from the queue; -1 if none.
-  int dequeue_for(int core);
-  bool queued_for(int core) const;
 
   MachineConfig config_;
   sim::EventQueue& events_;
   sim::Rng rng_;  // wake-up latencies and switch costs, when they are distributions
-  std::vector<Core> cores_;
+  CoreTable table_;
+  std::vector<CoreBooks> cores_;
   std::vector<OsThread> threads_;
-  // FIFO run queue as a ring buffer sized for every thread: never reallocates.
-  std::vector<int> queue_;
+  std::unique_ptr<OsPolicy> policy_;  // reads table_
+  int waiting_ = 0;  // enqueued with the policy and not yet picked
   std::vector<int> woken_;  // reserved for every thread: never reallocates
-  std::size_t queue_head_ = 0, queue_size_ = 0;
 
-  sim::Time wakeup_granularity_, sched_latency_;
-  sim::Time min_vruntime_ = 0;
   std::uint64_t context_switches_ = 0, wakeups_ = 0, preemptions_ = 0;
   sim::TimeWeighted busy_;
   std::int64_t runnable_ = 0;  // waking + queued

@@ -3,6 +3,10 @@
 
 #include <doctest/doctest.h>
 
+#include <memory>
+#include <vector>
+
+#include "models/events.h"
 #include "models/simulation.h"
 #include "tests/models/program_builder.h"
 
@@ -74,4 +78,125 @@ TEST_CASE("CFS wake-up preemption: a thread waking from I/O preempts a CPU hog o
   c.machine.wakeup_preemption = false;
   auto without = simulate(c);
   CHECK(without.metrics["threads.io.runnable"] >= 3e-3 + 10 * 1e-3);
+}
+
+// The machine on its own, driven by plain calls as models/world.cc's event
+// loop makes them (without the thread model).
+namespace {
+
+struct Bench {
+  sim::EventQueue events;
+  models::Machine machine;
+  Bench(int cores, int threads, models::OsPolicyMaker make = models::os_policies().front().make)
+      : machine(machine_config(cores), events, threads, sim::Rng(1), make) {}
+  static models::MachineConfig machine_config(int cores) {
+    models::MachineConfig c;
+    c.cores = cores;
+    return c;
+  }
+  // Pops the next event, which must be of `kind`, and hands it to the machine
+  // as the event loop does; returns its target.
+  std::uint32_t next(models::EventKind kind) {
+    REQUIRE(!events.empty());
+    const sim::Event e = events.pop();
+    REQUIRE(e.kind == kind);
+    const int id = static_cast<int>(e.target);
+    if (kind == models::kDispatch) last_dispatched = machine.on_dispatch(id);
+    if (kind == models::kWakeup) got_core = machine.on_wakeup(id);
+    if (kind == models::kTimeslice) {
+      const int victim = machine.timeslice_victim(id);
+      if (victim >= 0) machine.preempt(id);
+    }
+    return e.target;
+  }
+  // Starts a thread and lets it look for a core: the core it got, or -1.
+  int start(int tid) {
+    machine.start(tid);
+    next(models::kWakeup);
+    return got_core ? machine.core_of(tid) : -1;
+  }
+  bool got_core = false;
+  int last_dispatched = -1;
+};
+
+// First come, first served, and no wake-up preemption: written against
+// OsPolicy alone, as a second policy would be.
+class Fifo final : public models::OsPolicy {
+ public:
+  Fifo(const models::MachineConfig&, const models::CoreTable& cores) : cores_(cores) {}
+  void place_woken(int, sim::Time) override {}
+  int wakeup_preemption_target(int, sim::Time) override { return -1; }
+  void enqueue(int tid) override { queue_.push_back(tid); }
+  int pick_next(int core) override {
+    for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+      if (!cores_.allowed(*it, core)) continue;
+      const int tid = *it;
+      queue_.erase(it);
+      return tid;
+    }
+    return -1;
+  }
+  bool waiting_for(int core) const override {
+    for (int tid : queue_)
+      if (cores_.allowed(tid, core)) return true;
+    return false;
+  }
+
+ private:
+  const models::CoreTable& cores_;
+  std::vector<int> queue_;
+};
+
+std::unique_ptr<models::OsPolicy> make_fifo(const models::MachineConfig& config, const models::CoreTable& cores) {
+  return std::make_unique<Fifo>(config, cores);
+}
+
+}  // namespace
+
+TEST_CASE("a thread that wants a core takes the lowest-numbered idle one it may use, past 64 cores") {
+  Bench b(130, 70);
+  b.machine.set_affinity(64, {70, 129});
+  b.machine.set_affinity(65, {129});
+  CHECK(b.start(64) == 70);
+  CHECK(b.start(65) == 129);
+  for (int tid = 0; tid < 64; ++tid) CHECK(b.start(tid) == tid);
+  CHECK(b.start(66) == 64);  // the next word
+  CHECK(b.machine.core_table().thread_on(64) == 66);
+
+  b.machine.block(5);
+  CHECK(b.machine.state(5) == models::OsState::Blocked);
+  CHECK(b.start(67) == 5);  // the freed core comes first again
+  CHECK(b.start(68) == 65);
+
+  // Every core it may use is busy: it waits, and takes the first of them to fall free.
+  b.machine.set_affinity(69, {70, 129});
+  CHECK(b.start(69) == -1);
+  CHECK(b.machine.state(69) == models::OsState::Runnable);
+  b.machine.block(65);  // on core 129
+  CHECK(b.machine.core_of(69) == 129);
+  CHECK(b.next(models::kDispatch) == 129);
+  CHECK(b.last_dispatched == 69);
+  CHECK(b.machine.state(69) == models::OsState::Running);
+}
+
+TEST_CASE("the machine runs with another policy made by its maker: FIFO picks where CFS would not") {
+  // One core. 0 runs a slice and is preempted for 1; then 2 arrives, never
+  // having run. When 1 blocks, FIFO takes 0 (queued first); CFS takes 2
+  // (lowest vruntime).
+  auto run = [](models::OsPolicyMaker make) {
+    Bench b(1, 3, make);
+    CHECK(b.start(0) == 0);
+    CHECK(b.start(1) == -1);
+    CHECK(b.next(models::kTimeslice) == 0);
+    CHECK(b.events.now() == 3 * kMillisecond);
+    CHECK(b.machine.preemptions() == 1);
+    b.next(models::kDispatch);
+    CHECK(b.last_dispatched == 1);
+    CHECK(b.start(2) == -1);
+    b.machine.block(1);
+    b.next(models::kDispatch);
+    return b.last_dispatched;
+  };
+  CHECK(run(make_fifo) == 0);
+  CHECK(run(models::os_policy_maker("cfs")) == 2);
 }
