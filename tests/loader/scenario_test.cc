@@ -1236,7 +1236,8 @@ TEST_SUITE("scenario") {
     CHECK(s.figures[0].pos.line == 7);
     CHECK(s.figures[0].pos.column == 31);
     CHECK(s.figures[0].expr.paths() == std::vector<std::string>{"main.wall"});
-    CHECK_ERROR(base + "  - {label: x}\n", "t.yaml:7:5: error: a figure needs 'label' and 'expr'");
+    CHECK_ERROR(base + "  - {label: x}\n", "t.yaml:7:5: error: a figure needs 'expr', the expression it shows");
+    CHECK_ERROR(base + "  - {expr: main.wall}\n", "t.yaml:7:5: error: a figure needs 'label', the text that names it");
     CHECK_ERROR(base + "  - {label: x, expr: main.wal}\n",
                 "t.yaml:7:27: error: unknown metric 'wal' of variant 'main'; did you mean 'wall'?");
     CHECK_ERROR(base + "  - {label: x, expression: main.wall}\n",
