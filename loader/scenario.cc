@@ -267,10 +267,10 @@ const Section<Scenario, ScenarioExtra>& scenario_section() {
            },
            .doc = "What `gilsim sweep` varies; `run` checks it and leaves it aside."},
           {.name = "variants", .type = ValueType::Map, .fallback = "one variant, named main",
-           .items = "variant names, each a map of settings", .presence = Presence::Always,
+           .presence = Presence::Always,
            .read = read_variants_key,
-           .doc = "Named variants of the program, each the top level's settings with its own written over "
-                  "them; they run one after the other, in file order."},
+           .doc = "Variants of the program by name, each a map of settings written over the top level's; "
+                  "they run one after the other, in file order."},
           {.name = "expect", .type = ValueType::List, .fallback = "none", .items = "expressions",
            .read = [](ScenarioReading& r, const ScenarioKey&, const YamlEntry* e) {
              r.target.expect = read_expect(r.src, e, *r.extra.catalog);

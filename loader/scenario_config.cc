@@ -46,10 +46,10 @@ const Section<models::MachineConfig>& machine_section() {
           {.name = "wakeup_preemption", .type = ValueType::Bool, .field = &models::MachineConfig::wakeup_preemption,
            .doc = "Whether a woken thread may preempt a running one, as Linux's CFS does."},
           {.name = "wakeup_granularity", .type = ValueType::Duration,
-           .field = &models::MachineConfig::wakeup_granularity, .fallback = "1ms x (1 + log2(min(cores, 8)))",
+           .field = &models::MachineConfig::wakeup_granularity, .fallback = "1ms x (1 + ilog2(min(cores, 8)))",
            .doc = "How far below a running thread's run time a woken thread must be to preempt it."},
           {.name = "sched_latency", .type = ValueType::Duration, .field = &models::MachineConfig::sched_latency,
-           .fallback = "6ms x (1 + log2(min(cores, 8)))",
+           .fallback = "6ms x (1 + ilog2(min(cores, 8)))",
            .doc = "The scheduler's latency; a thread that slept is credited half of it when it wakes."},
       });
   return section;

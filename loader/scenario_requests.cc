@@ -52,14 +52,15 @@ const Section<Arrival, ArrivalExtra>& burst_section() {
           {.name = "size", .type = ValueType::Integer, .field = &Arrival::burst_size, .limits = {1, kMaxClients},
            .unit = "requests", .presence = Presence::Required, .needs = ", the requests at once",
            .doc = "Requests that arrive together."},
-          {.name = "every", .type = ValueType::Duration, .field = &Arrival::every, .presence = Presence::Required,
+          {.name = "every", .type = ValueType::Duration, .field = &Arrival::every, .limits = {.above_zero = true},
+           .presence = Presence::Required,
            .needs = ", the time between bursts",
            .read = [](ArrivalReading& r, const ArrivalKey& key, const YamlEntry* e) {
              r.target.every = read_duration(r.src, e->value, r.where(key.name));
              if (r.target.every <= 0)
                r.src.fail(e->value, "the time between bursts of " + r.extra.stream + " must be above 0");
            },
-           .doc = "The time from one burst to the next, above 0."},
+           .doc = "The time from one burst to the next."},
       },
       "e.g. {burst: {size: 50, every: 1s}}");
   return section;
@@ -165,7 +166,7 @@ const Section<models::RequestType, std::vector<YAML::Node>>& request_type_sectio
              if (!(r.target.weight > 0) || !std::isfinite(r.target.weight))
                r.src.fail(e->value, where + " must be above 0 (a share of the requests), got " + e->value.Scalar());
            },
-           .doc = "Its share of the stream's requests: weight / the sum of the weights."},
+           .doc = "Its share of the stream's requests, above 0: weight / the sum of the weights."},
           {.name = "run", .type = ValueType::Operations, .presence = Presence::Required,
            .needs = ", what serving one request does",
            .read = [](TypeReading& r, const TypeKey&, const YamlEntry* e) { r.extra.push_back(e->value); },

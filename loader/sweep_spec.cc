@@ -245,7 +245,7 @@ const Section<SaturationRequest, SweepSaturation>& saturation_section() {
              r.extra.load_pos = r.src.pos(e->value.Mark());
            },
            .doc = "The axis of the offered load, one of the sweep's axes."},
-          {.name = "slo", .type = ValueType::Map, .fallback = "none", .items = "latency metric: duration",
+          {.name = "slo", .type = ValueType::Map, .fallback = "none",
            .read = read_objectives,
            .doc = "Latency objectives, like {p99: 200ms}: a load that misses one is past saturation. The "
                   "metrics are p50, p90, p99, max and mean."},
@@ -261,7 +261,7 @@ const Section<SaturationRequest, SweepSaturation>& saturation_section() {
              if (!(r.target.tolerance >= 0 && r.target.tolerance < 1))
                r.src.fail(e->value, where + " wants a fraction at least 0 and below 1, like 0.05");
            },
-           .doc = "Saturated where throughput < (1 - tolerance) x offered."},
+           .doc = "A fraction, at least 0 and below 1: saturated where throughput < (1 - tolerance) x offered."},
           {.name = "by", .type = ValueType::Text, .field = &SaturationRequest::by, .read = read_column,
            .doc = "The column whose values get an analysis each."},
       });
@@ -288,7 +288,7 @@ const Section<SweepSpec>& sweep_section() {
       "What `gilsim sweep` varies: every combination of the axes' values is a point, run `replications` "
       "times. `gilsim run` checks the key and leaves it aside.",
       {
-          {.name = "axes", .type = ValueType::Map, .fallback = "none", .items = "path: values",
+          {.name = "axes", .type = ValueType::Map, .fallback = "none",
            .read = [](SweepReading& r, const SweepKey&, const YamlEntry* e) {
              for (const auto& axis : map_entries(r.src, e->value, "sweep.axes"))
                r.target.axes.push_back(read_axis(r.src, axis));

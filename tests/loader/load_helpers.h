@@ -25,14 +25,20 @@ inline loader::Scenario load(const std::string& yaml, const loader::LoadOptions&
   return loader::load_scenario_text(yaml, "t.yaml", options);
 }
 
-// The rendered error of loading `yaml`, or "(no error)".
-inline std::string error_of(const std::string& yaml) {
+// The rendered InputError that `read` throws, or "(no error)".
+template <typename Read>
+std::string error_from(Read&& read) {
   try {
-    load(yaml);
+    read();
   } catch (const loader::InputError& e) {
     return e.what();
   }
   return "(no error)";
+}
+
+// The rendered error of loading `yaml`, or "(no error)".
+inline std::string error_of(const std::string& yaml) {
+  return error_from([&] { load(yaml); });
 }
 
 inline bool contains(const std::string& text, const std::string& part) {
@@ -105,9 +111,12 @@ inline models::Program program_of(const loader::Scenario& s, std::size_t variant
 
 }  // namespace load_helpers
 
-#define CHECK_ERROR(yaml, part)                              \
-  do {                                                       \
-    const std::string error_ = load_helpers::error_of(yaml); \
-    INFO(error_);                                            \
-    CHECK(load_helpers::contains(error_, part));             \
+// `text` (shown when the check fails) contains `part`.
+#define CHECK_CONTAINS(text, part)                  \
+  do {                                              \
+    const std::string text_ = (text);               \
+    INFO(text_);                                    \
+    CHECK(load_helpers::contains(text_, part));     \
   } while (0)
+
+#define CHECK_ERROR(yaml, part) CHECK_CONTAINS(load_helpers::error_of(yaml), part)

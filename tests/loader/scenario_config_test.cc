@@ -148,4 +148,34 @@ TEST_SUITE("scenario_config") {
                 "t.yaml:3:3: error: this makes 2000000 asyncio tasks (each thread of a group runs its own): gilsim "
                 "simulates at most 1000000 tasks per variant");
   }
+
+  TEST_CASE("machine and runtime: each key's limits") {
+    CHECK_ERROR("name: t\nmachine: {timeslice: 0ms}\n", "t.yaml:2:22: error: machine.timeslice must be above 0");
+    CHECK_ERROR("name: t\nmachine: {wakeup_preemption: yes}\n",
+                "t.yaml:2:30: error: machine.wakeup_preemption is true or false, got 'yes'");
+    CHECK_ERROR("name: t\nruntime: {tick: 0ns}\n", "t.yaml:2:17: error: runtime.tick must be above 0");
+    CHECK_ERROR("name: t\nruntime: {eval_breaker_granularity: 0ns}\n",
+                "t.yaml:2:37: error: runtime.eval_breaker_granularity must be above 0");
+    CHECK_ERROR("name: t\nruntime: {increment_time: 1ns}\n",
+                "t.yaml:2:27: error: runtime.increment_time must be at least 2ns");
+    CHECK_ERROR("name: t\nruntime: {check_interval: 0}\n",
+                "t.yaml:2:27: error: runtime.check_interval must be between 1 and 1000000000, got 0");
+    CHECK_ERROR("name: t\nruntime: {cpu_overhead: 20}\n",
+                "t.yaml:2:25: error: runtime.cpu_overhead is a factor on bytecode CPU time, from 0.1 to 10");
+    CHECK_ERROR("name: t\nruntime: {wake: lifo}\n", "t.yaml:2:17: error: runtime.wake is 'fifo' or 'random', got 'lifo'");
+    CHECK_ERROR("name: t\ntime_limit: 0s\n", "t.yaml:2:13: error: time_limit must be above 0");
+    // python is read first, whatever the order: it sets cpu_overhead's default.
+    const auto r = load("name: t\nruntime: {cpu_overhead: 2, python: \"3.13t\"}\nthreads: [{name: m, run: [cpu: 1ms]}]\n")
+                       .variants[0]
+                       .config.runtime;
+    CHECK(r.cpu_overhead == 2);
+    CHECK(r.free_threaded);
+  }
+
+  TEST_CASE("threads: [] is a main process that only starts its processes") {
+    const loader::Scenario s =
+        load("name: t\nthreads: []\nprocesses: [{name: p, threads: [{name: m, run: [cpu: 1ms]}]}]\n");
+    CHECK(s.variants[0].config.threads.empty());
+    CHECK(s.variants[0].config.processes.size() == 1);
+  }
 }

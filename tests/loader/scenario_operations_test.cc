@@ -349,4 +349,15 @@ TEST_SUITE("scenario_operations") {
     if (in_task) CHECK(in_task->detached);       // the model may have lowered it
     if (in_thread) CHECK_FALSE(in_thread->detached);
   }
+
+  TEST_CASE("native and io in full: the options' keys and their values") {
+    CHECK_ERROR(with_run("      - native: {time: 5, gil: held}\n"), "t.yaml:5:24: error: missing unit in '5'");
+    CHECK_ERROR(with_run("      - native: {time: [5ms]}\n"),
+                "t.yaml:5:24: error: expected a duration (like 250ms) for time of 'native' in thread 'main', got a list");
+    CHECK_ERROR(with_run("      - native: {time: 5ms, resource: db}\n"),
+                "t.yaml:5:29: error: unknown key 'resource' in 'native'; the keys are: time, gil");
+    CHECK_ERROR(with_run("      - io: {resource: db}\n"), "t.yaml:5:13: error: 'io' needs 'time', e.g. {time: 5ms}");
+    CHECK_ERROR(with_pools("      - asyncio: {tasks: [{name: a, run: [await_io: {time: 1ms, gil: held}]}]}\n"),
+                "t.yaml:12:65: error: unknown key 'gil' in 'await_io'; the keys are: time, resource");
+  }
 }

@@ -132,4 +132,11 @@ TEST_SUITE("scenario_pools") {
                        "threads: [{name: m, run: [{map: j, tasks: 2, run: [increment: c]}]}]\n",
                 "t.yaml:5:52: error: 'increment' in the work of 'map' to celery pool 'j'");
   }
+
+  TEST_CASE("a resource needs a name; a pool's kind is a word") {
+    const std::string threads = "threads: [{name: m, run: [cpu: 1ms]}]\n";
+    CHECK_ERROR("name: t\nresources: [{capacity: 2}]\n" + threads, "t.yaml:2:13: error: a resource needs a 'name'");
+    CHECK_ERROR("name: t\npools: [{name: w, kind: [thread]}]\n" + threads,
+                "t.yaml:2:25: error: expected text for kind of pool 'w', got a list");
+  }
 }

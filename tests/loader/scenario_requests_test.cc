@@ -151,4 +151,19 @@ TEST_SUITE("scenario_requests") {
     CHECK_ERROR("name: t\nrequests: [{name: api-v1, arrival: {poisson: 1/s}, run: [cpu: 1ms]}]\n" + serve,
                 "t.yaml:2:19: error: request stream name 'api-v1' is not a valid name");
   }
+
+  TEST_CASE("request streams: what a stream and its arrival need") {
+    const std::string serve = "threads: [{name: web, run: [serve: api]}]\n";
+    CHECK_ERROR("name: t\nrequests:\n  - {arrival: {poisson: 1/s}, run: [cpu: 1ms]}\n" + serve,
+                "t.yaml:3:5: error: a request stream needs a 'name'");
+    CHECK_ERROR("name: t\nrequests:\n  - {name: api, arrival: {burst: {every: 1s}}, run: [cpu: 1ms]}\n" + serve,
+                "t.yaml:3:34: error: 'burst' needs 'size', the requests at once: e.g. {burst: {size: 50, every: 1s}}");
+    CHECK_ERROR("name: t\nrequests:\n  - {name: api, arrival: {}, run: [cpu: 1ms]}\n" + serve,
+                "t.yaml:3:26: error: arrival of request stream 'api' is empty: write one of {poisson: 200/s}");
+    CHECK_ERROR("name: t\nrequests:\n  - {name: api, arrival: {poison: 1/s}, run: [cpu: 1ms]}\n" + serve,
+                "t.yaml:3:27: error: unknown key 'poison' in arrival of request stream 'api'; did you mean 'poisson'?");
+    CHECK_ERROR("name: t\nrequests:\n  - {name: api, arrival: {closed: {clients: 2, think: -1ms}}, run: [cpu: 1ms]}\n" +
+                    serve,
+                "t.yaml:3:55: error: a duration cannot be negative");
+  }
 }

@@ -64,4 +64,21 @@ TEST_SUITE("scenario_threads") {
     CHECK_ERROR("name: t\nprocesses:\n  - {name: p, threads: [{name: m, run: [increment: c]}]}\n",
                 "'lock' and 'increment' are modelled in the main process's threads only");
   }
+
+  TEST_CASE("processes: what a process needs, and its keys") {
+    CHECK_ERROR("name: t\nprocesses:\n  - {name: p}\n",
+                "t.yaml:3:5: error: process 'p' needs 'threads', the threads it runs");
+    CHECK_ERROR("name: t\nprocesses:\n  - {threads: [{name: m, run: [cpu: 1ms]}]}\n",
+                "t.yaml:3:5: error: a process needs a 'name'");
+    CHECK_ERROR("name: t\nprocesses:\n  - {name: p, cuont: 2, threads: [{name: m, run: [cpu: 1ms]}]}\n",
+                "t.yaml:3:15: error: unknown key 'cuont' in process 'p'; did you mean 'count'?");
+    CHECK_ERROR("name: t\nprocesses:\n  - {name: p, count: 0, threads: [{name: m, run: [cpu: 1ms]}]}\n",
+                "t.yaml:3:22: error: count of process 'p' must be between 1 and 10000, got 0");
+    CHECK_ERROR("name: t\nprocesses:\n  - {name: p, startup: 5, threads: [{name: m, run: [cpu: 1ms]}]}\n",
+                "t.yaml:3:24: error: missing unit in '5'");
+    CHECK(load("name: t\nprocesses:\n  - {name: p, startup: 5ms, threads: [{name: m, run: [cpu: 1ms]}]}\n")
+              .variants[0]
+              .config.processes[0]
+              .startup == 5 * kMillisecond);
+  }
 }
