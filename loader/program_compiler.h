@@ -58,7 +58,7 @@ struct Operation {
   std::vector<std::string> companions = {};  // the keys it takes beside its own
   Reader read;
   models::OpKind kind = models::OpKind::Cpu;  // the operation its reader makes, where it makes one
-  const char* value = "";                // what its own key takes, for the reference
+  std::string value = "";                // what its own key takes, for the reference
   const char* instead = nullptr;         // awaits: what a thread writes instead
   const char* in_task = nullptr;         // why it cannot be in a task (when it cannot)
   Check check = nullptr;                 // a rule of its own about where it may be

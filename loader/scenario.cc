@@ -37,6 +37,7 @@ struct VariantSettings {
   YAML::Node settings;
 };
 
+// The scenario's own keys: its table, below, reads the variants.
 const std::vector<std::string>& scenario_keys();
 
 void check_variant_keys(const YamlSource& src, const std::vector<YamlEntry>& entries,

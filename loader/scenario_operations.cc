@@ -17,6 +17,9 @@ using models::OpKind;
 // one, so the limits keep a typo from eating the memory.
 constexpr std::int64_t kMaxMapTasks = 10'000'000;
 constexpr std::int64_t kMaxAsyncioTasks = 100'000;
+// Up to 1e12 iterations: loops are two entries and a counter, so the
+// limit is only there to catch typos, not to save memory.
+constexpr std::int64_t kMaxRepeat = 1'000'000'000'000;
 
 using OpReading = Reading<Op, ProgramCompiler>;
 using OpKey = Key<Op, ProgramCompiler>;
@@ -40,7 +43,7 @@ const std::vector<Operation>& ProgramCompiler::table() {
       {.name = "sleep", .places = kThread | kTask | kWork, .read = &P::timed, .kind = OpKind::Sleep,
        .value = "duration or distribution", .doc = "time.sleep: the GIL is released."},
       {.name = "repeat", .places = kThread | kTask | kWork, .companions = {"run"}, .read = &P::repeat,
-       .value = "integer, 1 to 1000000000000",
+       .value = "integer, 1 to " + std::to_string(kMaxRepeat),
        .doc = "Runs its `run` this many times (a loop costs two entries and a counter, however long)."},
       {.name = "lock", .places = kThread | kTask | kWork, .companions = {"run"}, .read = &P::lock,
        .value = "name", .check = &P::check_shared_object,
@@ -177,9 +180,7 @@ void ProgramCompiler::timed_or_options(const Operation& o, const OperationItem& 
 // Blocks: repeat and lock
 
 void ProgramCompiler::repeat(const Operation&, const OperationItem& it) {
-  // Up to 1e12 iterations: loops are two entries and a counter, so the
-  // limit is only there to catch typos, not to save memory.
-  const std::int64_t count = read_int(src_, it.op.value, "repeat", 1, 1'000'000'000'000);
+  const std::int64_t count = read_int(src_, it.op.value, "repeat", 1, kMaxRepeat);
   const YamlEntry* run = find_entry(it.entries, "run");
   if (!run) src_.fail(it.item, "'repeat' needs 'run' with the operations to repeat");
   const std::size_t begin = program_.size();
