@@ -1,6 +1,7 @@
 #include "loader/scenario_requests.h"
 
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "loader/scenario_distribution.h"
@@ -194,10 +195,12 @@ void read_mix(const YamlSource& src, const YAML::Node& node, const std::string& 
 // ---------------------------------------------------------------------------
 // A request stream
 
+// `run` and `mix` exclude each other: their keys' nodes, when written, for the
+// check once the stream is read (its entries are gone by then; nodes stay).
 struct StreamExtra {
   StreamItem& item;
-  const YamlEntry* run = nullptr;
-  const YamlEntry* mix = nullptr;
+  std::optional<YAML::Node> run = std::nullopt;
+  std::optional<YAML::Node> mix = std::nullopt;
 };
 using StreamReading = Reading<models::RequestStream, StreamExtra>;
 using StreamKey = Key<models::RequestStream, StreamExtra>;
@@ -233,7 +236,7 @@ const Section<models::RequestStream, StreamExtra>& stream_section() {
           {.name = "run", .type = ValueType::Operations, .fallback = "-",
            .read = [](StreamReading& r, const StreamKey&, const YamlEntry* e) {
              // One request type, named after its stream.
-             r.extra.run = e;
+             r.extra.run.emplace(e->key_node);
              models::RequestType t;
              t.name = r.target.name;
              r.target.mix.push_back(std::move(t));
@@ -242,7 +245,7 @@ const Section<models::RequestStream, StreamExtra>& stream_section() {
            .doc = "What serving one request does: the stream's one request type."},
           {.name = "mix", .type = ValueType::List, .fallback = "-", .items = "a request type",
            .read = [](StreamReading& r, const StreamKey&, const YamlEntry* e) {
-             r.extra.mix = e;
+             r.extra.mix.emplace(e->key_node);
              read_mix(r.src, e->value, r.naming.label, r.extra.item);
            },
            .doc = "Several request types, with weights."},
@@ -280,7 +283,7 @@ StreamItem read_stream(const YamlSource& src, const YAML::Node& item) {
   s.name_node = read_item(stream_section(), "request stream", src, item, s.stream, extra);
   const std::string label = "request stream '" + s.stream.name + "'";
   if (extra.run && extra.mix)
-    src.fail(later(src, extra.run->key_node, extra.mix->key_node),
+    src.fail(later(src, *extra.run, *extra.mix),
              label + " has 'run' (one request type) or 'mix' (several), not both");
   if (!extra.run && !extra.mix)
     src.fail(item, label + " needs 'run', what serving one request does, or 'mix', several request types "

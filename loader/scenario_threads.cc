@@ -1,5 +1,6 @@
 #include "loader/scenario_threads.h"
 
+#include <optional>
 #include <utility>
 
 #include "loader/unique_names.h"
@@ -29,7 +30,7 @@ std::vector<std::string> start_method_names() {
 struct ThreadExtra {
   std::int64_t max_core = 0;
   const ProgramContext* context = nullptr;
-  const YAML::Node* count = nullptr;  // the count's node, when written
+  std::optional<YAML::Node> count = std::nullopt;  // the count's node, when written (the entries go, the node stays)
 };
 using ThreadReading = Reading<models::ThreadGroup, ThreadExtra>;
 using ThreadKey = Key<models::ThreadGroup, ThreadExtra>;
@@ -40,7 +41,7 @@ void read_thread_count(ThreadReading& r, const ThreadKey& key, const YamlEntry* 
     r.src.fail(e->value, "count " + e->value.Scalar() + " is too many threads: gilsim simulates at most " +
                              std::to_string(kMaxThreads) + " threads per variant");
   r.target.count = static_cast<int>(count);
-  r.extra.count = &e->value;
+  r.extra.count.emplace(e->value);
 }
 
 const Section<models::ThreadGroup, ThreadExtra>& thread_section() {

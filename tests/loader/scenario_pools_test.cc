@@ -133,7 +133,7 @@ TEST_SUITE("scenario_pools") {
                 "t.yaml:5:52: error: 'increment' in the work of 'map' to celery pool 'j'");
   }
 
-  TEST_CASE("a resource needs a name; a pool's kind is a word") {
+  TEST_CASE("a resource needs a name, and a pool's kind is a word") {
     const std::string threads = "threads: [{name: m, run: [cpu: 1ms]}]\n";
     CHECK_ERROR("name: t\nresources: [{capacity: 2}]\n" + threads, "t.yaml:2:13: error: a resource needs a 'name'");
     CHECK_ERROR("name: t\npools: [{name: w, kind: [thread]}]\n" + threads,
