@@ -70,8 +70,8 @@ models::MachineConfig read_machine(const YamlSource& src, const YAML::Node& node
 using RuntimeReading = Reading<models::RuntimeConfig, NoExtra>;
 using RuntimeKey = Key<models::RuntimeConfig>;
 
-// runtime.gil. Kept apart, as read_python_version is: the table of Python
-// versions will move into models/, and these two will follow it.
+// runtime.gil. Kept apart, as read_python_version (below) is: the table of
+// Python versions will move into models/, and these two will follow it.
 void read_gil(const YamlSource& src, const YAML::Node& node, models::RuntimeConfig& r) {
   // PYTHON_GIL=1 / -X gil=1 (Doc/using/cmdline.rst 3.13): only a free-threaded
   // build can run without the GIL, so only there can it be switched.
@@ -326,6 +326,8 @@ void check_layout(const YamlSource& src, const models::SimulationConfig& c, cons
 
 const std::vector<std::string>& setting_keys() { return settings_section().names(); }
 
+// runtime.python: the table of Python versions, which will move into
+// models/ (read_gil, above, follows it). The runtime table's row calls it.
 void read_python_version(const YamlSource& src, const YAML::Node& node,
                          models::RuntimeConfig& runtime) {
   // Read as text, so that `python: 3.10` is "3.10", not the float 3.1.
