@@ -6,11 +6,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <sstream>
 
 #include "loader/scenario_config.h"
 #include "loader/scenario_merge.h"
+#include "loader/schema.h"
 #include "loader/sweep_spec.h"
 #include "loader/yaml_source.h"
 #include "loader/yaml_values.h"
@@ -20,43 +22,8 @@ namespace loader {
 
 namespace {
 
-const std::vector<std::string> kTopKeys = {"name",      "description", "claim",     "seed",    "machine",
-                                           "runtime",   "pools",       "resources", "threads", "processes",
-                                           "variants",  "expect",      "figures",   "time_limit", "requests",
-                                            "sweep"};
-// In the contract (scenario-format.md), not simulated yet: none at the moment.
-const std::vector<std::string> kNotModelledKeys = {};
-
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-void reject_not_modelled(const YamlSource& src, const std::vector<YamlEntry>& entries) {
-  for (const auto& e : entries)
-    if (contains(kNotModelledKeys, e.key))
-      src.fail(e.key_node, "'" + e.key +
-                               "' is not modelled yet: gilsim simulates threads and processes "
-                               "for now");
-}
-
-// ---------------------------------------------------------------------------
-// The scenario's own keys
-
-std::string read_name(const YamlSource& src, const YAML::Node& root,
-                      const std::vector<YamlEntry>& entries) {
-  const YamlEntry* e = find_entry(entries, "name");
-  if (!e) src.fail(root, "missing 'name': every scenario has one, like 'name: c2-cpu-threads'");
-  const std::string name = read_string(src, e->value, "name");
-  if (!std::regex_match(name, std::regex("[a-z0-9-]+")))
-    src.fail(e->value, "scenario name '" + name + "' may use only a-z, 0-9 and '-'");
-  return name;
-}
-
-std::string read_claim(const YamlSource& src, const YAML::Node& node) {
-  const std::string claim = read_string(src, node, "claim");
-  if (!std::regex_match(claim, std::regex("C[0-9]+")))
-    src.fail(node, "claim '" + claim + "' must be written like C2: 'C' and the claim's number");
-  return claim;
 }
 
 // ---------------------------------------------------------------------------
@@ -70,14 +37,15 @@ struct VariantSettings {
   YAML::Node settings;
 };
 
+// The scenario's own keys: its table, below, reads the variants.
+const std::vector<std::string>& scenario_keys();
+
 void check_variant_keys(const YamlSource& src, const std::vector<YamlEntry>& entries,
                         const std::string& variant) {
-  reject_not_modelled(src, entries);
   for (const auto& e : entries)
-    if (contains(kTopKeys, e.key) && !contains(setting_keys(), e.key))
-      src.fail(e.key_node, "'" + e.key +
-                               "' cannot be set in a variant: a variant sets machine, "
-                               "runtime, pools, resources, threads, processes, requests and time_limit");
+    if (contains(scenario_keys(), e.key))
+      src.fail(e.key_node, "'" + e.key + "' cannot be set in a variant: a variant sets " +
+                               join_words(setting_keys(), " and "));
   check_keys(src, entries, setting_keys(), "in variant '" + variant + "'");
 }
 
@@ -204,24 +172,138 @@ std::vector<Expectation> read_expect(const YamlSource& src, const YamlEntry* ent
   return out;
 }
 
+// ---------------------------------------------------------------------------
+// A figure
+
+using FigureReading = Reading<Figure, const MetricCatalog>;
+using FigureKey = Key<Figure, const MetricCatalog>;
+
+const Section<Figure, const MetricCatalog>& figure_section() {
+  static const Section<Figure, const MetricCatalog> section(
+      "a figure", "an item of `figures`",
+      "A labelled value the summary and the claims table print, computed from the runs' metrics like "
+      "an expectation.",
+      {
+          {.name = "label", .type = ValueType::Text, .field = &Figure::label, .presence = Presence::Required,
+           .needs = ", the text that names it", .doc = "What the value is, as the summary shows it."},
+          {.name = "expr", .type = ValueType::Expression, .presence = Presence::Required,
+           .needs = ", the expression it shows",
+           .read = [](FigureReading& r, const FigureKey&, const YamlEntry* e) {
+             r.target.expr = parse_expression(r.src, e->value, "figures", r.extra);
+             r.target.text = expression_text(e->value);
+             r.target.pos = r.src.text_start(e->value);
+           },
+           .doc = "An expression of VARIANT.METRIC paths, like sequential.wall / threads.wall."},
+      });
+  return section;
+}
+
 std::vector<Figure> read_figures(const YamlSource& src, const YamlEntry* entry,
                                  const MetricCatalog& catalog) {
   std::vector<Figure> out;
   if (!entry || entry->value.IsNull()) return out;
   for (const auto& item : list_items(src, entry->value, "figures")) {
     const auto fields = map_entries(src, item, "a figure");
-    check_keys(src, fields, {"label", "expr"}, "in a figure");
-    const YamlEntry* label = find_entry(fields, "label");
-    const YamlEntry* expr = find_entry(fields, "expr");
-    if (!label || !expr) src.fail(item, "a figure needs 'label' and 'expr'");
-    Expr e = parse_expression(src, expr->value, "figures", catalog);
-    out.push_back(Figure{read_string(src, label->value, "label"), expression_text(expr->value),
-                         src.text_start(expr->value), std::move(e)});
+    Figure f;
+    FigureReading r{src, fields, item, {"a figure"}, f, catalog};
+    read_section(figure_section(), r, "in a figure");
+    out.push_back(std::move(f));
   }
   return out;
 }
 
+// ---------------------------------------------------------------------------
+// The scenario's own keys
+
+struct ScenarioExtra {
+  const YAML::Node& root;
+  const std::vector<YamlEntry>& entries;  // the top level's, settings included
+  std::optional<MetricCatalog> catalog;   // once the variants are read
+};
+using ScenarioReading = Reading<Scenario, ScenarioExtra>;
+using ScenarioKey = Key<Scenario, ScenarioExtra>;
+
+void read_name(ScenarioReading& r, const ScenarioKey& key, const YamlEntry* e) {
+  if (!e) r.src.fail(r.at, "missing 'name': every scenario has one, like 'name: c2-cpu-threads'");
+  const std::string name = read_string(r.src, e->value, key.name);
+  if (!std::regex_match(name, std::regex("[a-z0-9-]+")))
+    r.src.fail(e->value, "scenario name '" + name + "' may use only a-z, 0-9 and '-'");
+  r.target.name = name;
+}
+
+void read_claim(ScenarioReading& r, const ScenarioKey& key, const YamlEntry* e) {
+  const std::string claim = read_string(r.src, e->value, key.name);
+  if (!std::regex_match(claim, std::regex("C[0-9]+")))
+    r.src.fail(e->value, "claim '" + claim + "' must be written like C2: 'C' and the claim's number");
+  r.target.claim = claim;
+}
+
+void read_variants_key(ScenarioReading& r, const ScenarioKey&, const YamlEntry* variants) {
+  const YAML::Node settings = top_settings(r.extra.entries);
+  // With variants, the top level's settings are checked on their own too:
+  // a mistake there is reported even when every variant overrides it. Only
+  // the pools and resources its threads name may be left to the variants.
+  if (variants) read_settings(r.src, settings, /*check_names=*/false);
+  for (const auto& v : read_variants(r.src, variants, settings))
+    r.target.variants.push_back(make_variant(r.src, v, r.extra.root));
+  r.extra.catalog.emplace(r.target.variants);
+}
+
+// Read in this order: the expressions name the variants' metrics.
+const Section<Scenario, ScenarioExtra>& scenario_section() {
+  static const Section<Scenario, ScenarioExtra> section(
+      "the scenario", "the top level",
+      "A scenario file is one YAML map: these keys, and the settings (below), which its variants may "
+      "change.",
+      {
+          {.name = kNameKey, .type = ValueType::Text, .fallback = "required", .presence = Presence::Always,
+           .read = read_name, .doc = "The scenario's name: a-z, 0-9 and '-', like c2-cpu-bound-threads."},
+          {.name = "description", .type = ValueType::Text, .field = &Scenario::description,
+           .doc = "What the scenario shows, in a sentence."},
+          {.name = "claim", .type = ValueType::Text, .field = &Scenario::claim, .read = read_claim,
+           .doc = "The claim of the claims table it checks, written like C2."},
+          {.name = "seed", .type = ValueType::Integer, .field = &Scenario::seed, .limits = {0},
+           .doc = "The seed of every random draw of every variant; `--seed` replaces it."},
+          {.name = "sweep", .type = ValueType::Map, .fallback = "none", .items = "sweep",
+           .read = [](ScenarioReading& r, const ScenarioKey&, const YamlEntry* e) {
+             r.target.sweep = read_sweep(r.src, e->value);
+           },
+           .doc = "What `gilsim sweep` varies; `run` checks it and leaves it aside."},
+          {.name = "variants", .type = ValueType::Map, .fallback = "one variant, named main",
+           .presence = Presence::Always,
+           .read = read_variants_key,
+           .doc = "Variants of the program by name, each a map of settings written over the top level's; "
+                  "they run one after the other, in file order."},
+          {.name = "expect", .type = ValueType::List, .fallback = "none", .items = "expressions",
+           .read = [](ScenarioReading& r, const ScenarioKey&, const YamlEntry* e) {
+             r.target.expect = read_expect(r.src, e, *r.extra.catalog);
+           },
+           .doc = "Expectations that must hold once every variant has run: comparisons of VARIANT.METRIC "
+                  "paths, like threads.wall >= 0.98 * sequential.wall."},
+          {.name = "figures", .type = ValueType::List, .fallback = "none", .items = "a figure",
+           .read = [](ScenarioReading& r, const ScenarioKey&, const YamlEntry* e) {
+             r.target.figures = read_figures(r.src, e, *r.extra.catalog);
+           },
+           .doc = "Labelled values for the summary and the claims table."},
+      });
+  return section;
+}
+
+const std::vector<std::string>& scenario_keys() { return scenario_section().names(); }
+
+// The keys of the top level: the scenario's own, then the settings.
+const std::vector<std::string>& top_keys() {
+  static const std::vector<std::string> keys = [] {
+    std::vector<std::string> v = scenario_keys();
+    v.insert(v.end(), setting_keys().begin(), setting_keys().end());
+    return v;
+  }();
+  return keys;
+}
+
 }  // namespace
+
+std::vector<SectionDoc> scenario_docs() { return {scenario_section().doc(), figure_section().doc()}; }
 
 Scenario load_scenario_text(const std::string& text, const std::string& file_name,
                             const LoadOptions& options) {
@@ -238,34 +320,15 @@ Scenario load_scenario_tree(const YamlSource& src, const YAML::Node& root,
   if (!root.IsMap())
     src.fail(root, "a scenario is a map of keys (name, threads, ...), got " + describe(root));
   const auto entries = map_entries(src, root, "the scenario");
-  reject_not_modelled(src, entries);
-  check_keys(src, entries, kTopKeys, "at the top level");
+  check_keys(src, entries, top_keys(), "at the top level");
 
   Scenario s;
   s.file = file_name;
-  s.name = read_name(src, root, entries);
-  if (const auto* e = find_entry(entries, "description"))
-    s.description = read_string(src, e->value, "description");
-  if (const auto* e = find_entry(entries, "claim")) s.claim = read_claim(src, e->value);
-  if (const auto* e = find_entry(entries, "seed"))
-    s.seed = static_cast<std::uint64_t>(read_int(src, e->value, "seed", 0, INT64_MAX));
+  ScenarioExtra extra{root, entries, std::nullopt};
+  ScenarioReading r{src, entries, root, {"the scenario"}, s, extra};
+  read_rows(scenario_section(), r);
   if (options.override_seed) s.seed = options.seed;
-  if (const auto* e = find_entry(entries, "sweep")) s.sweep = read_sweep(src, e->value);
-
-  const YAML::Node settings = top_settings(entries);
-  const YamlEntry* variants = find_entry(entries, "variants");
-  // With variants, the top level's settings are checked on their own too:
-  // a mistake there is reported even when every variant overrides it. Only
-  // the pools and resources its threads name may be left to the variants.
-  if (variants) read_settings(src, settings, /*check_names=*/false);
-  for (const auto& v : read_variants(src, variants, settings)) {
-    s.variants.push_back(make_variant(src, v, root));
-    s.variants.back().config.seed = s.seed;
-  }
-
-  const MetricCatalog catalog(s.variants);
-  s.expect = read_expect(src, find_entry(entries, "expect"), catalog);
-  s.figures = read_figures(src, find_entry(entries, "figures"), catalog);
+  for (auto& v : s.variants) v.config.seed = s.seed;
   return s;
 }
 

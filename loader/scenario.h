@@ -1,7 +1,8 @@
 // A scenario file, loaded and validated: its variants as ready-to-run
 // simulation configs, and its expectations parsed.
 //
-// Format: shared/docs/scenario-format.md (the contract) and README.md.
+// Format: shared/docs/scenario-format.md (the contract), and
+// docs/scenario-reference.md, made from the loader's tables (loader/schema.h).
 // Every kind of bad input is an InputError with file:line:column.
 #pragma once
 
@@ -13,6 +14,7 @@
 
 #include "loader/expr.h"
 #include "loader/input_error.h"
+#include "loader/schema.h"
 #include "loader/sweep_spec.h"
 #include "loader/yaml_source.h"
 #include "models/config.h"
@@ -70,5 +72,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_nam
 // the caller made have no place in the file; errors about them carry none.
 Scenario load_scenario_tree(const YamlSource& src, const YAML::Node& root,
                             const LoadOptions& options = {});
+
+// The reference's sections: the scenario's own keys, a figure.
+std::vector<SectionDoc> scenario_docs();
 
 }  // namespace loader

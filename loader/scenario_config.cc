@@ -6,9 +6,10 @@
 #include <memory>
 #include <utility>
 
-#include "loader/scenario_distribution.h"
+#include "loader/scenario_pools.h"
 #include "loader/scenario_program.h"
 #include "loader/scenario_requests.h"
+#include "loader/scenario_threads.h"
 #include "loader/unique_names.h"
 #include "loader/yaml_values.h"
 #include "models/python_versions.h"
@@ -17,343 +18,257 @@ namespace loader {
 
 namespace {
 
-using sim::kMicrosecond;
 
+// ---------------------------------------------------------------------------
+// machine
+
+const Section<models::MachineConfig>& machine_section() {
+  static const Section<models::MachineConfig> section(
+      "machine", "`machine:` at the top level or in a variant",
+      "The computer the program runs on: its cores and what its operating system's scheduler costs. A "
+      "cost given as a distribution is drawn anew for each event.",
+      {
+          {.name = "cores", .type = ValueType::Integer, .field = &models::MachineConfig::cores,
+           .limits = {1, 1024}, .unit = "cores", .doc = "The machine's cores; a runnable thread beyond them waits."},
+          {.name = "context_switch", .type = ValueType::Distribution, .field = &models::MachineConfig::context_switch,
+           .doc = "Putting another thread on a core that just ran a different one."},
+          {.name = "wakeup_latency", .type = ValueType::Distribution, .field = &models::MachineConfig::wakeup_latency,
+           .doc = "From a wake-up (I/O done, a lock or condition signalled, a timer) to running, on an idle core."},
+          {.name = "timeslice", .type = ValueType::Duration, .field = &models::MachineConfig::timeslice,
+           .limits = {.above_zero = true},
+           .doc = "The OS time slice when more threads are runnable than there are cores (round robin)."},
+          {.name = "futex_wake", .type = ValueType::Duration, .field = &models::MachineConfig::futex_wake,
+           .doc = "CPU time of a futex wake that wakes a thread, paid by the thread that wakes it."},
+          {.name = "futex_wake_nobody", .type = ValueType::Duration,
+           .field = &models::MachineConfig::futex_wake_nobody,
+           .doc = "CPU time of a futex wake that finds nobody asleep."},
+          {.name = "wakeup_preemption", .type = ValueType::Bool, .field = &models::MachineConfig::wakeup_preemption,
+           .doc = "Whether a woken thread may preempt a running one, as Linux's CFS does."},
+          {.name = "wakeup_granularity", .type = ValueType::Duration,
+           .field = &models::MachineConfig::wakeup_granularity, .fallback = "1ms x (1 + ilog2(min(cores, 8)))",
+           .doc = "How far below a running thread's run time a woken thread must be to preempt it."},
+          {.name = "sched_latency", .type = ValueType::Duration, .field = &models::MachineConfig::sched_latency,
+           .fallback = "6ms x (1 + ilog2(min(cores, 8)))",
+           .doc = "The scheduler's latency; a thread that slept is credited half of it when it wakes."},
+      });
+  return section;
+}
 
 models::MachineConfig read_machine(const YamlSource& src, const YAML::Node& node) {
   models::MachineConfig m;
   const auto entries = map_entries(src, node, "machine");
-  check_keys(src, entries,
-             {"cores", "context_switch", "wakeup_latency", "timeslice", "futex_wake", "futex_wake_nobody",
-              "wakeup_preemption", "wakeup_granularity", "sched_latency"},
-             "in machine");
-  if (const auto* e = find_entry(entries, "futex_wake"))
-    m.futex_wake = read_duration(src, e->value, "machine.futex_wake");
-  if (const auto* e = find_entry(entries, "futex_wake_nobody"))
-    m.futex_wake_nobody = read_duration(src, e->value, "machine.futex_wake_nobody");
-  if (const auto* e = find_entry(entries, "wakeup_granularity"))
-    m.wakeup_granularity = read_duration(src, e->value, "machine.wakeup_granularity");
-  if (const auto* e = find_entry(entries, "sched_latency"))
-    m.sched_latency = read_duration(src, e->value, "machine.sched_latency");
-  if (const auto* e = find_entry(entries, "wakeup_preemption"))
-    m.wakeup_preemption = read_bool(src, e->value, "machine.wakeup_preemption");
-  if (const auto* e = find_entry(entries, "cores"))
-    m.cores = static_cast<int>(read_int(src, e->value, "machine.cores", 1, 1024));
-  if (const auto* e = find_entry(entries, "context_switch"))
-    m.context_switch = read_distribution(src, e->value, "machine.context_switch");
-  if (const auto* e = find_entry(entries, "wakeup_latency"))
-    m.wakeup_latency = read_distribution(src, e->value, "machine.wakeup_latency");
-  if (const auto* e = find_entry(entries, "timeslice")) {
-    m.timeslice = read_duration(src, e->value, "machine.timeslice");
-    if (m.timeslice <= 0) src.fail(e->value, "machine.timeslice must be above 0");
-  }
+  NoExtra none;
+  Reading<models::MachineConfig, NoExtra> r{src, entries, node, {"machine", "machine."}, m, none};
+  read_section(machine_section(), r, "in machine");
   return m;
+}
+
+// ---------------------------------------------------------------------------
+// runtime
+
+using RuntimeReading = Reading<models::RuntimeConfig, NoExtra>;
+using RuntimeKey = Key<models::RuntimeConfig>;
+
+// runtime.gil, after runtime.python (the versions table: models/python_versions.h).
+void read_gil(const YamlSource& src, const YAML::Node& node, models::RuntimeConfig& r) {
+  // PYTHON_GIL=1 / -X gil=1 (Doc/using/cmdline.rst 3.13): only a free-threaded
+  // build can run without the GIL, so only there can it be switched.
+  const std::string gil = read_string(src, node, "runtime.gil");
+  if (gil != "enabled" && gil != "disabled")
+    src.fail(node, "runtime.gil is 'enabled' or 'disabled', got '" + gil + "'");
+  if (!models::find_python_version(r.python)->free_threaded)
+    src.fail(node, "runtime.gil applies to free-threaded builds (python \"3.13t\", \"3.14t\"); python \"" +
+                       r.python + "\" always has a GIL");
+  r.gil_enabled = gil == "enabled";
+}
+
+// The CPU overheads the versions table gives: 1 for GIL builds, more for
+// the free-threaded ones.
+std::string cpu_overheads() {
+  std::string out = "by python: 1";
+  for (const models::PythonVersion& v : models::python_versions())
+    if (v.cpu_overhead != 1.0) out += std::string(", ") + v.name + " " + format_number(v.cpu_overhead);
+  return out;
+}
+
+// Unset pool and event-loop costs stay -1 in the config: the model's
+// defaults, which the reference shows.
+std::string pool_cost(sim::Time models::PoolCosts::*cost) {
+  return format_duration(models::pool_costs(models::RuntimeConfig{}).*cost);
+}
+std::string pool_cost(double models::PoolCosts::*cost) {
+  return format_number(models::pool_costs(models::RuntimeConfig{}).*cost) + "ns";
+}
+std::string submit_costs() {
+  const models::PoolCosts c = models::pool_costs(models::RuntimeConfig{});
+  return "by pool kind: process pools " + format_duration(models::submit_cost_for(c, models::PoolKind::Process)) +
+         ", thread and interpreter pools " + format_duration(models::submit_cost_for(c, models::PoolKind::Thread));
+}
+
+const Section<models::RuntimeConfig>& runtime_section() {
+  using models::RuntimeConfig;
+  static const Section<RuntimeConfig> section(
+      "runtime", "`runtime:` at the top level or in a variant",
+      "The Python interpreter: its version (which GIL it has), the GIL's settings, and what the "
+      "interpreter's own work costs. `python` is read first: it sets the defaults of `gil` and "
+      "`cpu_overhead`.",
+      {
+          {.name = "python", .type = ValueType::Word, .field = &RuntimeConfig::python,
+           .choices = models::python_version_names(),
+           .read = [](RuntimeReading& r, const RuntimeKey&, const YamlEntry* e) {
+             read_python_version(r.src, e->value, r.target);
+           },
+           .doc = "The CPython version, quoted. 2.x, 3.0 and 3.1 have the old GIL (a check interval in "
+                  "ticks), 3.2 .. 3.14 the new one (a switch interval); 3.13t and 3.14t are free-threaded "
+                  "builds, without a GIL."},
+          {.name = "switch_interval", .type = ValueType::Duration, .field = &RuntimeConfig::switch_interval,
+           .doc = "sys.setswitchinterval: how long a thread waits for the GIL before it asks the holder to "
+                  "drop it (new GIL). Below 1us it is 1us, as in CPython."},
+          {.name = "check_interval", .type = ValueType::Integer, .field = &RuntimeConfig::check_interval,
+           .limits = {1, 1'000'000'000}, .unit = "ticks",
+           .doc = "sys.setcheckinterval: ticks between two releases of the old GIL (2.x, 3.0, 3.1)."},
+          {.name = "eval_breaker_granularity", .type = ValueType::Duration,
+           .field = &RuntimeConfig::eval_breaker_granularity, .limits = {.above_zero = true},
+           .doc = "CPU time between two eval-breaker check points in pure-Python code, where a drop "
+                  "request is honoured (new GIL)."},
+          {.name = "wake", .type = ValueType::Word, .fallback = RuntimeConfig{}.wake_random ? "random" : "fifo",
+           .choices = "fifo | random",
+           .read = [](RuntimeReading& r, const RuntimeKey& key, const YamlEntry* e) {
+             const std::string wake = read_string(r.src, e->value, r.where(key.name));
+             if (wake != "fifo" && wake != "random")
+               r.src.fail(e->value, "runtime.wake is 'fifo' or 'random', got '" + wake + "'");
+             r.target.wake_random = wake == "random";
+           },
+           .doc = "Which GIL waiter a release wakes: the first to wait, or one drawn at random."},
+          {.name = "gil", .type = ValueType::Word, .fallback = "by python: disabled on free-threaded builds",
+           .choices = "enabled | disabled",
+           .read = [](RuntimeReading& r, const RuntimeKey&, const YamlEntry* e) { read_gil(r.src, e->value, r.target); },
+           .doc = "Free-threaded builds only: `enabled` runs them with a GIL again (PYTHON_GIL=1)."},
+          {.name = "cpu_overhead", .type = ValueType::Number, .field = &RuntimeConfig::cpu_overhead, .unit = "factor",
+           .fallback = cpu_overheads(),
+           .read = [](RuntimeReading& r, const RuntimeKey& key, const YamlEntry* e) {
+             r.target.cpu_overhead = read_number(r.src, e->value, r.where(key.name));
+             if (!(r.target.cpu_overhead >= 0.1 && r.target.cpu_overhead <= 10))
+               r.src.fail(e->value, "runtime.cpu_overhead is a factor on bytecode CPU time, from 0.1 to 10");
+           },
+           .doc = "A factor on the CPU time of pure-Python code, from 0.1 to 10: what a free-threaded build "
+                  "costs a single thread."},
+          {.name = "tick", .type = ValueType::Duration, .field = &RuntimeConfig::tick, .limits = {.above_zero = true},
+           .doc = "Old GIL: CPU time of one tick (one pass through the top of the eval loop)."},
+          {.name = "release_gap", .type = ValueType::Duration, .field = &RuntimeConfig::release_gap,
+           .doc = "Old GIL: the releaser's work between releasing and taking the GIL again at a check, "
+                  "the only window in which a waiter that is awake can win."},
+          {.name = "increment_time", .type = ValueType::Duration, .field = &RuntimeConfig::increment_time,
+           .limits = {2},
+           .doc = "CPU time of `counter += 1` on a global, half to read the value and half to write it."},
+          {.name = "submit_cost", .type = ValueType::Duration, .field = &RuntimeConfig::submit_cost,
+           .fallback = submit_costs(),
+           .doc = "executor.submit()'s Python code, run by the submitting thread with the GIL."},
+          {.name = "pickle_per_call", .type = ValueType::Duration, .field = &RuntimeConfig::pickle_per_call,
+           .fallback = pool_cost(&models::PoolCosts::pickle_per_call),
+           .doc = "pickle.dumps or loads of a call's arguments or result, with the GIL held."},
+          {.name = "pickle_per_byte", .type = ValueType::PerByte, .field = &RuntimeConfig::pickle_per_byte,
+           .unit = "per byte", .fallback = pool_cost(&models::PoolCosts::pickle_per_byte),
+           .doc = "... and for each byte of them (a fraction of a nanosecond may be written)."},
+          {.name = "ipc_per_call", .type = ValueType::Duration, .field = &RuntimeConfig::ipc_per_call,
+           .fallback = pool_cost(&models::PoolCosts::ipc_per_call),
+           .doc = "A write to or a read from a multiprocessing pipe, with the GIL released."},
+          {.name = "ipc_per_byte", .type = ValueType::PerByte, .field = &RuntimeConfig::ipc_per_byte,
+           .unit = "per byte", .fallback = pool_cost(&models::PoolCosts::ipc_per_byte),
+           .doc = "... and for each byte of the message."},
+          {.name = "loop_step", .type = ValueType::Duration, .field = &RuntimeConfig::loop_step,
+           .fallback = pool_cost(&models::PoolCosts::loop_step),
+           .doc = "asyncio: the event loop's work for each step of a task, with the GIL."},
+      });
+  return section;
 }
 
 models::RuntimeConfig read_runtime(const YamlSource& src, const YAML::Node& node) {
   models::RuntimeConfig r;
   const auto entries = map_entries(src, node, "runtime");
-  check_keys(src, entries,
-             {"python", "switch_interval", "check_interval", "eval_breaker_granularity", "wake", "gil",
-              "cpu_overhead", "tick", "release_gap", "increment_time", "submit_cost", "pickle_per_call",
-              "pickle_per_byte", "ipc_per_call", "ipc_per_byte", "loop_step"},
-             "in runtime");
-  if (const auto* e = find_entry(entries, "python")) read_python_version(src, e->value, r);
-  if (const auto* e = find_entry(entries, "gil")) {
-    // PYTHON_GIL=1 / -X gil=1 (Doc/using/cmdline.rst 3.13): only a free-threaded
-    // build can run without the GIL, so only there can it be switched.
-    const std::string gil = read_string(src, e->value, "runtime.gil");
-    if (gil != "enabled" && gil != "disabled")
-      src.fail(e->value, "runtime.gil is 'enabled' or 'disabled', got '" + gil + "'");
-    if (!models::find_python_version(r.python)->free_threaded)
-      src.fail(e->value, "runtime.gil applies to free-threaded builds (python \"3.13t\", \"3.14t\"); python \"" +
-                             r.python + "\" always has a GIL");
-    r.gil_enabled = gil == "enabled";
-  }
-  if (const auto* e = find_entry(entries, "cpu_overhead")) {
-    r.cpu_overhead = read_number(src, e->value, "runtime.cpu_overhead");
-    if (!(r.cpu_overhead >= 0.1 && r.cpu_overhead <= 10))
-      src.fail(e->value, "runtime.cpu_overhead is a factor on bytecode CPU time, from 0.1 to 10");
-  }
-  if (const auto* e = find_entry(entries, "tick")) {
-    r.tick = read_duration(src, e->value, "runtime.tick");
-    if (r.tick <= 0) src.fail(e->value, "runtime.tick must be above 0");
-  }
-  if (const auto* e = find_entry(entries, "increment_time")) {
-    r.increment_time = read_duration(src, e->value, "runtime.increment_time");
-    if (r.increment_time < 2) src.fail(e->value, "runtime.increment_time must be at least 2ns");
-  }
-  if (const auto* e = find_entry(entries, "release_gap"))
-    r.release_gap = read_duration(src, e->value, "runtime.release_gap");
-  // Costs of pools and event loops; unset (-1), the model's defaults. The
-  // costs per byte may be fractions of a nanosecond.
-  const std::pair<const char*, sim::Time*> costs[] = {{"submit_cost", &r.submit_cost},
-                                                      {"pickle_per_call", &r.pickle_per_call},
-                                                      {"ipc_per_call", &r.ipc_per_call},
-                                                      {"loop_step", &r.loop_step}};
-  for (const auto& [key, field] : costs)
-    if (const auto* e = find_entry(entries, key)) *field = read_duration(src, e->value, std::string("runtime.") + key);
-  const std::pair<const char*, double*> per_byte[] = {{"pickle_per_byte", &r.pickle_per_byte},
-                                                      {"ipc_per_byte", &r.ipc_per_byte}};
-  for (const auto& [key, field] : per_byte)
-    if (const auto* e = find_entry(entries, key))
-      *field = read_fractional_duration(src, e->value, std::string("runtime.") + key);
-  if (const auto* e = find_entry(entries, "switch_interval")) {
-    // sys.setswitchinterval(0) is accepted by CPython and clamped to 1 us
-    // (ceval_gil.c: "if (interval < 1) interval = 1"); gilsim does the same.
-    r.switch_interval =
-        std::max(read_duration(src, e->value, "runtime.switch_interval"), kMicrosecond);
-  }
-  if (const auto* e = find_entry(entries, "check_interval"))
-    r.check_interval = read_int(src, e->value, "runtime.check_interval", 1, 1'000'000'000);
-  if (const auto* e = find_entry(entries, "eval_breaker_granularity")) {
-    r.eval_breaker_granularity = read_duration(src, e->value, "runtime.eval_breaker_granularity");
-    if (r.eval_breaker_granularity <= 0)
-      src.fail(e->value, "runtime.eval_breaker_granularity must be above 0");
-  }
-  if (const auto* e = find_entry(entries, "wake")) {
-    const std::string wake = read_string(src, e->value, "runtime.wake");
-    if (wake != "fifo" && wake != "random")
-      src.fail(e->value, "runtime.wake is 'fifo' or 'random', got '" + wake + "'");
-    r.wake_random = wake == "random";
-  }
+  NoExtra none;
+  RuntimeReading reading{src, entries, node, {"runtime", "runtime."}, r, none};
+  read_section(runtime_section(), reading, "in runtime");
   return r;
 }
 
-int read_count(const YamlSource& src, const YAML::Node& node, const std::string& thread) {
-  const std::int64_t count = read_int(src, node, "count of thread '" + thread + "'", 1, INT64_MAX);
-  if (count > kMaxThreads)
-    src.fail(node, "count " + node.Scalar() + " is too many threads: gilsim simulates at most " +
-                       std::to_string(kMaxThreads) + " threads per variant");
-  return static_cast<int>(count);
-}
+// ---------------------------------------------------------------------------
+// The settings
 
-// A thread group as read, with the nodes later checks point at.
-struct ThreadItem {
-  models::ThreadGroup group;
-  YAML::Node name_node;
-  YAML::Node count_node;  // the name's node when `count` is not written
+// What the settings' readers share: the names the threads' programs may use
+// (read before them), and the nodes the checks after reading point at.
+struct SettingsExtra {
+  bool check_names = true;
+  ProgramContext context;
+  std::vector<StreamItem> streams;
+  std::vector<std::string> stream_names;
+  std::vector<StreamServer> servers;
+  const YAML::Node* pools = nullptr;
+  const YAML::Node* threads = nullptr;
+  const YAML::Node* processes = nullptr;
+  const YAML::Node* empty_threads = nullptr;  // `threads: []`
 };
+using SettingsReading = Reading<models::SimulationConfig, SettingsExtra>;
+using SettingsKey = Key<models::SimulationConfig, SettingsExtra>;
 
-// A list of core numbers (os.sched_setaffinity), each in [0, max_core]:
-// `max_core` is the highest core number of the machine (cores - 1). `label`
-// names the owner ("thread 'w'"), `who` says what runs there ("a thread").
-std::vector<int> read_cores(const YamlSource& src, const YAML::Node& node, const std::string& label,
-                            const std::string& who, std::int64_t max_core) {
-  const auto items = list_items(src, node, "cores of " + label);
-  if (items.empty()) src.fail(node, "cores of " + label + " is empty: " + who + " needs a core to run on");
-  std::vector<int> cores;
-  for (const auto& c : items) cores.push_back(static_cast<int>(read_int(src, c, "a core number", 0, max_core)));
-  return cores;
-}
-
-models::StartMethod read_start_method(const YamlSource& src, const YAML::Node& node) {
-  const std::string method = read_string(src, node, "start_method");
-  if (method == "fork") return models::StartMethod::Fork;
-  if (method == "forkserver") return models::StartMethod::Forkserver;
-  if (method == "spawn") return models::StartMethod::Spawn;
-  src.fail(node, "start_method is fork, forkserver or spawn, got '" + method + "'");
-}
-
-ThreadItem read_thread(const YamlSource& src, const YAML::Node& item, std::int64_t max_core,
-                       const ProgramContext& context) {
-  const auto entries = map_entries(src, item, "a thread");
-  const YamlEntry* name = find_entry(entries, "name");
-  const std::string label =
-      name && name->value.IsScalar() ? "thread '" + name->value.Scalar() + "'" : "a thread";
-  check_keys(src, entries, {"name", "count", "run", "cores"}, "in " + label);
-  if (!name) src.fail(item, "a thread needs a 'name'");
-  ThreadItem t{{}, name->value, name->value};
-  t.group.name = read_identifier(src, name->value, "thread name");
-  if (const auto* count = find_entry(entries, "count")) {
-    t.group.count = read_count(src, count->value, t.group.name);
-    t.count_node.reset(count->value);  // not `=`: that would write into the name's node
-  }
-  const YamlEntry* run = find_entry(entries, "run");
-  if (!run) src.fail(item, label + " needs 'run', its list of operations");
-  t.group.program = read_program(src, run->value, t.group.name, context);
-  if (const auto* cores = find_entry(entries, "cores"))
-    t.group.cores = read_cores(src, cores->value, label, "a thread", max_core);
-  return t;
-}
-
-std::vector<models::ThreadGroup> read_threads(const YamlSource& src, const YAML::Node& node, int machine_cores,
-                                              const ProgramContext& context) {
-  const auto items = list_items(src, node, "threads");
-  if (items.empty()) src.fail(node, "threads is empty: a scenario needs at least one thread");
-  std::vector<models::ThreadGroup> groups;
-  UniqueNames names(src, "thread");
-  int total = 0;
-  for (const auto& item : items) {
-    ThreadItem t = read_thread(src, item, machine_cores - 1, context);
-    names.add(t.group.name, t.group.count, t.name_node);
-    total += t.group.count;
-    if (total > kMaxThreads)
-      src.fail(t.count_node, "this makes " + std::to_string(total) +
-                                 " threads: gilsim simulates at most " +
-                                 std::to_string(kMaxThreads) + " threads per variant");
-    groups.push_back(std::move(t.group));
-  }
-  return groups;
-}
-
-// `context` is the main process's; a child process's threads get their own,
-// which forbids pools, locks and counters (read_program checks them).
-std::vector<models::ProcessGroup> read_processes(const YamlSource& src, const YAML::Node& node, int machine_cores,
-                                                 const ProgramContext& context) {
-  std::vector<models::ProcessGroup> out;
-  const auto items = list_items(src, node, "processes");
-  if (items.empty()) src.fail(node, "processes is empty: give at least one, or remove it");
-  for (const auto& item : items) {
-    const auto entries = map_entries(src, item, "a process");
-    check_keys(src, entries, {"name", "count", "start_method", "startup", "threads"}, "in a process");
-    const YamlEntry* name = find_entry(entries, "name");
-    if (!name) src.fail(item, "a process needs a 'name'");
-    models::ProcessGroup p;
-    p.name = read_identifier(src, name->value, "process name");
-    if (const auto* count = find_entry(entries, "count"))
-      p.count = static_cast<int>(read_int(src, count->value, "count of process '" + p.name + "'", 1, kMaxThreads));
-    if (const auto* m = find_entry(entries, "start_method")) p.start_method = read_start_method(src, m->value);
-    if (const auto* st = find_entry(entries, "startup")) p.startup = read_duration(src, st->value, "startup");
-    const YamlEntry* threads = find_entry(entries, "threads");
-    if (!threads) src.fail(item, "process '" + p.name + "' needs 'threads', the threads it runs");
-    ProgramContext in_child = context;
-    in_child.process = p.name;
-    p.threads = read_threads(src, threads->value, machine_cores, in_child);
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
-// `resources:` things with a capacity and a queue (a database's connections).
-std::vector<models::ResourceConfig> read_resources(const YamlSource& src, const YAML::Node& node) {
-  std::vector<models::ResourceConfig> out;
-  DefinedNames names(src, "resource");
-  for (const auto& item : list_items(src, node, "resources")) {
-    const auto entries = map_entries(src, item, "a resource");
-    const YamlEntry* name = find_entry(entries, "name");
-    const std::string label =
-        name && name->value.IsScalar() ? "resource '" + name->value.Scalar() + "'" : "a resource";
-    check_keys(src, entries, {"name", "capacity"}, "in " + label);
-    if (!name) src.fail(item, "a resource needs a 'name'");
-    models::ResourceConfig r;
-    r.name = read_identifier(src, name->value, "resource name");
-    names.add(r.name, name->value);
-    if (const auto* c = find_entry(entries, "capacity"))
-      r.capacity = static_cast<int>(read_int(src, c->value, "capacity of " + label, 1, 1'000'000));
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
-constexpr const char* kPoolKinds = "process, thread, interpreter or celery";
-
-models::PoolKind read_pool_kind(const YamlSource& src, const YAML::Node& node) {
-  const std::string kind = read_string(src, node, "kind of a pool");
-  if (kind == "process") return models::PoolKind::Process;
-  if (kind == "thread") return models::PoolKind::Thread;
-  if (kind == "interpreter") return models::PoolKind::Interpreter;
-  if (kind == "celery") return models::PoolKind::Celery;
-  src.fail(node, std::string("pool kind is ") + kPoolKinds + ", got '" + kind + "'");
-}
-
-// "a thread pool", "an interpreter pool": for messages about keys a kind does not take.
-std::string a_pool_of_kind(models::PoolKind kind) {
-  switch (kind) {
-    case models::PoolKind::Process:
-      return "a process pool";
-    case models::PoolKind::Thread:
-      return "a thread pool";
-    case models::PoolKind::Interpreter:
-      return "an interpreter pool";
-    case models::PoolKind::Celery:
-      break;
-  }
-  return "a celery pool";
-}
-
-// The keys of a Celery pool alone: its broker and the costs of talking to it.
-const std::vector<std::string> kBrokerKeys = {"broker", "broker_latency", "poll_interval", "publish_cost"};
-
-// `broker: RESOURCE` and the broker's costs of a celery pool; the broker's
-// name is checked against `resources` unless that is null.
-void read_broker(const YamlSource& src, const YAML::Node& item, const std::vector<YamlEntry>& entries,
-                 const std::string& label, const std::vector<models::ResourceConfig>* resources,
-                 models::PoolConfig& p) {
-  const YamlEntry* broker = find_entry(entries, "broker");
-  if (!broker)
-    src.fail(item, "celery " + label + " needs 'broker': the resource that is its broker and result "
-                   "backend, e.g. broker: redis with resources: [{name: redis, capacity: 100}]");
-  p.broker = read_identifier(src, broker->value, "broker of " + label);
-  if (resources) {
-    std::vector<std::string> names;
-    for (const auto& r : *resources) names.push_back(r.name);
-    const auto it = std::find(names.begin(), names.end(), p.broker);
-    if (it == names.end())
-      fail_unknown(src, broker->value, "resource", p.broker, names, "resources",
-                   "{name: " + p.broker + ", capacity: 100}");
-    p.broker_index = static_cast<std::uint32_t>(it - names.begin());
-  }
-  // A round trip and a polling interval of 0 would make a free broker and a
-  // busy loop; publishing may be free.
-  const std::pair<const char*, sim::Time*> above_zero[] = {{"broker_latency", &p.broker_latency},
-                                                           {"poll_interval", &p.poll_interval}};
-  for (const auto& [key, field] : above_zero)
-    if (const auto* e = find_entry(entries, key)) {
-      *field = read_duration(src, e->value, std::string(key) + " of " + label);
-      if (*field <= 0) src.fail(e->value, std::string(key) + " of " + label + " must be above 0");
-    }
-  if (const auto* e = find_entry(entries, "publish_cost"))
-    p.publish_cost = read_duration(src, e->value, "publish_cost of " + label);
-}
-
-// `pools:` concurrent.futures executors (and multiprocessing.Pool), made when
-// the program starts, and Celery-like workers behind a broker (one of
-// `resources`; null: the broker's name is not checked).
-std::vector<models::PoolConfig> read_pools(const YamlSource& src, const YAML::Node& node, int machine_cores,
-                                           const std::vector<models::ResourceConfig>* resources) {
-  std::vector<models::PoolConfig> out;
-  DefinedNames names(src, "pool");
-  for (const auto& item : list_items(src, node, "pools")) {
-    const auto entries = map_entries(src, item, "a pool");
-    const YamlEntry* name = find_entry(entries, "name");
-    const std::string label = name && name->value.IsScalar() ? "pool '" + name->value.Scalar() + "'" : "a pool";
-    std::vector<std::string> keys = {"name", "kind", "workers", "start_method", "startup", "cores"};
-    keys.insert(keys.end(), kBrokerKeys.begin(), kBrokerKeys.end());
-    check_keys(src, entries, keys, "in " + label);
-    if (!name) src.fail(item, "a pool needs a 'name'");
-    models::PoolConfig p;
-    p.name = read_identifier(src, name->value, "pool name");
-    names.add(p.name, name->value);
-    const YamlEntry* kind = find_entry(entries, "kind");
-    if (!kind) src.fail(item, label + " needs 'kind': " + kPoolKinds);
-    p.kind = read_pool_kind(src, kind->value);
-    if (const auto* w = find_entry(entries, "workers"))
-      p.workers = static_cast<int>(read_int(src, w->value, "workers of " + label, 1, kMaxThreads));
-    if (const auto* m = find_entry(entries, "start_method")) {
-      if (p.kind != models::PoolKind::Process)
-        src.fail(m->key_node, "start_method applies to process pools; " + label + " is " + a_pool_of_kind(p.kind) +
-                                  (p.kind == models::PoolKind::Celery
-                                       ? " (its workers are started before the run, by the Celery command)"
-                                       : ""));
-      p.start_method = read_start_method(src, m->value);
-    }
-    // A celery pool's startup left unset (-1) is the model's default: none,
-    // since the workers are started before the run.
-    if (const auto* st = find_entry(entries, "startup"))
-      p.startup = read_duration(src, st->value, "startup of " + label);
-    if (const auto* cores = find_entry(entries, "cores"))
-      p.cores = read_cores(src, cores->value, label, "a pool's worker", machine_cores - 1);
-    if (p.kind == models::PoolKind::Celery) {
-      read_broker(src, item, entries, label, resources, p);
-    } else {
-      for (const auto& key : kBrokerKeys)
-        if (const auto* e = find_entry(entries, key))
-          src.fail(e->key_node, key + " applies to celery pools; " + label + " is " + a_pool_of_kind(p.kind));
-    }
-    out.push_back(std::move(p));
-  }
-  return out;
+// Resources, pools and the streams come before the threads: the threads'
+// programs name them (and a celery pool names its broker, a resource).
+const Section<models::SimulationConfig, SettingsExtra>& settings_section() {
+  using models::SimulationConfig;
+  static const Section<SimulationConfig, SettingsExtra> section(
+      "settings", "the top level, or a variant (which writes them over the top level's)",
+      "What makes one simulation: the machine, the interpreter, and the program's threads, processes, "
+      "pools, resources and requests. A variant's maps merge into the top level's key by key; its lists "
+      "replace the top level's whole.",
+      {
+          {.name = "machine", .type = ValueType::Map, .fallback = "the defaults below", .items = "machine",
+           .read = [](SettingsReading& r, const SettingsKey&, const YamlEntry* e) {
+             r.target.machine = read_machine(r.src, e->value);
+           },
+           .doc = "The machine: cores and the OS scheduler's costs."},
+          {.name = "runtime", .type = ValueType::Map, .fallback = "the defaults below", .items = "runtime",
+           .read = [](SettingsReading& r, const SettingsKey&, const YamlEntry* e) {
+             r.target.runtime = read_runtime(r.src, e->value);
+           },
+           .doc = "The Python version and the interpreter's costs."},
+          {.name = "resources", .type = ValueType::List, .fallback = "none", .items = "a resource",
+           .read = [](SettingsReading& r, const SettingsKey&, const YamlEntry* e) {
+             r.target.resources = read_resources(r.src, e->value);
+           },
+           .doc = "Things with a capacity and a queue that `io` may wait for."},
+          {.name = "pools", .type = ValueType::List, .fallback = "none", .items = "a pool",
+           .read = [](SettingsReading& r, const SettingsKey&, const YamlEntry* e) {
+             r.extra.pools = &e->value;
+             r.target.pools = read_pools(r.src, e->value, r.target.machine.cores,
+                                         r.extra.check_names ? &r.target.resources : nullptr);
+           },
+           .doc = "Executors and Celery-like workers that `submit`, `map` and `to_thread` send work to."},
+          {.name = "requests", .type = ValueType::List, .fallback = "none", .items = "a request stream",
+           .read = [](SettingsReading& r, const SettingsKey&, const YamlEntry* e) {
+             r.extra.streams = read_streams(r.src, e->value);
+             r.extra.stream_names = stream_names(r.extra.streams);
+           },
+           .doc = "Streams of requests to a server, which `serve` operations take."},
+          {.name = "threads", .type = ValueType::List, .fallback = "required, but for `threads: []` beside processes",
+           .items = "a thread",
+           .read = [](SettingsReading& r, const SettingsKey&, const YamlEntry* e) {
+             r.extra.threads = &e->value;
+             r.target.threads = read_threads(r.src, e->value, r.target.machine.cores, r.extra.context, true);
+             if (r.target.threads.empty()) r.extra.empty_threads = &e->value;
+           },
+           .doc = "The main process's threads. With processes, `threads: []` is a main process that only "
+                  "starts them."},
+          {.name = "processes", .type = ValueType::List, .fallback = "none", .items = "a process",
+           .read = [](SettingsReading& r, const SettingsKey&, const YamlEntry* e) {
+             r.extra.processes = &e->value;
+             r.target.processes = read_processes(r.src, e->value, r.target.machine.cores, r.extra.context);
+           },
+           .doc = "Child processes, each with its own interpreter, GIL and threads."},
+          {.name = "time_limit", .type = ValueType::Duration, .field = &SimulationConfig::time_limit,
+           .limits = {.above_zero = true},
+           .doc = "A run that has not ended by this simulated time is stopped, and says so."},
+      });
+  return section;
 }
 
 // The asyncio tasks a run would make: every thread of a group runs its
@@ -372,14 +287,38 @@ std::int64_t asyncio_tasks(const models::SimulationConfig& c) {
   return total;
 }
 
-}  // namespace
-
-const std::vector<std::string>& setting_keys() {
-  static const std::vector<std::string> keys = {"machine",   "runtime",  "pools",     "resources", "threads",
-                                                "processes", "requests", "time_limit"};
-  return keys;
+// Every thread's and task's name is a metric name (threads.NAME.*,
+// tasks.NAME.*): across processes and pools too.
+void check_layout(const YamlSource& src, const models::SimulationConfig& c, const models::Layout& l,
+                  const SettingsExtra& x, const YAML::Node& where) {
+  const std::int64_t tasks = asyncio_tasks(c);
+  if (tasks > kMaxTasks)
+    src.fail(where, "this makes " + std::to_string(tasks) + " asyncio tasks (each thread of a group runs its "
+                    "own): gilsim simulates at most " + std::to_string(kMaxTasks) + " tasks per variant");
+  if (l.threads.size() > static_cast<std::size_t>(kMaxThreads))
+    src.fail(x.pools ? *x.pools : where,
+             "this makes " + std::to_string(l.threads.size()) + " threads, pools' workers included: gilsim "
+             "simulates at most " + std::to_string(kMaxThreads) + " threads per variant");
+  std::map<std::string, int> seen;
+  for (const auto& t : l.threads)
+    if (++seen[t.name] == 2)
+      src.fail(t.service && x.pools ? *x.pools : where,
+               "two threads are named '" + t.name + "' (a thread of a process is named PROCESS_THREAD, a "
+               "pool's workers POOL_i, a process pool's helper threads POOL_feeder and POOL_results): "
+               "rename one");
+  seen.clear();
+  for (const auto& t : l.tasks)
+    if (++seen[t.name] == 2)
+      src.fail(x.threads ? *x.threads : where,
+               "two asyncio tasks are named '" + t.name + "' (a task of a replicated thread or of a "
+               "process's thread is named THREAD_TASK): rename one");
 }
 
+}  // namespace
+
+const std::vector<std::string>& setting_keys() { return settings_section().names(); }
+
+// runtime.python: a version of the table in models/python_versions.cc.
 void read_python_version(const YamlSource& src, const YAML::Node& node,
                          models::RuntimeConfig& runtime) {
   // Read as text, so that `python: 3.10` is "3.10", not the float 3.1.
@@ -393,36 +332,24 @@ models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& 
                                        std::shared_ptr<const models::RunPlan>* plan) {
   models::SimulationConfig c;
   const auto entries = map_entries(src, settings, "the scenario");
-  const YamlEntry* pools = find_entry(entries, "pools");
-  const YamlEntry* threads = find_entry(entries, "threads");
-  const YamlEntry* processes = find_entry(entries, "processes");
-  if (const auto* e = find_entry(entries, "machine")) c.machine = read_machine(src, e->value);
-  if (const auto* e = find_entry(entries, "runtime")) c.runtime = read_runtime(src, e->value);
-  // Resources, pools and the streams' names first: the threads' programs
-  // name them (and a celery pool names its broker, a resource).
-  if (const auto* e = find_entry(entries, "resources")) c.resources = read_resources(src, e->value);
-  if (pools) c.pools = read_pools(src, pools->value, c.machine.cores, check_names ? &c.resources : nullptr);
-  std::vector<StreamItem> streams;
-  if (const auto* e = find_entry(entries, "requests")) streams = read_streams(src, e->value);
-  const std::vector<std::string> names_of_streams = stream_names(streams);
   UniqueNames task_names(src, "task");  // across every thread of the variant
-  std::vector<StreamServer> servers;
-  ProgramContext context;
+  SettingsExtra x;
+  x.check_names = check_names;
   if (check_names) {
-    context.pools = &c.pools;
-    context.resources = &c.resources;
-    context.streams = &names_of_streams;
+    x.context.pools = &c.pools;
+    x.context.resources = &c.resources;
+    x.context.streams = &x.stream_names;
   }
-  context.task_names = &task_names;
-  context.servers = &servers;
+  x.context.task_names = &task_names;
+  x.context.servers = &x.servers;
+  SettingsReading r{src, entries, settings, {"the scenario"}, c, x};
+  read_rows(settings_section(), r);
   // With processes, the main process may have no threads of its own (a
   // server's master process that only starts its workers): `threads: []`.
-  if (threads && !(processes && threads->value.IsSequence() && threads->value.size() == 0))
-    c.threads = read_threads(src, threads->value, c.machine.cores, context);
-  if (processes) c.processes = read_processes(src, processes->value, c.machine.cores, context);
+  if (x.empty_threads && !x.processes) src.fail(*x.empty_threads, kNoThreads);
   // The requests' programs, now that their servers are known.
-  context.servers = nullptr;
-  c.requests = finish_streams(src, std::move(streams), servers, context, check_names);
+  x.context.servers = nullptr;
+  c.requests = finish_streams(src, std::move(x.streams), x.servers, x.context, check_names);
   // The run plan lowers submit, map, to_thread and asyncio into the model's
   // own operations, by pool and resource index: only once every name is
   // known. The top level of a file with variants may name pools only its
@@ -431,39 +358,14 @@ models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& 
   models::NamedLayout named;
   if (check_names) made = std::make_shared<const models::RunPlan>(c);
   else named = models::name_layout(c);
-  const models::Layout& l = made ? made->layout() : named.layout;
-
-  // Every thread's and task's name is a metric name (threads.NAME.*,
-  // tasks.NAME.*): across processes and pools too.
-  const YAML::Node& where = processes ? processes->value : threads ? threads->value : settings;
-  const std::int64_t tasks = asyncio_tasks(c);
-  if (tasks > kMaxTasks)
-    src.fail(where, "this makes " + std::to_string(tasks) + " asyncio tasks (each thread of a group runs its "
-                    "own): gilsim simulates at most " + std::to_string(kMaxTasks) + " tasks per variant");
-  if (l.threads.size() > static_cast<std::size_t>(kMaxThreads))
-    src.fail(pools ? pools->value : where,
-             "this makes " + std::to_string(l.threads.size()) + " threads, pools' workers included: gilsim "
-             "simulates at most " + std::to_string(kMaxThreads) + " threads per variant");
-  std::map<std::string, int> seen;
-  for (const auto& t : l.threads)
-    if (++seen[t.name] == 2)
-      src.fail(t.service && pools ? pools->value : where,
-               "two threads are named '" + t.name + "' (a thread of a process is named PROCESS_THREAD, a "
-               "pool's workers POOL_i, a process pool's helper threads POOL_feeder and POOL_results): "
-               "rename one");
-  seen.clear();
-  for (const auto& t : l.tasks)
-    if (++seen[t.name] == 2)
-      src.fail(threads ? threads->value : where,
-               "two asyncio tasks are named '" + t.name + "' (a task of a replicated thread or of a "
-               "process's thread is named THREAD_TASK): rename one");
-
-  if (const auto* e = find_entry(entries, "time_limit")) {
-    c.time_limit = read_duration(src, e->value, "time_limit");
-    if (c.time_limit <= 0) src.fail(e->value, "time_limit must be above 0");
-  }
+  check_layout(src, c, made ? made->layout() : named.layout, x,
+               x.processes ? *x.processes : x.threads ? *x.threads : settings);
   if (plan) *plan = std::move(made);
   return c;
+}
+
+std::vector<SectionDoc> settings_docs() {
+  return {settings_section().doc(), machine_section().doc(), runtime_section().doc()};
 }
 
 }  // namespace loader

@@ -1,6 +1,6 @@
 // The settings of a scenario that make one simulation config: `machine`,
 // `runtime`, `pools`, `resources`, `threads`, `processes`, `requests`,
-// `time_limit`.
+// `time_limit` (the settings table in scenario_config.cc has them all).
 // They are what a variant may override.
 #pragma once
 
@@ -11,18 +11,17 @@
 #include <string>
 #include <vector>
 
+#include "loader/schema.h"
 #include "loader/yaml_source.h"
 #include "models/config.h"
 #include "models/run_plan.h"
 
 namespace loader {
 
-// At most this many threads per variant: far beyond any real Python program
-// that runs threads (thread pools are tens), and it bounds the run's memory.
-inline constexpr int kMaxThreads = 10000;
 // At most this many asyncio tasks per variant, over all its threads' loops.
 inline constexpr std::int64_t kMaxTasks = 1'000'000;
 
+// The settings' keys, in the table's order.
 const std::vector<std::string>& setting_keys();
 
 // A config from a map holding only setting keys (see scenario.cc, which builds
@@ -38,5 +37,8 @@ models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& 
 // Exposed for tests: `python: "3.12"` and friends.
 void read_python_version(const YamlSource& src, const YAML::Node& node,
                          models::RuntimeConfig& runtime);
+
+// The reference's sections: the settings, machine, runtime.
+std::vector<SectionDoc> settings_docs();
 
 }  // namespace loader

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "loader/schema.h"
 #include "loader/yaml_values.h"
 
 namespace loader {
@@ -75,18 +76,48 @@ Distribution read_choice(const YamlSource& src, const YAML::Node& value) {
   return d;
 }
 
+struct DistributionKind {
+  const char* name;
+  const char* form;  // as a scenario writes it
+  const char* doc;
+  Distribution (*read)(const YamlSource&, const YAML::Node&);
+};
+
+const std::vector<DistributionKind>& kinds() {
+  static const std::vector<DistributionKind> all = {
+      {"exp", "{exp: 1ms}", "Exponential, with this mean (above 0): the gaps of a Poisson process.", read_exp},
+      {"uniform", "{uniform: [1ms, 3ms]}", "Uniform between LOW and HIGH.", read_uniform},
+      {"normal", "{normal: {mean: 5ms, sd: 1ms}}", "Normal, truncated at 0.", read_normal},
+      {"lognormal", "{lognormal: {median: 2ms, sigma: 0.5}}",
+       "Log-normal: this median, and sigma the standard deviation of the log (a plain number).", read_lognormal},
+      {"choice", "{choice: [[0.9, 1ms], [0.1, 50ms]]}",
+       "One of the durations, each drawn with its weight's share (weights above 0).", read_choice},
+  };
+  return all;
+}
+
 }  // namespace
 
+std::vector<DistributionDoc> distribution_docs() {
+  std::vector<DistributionDoc> out;
+  for (const auto& k : kinds()) out.push_back({k.name, k.form, k.doc});
+  return out;
+}
+
 const std::vector<std::string>& distribution_kinds() {
-  static const std::vector<std::string> kinds = {"exp", "uniform", "normal", "lognormal", "choice"};
-  return kinds;
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v;
+    for (const auto& k : kinds()) v.push_back(k.name);
+    return v;
+  }();
+  return names;
 }
 
 bool is_distribution(const YAML::Node& node) {
   if (!node.IsMap() || node.size() != 1) return false;
   const YAML::Node key = node.begin()->first;
-  const auto& kinds = distribution_kinds();
-  return key.IsScalar() && std::find(kinds.begin(), kinds.end(), key.Scalar()) != kinds.end();
+  const auto& names = distribution_kinds();
+  return key.IsScalar() && std::find(names.begin(), names.end(), key.Scalar()) != names.end();
 }
 
 sim::Distribution read_distribution(const YamlSource& src, const YAML::Node& node,
@@ -94,18 +125,14 @@ sim::Distribution read_distribution(const YamlSource& src, const YAML::Node& nod
   if (!node.IsMap()) return Distribution::constant(read_duration(src, node, where));
   const auto entries = map_entries(src, node, where);
   if (entries.size() != 1)
-    src.fail(node, "a distribution has one key (exp, uniform, normal, lognormal or choice), got " +
+    src.fail(node, "a distribution has one key (" + join_words(distribution_kinds(), " or ") + "), got " +
                        std::to_string(entries.size()));
   const YamlEntry& e = entries.front();
-  if (e.key == "exp") return read_exp(src, e.value);
-  if (e.key == "uniform") return read_uniform(src, e.value);
-  if (e.key == "normal") return read_normal(src, e.value);
-  if (e.key == "lognormal") return read_lognormal(src, e.value);
-  if (e.key == "choice") return read_choice(src, e.value);
+  for (const auto& k : kinds())
+    if (e.key == k.name) return k.read(src, e.value);
   const std::string hint = closest_match(e.key, distribution_kinds());
   src.fail(e.key_node, "unknown distribution '" + e.key + "'" +
-                           (hint.empty() ? "; the distributions are exp, uniform, normal, "
-                                           "lognormal and choice"
+                           (hint.empty() ? "; the distributions are " + join_words(distribution_kinds(), " and ")
                                          : "; did you mean '" + hint + "'?"));
 }
 

@@ -13,6 +13,12 @@
 
 namespace loader {
 
+// A kind of distribution, as the reference shows it.
+struct DistributionDoc {
+  std::string name, form, doc;
+};
+std::vector<DistributionDoc> distribution_docs();
+
 // The keys that make a map a distribution.
 const std::vector<std::string>& distribution_kinds();
 

@@ -66,7 +66,7 @@ models::Program read_request_program(const YamlSource& src, const YAML::Node& ru
                                const std::string& name, const std::vector<std::string>& defined,
                                const std::string& section, const std::string& example);
 
-// Every operation of the scenario format, modelled or not yet, for hints.
+// The operations' names, in their table's order (loader/scenario_operations.cc), for hints.
 const std::vector<std::string>& operation_names();
 
 }  // namespace loader

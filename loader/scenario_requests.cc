@@ -1,9 +1,11 @@
 #include "loader/scenario_requests.h"
 
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "loader/scenario_distribution.h"
+#include "loader/schema.h"
 #include "loader/unique_names.h"
 #include "loader/yaml_values.h"
 
@@ -35,52 +37,143 @@ const YAML::Node& later(const YamlSource& src, const YAML::Node& a, const YAML::
   return std::pair(pa.line, pa.column) < std::pair(pb.line, pb.column) ? b : a;
 }
 
-const YamlEntry& required(const YamlSource& src, const YAML::Node& item, const std::vector<YamlEntry>& entries,
-                          const std::string& key, const std::string& message) {
-  const YamlEntry* e = find_entry(entries, key);
-  if (!e) src.fail(item, message);
-  return *e;
+// ---------------------------------------------------------------------------
+// An arrival and its kinds
+
+struct ArrivalExtra {
+  std::string stream;  // the stream's label: "request stream 'api'"
+};
+using ArrivalReading = Reading<Arrival, ArrivalExtra>;
+using ArrivalKey = Key<Arrival, ArrivalExtra>;
+
+const Section<Arrival, ArrivalExtra>& burst_section() {
+  static const Section<Arrival, ArrivalExtra> section(
+      "burst", "`arrival: {burst: {...}}` of a request stream", "`size` requests at once, every `every`.",
+      {
+          {.name = "size", .type = ValueType::Integer, .field = &Arrival::burst_size, .limits = {1, kMaxClients},
+           .unit = "requests", .presence = Presence::Required, .needs = ", the requests at once",
+           .doc = "Requests that arrive together."},
+          {.name = "every", .type = ValueType::Duration, .field = &Arrival::every, .limits = {.above_zero = true},
+           .presence = Presence::Required,
+           .needs = ", the time between bursts",
+           .read = [](ArrivalReading& r, const ArrivalKey& key, const YamlEntry* e) {
+             r.target.every = read_duration(r.src, e->value, r.where(key.name));
+             if (r.target.every <= 0)
+               r.src.fail(e->value, "the time between bursts of " + r.extra.stream + " must be above 0");
+           },
+           .doc = "The time from one burst to the next."},
+      },
+      "e.g. {burst: {size: 50, every: 1s}}");
+  return section;
+}
+
+const Section<Arrival, ArrivalExtra>& closed_section() {
+  static const Section<Arrival, ArrivalExtra> section(
+      "closed", "`arrival: {closed: {...}}` of a request stream",
+      "A closed loop: each client sends a request, waits for its response, thinks, and sends the next.",
+      {
+          {.name = "clients", .type = ValueType::Integer, .field = &Arrival::clients, .limits = {1, kMaxClients},
+           .unit = "clients", .presence = Presence::Required,
+           .needs = ", how many clients send requests (each waits for its response, thinks, and sends the next)",
+           .doc = "How many clients."},
+          {.name = "think", .type = ValueType::Distribution, .field = &Arrival::think,
+           .doc = "A client's pause between a response and its next request; 0 sends at once."},
+      },
+      "e.g. {closed: {clients: 20, think: 50ms}}");
+  return section;
+}
+
+// Poisson and constant arrivals: a rate.
+void read_rate_arrival(ArrivalReading& r, Arrival::Kind kind, const YamlEntry* e) {
+  r.target.kind = kind;
+  r.target.rate = read_rate(r.src, e->value, "the rate of " + r.extra.stream);
+}
+
+// `burst` and `closed`: a map of their own.
+// `of` names its parameters in messages: "size of the bursts of request stream 'api'".
+void read_arrival_map(ArrivalReading& r, Arrival::Kind kind, const Section<Arrival, ArrivalExtra>& section,
+                      const std::string& of, const YamlEntry* e) {
+  const std::string label = "'" + e->key + "'";
+  const auto options = map_entries(r.src, e->value, label + " arrival of " + r.extra.stream);
+  r.target.kind = kind;
+  ArrivalReading inner{r.src, options, e->value, {label, "", of}, r.target, r.extra};
+  read_section(section, inner, "in " + label + " of " + r.extra.stream);
+}
+
+// One key, the arrival's kind, with its parameters.
+const Section<Arrival, ArrivalExtra>& arrival_section() {
+  static const Section<Arrival, ArrivalExtra> section(
+      "arrival", "`arrival:` of a request stream",
+      "How the stream's requests arrive: exactly one of these keys. A rate is NUMBER/s, NUMBER/ms or "
+      "NUMBER/min, above 0.",
+      {
+          {.name = "poisson", .type = ValueType::Rate, .unit = "requests per second", .fallback = "-",
+           .read = [](ArrivalReading& r, const ArrivalKey&, const YamlEntry* e) {
+             read_rate_arrival(r, Arrival::Kind::Poisson, e);
+           },
+           .doc = "Arrivals at this rate, with exponential gaps between them (an open loop)."},
+          {.name = "constant", .type = ValueType::Rate, .unit = "requests per second", .fallback = "-",
+           .read = [](ArrivalReading& r, const ArrivalKey&, const YamlEntry* e) {
+             read_rate_arrival(r, Arrival::Kind::Constant, e);
+           },
+           .doc = "Arrivals at this rate, evenly spaced."},
+          {.name = "burst", .type = ValueType::Map, .fallback = "-", .items = "burst",
+           .read = [](ArrivalReading& r, const ArrivalKey&, const YamlEntry* e) {
+             read_arrival_map(r, Arrival::Kind::Burst, burst_section(), "the bursts of " + r.extra.stream, e);
+           },
+           .doc = "Requests in bursts."},
+          {.name = "closed", .type = ValueType::Map, .fallback = "-", .items = "closed",
+           .read = [](ArrivalReading& r, const ArrivalKey&, const YamlEntry* e) {
+             read_arrival_map(r, Arrival::Kind::Closed, closed_section(), r.extra.stream, e);
+           },
+           .doc = "Clients that wait for their responses."},
+      });
+  return section;
 }
 
 Arrival read_arrival(const YamlSource& src, const YAML::Node& node, const std::string& label) {
   const std::string what = "arrival of " + label;
   const auto entries = map_entries(src, node, what);
   if (entries.empty()) src.fail(node, what + " is empty: write one of " + kArrivalForms);
-  check_keys(src, entries, {"poisson", "constant", "burst", "closed"}, "in " + what);
+  check_keys(src, entries, arrival_section().names(), "in " + what);
   if (entries.size() > 1)
     src.fail(entries[1].key_node, what + " has one kind: '" + entries[0].key + "' or '" + entries[1].key +
                                       "', not both");
-  const YamlEntry& e = entries.front();
   Arrival a;
-  if (e.key == "poisson" || e.key == "constant") {
-    a.kind = e.key == "poisson" ? Arrival::Kind::Poisson : Arrival::Kind::Constant;
-    a.rate = read_rate(src, e.value, "the rate of " + label);
-    return a;
-  }
-  const auto options = map_entries(src, e.value, "'" + e.key + "' arrival of " + label);
-  if (e.key == "burst") {
-    a.kind = Arrival::Kind::Burst;
-    check_keys(src, options, {"size", "every"}, "in 'burst' of " + label);
-    const std::string example = ": e.g. {burst: {size: 50, every: 1s}}";
-    const YamlEntry& size = required(src, e.value, options, "size", "'burst' needs 'size', the requests at once" + example);
-    const YamlEntry& every = required(src, e.value, options, "every", "'burst' needs 'every', the time between bursts" + example);
-    a.burst_size = static_cast<int>(read_int(src, size.value, "size of the bursts of " + label, 1, kMaxClients));
-    a.every = read_duration(src, every.value, "every of the bursts of " + label);
-    if (a.every <= 0) src.fail(every.value, "the time between bursts of " + label + " must be above 0");
-    return a;
-  }
-  a.kind = Arrival::Kind::Closed;
-  check_keys(src, options, {"clients", "think"}, "in 'closed' of " + label);
-  const YamlEntry& clients = required(src, e.value, options, "clients",
-                                      "'closed' needs 'clients', how many clients send requests (each waits for "
-                                      "its response, thinks, and sends the next): e.g. {closed: {clients: 20, "
-                                      "think: 50ms}}");
-  a.clients = static_cast<int>(read_int(src, clients.value, "clients of " + label, 1, kMaxClients));
-  // No think time: each client sends its next request as soon as it has a response.
-  a.think = sim::Distribution::constant(0);
-  if (const YamlEntry* think = find_entry(options, "think"))
-    a.think = read_distribution(src, think->value, "think of " + label);
+  ArrivalExtra extra{label};
+  ArrivalReading r{src, entries, node, {what}, a, extra};
+  read_rows(arrival_section(), r);
   return a;
+}
+
+// ---------------------------------------------------------------------------
+// A request type of a stream's mix
+
+using TypeReading = Reading<models::RequestType, std::vector<YAML::Node>>;
+using TypeKey = Key<models::RequestType, std::vector<YAML::Node>>;
+
+const Section<models::RequestType, std::vector<YAML::Node>>& request_type_section() {
+  static const Section<models::RequestType, std::vector<YAML::Node>> section(
+      "a request type", "an item of a request stream's `mix`",
+      "One kind of request of a stream (an endpoint), with its share of the arrivals.",
+      {
+          {.name = kNameKey, .type = ValueType::Identifier, .field = &models::RequestType::name,
+           .presence = Presence::Required,
+           .doc = "Unique within the stream: requests.STREAM.TYPE.* in metrics."},
+          {.name = "weight", .type = ValueType::Number, .field = &models::RequestType::weight, .unit = "share",
+           .read = [](TypeReading& r, const TypeKey& key, const YamlEntry* e) {
+             const std::string where = r.where(key.name);
+             r.target.weight = read_number(r.src, e->value, where);
+             if (!(r.target.weight > 0) || !std::isfinite(r.target.weight))
+               r.src.fail(e->value, where + " must be above 0 (a share of the requests), got " + e->value.Scalar());
+           },
+           .doc = "Its share of the stream's requests, above 0: weight / the sum of the weights."},
+          {.name = "run", .type = ValueType::Operations, .presence = Presence::Required,
+           .needs = ", what serving one request does",
+           .read = [](TypeReading& r, const TypeKey&, const YamlEntry* e) { r.extra.push_back(e->value); },
+           .doc = "What serving one request of this type does (the endpoint's code)."},
+      });
+  return section;
 }
 
 // `mix: [{name, weight, run}, ...]`: the request types of a stream.
@@ -90,91 +183,111 @@ void read_mix(const YamlSource& src, const YAML::Node& node, const std::string& 
   DefinedNames names(src, "request type");
   for (const auto& item : items) {
     const auto fields = map_entries(src, item, "a request type");
-    const YamlEntry* name = find_entry(fields, "name");
-    const std::string type =
-        name && name->value.IsScalar() ? "request type '" + name->value.Scalar() + "'" : "a request type";
-    check_keys(src, fields, {"name", "weight", "run"}, "in " + type + " of " + label);
-    if (!name) src.fail(item, "a request type in the mix of " + label + " needs a 'name'");
+    const std::string type = item_label(fields, "request type", "a request type in the mix of " + label);
     models::RequestType t;
-    t.name = read_identifier(src, name->value, "request type name");
-    names.add(t.name, name->value);
-    if (const YamlEntry* w = find_entry(fields, "weight")) {
-      t.weight = read_number(src, w->value, "weight of " + type);
-      if (!(t.weight > 0) || !std::isfinite(t.weight))
-        src.fail(w->value, "weight of " + type + " must be above 0 (a share of the requests), got " +
-                               w->value.Scalar());
-    }
-    const YamlEntry& run = required(src, item, fields, "run", type + " needs 'run', what serving one request does");
+    TypeReading r{src, fields, item, {type, "", type, "request type"}, t, out.runs};
+    read_section(request_type_section(), r, "in " + item_label(fields, "request type", "a request type") + " of " + label);
+    names.add(t.name, find_entry(fields, kNameKey)->value);
     out.stream.mix.push_back(std::move(t));
-    out.runs.push_back(run.value);
   }
 }
 
+// ---------------------------------------------------------------------------
+// A request stream
+
+// `run` and `mix` exclude each other: their keys' nodes, when written, for the
+// check once the stream is read (its entries are gone by then; nodes stay).
+struct StreamExtra {
+  StreamItem& item;
+  std::optional<YAML::Node> run = std::nullopt;
+  std::optional<YAML::Node> mix = std::nullopt;
+};
+using StreamReading = Reading<models::RequestStream, StreamExtra>;
+using StreamKey = Key<models::RequestStream, StreamExtra>;
+
+const Section<models::RequestStream, StreamExtra>& stream_section() {
+  using models::RequestStream;
+  static const Section<RequestStream, StreamExtra> section(
+      "a request stream", "an item of `requests`, at the top level or in a variant",
+      "Requests to a server: how they arrive, and what each one does. Threads (`serve: STREAM`) or asyncio "
+      "loops (`asyncio: {serve: STREAM}`) serve it, not both; that decides what its requests may do. "
+      "Give `run` (one request type, named after the stream) or `mix` (several), not both.",
+      {
+          {.name = kNameKey, .type = ValueType::Identifier, .field = &RequestStream::name,
+           .presence = Presence::Required, .doc = "Unique among the streams: requests.NAME.* in metrics."},
+          {.name = "arrival", .type = ValueType::Map, .items = "arrival", .presence = Presence::Required,
+           .needs = std::string(", how requests arrive: ") + kArrivalForms,
+           .read = [](StreamReading& r, const StreamKey&, const YamlEntry* e) {
+             r.target.arrival = read_arrival(r.src, e->value, r.naming.label);
+           },
+           .doc = "How requests arrive."},
+          {.name = "duration", .type = ValueType::Duration, .field = &RequestStream::duration,
+           .limits = {.above_zero = true},
+           .doc = "Arrivals stop then (closed loop: clients stop sending); the run serves what is left."},
+          {.name = "warmup", .type = ValueType::Duration, .field = &RequestStream::warmup,
+           .read = [](StreamReading& r, const StreamKey& key, const YamlEntry* e) {
+             read_value(r, key, *e);
+             if (r.target.warmup >= r.target.duration)
+               r.src.fail(e->value, r.where(key.name) + " must be shorter than its duration (" +
+                                        format_duration(r.target.duration) +
+                                        "): the statistics cover the requests that arrive between the two");
+           },
+           .doc = "Requests that arrive before it are left out of the statistics; shorter than duration."},
+          {.name = "run", .type = ValueType::Operations, .fallback = "-",
+           .read = [](StreamReading& r, const StreamKey&, const YamlEntry* e) {
+             // One request type, named after its stream.
+             r.extra.run.emplace(e->key_node);
+             models::RequestType t;
+             t.name = r.target.name;
+             r.target.mix.push_back(std::move(t));
+             r.extra.item.runs.push_back(e->value);
+           },
+           .doc = "What serving one request does: the stream's one request type."},
+          {.name = "mix", .type = ValueType::List, .fallback = "-", .items = "a request type",
+           .read = [](StreamReading& r, const StreamKey&, const YamlEntry* e) {
+             r.extra.mix.emplace(e->key_node);
+             read_mix(r.src, e->value, r.naming.label, r.extra.item);
+           },
+           .doc = "Several request types, with weights."},
+          // The listen backlog and the clients' SYN retransmissions (models/config.h).
+          {.name = "backlog", .type = ValueType::Integer, .field = &RequestStream::backlog,
+           .limits = {1, kMaxBacklog}, .unit = "connections", .fallback = "no limit",
+           .doc = "Connections that arrived and that nobody has taken yet, at most; a connection that finds "
+                  "the backlog full is dropped, and its client sends its SYN again later."},
+          {.name = "syn_retries", .type = ValueType::Integer, .field = &RequestStream::syn_retries,
+           .limits = {0, kMaxSynRetries}, .unit = "retries",
+           .doc = "How many times a client sends a dropped SYN again before it gives up."},
+          {.name = "syn_timeout", .type = ValueType::Duration, .field = &RequestStream::syn_timeout,
+           .limits = {.above_zero = true},
+           .doc = "The wait before a client's first SYN retransmission; each next one waits twice as long."},
+          // The clients' patience (models/config.h): a timeout, and retries after one.
+          {.name = "timeout", .type = ValueType::Duration, .field = &RequestStream::timeout,
+           .limits = {.above_zero = true}, .fallback = "none: a client waits however long it takes",
+           .doc = "A client stops waiting for its response then; the server is not told."},
+          {.name = "retries", .type = ValueType::Integer, .field = &RequestStream::retries,
+           .limits = {0, kMaxRetries}, .unit = "retries",
+           .read = [](StreamReading& r, const StreamKey& key, const YamlEntry* e) {
+             read_value(r, key, *e);
+             if (r.target.retries > 0 && r.target.timeout == 0)
+               r.src.fail(e->key_node,
+                          r.naming.label + " has retries but no timeout: a client retries after its timeout");
+           },
+           .doc = "How many times a client sends a request again after a timeout; needs `timeout`."},
+      });
+  return section;
+}
+
 StreamItem read_stream(const YamlSource& src, const YAML::Node& item) {
-  const auto entries = map_entries(src, item, "a request stream");
-  const YamlEntry* name = find_entry(entries, "name");
-  const std::string label =
-      name && name->value.IsScalar() ? "request stream '" + name->value.Scalar() + "'" : "a request stream";
-  check_keys(src, entries,
-             {"name", "arrival", "duration", "warmup", "run", "mix", "backlog", "syn_retries", "syn_timeout",
-              "timeout", "retries"},
-             "in " + label);
-  if (!name) src.fail(item, "a request stream needs a 'name'");
   StreamItem s;
-  s.name_node = name->value;
-  s.stream.name = read_identifier(src, name->value, "request stream name");
-  const YamlEntry& arrival = required(src, item, entries, "arrival",
-                                      label + " needs 'arrival', how requests arrive: " + kArrivalForms);
-  s.stream.arrival = read_arrival(src, arrival.value, label);
-  std::string duration_text = "10s";  // the default, as a message shows it
-  if (const YamlEntry* d = find_entry(entries, "duration")) {
-    duration_text = d->value.Scalar();
-    s.stream.duration = read_duration(src, d->value, "duration of " + label);
-    if (s.stream.duration <= 0) src.fail(d->value, "duration of " + label + " must be above 0");
-  }
-  if (const YamlEntry* w = find_entry(entries, "warmup")) {
-    s.stream.warmup = read_duration(src, w->value, "warmup of " + label);
-    if (s.stream.warmup >= s.stream.duration)
-      src.fail(w->value, "warmup of " + label + " must be shorter than its duration (" +
-                             duration_text +
-                             "): the statistics cover the requests that arrive between the two");
-  }
-  // The listen backlog and the clients' SYN retransmissions (models/config.h).
-  if (const YamlEntry* b = find_entry(entries, "backlog"))
-    s.stream.backlog = read_int(src, b->value, "backlog of " + label, 1, kMaxBacklog);
-  if (const YamlEntry* r = find_entry(entries, "syn_retries"))
-    s.stream.syn_retries = static_cast<int>(read_int(src, r->value, "syn_retries of " + label, 0, kMaxSynRetries));
-  if (const YamlEntry* t = find_entry(entries, "syn_timeout")) {
-    s.stream.syn_timeout = read_duration(src, t->value, "syn_timeout of " + label);
-    if (s.stream.syn_timeout <= 0) src.fail(t->value, "syn_timeout of " + label + " must be above 0");
-  }
-  // The clients' patience (models/config.h): a timeout, and retries after one.
-  if (const YamlEntry* t = find_entry(entries, "timeout")) {
-    s.stream.timeout = read_duration(src, t->value, "timeout of " + label);
-    if (s.stream.timeout <= 0) src.fail(t->value, "timeout of " + label + " must be above 0");
-  }
-  if (const YamlEntry* r = find_entry(entries, "retries")) {
-    s.stream.retries = static_cast<int>(read_int(src, r->value, "retries of " + label, 0, kMaxRetries));
-    if (s.stream.retries > 0 && s.stream.timeout == 0)
-      src.fail(r->key_node, label + " has retries but no timeout: a client retries after its timeout");
-  }
-  const YamlEntry* run = find_entry(entries, "run");
-  const YamlEntry* mix = find_entry(entries, "mix");
-  if (run && mix)
-    src.fail(later(src, run->key_node, mix->key_node),
+  StreamExtra extra{s};
+  s.name_node = read_item(stream_section(), "request stream", src, item, s.stream, extra);
+  const std::string label = "request stream '" + s.stream.name + "'";
+  if (extra.run && extra.mix)
+    src.fail(later(src, *extra.run, *extra.mix),
              label + " has 'run' (one request type) or 'mix' (several), not both");
-  if (!run && !mix)
+  if (!extra.run && !extra.mix)
     src.fail(item, label + " needs 'run', what serving one request does, or 'mix', several request types "
                    "with weights");
-  if (mix) {
-    read_mix(src, mix->value, label, s);
-  } else {
-    // One request type, named after its stream.
-    models::RequestType t;
-    t.name = s.stream.name;
-    s.stream.mix.push_back(std::move(t));
-    s.runs.push_back(run->value);
-  }
   return s;
 }
 
@@ -188,6 +301,11 @@ std::vector<StreamItem> read_streams(const YamlSource& src, const YAML::Node& no
     names.add(out.back().stream.name, out.back().name_node);
   }
   return out;
+}
+
+std::vector<SectionDoc> request_docs() {
+  return {stream_section().doc(), arrival_section().doc(), burst_section().doc(), closed_section().doc(),
+          request_type_section().doc()};
 }
 
 std::vector<std::string> stream_names(const std::vector<StreamItem>& streams) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "loader/scenario_program.h"
+#include "loader/schema.h"
 #include "loader/yaml_source.h"
 #include "models/config.h"
 
@@ -24,6 +25,9 @@ struct StreamItem {
 };
 
 std::vector<StreamItem> read_streams(const YamlSource& src, const YAML::Node& node);
+
+// The reference's sections: a request stream, its arrival, a request type.
+std::vector<SectionDoc> request_docs();
 
 std::vector<std::string> stream_names(const std::vector<StreamItem>& streams);
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "sim/json.h"
+#include "loader/schema.h"
 #include "loader/yaml_values.h"
 
 namespace loader {
@@ -159,71 +160,153 @@ SweepAxis read_axis(const YamlSource& src, const YamlEntry& e) {
   return axis;
 }
 
-// A column name: text, not empty. `key` names the entry it is in ("sweep.fit").
-std::string read_column(const YamlSource& src, const YamlEntry& e, const std::string& key = "sweep.fit") {
-  std::string name = read_string(src, e.value, key + "." + e.key);
-  if (name.empty()) src.fail(e.value, key + "." + e.key + " wants a column name, not an empty string");
-  return name;
+// A column name: text, not empty, into the row's field.
+template <typename Target, typename Extra>
+void read_column(Reading<Target, Extra>& r, const Key<Target, Extra>& key, const YamlEntry* e) {
+  const std::string where = r.where(key.name);
+  std::string name = read_string(r.src, e->value, where);
+  if (name.empty()) r.src.fail(e->value, where + " wants a column name, not an empty string");
+  r.target.*key.field.string_field = std::move(name);
+}
+
+using FitReading = Reading<SweepFit, NoExtra>;
+using FitKey = Key<SweepFit, NoExtra>;
+
+const Section<SweepFit>& fit_section() {
+  static const Section<SweepFit> section(
+      "sweep.fit", "`fit:` in `sweep`",
+      "What `gilsim sweep` fits when every point is done, as `gilsim fit RESULTS.csv --x X (--throughput Y | "
+      "--time Y) --by BY` would: give `throughput` or `time`, not both.",
+      {
+          {.name = "x", .type = ValueType::Text, .field = &SweepFit::x, .presence = Presence::Required,
+           .needs = ": the axis of concurrency (workers, threads), like x: threads.0.count",
+           .read = [](FitReading& r, const FitKey& key, const YamlEntry* e) {
+             read_column(r, key, e);
+             r.target.x_pos = r.src.pos(e->value.Mark());
+           },
+           .doc = "The axis of concurrency, one of the sweep's axes."},
+          {.name = "throughput", .type = ValueType::Text, .field = &SweepFit::y, .fallback = "-", .read = read_column,
+           .doc = "A throughput column, like requests.throughput."},
+          {.name = "time", .type = ValueType::Text, .field = &SweepFit::y, .fallback = "-",
+           .read = [](FitReading& r, const FitKey& key, const YamlEntry* e) {
+             if (!r.target.y.empty())
+               r.src.fail(e->key_node, "sweep.fit takes one of throughput and time, not both");
+             read_column(r, key, e);
+             r.target.time = true;
+           },
+           .doc = "A wall-time column for a fixed amount of work, like wall (fitted as 1/time)."},
+          {.name = "by", .type = ValueType::Text, .field = &SweepFit::by, .read = read_column,
+           .doc = "The column whose values get a fit each."},
+      });
+  return section;
 }
 
 SweepFit read_fit(const YamlSource& src, const YamlEntry& e) {
   SweepFit fit;
   fit.pos = src.pos(e.key_node.Mark());
   const auto entries = map_entries(src, e.value, "sweep.fit");
-  check_keys(src, entries, {"x", "throughput", "time", "by"}, "in sweep.fit");
-  const YamlEntry* x = find_entry(entries, "x");
-  if (!x)
-    src.fail(e.key_node, "sweep.fit needs x: the axis of concurrency (workers, threads), like "
-                         "x: threads.0.count");
-  fit.x = read_column(src, *x);
-  fit.x_pos = src.pos(x->value.Mark());
-  const YamlEntry* throughput = find_entry(entries, "throughput");
-  const YamlEntry* time = find_entry(entries, "time");
-  if (throughput && time)
-    src.fail(time->key_node, "sweep.fit takes one of throughput and time, not both");
-  if (!throughput && !time)
+  NoExtra none;
+  FitReading r{src, entries, e.key_node, {"sweep.fit", "sweep.fit."}, fit, none};
+  read_section(fit_section(), r, "in sweep.fit");
+  if (fit.y.empty())
     src.fail(e.key_node, "sweep.fit needs throughput: COLUMN (a throughput metric, like "
                          "requests.throughput) or time: COLUMN (a wall time for a fixed amount of "
                          "work, like wall)");
-  fit.time = time != nullptr;
-  fit.y = read_column(src, time ? *time : *throughput);
-  if (const YamlEntry* by = find_entry(entries, "by")) fit.by = read_column(src, *by);
   return fit;
+}
+
+using SaturationReading = Reading<SaturationRequest, SweepSaturation>;
+using SaturationKey = Key<SaturationRequest, SweepSaturation>;
+
+void read_objectives(SaturationReading& r, const SaturationKey& key, const YamlEntry* e) {
+  const std::string slo = r.where(key.name);
+  for (const auto& o : map_entries(r.src, e->value, slo)) {
+    if (!o.value.IsScalar())
+      r.src.fail(o.value.IsNull() ? o.key_node : o.value,
+                 slo + "." + o.key + " wants a duration, like 200ms, got " + describe(o.value));
+    auto objective = make_objective(o.key, o.value.Scalar());
+    if (!objective.ok())
+      r.src.fail(is_objective_metric(o.key) ? o.value : o.key_node, slo + "." + o.key + ": " + objective.problem);
+    r.target.objectives.push_back(objective.value);
+  }
+}
+
+const Section<SaturationRequest, SweepSaturation>& saturation_section() {
+  static const Section<SaturationRequest, SweepSaturation> section(
+      "sweep.saturation", "`saturation:` in `sweep`",
+      "Where each server saturates, analysed when every point is done, as `gilsim saturation RESULTS.csv "
+      "--load LOAD [--slo M=D]... --metrics P --tolerance T --by BY` would.",
+      {
+          {.name = "load", .type = ValueType::Text, .field = &SaturationRequest::load,
+           .presence = Presence::Required,
+           .needs = ": the axis of the offered load (an arrival rate), like load: requests.0.arrival.poisson",
+           .read = [](SaturationReading& r, const SaturationKey& key, const YamlEntry* e) {
+             read_column(r, key, e);
+             r.extra.load_pos = r.src.pos(e->value.Mark());
+           },
+           .doc = "The axis of the offered load, one of the sweep's axes."},
+          {.name = "slo", .type = ValueType::Map, .fallback = "none",
+           .read = read_objectives,
+           .doc = "Latency objectives, like {p99: 200ms}: a load that misses one is past saturation. The "
+                  "metrics are p50, p90, p99, max and mean."},
+          {.name = "metrics", .type = ValueType::Text, .field = &SaturationRequest::metrics, .read = read_column,
+           .doc = "The prefix of the columns PREFIX.offered, PREFIX.throughput, PREFIX.p99, ..."},
+          {.name = "goodput", .type = ValueType::Bool, .field = &SaturationRequest::goodput,
+           .doc = "Compare the goodput (responses to a client still waiting) with the offered load, instead "
+                  "of the throughput."},
+          {.name = "tolerance", .type = ValueType::Number, .field = &SaturationRequest::tolerance,
+           .read = [](SaturationReading& r, const SaturationKey& key, const YamlEntry* e) {
+             const std::string where = r.where(key.name);
+             r.target.tolerance = read_number(r.src, e->value, where);
+             if (!(r.target.tolerance >= 0 && r.target.tolerance < 1))
+               r.src.fail(e->value, where + " wants a fraction at least 0 and below 1, like 0.05");
+           },
+           .doc = "A fraction, at least 0 and below 1: saturated where throughput < (1 - tolerance) x offered."},
+          {.name = "by", .type = ValueType::Text, .field = &SaturationRequest::by, .read = read_column,
+           .doc = "The column whose values get an analysis each."},
+      });
+  return section;
 }
 
 SweepSaturation read_saturation(const YamlSource& src, const YamlEntry& e) {
   const std::string key = "sweep.saturation";
   SweepSaturation sat;
-  SaturationRequest& r = sat.request;
-  r.setting_prefix = key + ".";
+  sat.request.setting_prefix = key + ".";
   sat.pos = src.pos(e.key_node.Mark());
   const auto entries = map_entries(src, e.value, key);
-  check_keys(src, entries, {"load", "slo", "metrics", "goodput", "tolerance", "by"}, "in " + key);
-  const YamlEntry* load = find_entry(entries, "load");
-  if (!load)
-    src.fail(e.key_node, key + " needs load: the axis of the offered load (an arrival rate), like "
-                               "load: requests.0.arrival.poisson");
-  r.load = read_column(src, *load, key);
-  sat.load_pos = src.pos(load->value.Mark());
-  if (const YamlEntry* m = find_entry(entries, "metrics")) r.metrics = read_column(src, *m, key);
-  if (const YamlEntry* by = find_entry(entries, "by")) r.by = read_column(src, *by, key);
-  if (const YamlEntry* g = find_entry(entries, "goodput")) r.goodput = read_bool(src, g->value, key + ".goodput");
-  if (const YamlEntry* t = find_entry(entries, "tolerance")) {
-    r.tolerance = read_number(src, t->value, key + ".tolerance");
-    if (!(r.tolerance >= 0 && r.tolerance < 1))
-      src.fail(t->value, key + ".tolerance wants a fraction at least 0 and below 1, like 0.05");
-  }
-  if (const YamlEntry* slo = find_entry(entries, "slo"))
-    for (const auto& o : map_entries(src, slo->value, key + ".slo")) {
-      if (!o.value.IsScalar())
-        src.fail(o.value.IsNull() ? o.key_node : o.value,
-                 key + ".slo." + o.key + " wants a duration, like 200ms, got " + describe(o.value));
-      auto objective = make_objective(o.key, o.value.Scalar());
-      if (!objective.ok())
-        src.fail(is_objective_metric(o.key) ? o.value : o.key_node, key + ".slo." + o.key + ": " + objective.problem);
-      r.objectives.push_back(objective.value);
-    }
+  SaturationReading r{src, entries, e.key_node, {key, key + "."}, sat.request, sat};
+  read_section(saturation_section(), r, "in " + key);
   return sat;
+}
+
+using SweepReading = Reading<SweepSpec, NoExtra>;
+using SweepKey = Key<SweepSpec, NoExtra>;
+
+const Section<SweepSpec>& sweep_section() {
+  static const Section<SweepSpec> section(
+      "sweep", "`sweep:` at the top level",
+      "What `gilsim sweep` varies: every combination of the axes' values is a point, run `replications` "
+      "times. `gilsim run` checks the key and leaves it aside.",
+      {
+          {.name = "axes", .type = ValueType::Map, .fallback = "none",
+           .read = [](SweepReading& r, const SweepKey&, const YamlEntry* e) {
+             for (const auto& axis : map_entries(r.src, e->value, "sweep.axes"))
+               r.target.axes.push_back(read_axis(r.src, axis));
+           },
+           .doc = "Each a dot-separated path into the scenario (runtime.switch_interval, threads.0.count) "
+                  "and its values: a list [a, b], a range A..B of whole numbers, or one value."},
+          {.name = "replications", .type = ValueType::Integer, .field = &SweepSpec::replications,
+           .limits = {1, kMaxReplications}, .unit = "runs", .doc = "How many runs of each point, each with its own seed."},
+          {.name = "fit", .type = ValueType::Map, .fallback = "none", .items = "sweep.fit",
+           .read = [](SweepReading& r, const SweepKey&, const YamlEntry* e) { r.target.fit = read_fit(r.src, *e); },
+           .doc = "A scalability fit of the results."},
+          {.name = "saturation", .type = ValueType::Map, .fallback = "none", .items = "sweep.saturation",
+           .read = [](SweepReading& r, const SweepKey&, const YamlEntry* e) {
+             r.target.saturation = read_saturation(r.src, *e);
+           },
+           .doc = "The saturation points of a load sweep."},
+      });
+  return section;
 }
 
 }  // namespace
@@ -231,16 +314,14 @@ SweepSaturation read_saturation(const YamlSource& src, const YamlEntry& e) {
 SweepSpec read_sweep(const YamlSource& src, const YAML::Node& node) {
   SweepSpec spec;
   const auto entries = map_entries(src, node, "sweep");
-  check_keys(src, entries, {"axes", "replications", "fit", "saturation"}, "in sweep");
-  if (const YamlEntry* r = find_entry(entries, "replications"))
-    spec.replications =
-        static_cast<int>(read_int(src, r->value, "sweep.replications", 1, kMaxReplications));
-  if (const YamlEntry* axes = find_entry(entries, "axes"))
-    for (const auto& e : map_entries(src, axes->value, "sweep.axes"))
-      spec.axes.push_back(read_axis(src, e));
-  if (const YamlEntry* fit = find_entry(entries, "fit")) spec.fit = read_fit(src, *fit);
-  if (const YamlEntry* s = find_entry(entries, "saturation")) spec.saturation = read_saturation(src, *s);
+  NoExtra none;
+  SweepReading r{src, entries, node, {"sweep", "sweep."}, spec, none};
+  read_section(sweep_section(), r, "in sweep");
   return spec;
+}
+
+std::vector<SectionDoc> sweep_docs() {
+  return {sweep_section().doc(), fit_section().doc(), saturation_section().doc()};
 }
 
 }  // namespace loader

@@ -26,6 +26,7 @@
 #include "loader/durations.h"
 #include "loader/input_error.h"
 #include "loader/saturation_request.h"
+#include "loader/schema.h"
 #include "loader/yaml_source.h"
 
 namespace loader {
@@ -101,5 +102,8 @@ ParseResult<SweepAxis> parse_axis_argument(std::string_view argument);
 
 // The `sweep` key's value, validated; errors point into the file.
 SweepSpec read_sweep(const YamlSource& src, const YAML::Node& node);
+
+// The reference's sections: sweep, sweep.fit, sweep.saturation.
+std::vector<SectionDoc> sweep_docs();
 
 }  // namespace loader

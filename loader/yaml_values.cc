@@ -17,12 +17,6 @@ namespace {
   src.fail(node, "expected " + what + " for " + where + ", got " + describe(node));
 }
 
-std::string join(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
-  return out;
-}
-
 // "1_000_000" -> "1000000", but only between digits: "_1" stays invalid.
 std::string without_digit_separators(const std::string& s) {
   std::string out;
@@ -43,6 +37,13 @@ bool parse_whole(const std::string& s, double& out) {
 }
 
 }  // namespace
+
+std::string join_words(const std::vector<std::string>& words, const std::string& last, const std::string& separator) {
+  std::string out;
+  for (std::size_t i = 0; i < words.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == words.size() ? last : separator) + words[i];
+  return out;
+}
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
@@ -83,7 +84,7 @@ void check_keys(const YamlSource& src, const std::vector<YamlEntry>& entries,
     if (std::find(allowed.begin(), allowed.end(), e.key) != allowed.end()) continue;
     const std::string hint = closest_match(e.key, allowed);
     src.fail(e.key_node, "unknown key '" + e.key + "' " + in +
-                             (hint.empty() ? "; the keys are: " + join(allowed)
+                             (hint.empty() ? "; the keys are: " + join_words(allowed, ", ")
                                            : "; did you mean '" + hint + "'?"));
   }
 }

@@ -17,6 +17,10 @@
 
 namespace loader {
 
+// "a, b or c" (`last` " or "), "a, b and c", "a | b | c" (`separator` and `last` " | ").
+std::string join_words(const std::vector<std::string>& words, const std::string& last,
+                       const std::string& separator = ", ");
+
 // A value as a message shows it: 'four', a map, a list, nothing.
 std::string describe(const YAML::Node& node);
 

@@ -7,47 +7,6 @@ namespace models {
 
 namespace {
 
-// Pool costs with their defaults filled in (RuntimeConfig's -1 values).
-struct PoolCosts {
-  Time submit = -1;  // -1: by pool kind (submit_cost_for)
-  Time pickle_per_call = 0;
-  double pickle_per_byte = 0;
-  Time ipc_per_call = 0;
-  double ipc_per_byte = 0;
-  Time loop_step = 0;
-};
-
-// Defaults: measured on this project's 2-vCPU machine with CPython 3.12.1 by
-// analysis/calibration/measure_costs.py (analysis/calibration/RESULTS.md).
-PoolCosts pool_costs(const RuntimeConfig& r) {
-  PoolCosts c;
-  // submit() in bursts of 1000: 5.3 us a call to a ThreadPoolExecutor (pinned
-  // to one CPU, so without cross-CPU wake-ups), 14.9 us to a
-  // ProcessPoolExecutor (work item, pending dict, waking its manager thread).
-  // gilsim uses one value unless the scenario sets it: see submit_cost_for().
-  c.submit = r.submit_cost;
-  // pickle.dumps + loads of a call tuple: 2.07 us, so 1 us for each half;
-  // bytes: 0.04 ns/B up to 4 MB, 0.7 ns/B from 1 to 16 MB, for both halves:
-  // 0.35 ns/B each. Python objects cost more (a list of floats: 5.7 ns per
-  // pickled byte), which a scenario sets with pickle_per_byte.
-  c.pickle_per_call = r.pickle_per_call >= 0 ? r.pickle_per_call : 1 * sim::kMicrosecond;
-  c.pickle_per_byte = r.pickle_per_byte >= 0 ? r.pickle_per_byte : 0.35;
-  // A multiprocessing pipe round trip pinned to one CPU (2 writes, 2 reads,
-  // 2 switches): 11 us, so 2 us for a write or a read; one-way 1 MB 0.30
-  // ns/B, 16 MB 1.28 ns/B for write + read: 0.3 ns/B each.
-  c.ipc_per_call = r.ipc_per_call >= 0 ? r.ipc_per_call : 2 * sim::kMicrosecond;
-  c.ipc_per_byte = r.ipc_per_byte >= 0 ? r.ipc_per_byte : 0.3;
-  // One `await asyncio.sleep(0)` iteration: 2.43 us.
-  c.loop_step = r.loop_step >= 0 ? r.loop_step : 2500;
-  return c;
-}
-
-// submit()'s cost for a kind of pool: the scenario's, or the kind's default.
-Time submit_cost_for(const PoolCosts& c, PoolKind kind) {
-  if (c.submit >= 0) return c.submit;
-  return kind == PoolKind::Process ? 15 * sim::kMicrosecond : 5 * sim::kMicrosecond;
-}
-
 std::uint32_t index_of(std::vector<std::string>& names, const std::string& name) {
   auto it = std::find(names.begin(), names.end(), name);
   if (it == names.end()) {
@@ -289,6 +248,36 @@ std::unique_ptr<ThreadGroup> results_group(const PoolConfig& pool, std::uint32_t
 
 
 }  // namespace
+
+// Defaults: measured on this project's 2-vCPU machine with CPython 3.12.1 by
+// analysis/calibration/measure_costs.py (analysis/calibration/RESULTS.md).
+PoolCosts pool_costs(const RuntimeConfig& r) {
+  PoolCosts c;
+  // submit() in bursts of 1000: 5.3 us a call to a ThreadPoolExecutor (pinned
+  // to one CPU, so without cross-CPU wake-ups), 14.9 us to a
+  // ProcessPoolExecutor (work item, pending dict, waking its manager thread).
+  // gilsim uses one value unless the scenario sets it: see submit_cost_for().
+  c.submit = r.submit_cost;
+  // pickle.dumps + loads of a call tuple: 2.07 us, so 1 us for each half;
+  // bytes: 0.04 ns/B up to 4 MB, 0.7 ns/B from 1 to 16 MB, for both halves:
+  // 0.35 ns/B each. Python objects cost more (a list of floats: 5.7 ns per
+  // pickled byte), which a scenario sets with pickle_per_byte.
+  c.pickle_per_call = r.pickle_per_call >= 0 ? r.pickle_per_call : 1 * sim::kMicrosecond;
+  c.pickle_per_byte = r.pickle_per_byte >= 0 ? r.pickle_per_byte : 0.35;
+  // A multiprocessing pipe round trip pinned to one CPU (2 writes, 2 reads,
+  // 2 switches): 11 us, so 2 us for a write or a read; one-way 1 MB 0.30
+  // ns/B, 16 MB 1.28 ns/B for write + read: 0.3 ns/B each.
+  c.ipc_per_call = r.ipc_per_call >= 0 ? r.ipc_per_call : 2 * sim::kMicrosecond;
+  c.ipc_per_byte = r.ipc_per_byte >= 0 ? r.ipc_per_byte : 0.3;
+  // One `await asyncio.sleep(0)` iteration: 2.43 us.
+  c.loop_step = r.loop_step >= 0 ? r.loop_step : 2500;
+  return c;
+}
+
+Time submit_cost_for(const PoolCosts& c, PoolKind kind) {
+  if (c.submit >= 0) return c.submit;
+  return kind == PoolKind::Process ? 15 * sim::kMicrosecond : 5 * sim::kMicrosecond;
+}
 
 LoweredConfig lower(const SimulationConfig& config) {
   LoweredConfig out;

@@ -37,6 +37,20 @@ struct LoweredConfig {
   QueueIds queues;
 };
 
+// The costs of handing work to pools and of an event loop's steps, with the
+// defaults filled in where the scenario leaves them (-1 in RuntimeConfig).
+struct PoolCosts {
+  Time submit = -1;  // -1: by pool kind (submit_cost_for)
+  Time pickle_per_call = 0;
+  double pickle_per_byte = 0;
+  Time ipc_per_call = 0;
+  double ipc_per_byte = 0;
+  Time loop_step = 0;
+};
+PoolCosts pool_costs(const RuntimeConfig& runtime);
+// submit()'s cost for a kind of pool: the scenario's, or the kind's default.
+Time submit_cost_for(const PoolCosts& costs, PoolKind kind);
+
 // Every name a program gives (pool, resource) must exist: the loader checks
 // them; an unknown one throws std::invalid_argument.
 LoweredConfig lower(const SimulationConfig& config);

@@ -148,7 +148,7 @@ TEST_CASE("sweep.fit: what is wrong with it, at its place") {
                                                                   "sweep.fit; did you mean 'throughput'?"},
                         Case{"{x: a, throughput: b, time: c}", "f.yaml:6:30: error: sweep.fit takes one of"},
                         Case{"{x: a}", "f.yaml:6:3: error: sweep.fit needs throughput: COLUMN"},
-                        Case{"{time: wall}", "f.yaml:6:3: error: sweep.fit needs x:"},
+                        Case{"{time: wall}", "f.yaml:6:3: error: sweep.fit needs 'x':"},
                         Case{"{x: '', time: wall}", "f.yaml:6:12: error: sweep.fit.x wants a column name"},
                         Case{"{x: a, time: {w: 1}}", "expected text for sweep.fit.time"},
                         Case{"wall", "expected a map for sweep.fit"}}) {
