@@ -12,28 +12,13 @@ using models::PoolKind;
 
 namespace {
 
-models::ProcessGroup process(const char* name, int count, models::Time startup, models::ThreadGroup threads) {
-  models::ProcessGroup p;
-  p.name = name;
-  p.count = count;
-  p.startup = startup;
-  p.threads.push_back(std::move(threads));
-  return p;
-}
-models::ThreadGroup group(const char* name, Program program, int count = 1) {
-  models::ThreadGroup g;
-  g.name = name;
-  g.count = count;
-  g.program = std::move(program);
-  return g;
-}
 
 }  // namespace
 
 TEST_CASE("names: a replicated group's threads, a child process's threads, a pool's workers and helpers") {
   auto c = config(4);
   add(c, "w", {cpu(1 * kMillisecond)}, 3);
-  c.processes.push_back(process("p", 2, 5 * kMillisecond, group("main", {cpu(1 * kMillisecond)})));
+  c.processes.push_back(process("p", 2, 5 * kMillisecond, {group("main", {cpu(1 * kMillisecond)})}));
   add_pool(c, "pp", PoolKind::Process, 2);
   add_pool(c, "tp", PoolKind::Thread, 1);
   add_pool(c, "ip", PoolKind::Interpreter, 1);
@@ -62,7 +47,7 @@ TEST_CASE("names: a replicated group's threads, a child process's threads, a poo
 
 TEST_CASE("a child's main thread runs its start-up first, as bytecode; its other threads wait for it") {
   auto c = config(4);
-  models::ProcessGroup p = process("p", 1, 5 * kMillisecond, group("main", repeat(2, {cpu(1 * kMillisecond)})));
+  models::ProcessGroup p = process("p", 1, 5 * kMillisecond, {group("main", repeat(2, {cpu(1 * kMillisecond)}))});
   p.threads.push_back(group("helper", {cpu(1 * kMillisecond)}));
   c.processes.push_back(std::move(p));
   const models::LoweredConfig lowered = models::lower(c);
@@ -80,7 +65,7 @@ TEST_CASE("a child's main thread runs its start-up first, as bytecode; its other
   CHECK(l.threads[1].program == &l.threads[1].spec->program);
   // A start method's default when the scenario gives none.
   models::SimulationConfig d = config(2);
-  d.processes.push_back(process("q", 1, -1, group("main", {cpu(1 * kMillisecond)})));
+  d.processes.push_back(process("q", 1, -1, {group("main", {cpu(1 * kMillisecond)})}));
   d.processes[0].start_method = models::StartMethod::Spawn;
   CHECK(models::make_layout(models::lower(d)).threads[0].startup == models::default_startup(models::StartMethod::Spawn));
 }

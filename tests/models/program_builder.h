@@ -179,6 +179,25 @@ inline models::Arrival burst(int size, sim::Time every) {
   return a;
 }
 
+// A thread group, and `count` child processes running `threads` after a
+// start-up of `startup` (-1: the start method's default).
+inline models::ThreadGroup group(const std::string& name, Program program, int count = 1) {
+  models::ThreadGroup g;
+  g.name = name;
+  g.count = count;
+  g.program = std::move(program);
+  return g;
+}
+inline models::ProcessGroup process(const std::string& name, int count, sim::Time startup,
+                                    std::vector<models::ThreadGroup> threads) {
+  models::ProcessGroup p;
+  p.name = name;
+  p.count = count;
+  p.startup = startup;
+  p.threads = std::move(threads);
+  return p;
+}
+
 inline void add(models::SimulationConfig& c, const std::string& name, Program program, int count = 1) {
   models::ThreadGroup g;
   g.name = name;

@@ -55,24 +55,6 @@ TEST_CASE("each way of waiting is booked as its own state, and a thread's states
     CHECK(booked(r.metrics, t) == doctest::Approx(r.metrics[std::string("threads.") + t + ".end"]));
 }
 
-namespace {
-models::ProcessGroup process(const char* name, int count, models::Time startup,
-                             std::vector<models::ThreadGroup> threads) {
-  models::ProcessGroup p;
-  p.name = name;
-  p.count = count;
-  p.startup = startup;
-  p.threads = std::move(threads);
-  return p;
-}
-models::ThreadGroup group(const char* name, Program program, int count = 1) {
-  models::ThreadGroup g;
-  g.name = name;
-  g.count = count;
-  g.program = std::move(program);
-  return g;
-}
-}  // namespace
 
 TEST_CASE("a child's threads start after its start-up and share the child's GIL") {
   auto c = config(4);
