@@ -10,10 +10,6 @@
 using namespace testing;
 using models::PoolKind;
 
-namespace {
-
-
-}  // namespace
 
 TEST_CASE("names: a replicated group's threads, a child process's threads, a pool's workers and helpers") {
   auto c = config(4);
