@@ -11,29 +11,14 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
+
 namespace fs = std::filesystem;
 
+using testing::read_text;
+using testing::TempDir;
+
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "gilsim_chrome_trace_XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    path = templ;
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::size_t count() const {
-    return static_cast<std::size_t>(std::distance(fs::directory_iterator(path), fs::directory_iterator()));
-  }
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A strict JSON syntax checker (RFC 8259): what a reader such as Python's
 // json module or Perfetto's importer would refuse, it refuses.
@@ -179,12 +164,12 @@ TEST_CASE("JsonChecker accepts JSON and refuses near misses") {
 
 TEST_CASE("ChromeTraceWriter: events, mapping and exact timestamps") {
   TempDir dir;
-  const fs::path path = dir.path / "trace.json";
+  const fs::path path = dir.path() / "trace.json";
   {
     sim::ChromeTraceWriter w(path.string());
     feed(w);
   }
-  const std::string text = slurp(path);
+  const std::string text = read_text(path);
   REQUIRE(JsonChecker::valid(text));
   CHECK(dir.count() == 1);
 
@@ -213,7 +198,7 @@ TEST_CASE("ChromeTraceWriter: events, mapping and exact timestamps") {
 
 TEST_CASE("ChromeTraceWriter: microseconds printed from integer nanoseconds") {
   TempDir dir;
-  const fs::path path = dir.path / "t.json";
+  const fs::path path = dir.path() / "t.json";
   const sim::Time times[] = {0, 1, 10, 999, 1000, 1500, 1234567, 1000000001, 9223372036854775807};
   {
     sim::ChromeTraceWriter w(path.string());
@@ -222,7 +207,7 @@ TEST_CASE("ChromeTraceWriter: microseconds printed from integer nanoseconds") {
     w.instant(1, -1500, "x");
     w.finish(0);
   }
-  const std::string text = slurp(path);
+  const std::string text = read_text(path);
   REQUIRE(JsonChecker::valid(text));
   for (const char* ts : {"0", "0.001", "0.01", "0.999", "1", "1.5", "1234.567", "1000000.001",
                          "9223372036854775.807", "-1.5"})
@@ -231,7 +216,7 @@ TEST_CASE("ChromeTraceWriter: microseconds printed from integer nanoseconds") {
 
 TEST_CASE("ChromeTraceWriter: names are escaped into valid JSON") {
   TempDir dir;
-  const fs::path path = dir.path / "t.json";
+  const fs::path path = dir.path() / "t.json";
   {
     sim::ChromeTraceWriter w(path.string());
     w.process(1, "quote\" back\\slash", 0);
@@ -239,7 +224,7 @@ TEST_CASE("ChromeTraceWriter: names are escaped into valid JSON") {
     w.track(2, 1, "caf\xC3\xA9 \xE2\x86\x92 bad\xFF end\xE2\x86", 0);
     w.finish(0);
   }
-  const std::string text = slurp(path);
+  const std::string text = read_text(path);
   CHECK(JsonChecker::valid(text));
   CHECK(text.find(R"("quote\" back\\slash")") != std::string::npos);
   CHECK(text.find(R"("new\u000aline \u0001 tab\u0009")") != std::string::npos);
@@ -249,7 +234,7 @@ TEST_CASE("ChromeTraceWriter: names are escaped into valid JSON") {
 
 TEST_CASE("ChromeTraceWriter: each flow gets its own id") {
   TempDir dir;
-  const fs::path path = dir.path / "t.json";
+  const fs::path path = dir.path() / "t.json";
   {
     sim::ChromeTraceWriter w(path.string());
     w.track(1, 1, "a", 0);
@@ -258,7 +243,7 @@ TEST_CASE("ChromeTraceWriter: each flow gets its own id") {
     w.flow(2, 5, 1, 9, "f");
     w.finish(10);
   }
-  const std::string text = slurp(path);
+  const std::string text = read_text(path);
   CHECK(JsonChecker::valid(text));
   CHECK(text.find(R"("tid":2,"ts":0.005,"dur":0,"name":"f","bind_id":2,"flow_out":true)") != std::string::npos);
   CHECK(text.find(R"("tid":1,"ts":0.009,"dur":0,"name":"f","bind_id":2,"flow_in":true)") != std::string::npos);
@@ -266,7 +251,7 @@ TEST_CASE("ChromeTraceWriter: each flow gets its own id") {
 
 TEST_CASE("ChromeTraceWriter: the same calls give the same bytes") {
   TempDir dir;
-  const fs::path a = dir.path / "a.json", b = dir.path / "b.json";
+  const fs::path a = dir.path() / "a.json", b = dir.path() / "b.json";
   {
     sim::ChromeTraceWriter w(a.string());
     feed(w);
@@ -275,20 +260,20 @@ TEST_CASE("ChromeTraceWriter: the same calls give the same bytes") {
     sim::ChromeTraceWriter w(b.string());
     feed(w);
   }
-  CHECK(slurp(a) == slurp(b));
-  CHECK(!slurp(a).empty());
+  CHECK(read_text(a) == read_text(b));
+  CHECK(!read_text(a).empty());
 }
 
 TEST_CASE("ChromeTraceWriter: streams while running, and a run that never finishes leaves no file") {
   TempDir dir;
-  const fs::path path = dir.path / "t.json";
+  const fs::path path = dir.path() / "t.json";
   {
     sim::ChromeTraceWriter w(path.string());
     w.track(1, 1, "t", 0);
     for (sim::Time i = 0; i < 40000; ++i) w.slice(1, i * 1000, i * 1000 + 500, kRunning);
     // Past the 1 MiB batch, bytes are in the temporary, not in memory.
     REQUIRE(dir.count() == 1);
-    CHECK(fs::file_size(fs::directory_iterator(dir.path)->path()) >= (1u << 20));
+    CHECK(fs::file_size(fs::directory_iterator(dir.path())->path()) >= (1u << 20));
     CHECK_FALSE(fs::exists(path));
   }
   CHECK(dir.count() == 0);
@@ -296,18 +281,18 @@ TEST_CASE("ChromeTraceWriter: streams while running, and a run that never finish
 
 TEST_CASE("ChromeTraceWriter: a run with no events is still a valid trace") {
   TempDir dir;
-  const fs::path path = dir.path / "t.json";
+  const fs::path path = dir.path() / "t.json";
   {
     sim::ChromeTraceWriter w(path.string());
     w.finish(0);
   }
-  CHECK(JsonChecker::valid(slurp(path)));
+  CHECK(JsonChecker::valid(read_text(path)));
 }
 
 TEST_CASE("ChromeTraceWriter: misuse is reported") {
   TempDir dir;
   {
-    sim::ChromeTraceWriter w((dir.path / "t.json").string());
+    sim::ChromeTraceWriter w((dir.path() / "t.json").string());
     w.track(1, 1, "t", 0);
     w.counter_track(2, 1, "c");
     CHECK_THROWS_AS(w.slice(7, 0, 1, kRunning), std::logic_error);
@@ -316,5 +301,5 @@ TEST_CASE("ChromeTraceWriter: misuse is reported") {
     w.finish(1);
     CHECK_THROWS_AS(w.finish(1), std::logic_error);
   }
-  CHECK_THROWS_AS(sim::ChromeTraceWriter((dir.path / "missing" / "t.json").string()), std::runtime_error);
+  CHECK_THROWS_AS(sim::ChromeTraceWriter((dir.path() / "missing" / "t.json").string()), std::runtime_error);
 }

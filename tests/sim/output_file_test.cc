@@ -13,38 +13,20 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
+
 namespace fs = std::filesystem;
 
+using testing::read_text;
+using testing::TempDir;
+
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "gilsim_output_file_XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    path = templ;
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 }  // namespace
 
 TEST_CASE("OutputFile: commit renames the temporary over the target") {
   TempDir dir;
-  const fs::path target = dir.path / "out.txt";
+  const fs::path target = dir.path() / "out.txt";
   {
     sim::OutputFile f(target.string());
     f.write("hello ");
@@ -53,34 +35,34 @@ TEST_CASE("OutputFile: commit renames the temporary over the target") {
     CHECK(dir.entries().size() == 1);  // the temporary, beside the target
     f.commit();
   }
-  CHECK(slurp(target) == "hello 42");
+  CHECK(read_text(target) == "hello 42");
   CHECK(dir.entries() == std::vector<std::string>{"out.txt"});
 }
 
 TEST_CASE("OutputFile: commit replaces an existing file") {
   TempDir dir;
-  const fs::path target = dir.path / "out.txt";
+  const fs::path target = dir.path() / "out.txt";
   std::ofstream(target) << "old contents";
   sim::OutputFile f(target.string());
   f.write("new");
   f.commit();
-  CHECK(slurp(target) == "new");
+  CHECK(read_text(target) == "new");
   CHECK(dir.entries() == std::vector<std::string>{"out.txt"});
 }
 
 TEST_CASE("OutputFile: abandoning leaves the target untouched and no temporary") {
   TempDir dir;
-  const fs::path target = dir.path / "out.txt";
+  const fs::path target = dir.path() / "out.txt";
   std::ofstream(target) << "old contents";
   {
     sim::OutputFile f(target.string());
     f.write("half a fi");
   }
-  CHECK(slurp(target) == "old contents");
+  CHECK(read_text(target) == "old contents");
   CHECK(dir.entries() == std::vector<std::string>{"out.txt"});
 
   {
-    sim::OutputFile f((dir.path / "never.txt").string());
+    sim::OutputFile f((dir.path() / "never.txt").string());
     f.write("x");
   }
   CHECK(dir.entries() == std::vector<std::string>{"out.txt"});
@@ -89,7 +71,7 @@ TEST_CASE("OutputFile: abandoning leaves the target untouched and no temporary")
 TEST_CASE("OutputFile: an exception unwinding past it leaves nothing") {
   TempDir dir;
   try {
-    sim::OutputFile f((dir.path / "out.txt").string());
+    sim::OutputFile f((dir.path() / "out.txt").string());
     f.write("partial");
     throw std::runtime_error("the run failed");
   } catch (const std::runtime_error&) {
@@ -99,7 +81,7 @@ TEST_CASE("OutputFile: an exception unwinding past it leaves nothing") {
 
 TEST_CASE("OutputFile: a missing directory is an error naming the path") {
   TempDir dir;
-  const std::string target = (dir.path / "no_such_dir" / "out.txt").string();
+  const std::string target = (dir.path() / "no_such_dir" / "out.txt").string();
   try {
     sim::OutputFile f(target);
     FAIL("expected an exception");
@@ -112,7 +94,7 @@ TEST_CASE("OutputFile: a missing directory is an error naming the path") {
 
 TEST_CASE("OutputFile: the committed file gets the usual permissions, not mkstemp's 0600") {
   TempDir dir;
-  const fs::path target = dir.path / "out.txt";
+  const fs::path target = dir.path() / "out.txt";
   const mode_t mask = ::umask(0);
   ::umask(mask);
   sim::OutputFile f(target.string());
@@ -124,20 +106,20 @@ TEST_CASE("OutputFile: the committed file gets the usual permissions, not mkstem
 
 TEST_CASE("OutputFile: two files aimed at one target do not collide") {
   TempDir dir;
-  const std::string target = (dir.path / "out.txt").string();
+  const std::string target = (dir.path() / "out.txt").string();
   sim::OutputFile a(target), b(target);
   a.write("a");
   b.write("b");
   CHECK(dir.entries().size() == 2);
   b.commit();
   a.commit();
-  CHECK(slurp(target) == "a");
+  CHECK(read_text(target) == "a");
   CHECK(dir.entries() == std::vector<std::string>{"out.txt"});
 }
 
 TEST_CASE("OutputFile: misuse and standard output") {
   TempDir dir;
-  sim::OutputFile f((dir.path / "out.txt").string());
+  sim::OutputFile f((dir.path() / "out.txt").string());
   f.commit();
   f.commit();  // a second commit is harmless
   CHECK_THROWS_AS(f.write("late"), std::logic_error);

@@ -12,27 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
+
 namespace fs = std::filesystem;
 
+using testing::read_text;
+using testing::TempDir;
+
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string templ = (fs::temp_directory_path() / "gilsim_svg_timeline_XXXXXX").string();
-    REQUIRE(::mkdtemp(templ.data()) != nullptr);
-    path = templ;
-  }
-  ~TempDir() { fs::remove_all(path); }
-  fs::path file(const char* name) const { return path / name; }
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Tags nest and close, attribute values are quoted, and text holds no raw '<'
 // and only the predefined entities: enough that a viewer parses the file.
@@ -123,7 +110,7 @@ constexpr sim::SliceStyle kB{"waiting", "#f44336"};
 TEST_CASE("SvgTimeline: halves of a run draw as halves after many doublings") {
   TempDir dir;
   {
-    sim::SvgTimeline svg(dir.file("t.svg").string(), "halves");
+    sim::SvgTimeline svg(dir.file("t.svg"), "halves");
     svg.track(1, 1, "T1", 0);
     // Many short slices, so the buckets double ~33 times while they arrive.
     for (sim::Time t = 0; t < 5 * sim::kSecond; t += sim::kMillisecond)
@@ -131,7 +118,7 @@ TEST_CASE("SvgTimeline: halves of a run draw as halves after many doublings") {
     svg.slice(1, 5 * sim::kSecond, 10 * sim::kSecond, kB);
     svg.finish(10 * sim::kSecond);
   }
-  const std::string text = slurp(dir.file("t.svg"));
+  const std::string text = read_text(dir.file("t.svg"));
   REQUIRE(well_formed_xml(text));
   const auto rows = rows_of(text);
   REQUIRE(rows.at("T1").size() == 2);
@@ -148,24 +135,24 @@ TEST_CASE("SvgTimeline: halves of a run draw as halves after many doublings") {
 TEST_CASE("SvgTimeline: an idle tail and a run shorter than the plot") {
   TempDir dir;
   {
-    sim::SvgTimeline svg(dir.file("tail.svg").string(), "tail");
+    sim::SvgTimeline svg(dir.file("tail.svg"), "tail");
     svg.track(1, 1, "T1", 0);
     svg.slice(1, 0, sim::kSecond, kA);
     svg.finish(4 * sim::kSecond);  // nothing happens after the first second
   }
-  auto rows = rows_of(slurp(dir.file("tail.svg")));
+  auto rows = rows_of(read_text(dir.file("tail.svg")));
   REQUIRE(rows.at("T1").size() == 1);
   CHECK(std::abs(rows.at("T1")[0].width - kPlotWidth / 4) <= 1);
 
   {
     // 100 ns over 990 pixels: buckets (1 ns) are wider than pixels.
-    sim::SvgTimeline svg(dir.file("short.svg").string(), "short");
+    sim::SvgTimeline svg(dir.file("short.svg"), "short");
     svg.track(1, 1, "T1", 0);
     svg.slice(1, 0, 50, kA);
     svg.slice(1, 50, 100, kB);
     svg.finish(100);
   }
-  rows = rows_of(slurp(dir.file("short.svg")));
+  rows = rows_of(read_text(dir.file("short.svg")));
   REQUIRE(rows.at("T1").size() == 2);
   CHECK(rows.at("T1")[0].width + rows.at("T1")[1].width == kPlotWidth);
   CHECK(std::abs(rows.at("T1")[0].width - rows.at("T1")[1].width) <= 1);
@@ -173,7 +160,7 @@ TEST_CASE("SvgTimeline: an idle tail and a run shorter than the plot") {
 
 TEST_CASE("SvgTimeline: a million slices do not grow the buckets") {
   TempDir dir;
-  sim::SvgTimeline svg(dir.file("t.svg").string(), "many");
+  sim::SvgTimeline svg(dir.file("t.svg"), "many");
   svg.track(1, 1, "T1", 0);
   svg.track(2, 1, "T2", 1);
   CHECK(svg.bucket_count() == 0);  // rows pay for the styles they show, when shown
@@ -194,7 +181,7 @@ TEST_CASE("SvgTimeline: rows grouped by process in sort order, legend, title, ax
   TempDir dir;
   constexpr sim::SliceStyle kA2{"running", "#4caf50"};  // same style, another object
   {
-    sim::SvgTimeline svg(dir.file("t.svg").string(), "GIL <demo> & co");
+    sim::SvgTimeline svg(dir.file("t.svg"), "GIL <demo> & co");
     svg.process(2, "Machine", 1);
     svg.process(1, "Interpreter", 0);
     svg.track(20, 2, "core 0", 0);
@@ -208,7 +195,7 @@ TEST_CASE("SvgTimeline: rows grouped by process in sort order, legend, title, ax
     svg.slice(30, 0, sim::kMillisecond / 2, kB);
     svg.finish(1500 * sim::kMicrosecond);
   }
-  const std::string text = slurp(dir.file("t.svg"));
+  const std::string text = read_text(dir.file("t.svg"));
   REQUIRE(well_formed_xml(text));
   CHECK(text.find(">GIL &lt;demo&gt; &amp; co</text>") != std::string::npos);
   const auto pos = [&](const std::string& s) {
@@ -241,11 +228,11 @@ TEST_CASE("SvgTimeline: rows grouped by process in sort order, legend, title, ax
 TEST_CASE("SvgTimeline: an empty run is still a picture") {
   TempDir dir;
   {
-    sim::SvgTimeline svg(dir.file("t.svg").string(), "empty");
+    sim::SvgTimeline svg(dir.file("t.svg"), "empty");
     svg.track(1, 1, "T1", 0);
     svg.finish(0);
   }
-  const std::string text = slurp(dir.file("t.svg"));
+  const std::string text = read_text(dir.file("t.svg"));
   CHECK(well_formed_xml(text));
   CHECK(rows_of(text).empty());
   CHECK(text.find(">T1</text>") != std::string::npos);
@@ -260,7 +247,7 @@ TEST_CASE("SvgTimeline: styles beyond the limit are drawn as other") {
   styles.clear();
   for (const std::string& n : names) styles.push_back(sim::SliceStyle{n.c_str(), "#123456"});
   {
-    sim::SvgTimeline svg(dir.file("t.svg").string(), "styles");
+    sim::SvgTimeline svg(dir.file("t.svg"), "styles");
     svg.track(1, 1, "T1", 0);
     for (std::size_t i = 0; i < styles.size(); ++i)
       svg.slice(1, static_cast<sim::Time>(i) * 1000, static_cast<sim::Time>(i + 1) * 1000, styles[i]);
@@ -268,7 +255,7 @@ TEST_CASE("SvgTimeline: styles beyond the limit are drawn as other") {
     svg.slice(2, 0, 1000, styles.back());
     svg.finish(static_cast<sim::Time>(styles.size()) * 1000);
   }
-  const std::string text = slurp(dir.file("t.svg"));
+  const std::string text = read_text(dir.file("t.svg"));
   CHECK(well_formed_xml(text));
   CHECK(text.find(">s15</text>") != std::string::npos);
   CHECK(text.find(">s16</text>") == std::string::npos);
@@ -287,21 +274,21 @@ TEST_CASE("SvgTimeline: deterministic, atomic, and strict about undeclared track
     svg.finish(1000000);
   };
   {
-    sim::SvgTimeline a(dir.file("a.svg").string(), "x");
+    sim::SvgTimeline a(dir.file("a.svg"), "x");
     draw(a);
-    sim::SvgTimeline b(dir.file("b.svg").string(), "x");
+    sim::SvgTimeline b(dir.file("b.svg"), "x");
     draw(b);
   }
-  CHECK(slurp(dir.file("a.svg")) == slurp(dir.file("b.svg")));
+  CHECK(read_text(dir.file("a.svg")) == read_text(dir.file("b.svg")));
 
   {
-    sim::SvgTimeline svg(dir.file("c.svg").string(), "x");
+    sim::SvgTimeline svg(dir.file("c.svg"), "x");
     svg.track(1, 1, "T1", 0);
     CHECK_THROWS_AS(svg.slice(2, 0, 1, kA), std::logic_error);
     svg.slice(1, 0, 10, kA);
   }  // never finished
   CHECK_FALSE(fs::exists(dir.file("c.svg")));
-  CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator()) == 2);
-  CHECK_THROWS_AS(sim::SvgTimeline(dir.file("t.svg").string(), "x", 100), std::invalid_argument);
-  CHECK_THROWS_AS(sim::SvgTimeline((dir.path / "missing" / "t.svg").string(), "x"), std::runtime_error);
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 2);
+  CHECK_THROWS_AS(sim::SvgTimeline(dir.file("t.svg"), "x", 100), std::invalid_argument);
+  CHECK_THROWS_AS(sim::SvgTimeline((dir.path() / "missing" / "t.svg").string(), "x"), std::runtime_error);
 }

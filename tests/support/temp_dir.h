@@ -1,12 +1,13 @@
 // A fresh directory per test, removed at the end: for tests that write files.
 #pragma once
 
-#include <unistd.h>
+#include <stdlib.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -15,16 +16,16 @@ namespace testing {
 class TempDir {
  public:
   TempDir() {
-    static int counter = 0;
-    path_ = std::filesystem::temp_directory_path() /
-            ("gilsim_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
+    // mkdtemp: a name nobody else has, made atomically (tests run in parallel).
+    std::string name = (std::filesystem::temp_directory_path() / "gilsim_test_XXXXXX").string();
+    if (::mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + name);
+    path_ = name;
   }
   ~TempDir() { std::filesystem::remove_all(path_); }
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 
+  const std::filesystem::path& path() const { return path_; }
   std::string file(const std::string& name) const { return (path_ / name).string(); }
   std::string write(const std::string& name, const std::string& text) const {
     std::ofstream(file(name)) << text;
@@ -37,13 +38,15 @@ class TempDir {
     std::sort(names.begin(), names.end());
     return names;
   }
+  std::size_t count() const { return entries().size(); }
 
  private:
   std::filesystem::path path_;
 };
 
-inline std::string read_text(const std::string& path) {
-  std::ifstream in(path);
+// A whole file, byte for byte.
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
