@@ -1,4 +1,4 @@
-// The command line (scenario-format.md, "The command line"):
+// The command line (README.md, "Running scenarios"; `gilsim --help`):
 //
 //   gilsim                    the same as `gilsim claims`
 //   gilsim claims             runs the claims suite, prints the claims table

@@ -1,4 +1,4 @@
-// The metrics a run produces, by their contract names (scenario-format.md):
+// The metrics a run produces, by the names the results use (README.md, "Running scenarios"):
 // `wall`, `gil.handoffs`, `threads.NAME.cpu`, ... A flat, ordered map, so that
 // JSON and CSV output is in a stable order.
 #pragma once

@@ -7,7 +7,7 @@
 namespace report {
 
 const std::vector<ArticleClaim>& article_claims() {
-  // Shortened from docs/claims.md, column "the article says".
+  // What the article says of each claim, in one line.
   static const std::vector<ArticleClaim> claims = {
       {"C1", "Only one thread runs Python bytecode at a time in one interpreter."},
       {"C2", "CPU-bound threads give no speed-up; context switching can make them slower."},

@@ -1,4 +1,4 @@
-// The claims table: what the article says (C1..C12, docs/claims.md), the
+// The claims table: what the article says (C1..C12), the
 // scenarios shipped for each claim, the figures they measure, and whether
 // every expectation holds. `gilsim` and `gilsim claims` print it.
 #pragma once
@@ -16,7 +16,7 @@ namespace report {
 
 struct ArticleClaim {
   const char* id;    // "C2"
-  const char* says;  // one line, from claims.md's "the article says"
+  const char* says;  // one line: what the article says
 };
 
 // C1..C12, in order.

@@ -13,7 +13,7 @@ using namespace load_helpers;
 
 namespace {
 
-// The contract's example (scenario-format.md), verbatim apart from comments.
+// The example of the scenario format gilsim started from, verbatim apart from comments.
 const char* const kContractExample = R"(name: c2-cpu-bound-threads
 description: CPU-bound work split over threads is no faster than sequential.
 claim: C2
