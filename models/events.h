@@ -1,5 +1,5 @@
 // The event kinds of the model layer. The kernel only orders them; World's
-// dispatch switch (models/world.cc) sends each to the model that owns it.
+// dispatch switch (models/simulation.cc) sends each to the model that owns it.
 #pragma once
 
 #include <cstdint>

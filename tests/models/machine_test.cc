@@ -80,7 +80,7 @@ TEST_CASE("CFS wake-up preemption: a thread waking from I/O preempts a CPU hog o
   CHECK(without.metrics["threads.io.runnable"] >= 3e-3 + 10 * 1e-3);
 }
 
-// The machine on its own, driven by plain calls as models/world.cc's event
+// The machine on its own, driven by plain calls as models/simulation.cc's event
 // loop makes them (without the thread model).
 namespace {
 
