@@ -5,6 +5,12 @@
 // switch_interval 50 us, 10 s of CPU work each. Run untraced, then with a
 // Chrome trace streamed to disk (deleted afterwards unless --keep-trace).
 //
+// `--yardstick`: the workload of issue 11 (8 CPU-bound threads, 8 cores,
+// 50 us switch interval, 5 us wake-up latency, no context-switch cost, 10 s
+// each), run by gilsim and by the bare loop of the same new-GIL model
+// (bench/bare_gil.h), alternately, best of --repeat each: gilsim's time as a
+// multiple of the bare loop's, and the events each pops per hand-off.
+//
 // `--server`: a second workload, C8's hybrid server under load: an asyncio
 // loop serving Poisson arrivals at 200 requests/s (20 ms awaited database
 // read, then 20 ms of CPU sent to 5 Celery workers that the request polls
@@ -12,7 +18,8 @@
 // reused per request, broker round trips, polls, five interpreters.
 //
 //   build/gilsim_bench [--threads N] [--cores N] [--cpu SECONDS] [--interval-us N]
-//                      [--trace-dir DIR] [--keep-trace] [--no-trace] [--repeat N] [--server]
+//                      [--wakeup-us N] [--switch-us N] [--trace-dir DIR] [--keep-trace]
+//                      [--no-trace] [--repeat N] [--server | --yardstick]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +27,7 @@
 #include <filesystem>
 #include <string>
 
+#include "bench/bare_gil.h"
 #include "models/simulation.h"
 #include "sim/chrome_trace.h"
 
@@ -30,17 +38,22 @@ struct Options {
   int cores = 8;
   double cpu_seconds = 10;
   long interval_us = 50;
+  long wakeup_us = -1;  // -1: the model's default
+  long switch_us = -1;
   std::string trace_dir = std::filesystem::temp_directory_path().string();
   bool keep_trace = false;
   bool traced = true;
   int repeat = 3;
   bool server = false;
+  bool yardstick = false;
 };
 
 models::SimulationConfig workload(const Options& o) {
   models::SimulationConfig c;
   c.machine.cores = o.cores;
   c.runtime.switch_interval = o.interval_us * sim::kMicrosecond;
+  if (o.wakeup_us >= 0) c.machine.wakeup_latency = sim::Distribution::constant(o.wakeup_us * sim::kMicrosecond);
+  if (o.switch_us >= 0) c.machine.context_switch = sim::Distribution::constant(o.switch_us * sim::kMicrosecond);
   models::ThreadGroup g;
   g.name = "worker";
   g.count = o.threads;
@@ -114,6 +127,43 @@ double best_of(int n, F&& run) {
   return best;
 }
 
+// gilsim against the bare loop on the same workload, alternately.
+int yardstick(Options o) {
+  if (o.wakeup_us < 0) o.wakeup_us = 5;
+  if (o.switch_us < 0) o.switch_us = 0;
+  const models::SimulationConfig config = workload(o);
+  const models::RunPlan plan(config);
+  bench::BareGilConfig bare;
+  bare.threads = o.threads;
+  bare.work = static_cast<std::int64_t>(o.cpu_seconds * 1e9);
+  bare.interval = o.interval_us * sim::kMicrosecond;
+  bare.wakeup_latency = o.wakeup_us * sim::kMicrosecond;
+  bare.futex_wake = config.machine.futex_wake;
+  bare.granularity = config.runtime.eval_breaker_granularity;
+  std::printf("yardstick: %d CPU-bound threads, %d cores, switch_interval %ld us, wake-up %ld us, context switch "
+              "%ld us, %.1f s of CPU each; best of %d, alternately\n",
+              o.threads, o.cores, o.interval_us, o.wakeup_us, o.switch_us, o.cpu_seconds, o.repeat);
+  models::RunResult r;
+  bench::BareGilResult b;
+  double gilsim_best = 1e300, bare_best = 1e300;
+  for (int i = 0; i < o.repeat; ++i) {
+    gilsim_best = std::min(gilsim_best, best_of(1, [&] { r = models::simulate(plan, config.seed); }));
+    bare_best = std::min(bare_best, best_of(1, [&] { b = bench::run_bare_gil(bare); }));
+  }
+  report("gilsim", r, gilsim_best);
+  std::printf("%-9s %8.3f s wall-clock | %9llu hand-offs | %6.2f M hand-offs/s | %11llu events | %6.2f M events/s | "
+              "%7.1f simulated s per wall s\n",
+              "bare", bare_best, static_cast<unsigned long long>(b.handoffs),
+              static_cast<double>(b.handoffs) / bare_best / 1e6, static_cast<unsigned long long>(b.events),
+              static_cast<double>(b.events) / bare_best / 1e6, static_cast<double>(b.wall) / 1e9 / bare_best);
+  std::printf("gilsim / bare: %.2fx the time; %.1f against %.1f events per hand-off; simulated wall %.6f s against "
+              "%.6f s\n",
+              gilsim_best / bare_best, static_cast<double>(r.events) / r.metrics.at("gil.handoffs"),
+              static_cast<double>(b.events) / static_cast<double>(b.handoffs), r.metrics.at("wall"),
+              static_cast<double>(b.wall) / 1e9);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -135,12 +185,17 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--no-trace")) o.traced = false;
     else if (!std::strcmp(argv[i], "--repeat")) o.repeat = std::atoi(next());
     else if (!std::strcmp(argv[i], "--server")) o.server = true;
+    else if (!std::strcmp(argv[i], "--yardstick")) o.yardstick = true;
+    else if (!std::strcmp(argv[i], "--wakeup-us")) o.wakeup_us = std::atol(next());
+    else if (!std::strcmp(argv[i], "--switch-us")) o.switch_us = std::atol(next());
     else {
       std::fprintf(stderr, "usage: gilsim_bench [--threads N] [--cores N] [--cpu SECONDS] [--interval-us N] "
-                           "[--trace-dir DIR] [--keep-trace] [--no-trace] [--repeat N] [--server]\n");
+                           "[--wakeup-us N] [--switch-us N] [--trace-dir DIR] [--keep-trace] [--no-trace] [--repeat N] "
+                           "[--server | --yardstick]\n");
       return 2;
     }
   }
+  if (o.yardstick) return yardstick(o);
   const auto config = o.server ? server_workload(o) : workload(o);
   if (o.server)
     std::printf("workload: asyncio server + 5 Celery workers, 8 cores, 200 requests/s for %.1f s; best of %d\n",
