@@ -10,10 +10,16 @@ namespace sim {
 
 // The integral over time of a level that changes in steps (busy cores, number
 // of runnable threads): gives its time average and its maximum.
+//
+// The integral is kept in integers (level x nanoseconds), exactly, in 128
+// bits: a busy-core count over an hour is ~4e15, requests in flight over a
+// long run can pass 2^63. Only mean() divides, once. (Up to 2^64 this is the
+// same value a long double accumulator gave, whose 64-bit mantissa held such
+// integers exactly; past it the integers are exact where the long double rounded.)
 class TimeWeighted {
  public:
   void set(Time now, std::int64_t level) {
-    area_ += static_cast<long double>(level_) * static_cast<long double>(now - since_);
+    area_ += static_cast<Int128>(level_) * (now - since_);
     since_ = now;
     level_ = level;
     if (level > max_) max_ = level;
@@ -24,12 +30,14 @@ class TimeWeighted {
   // Mean level over [0, end].
   double mean(Time end) const {
     if (end <= 0) return 0;
-    long double a = area_ + static_cast<long double>(level_) * static_cast<long double>(end - since_);
-    return static_cast<double>(a / static_cast<long double>(end));
+    const Int128 a = area_ + static_cast<Int128>(level_) * (end - since_);
+    return static_cast<double>(static_cast<long double>(a) / static_cast<long double>(end));
   }
 
  private:
-  long double area_ = 0;
+  __extension__ typedef __int128 Int128;  // GCC and Clang; __extension__ keeps -Wpedantic quiet
+
+  Int128 area_ = 0;
   Time since_ = 0;
   std::int64_t level_ = 0;
   std::int64_t max_ = 0;
