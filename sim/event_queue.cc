@@ -1,5 +1,6 @@
 #include "sim/event_queue.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace sim {
@@ -9,35 +10,39 @@ EventHandle EventQueue::schedule(Time at, std::uint32_t kind, std::uint32_t targ
   std::uint32_t slot;
   if (free_slots_.empty()) {
     slot = static_cast<std::uint32_t>(slots_.size());
-    slots_.push_back(Slot{kind, target, 0, 0});
+    slots_.push_back(Slot{kind, target, 0});
   } else {
     slot = free_slots_.back();
     free_slots_.pop_back();
     slots_[slot].kind = kind;
     slots_[slot].target = target;
   }
-  auto pos = static_cast<std::uint32_t>(heap_.size());
-  heap_.push_back(Entry{at, next_seq_++, slot});
-  slots_[slot].heap_pos = pos;
-  sift_up(pos);
-  return EventHandle{slot, slots_[slot].generation};
-}
-
-bool EventQueue::pending(const EventHandle& h) const {
-  return h.valid() && h.slot < slots_.size() && slots_[h.slot].generation == h.generation &&
-         slots_[h.slot].heap_pos != UINT32_MAX;
+  const std::uint32_t generation = slots_[slot].generation;
+  heap_.emplace_back();
+  sift_up(heap_.size() - 1, Entry{static_cast<std::uint64_t>(at), next_seq_++, slot, generation});
+  ++live_;
+  return EventHandle{slot, generation};
 }
 
 void EventQueue::cancel(EventHandle& h) {
-  if (pending(h)) remove_at(slots_[h.slot].heap_pos);
+  if (pending(h)) {
+    release_slot(h.slot);
+    --live_;
+    // Dead entries are dropped when they reach the top; when they outnumber
+    // the live ones (cancelled far-future events pile up), all at once.
+    if (heap_.size() > 8 && heap_.size() > 2 * live_) drop_dead();
+  }
   h = EventHandle{};
 }
 
 Event EventQueue::pop() {
+  while (dead(heap_.front())) pop_top();
   const Entry top = heap_.front();
   const Slot& s = slots_[top.slot];
-  Event e{top.time, top.seq, s.kind, s.target};
-  remove_at(0);
+  const Event e{static_cast<Time>(top.time), top.seq, s.kind, s.target};
+  pop_top();
+  release_slot(top.slot);
+  --live_;
   // The heap order guarantees this; a failure here is a kernel bug, not bad input.
   if (e.time < now_) throw std::logic_error("event queue went back in time");
   now_ = e.time;
@@ -45,45 +50,48 @@ Event EventQueue::pop() {
   return e;
 }
 
-void EventQueue::remove_at(std::uint32_t pos) {
-  std::uint32_t slot = heap_[pos].slot;
-  slots_[slot].heap_pos = UINT32_MAX;
-  ++slots_[slot].generation;  // stale handles to this slot now fail pending()
-  free_slots_.push_back(slot);
-  Entry last = heap_.back();
+void EventQueue::pop_top() {
+  const Entry last = heap_.back();
   heap_.pop_back();
-  if (pos == heap_.size()) return;
-  place(pos, last);
-  if (pos > 0 && before(last, heap_[(pos - 1) / 2])) {
-    sift_up(pos);
-  } else {
-    sift_down(pos);
-  }
+  if (!heap_.empty()) sift_down(0, last);
 }
 
-void EventQueue::sift_up(std::uint32_t pos) {
-  Entry e = heap_[pos];
-  while (pos > 0) {
-    std::uint32_t parent = (pos - 1) / 2;
+void EventQueue::drop_dead() {
+  std::erase_if(heap_, [this](const Entry& e) { return dead(e); });
+  // Floyd's heap construction, bottom up: O(n).
+  if (heap_.size() > 1)
+    for (std::size_t i = (heap_.size() - 2) / kArity + 1; i-- > 0;) {
+      const Entry e = heap_[i];  // a copy: sift_down writes over heap_[i]
+      sift_down(i, e);
+    }
+}
+
+// The entry `e` goes into `hole` or above it.
+void EventQueue::sift_up(std::size_t hole, const Entry& e) {
+  while (hole > 0) {
+    const std::size_t parent = (hole - 1) / kArity;
     if (!before(e, heap_[parent])) break;
-    place(pos, heap_[parent]);
-    pos = parent;
+    heap_[hole] = heap_[parent];
+    hole = parent;
   }
-  place(pos, e);
+  heap_[hole] = e;
 }
 
-void EventQueue::sift_down(std::uint32_t pos) {
-  Entry e = heap_[pos];
-  const auto n = static_cast<std::uint32_t>(heap_.size());
+// The entry `e` goes into `hole` or below it.
+void EventQueue::sift_down(std::size_t hole, const Entry& e) {
+  const std::size_t n = heap_.size();
   for (;;) {
-    std::uint32_t child = 2 * pos + 1;
-    if (child >= n) break;
-    if (child + 1 < n && before(heap_[child + 1], heap_[child])) ++child;
-    if (!before(heap_[child], e)) break;
-    place(pos, heap_[child]);
-    pos = child;
+    const std::size_t first = kArity * hole + 1;
+    if (first >= n) break;
+    std::size_t best = first;
+    const std::size_t end = std::min(first + kArity, n);
+    for (std::size_t c = first + 1; c < end; ++c)
+      if (before(heap_[c], heap_[best])) best = c;
+    if (!before(heap_[best], e)) break;
+    heap_[hole] = heap_[best];
+    hole = best;
   }
-  place(pos, e);
+  heap_[hole] = e;
 }
 
 }  // namespace sim

@@ -77,3 +77,51 @@ TEST_CASE("memory does not grow with the number of events processed") {
   CHECK(q.size() == 3);
   CHECK(q.slot_capacity() <= 4);
 }
+
+TEST_CASE("cancelled far-future events are dropped in bulk: the heap stays small and the order holds") {
+  EventQueue q;
+  // A timer far ahead, cut short and rescheduled again and again, beside a
+  // few near events: the pattern of a GIL holder's segment and its waiters.
+  std::vector<sim::EventHandle> far;
+  for (int i = 0; i < 4; ++i) q.schedule(i, 1, static_cast<std::uint32_t>(i));
+  for (int round = 0; round < 100000; ++round) {
+    far.push_back(q.schedule(q.now() + 1'000'000'000, 2, 0));
+    if (far.size() > 1) q.cancel(far[far.size() - 2]);
+    const sim::Event e = q.pop();
+    CHECK(e.kind == 1);
+    q.schedule(e.time + 4, 1, e.target);
+  }
+  CHECK(q.size() == 5);
+  CHECK(q.entries() < 200);  // not 100000: dead entries went in bulk
+  // What is left comes out in order, the one live far event last.
+  sim::Time last = q.now();
+  std::size_t n = 0;
+  while (!q.empty()) {
+    const sim::Event e = q.pop();
+    CHECK(e.time >= last);
+    last = e.time;
+    ++n;
+  }
+  CHECK(n == 5);
+  CHECK(last == 99998 + 1'000'000'000);  // scheduled in the last round, when now was 99998
+}
+
+TEST_CASE("the heap's order is (time, sequence) after mass cancellations at every size") {
+  for (std::uint32_t size : {2u, 5u, 17u, 64u, 65u, 300u, 5000u}) {
+    EventQueue q;
+    std::vector<sim::EventHandle> h;
+    for (std::uint32_t i = 0; i < size; ++i) h.push_back(q.schedule((i * 7919) % 97, 0, i));
+    for (std::uint32_t i = 0; i < size; ++i)
+      if (i % 5 != 0) q.cancel(h[i]);
+    sim::Event prev{-1, 0, 0, 0};
+    std::uint32_t n = 0;
+    while (!q.empty()) {
+      const sim::Event e = q.pop();
+      CHECK(e.target % 5 == 0);
+      CHECK((e.time > prev.time || (e.time == prev.time && e.seq > prev.seq)));
+      prev = e;
+      ++n;
+    }
+    CHECK(n == (size + 4) / 5);
+  }
+}
