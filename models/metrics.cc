@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <unordered_set>
 
 #include "models/gil_protocol.h"
 #include "models/python_threads.h"
@@ -78,27 +79,29 @@ std::vector<std::string> metric_names(const RunPlan& plan) {
   const Layout& l = plan.layout();
   // asyncio tasks: when each ended, its latency from asyncio.run()'s start,
   // and how many steps the loop gave it; a group's is its last task's (steps: the sum).
+  // A group's names come before its first member's (a set says which groups
+  // are in: a million tasks must not mean a million searches of a list).
   std::vector<std::string> tasks;
+  std::unordered_set<std::string> groups;
   for (const auto& t : l.tasks) {
-    if (t.group_size > 1 && std::find(tasks.begin(), tasks.end(), t.group) == tasks.end()) tasks.push_back(t.group);
+    if (t.group_size > 1 && groups.insert(t.group).second) tasks.push_back(t.group);
     tasks.push_back(t.name);
   }
   for (const auto& t : tasks)
     for (const char* m : {"end", "latency", "steps"}) names.push_back("tasks." + t + "." + m);
   std::vector<std::string> owners;
+  groups.clear();
   for (const auto& t : l.threads) {
-    if (t.group_size > 1 && (owners.empty() || owners.back() != t.group) &&
-        std::find(owners.begin(), owners.end(), t.group) == owners.end())
-      owners.push_back(t.group);  // the group: sum over its threads
+    if (t.group_size > 1 && groups.insert(t.group).second) owners.push_back(t.group);  // the group: sum over its threads
     owners.push_back(t.name);
   }
   for (const auto& o : owners)
     for (const char* m : kThreadMetrics) names.push_back("threads." + o + "." + m);
   std::vector<std::string> processes;
+  groups.clear();
   for (const auto& p : l.processes) {
     if (p.pool_worker) continue;
-    if (p.group_size > 1 && std::find(processes.begin(), processes.end(), p.group) == processes.end())
-      processes.push_back(p.group);
+    if (p.group_size > 1 && groups.insert(p.group).second) processes.push_back(p.group);
     processes.push_back(p.name);
   }
   for (const auto& p : processes) names.push_back("processes." + p + ".end");
@@ -159,20 +162,28 @@ Metrics collect_metrics(const RunPlan& plan, const Machine& machine, const Pytho
     m[prefix + "queue_max"] = static_cast<double>(r.queue_max());
     m[prefix + "busy_avg"] = r.busy_avg(wall);
   }
+  // A group's tasks are consecutive: its three entries are looked up once.
+  const std::string* group = nullptr;
+  double* group_value[3] = {};
+  const char* const task_metrics[] = {"end", "latency", "steps"};
   for (std::size_t k = 0; k < plan.layout().tasks.size(); ++k) {
     const TaskSpec& spec = plan.layout().tasks[k];
     const Task& task = threads.asyncio().task(static_cast<int>(k));
     const double values[] = {sim::to_seconds(task.end), sim::to_seconds(task.end - task.started),
                              static_cast<double>(task.steps)};
-    const char* const names[] = {"end", "latency", "steps"};
+    if (spec.group_size > 1 && (!group || *group != spec.group)) {
+      group = &spec.group;
+      for (int j = 0; j < 3; ++j) group_value[j] = &m["tasks." + spec.group + "." + task_metrics[j]];
+    }
     for (int j = 0; j < 3; ++j) {
-      m["tasks." + spec.name + "." + names[j]] = values[j];
+      m["tasks." + spec.name + "." + task_metrics[j]] = values[j];
       if (spec.group_size > 1) {  // a group's end and latency are its last task's; steps add up
-        double& v = m["tasks." + spec.group + "." + names[j]];
+        double& v = *group_value[j];
         v = j == 2 ? v + values[j] : std::max(v, values[j]);
       }
     }
   }
+
   for (std::size_t i = 0; i < plan.locks().size(); ++i) {
     const auto& l = threads.locks()[i];
     const std::string p = "locks." + plan.locks()[i] + ".";
