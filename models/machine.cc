@@ -35,10 +35,7 @@ void Machine::set_trace(sim::TraceSink* trace, sim::TrackId first_core_track, si
   names_ = thread_names;
 }
 
-void Machine::count_runnable(int delta) {
-  runnable_ += delta;
-  if (trace_) trace_->counter(runnable_counter_, events_.now(), runnable_);
-}
+void Machine::trace_runnable() { trace_->counter(runnable_counter_, events_.now(), runnable_); }
 
 void Machine::start(int tid) {
   threads_[tid].state = OsState::Waking;

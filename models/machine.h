@@ -110,7 +110,11 @@ class Machine {
   void run_next(int core);
   void arm_timeslices();
   void release(int core);
-  void count_runnable(int delta);
+  void count_runnable(int delta) {
+    runnable_ += delta;
+    if (trace_) trace_runnable();
+  }
+  void trace_runnable();
 
   MachineConfig config_;
   sim::EventQueue& events_;

@@ -10,7 +10,7 @@ static Time round_ns(double x) {
   return static_cast<Time>(std::llround(x));
 }
 
-Time Distribution::sample(Rng& rng) const {
+Time Distribution::sample_random(Rng& rng) const {
   switch (kind) {
     case Kind::Constant:
       return a;

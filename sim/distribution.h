@@ -24,7 +24,9 @@ struct Distribution {
   bool is_constant() const { return kind == Kind::Constant; }
   // Draws a value, rounded to whole nanoseconds and never negative (a normal
   // distribution is truncated at 0, as the scenario format says).
-  Time sample(Rng& rng) const;
+  Time sample(Rng& rng) const { return kind == Kind::Constant ? a : sample_random(rng); }
+  // A draw from one of the random kinds.
+  Time sample_random(Rng& rng) const;
   // The expected value, for reports and sanity limits.
   double mean() const;
 };

@@ -68,30 +68,30 @@ void EventQueue::drop_dead() {
 
 // The entry `e` goes into `hole` or above it.
 void EventQueue::sift_up(std::size_t hole, const Entry& e) {
+  Entry* const h = heap_.data();
   while (hole > 0) {
     const std::size_t parent = (hole - 1) / kArity;
-    if (!before(e, heap_[parent])) break;
-    heap_[hole] = heap_[parent];
+    if (!before(e, h[parent])) break;
+    h[hole] = h[parent];
     hole = parent;
   }
-  heap_[hole] = e;
+  h[hole] = e;
 }
 
 // The entry `e` goes into `hole` or below it.
 void EventQueue::sift_down(std::size_t hole, const Entry& e) {
+  static_assert(kArity == 2);
   const std::size_t n = heap_.size();
+  Entry* const h = heap_.data();
   for (;;) {
-    const std::size_t first = kArity * hole + 1;
-    if (first >= n) break;
-    std::size_t best = first;
-    const std::size_t end = std::min(first + kArity, n);
-    for (std::size_t c = first + 1; c < end; ++c)
-      if (before(heap_[c], heap_[best])) best = c;
-    if (!before(heap_[best], e)) break;
-    heap_[hole] = heap_[best];
-    hole = best;
+    std::size_t child = 2 * hole + 1;
+    if (child >= n) break;
+    if (child + 1 < n && before(h[child + 1], h[child])) ++child;
+    if (!before(h[child], e)) break;
+    h[hole] = h[child];
+    hole = child;
   }
-  heap_[hole] = e;
+  h[hole] = e;
 }
 
 }  // namespace sim
