@@ -88,7 +88,7 @@ void AsyncioLoops::await_(int tid, const Op& o) {
   const Resource::Request r{k, true, d, now};
   if (!o.uses_resource || resources_[o.index].request(r, now)) {
     if (o.uses_resource) tk.resource = static_cast<int>(o.index);
-    threads_.events().schedule(now + d, kTaskResume, static_cast<std::uint32_t>(k));
+    threads_.events().post(now + d, kTaskResume, static_cast<std::uint32_t>(k));
   }
 }
 
@@ -119,7 +119,7 @@ void AsyncioLoops::poll_result(int tid, const Op& o) {
   const sim::Time d = o.duration.sample(t.rng);
   set_state(k, Task::State::Awaiting);
   run_task(t, -1);
-  threads_.events().schedule(threads_.events().now() + d, kTaskResume, static_cast<std::uint32_t>(k));
+  threads_.events().post(threads_.events().now() + d, kTaskResume, static_cast<std::uint32_t>(k));
 }
 
 int AsyncioLoops::task_returned(int tid) {

@@ -40,7 +40,7 @@ void Machine::trace_runnable() { trace_->counter(runnable_counter_, events_.now(
 void Machine::start(int tid) {
   threads_[tid].state = OsState::Waking;
   count_runnable(+1);
-  events_.schedule(events_.now(), kWakeup, static_cast<std::uint32_t>(tid));
+  events_.post(events_.now(), kWakeup, static_cast<std::uint32_t>(tid));
 }
 
 void Machine::wake(int tid) {
@@ -58,13 +58,13 @@ void Machine::wake(int tid) {
     // The waker's system call returns into the scheduler: the woken thread
     // is queued now and the core switches to it (kTimeslice at once asks the
     // policy whom to run), paying a context switch instead of the latency.
-    events_.schedule(events_.now(), kWakeup, static_cast<std::uint32_t>(tid));
+    events_.post(events_.now(), kWakeup, static_cast<std::uint32_t>(tid));
     CoreBooks& c = cores_[static_cast<std::size_t>(core)];
     events_.cancel(c.slice);
     c.slice = events_.schedule(events_.now(), kTimeslice, static_cast<std::uint32_t>(core));
     return;
   }
-  events_.schedule(events_.now() + config_.wakeup_latency.sample(rng_), kWakeup, static_cast<std::uint32_t>(tid));
+  events_.post(events_.now() + config_.wakeup_latency.sample(rng_), kWakeup, static_cast<std::uint32_t>(tid));
 }
 
 bool Machine::on_wakeup(int tid) {
@@ -128,7 +128,7 @@ void Machine::run_next(int core) {
     cost = config_.context_switch.sample(rng_);
   }
   c.last_thread = tid;
-  events_.schedule(events_.now() + cost, kDispatch, static_cast<std::uint32_t>(core));
+  events_.post(events_.now() + cost, kDispatch, static_cast<std::uint32_t>(core));
 }
 
 int Machine::on_dispatch(int core) {

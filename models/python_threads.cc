@@ -215,7 +215,7 @@ bool PythonThreads::run_compute(int tid, const Op& o) {
         // With a resource, the call first queues for a free slot.
         const sim::Time now = events_.now();
         if (!o.uses_resource || resources_[o.index].request({tid, false, t.remaining, now}, now))
-          events_.schedule(now + t.remaining, kBlockEnd, static_cast<std::uint32_t>(tid));
+          events_.post(now + t.remaining, kBlockEnd, static_cast<std::uint32_t>(tid));
         os_.block(tid);
       }
       break;
@@ -366,9 +366,9 @@ void PythonThreads::on_task_resume(int k) {
 void PythonThreads::grant(std::uint32_t resource, const Resource::Request& r) {
   if (r.task) {
     asyncio_.task(r.id).resource = static_cast<int>(resource);
-    events_.schedule(events_.now() + r.duration, kTaskResume, static_cast<std::uint32_t>(r.id));
+    events_.post(events_.now() + r.duration, kTaskResume, static_cast<std::uint32_t>(r.id));
   } else {
-    events_.schedule(events_.now() + r.duration, kBlockEnd, static_cast<std::uint32_t>(r.id));
+    events_.post(events_.now() + r.duration, kBlockEnd, static_cast<std::uint32_t>(r.id));
   }
 }
 

@@ -37,7 +37,7 @@ RequestStreams::RequestStreams(const SimulationConfig& config, std::uint64_t see
 
 void RequestStreams::schedule_arrival(int s, sim::Time at) {
   ++scheduled_;
-  events_.schedule(at, kArrival, static_cast<std::uint32_t>(s));
+  events_.post(at, kArrival, static_cast<std::uint32_t>(s));
 }
 
 void RequestStreams::start() {

@@ -106,7 +106,7 @@ void Servers::connect(int id) {
     if (trace_) trace_->instant(tracks_->requests(w.stream), events.now(), "SYN dropped");
     if (w.syn_retries < rs.syn_retries) {
       // Exponential back-off: syn_timeout, 2x, 4x, ... (RFC 6298, 5.5).
-      events.schedule(events.now() + (rs.syn_timeout << w.syn_retries), kSynRetry, static_cast<std::uint32_t>(id));
+      events.post(events.now() + (rs.syn_timeout << w.syn_retries), kSynRetry, static_cast<std::uint32_t>(id));
       ++w.syn_retries;
     } else {
       // Out of SYN retries: the client gives up connecting.

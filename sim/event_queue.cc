@@ -6,22 +6,28 @@
 namespace sim {
 
 EventHandle EventQueue::schedule(Time at, std::uint32_t kind, std::uint32_t target) {
-  if (at < now_) throw std::logic_error("event scheduled in the past");
   std::uint32_t slot;
   if (free_slots_.empty()) {
     slot = static_cast<std::uint32_t>(slots_.size());
-    slots_.push_back(Slot{kind, target, 0});
+    slots_.push_back(Slot{0});
   } else {
     slot = free_slots_.back();
     free_slots_.pop_back();
-    slots_[slot].kind = kind;
-    slots_[slot].target = target;
   }
   const std::uint32_t generation = slots_[slot].generation;
-  heap_.emplace_back();
-  sift_up(heap_.size() - 1, Entry{static_cast<std::uint64_t>(at), next_seq_++, slot, generation});
-  ++live_;
+  push(Entry{static_cast<std::uint64_t>(at), next_seq_++, kind, target, slot, generation});
   return EventHandle{slot, generation};
+}
+
+void EventQueue::post(Time at, std::uint32_t kind, std::uint32_t target) {
+  push(Entry{static_cast<std::uint64_t>(at), next_seq_++, kind, target, kNoSlot, 0});
+}
+
+void EventQueue::push(const Entry& e) {
+  if (static_cast<Time>(e.time) < now_) throw std::logic_error("event scheduled in the past");
+  heap_.emplace_back();
+  sift_up(heap_.size() - 1, e);
+  ++live_;
 }
 
 void EventQueue::cancel(EventHandle& h) {
@@ -38,10 +44,9 @@ void EventQueue::cancel(EventHandle& h) {
 Event EventQueue::pop() {
   while (dead(heap_.front())) pop_top();
   const Entry top = heap_.front();
-  const Slot& s = slots_[top.slot];
-  const Event e{static_cast<Time>(top.time), top.seq, s.kind, s.target};
+  const Event e{static_cast<Time>(top.time), top.seq, top.kind, top.target};
   pop_top();
-  release_slot(top.slot);
+  if (top.slot != kNoSlot) release_slot(top.slot);
   --live_;
   // The heap order guarantees this; a failure here is a kernel bug, not bad input.
   if (e.time < now_) throw std::logic_error("event queue went back in time");

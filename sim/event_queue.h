@@ -14,12 +14,14 @@
 //   that a far-future event that was cancelled (a segment's end cut short, a
 //   client's timeout) neither fires nor keeps the heap deep: letting 64 dead
 //   entries gather first cost 10 % more instructions than the exact removal.
-//   The heap never tracks positions, so a move is one 24-byte copy.
-// - Slots: each pending event's kind and target live in a slot that is
-//   reused after the event fires or is cancelled; a handle carries the slot's
-//   generation, so a stale handle is recognised and ignored. Nothing is
-//   allocated per event once the arrays have grown to the peak number of
-//   pending events.
+//   The heap never tracks positions.
+// - An entry holds its event whole (32 bytes): a pop reads nothing else. An
+//   event that may be cancelled also takes a slot, a generation counter that
+//   is reused after the event fires or is cancelled; its handle carries the
+//   generation, so a stale handle is recognised and ignored. Most events are
+//   never cancelled (wake-ups, dispatches, I/O completions) and are post()ed
+//   without a slot (-2.6 % instructions). Nothing is allocated per event once
+//   the arrays have grown to the peak number of pending events.
 // The order in which events come out is exactly (time, sequence): the same
 // for any heap layout, so the choice of heap never changes a result.
 //
@@ -51,8 +53,11 @@ struct EventHandle {
 
 class EventQueue {
  public:
-  // Schedules an event at absolute time `at`, which must not lie before now().
+  // Schedules an event at absolute time `at`, which must not lie before now(),
+  // that may be cancelled through the handle.
   EventHandle schedule(Time at, std::uint32_t kind, std::uint32_t target);
+  // The same for an event that is never cancelled (it takes no slot).
+  void post(Time at, std::uint32_t kind, std::uint32_t target);
   // Removes a pending event. A handle that already fired or was cancelled is
   // ignored, so callers may cancel unconditionally. Resets the handle.
   void cancel(EventHandle& h);
@@ -74,28 +79,30 @@ class EventQueue {
   Event pop();
 
  private:
-  struct Entry {  // 24 bytes
+  struct Entry {  // 32 bytes
     std::uint64_t time;
     std::uint64_t seq;
-    std::uint32_t slot;
+    std::uint32_t kind;
+    std::uint32_t target;
+    std::uint32_t slot;        // kNoSlot: not cancellable
     std::uint32_t generation;  // the slot's when scheduled: another means cancelled
   };
+  static constexpr std::uint32_t kNoSlot = UINT32_MAX;
   static bool before(const Entry& a, const Entry& b) {
     return a.time < b.time || (a.time == b.time && a.seq < b.seq);
   }
   struct Slot {
-    std::uint32_t kind;
-    std::uint32_t target;
     std::uint32_t generation;
   };
   static constexpr std::uint32_t kArity = 2;
 
-  bool dead(const Entry& e) const { return slots_[e.slot].generation != e.generation; }
+  bool dead(const Entry& e) const { return e.slot != kNoSlot && slots_[e.slot].generation != e.generation; }
   void release_slot(std::uint32_t slot) {
     ++slots_[slot].generation;  // handles and entries of it are stale now
     free_slots_.push_back(slot);
   }
   void sift_up(std::size_t hole, const Entry& e);
+  void push(const Entry& e);
   void sift_down(std::size_t hole, const Entry& e);
   void pop_top();  // removes heap_[0]
   void drop_dead();

@@ -125,3 +125,17 @@ TEST_CASE("the heap's order is (time, sequence) after mass cancellations at ever
     CHECK(n == (size + 4) / 5);
   }
 }
+
+TEST_CASE("posted events (never cancelled) and scheduled ones come out in one order") {
+  EventQueue q;
+  q.post(20, 1, 1);
+  auto a = q.schedule(10, 2, 2);
+  q.post(10, 1, 3);
+  auto b = q.schedule(20, 2, 4);
+  q.cancel(b);
+  std::vector<std::uint32_t> order;
+  while (!q.empty()) order.push_back(q.pop().target);
+  CHECK(order == std::vector<std::uint32_t>{2, 3, 1});
+  CHECK_FALSE(q.pending(a));  // fired
+  CHECK(q.slot_capacity() == 2);  // only the two scheduled events took a slot
+}
