@@ -197,7 +197,7 @@ bool PythonThreads::run_compute(int tid, const Op& o) {
                                                                   : o.duration.sample(t.rng) + sized_extra(t, o);
       // A free-threaded build runs the same bytecode more slowly.
       if (is_bytecode(o.kind) && cpu_overhead_ != 1.0)
-        t.remaining = static_cast<sim::Time>(std::llround(static_cast<double>(t.remaining) * cpu_overhead_));
+        t.remaining = sim::nearest_ns(static_cast<double>(t.remaining) * cpu_overhead_);
       t.phase = Phase::Executing;
       threads_.start_segment(tid);
       break;
@@ -376,7 +376,7 @@ sim::Time PythonThreads::sized_extra(const PythonThread& t, const Op& o) {
   if (o.sized == Sized::None || t.item < 0) return 0;
   const WorkItem& w = work_.items[t.item];
   const std::int64_t bytes = o.sized == Sized::Args ? w.args_bytes : w.result_bytes;
-  return static_cast<sim::Time>(std::llround(o.per_byte * static_cast<double>(bytes)));
+  return sim::nearest_ns(o.per_byte * static_cast<double>(bytes));
 }
 
 void PythonThreads::check_quiescent() const {

@@ -10,7 +10,7 @@ namespace models {
 
 namespace {
 
-sim::Time round_ns(double ns) { return static_cast<sim::Time>(std::llround(ns)); }
+sim::Time round_ns(double ns) { return sim::nearest_ns(ns); }
 
 }  // namespace
 

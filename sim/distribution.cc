@@ -7,7 +7,7 @@ namespace sim {
 static Time round_ns(double x) {
   if (!(x > 0)) return 0;
   if (x >= 9.0e18) return INT64_MAX / 2;
-  return static_cast<Time>(std::llround(x));
+  return nearest_ns(x);
 }
 
 Time Distribution::sample_random(Rng& rng) const {

@@ -76,3 +76,15 @@ TEST_CASE("a normal distribution is truncated at zero, never negative") {
   Distribution d{Distribution::Kind::Normal, 1000, 5000, 0, {}};
   for (int i = 0; i < 100000; ++i) REQUIRE(d.sample(r) >= 0);
 }
+
+TEST_CASE("nearest_ns rounds as std::llround does, halves away from zero") {
+  const double cases[] = {0.0, 0.49999999999999994, 0.5, 1.5, 2.5, 2.4999999999999996, 1e9 + 0.5, 123456.789,
+                          4503599627370495.5, 4503599627370496.0, 9007199254740991.0, 9007199254740993.0, 1e17 + 3,
+                          -0.5, -2.5, -1e-300};
+  for (double x : cases) CHECK(sim::nearest_ns(x) == std::llround(x));
+  sim::Rng rng(7, 7);
+  for (int i = 0; i < 100000; ++i) {
+    const double x = rng.exponential(200.0) * (1 + rng.uniform01());
+    CHECK(sim::nearest_ns(x) == std::llround(x));
+  }
+}
