@@ -22,6 +22,11 @@
 //   never cancelled (wake-ups, dispatches, I/O completions) and are post()ed
 //   without a slot (-2.6 % instructions). Nothing is allocated per event once
 //   the arrays have grown to the peak number of pending events.
+// - Tried and left out: FIFO lanes beside the heap for events at a recurring
+//   delay (a constant wake-up latency, the switch interval), which arrive in
+//   order and need no sifting: -2.6 % instructions on the 8-thread workload,
+//   -7 % on the server one, but +2.7 % on the claims suite, where durations
+//   drawn from distributions make every delay new.
 // The order in which events come out is exactly (time, sequence): the same
 // for any heap layout, so the choice of heap never changes a result.
 //
