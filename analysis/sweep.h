@@ -1,4 +1,4 @@
-// `gilsim sweep` and `gilsim merge` (README.md, "Sweeps"): one scenario run
+// `gilsim sweep` and `gilsim merge` (docs/sweeps.md): one scenario run
 // over the cartesian product of its axes' values, with replications under
 // independent seeds, points in parallel, resumable, and splittable into shards
 // that `merge` joins. Results are assembled from the point files in point

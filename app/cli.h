@@ -1,4 +1,4 @@
-// The command line (README.md, "Running scenarios"; `gilsim --help`):
+// The command line (docs/commands.md; `gilsim --help`):
 //
 //   gilsim                    the same as `gilsim claims`
 //   gilsim claims             runs the claims suite, prints the claims table

@@ -1,7 +1,7 @@
 // A scenario file, loaded and validated: its variants as ready-to-run
 // simulation configs, and its expectations parsed.
 //
-// Format: README.md, "Scenario files", and
+// Format: docs/scenarios.md, and
 // docs/scenario-reference.md, made from the loader's tables (loader/schema.h).
 // Every kind of bad input is an InputError with file:line:column.
 #pragma once

@@ -1,5 +1,5 @@
 // The `sweep` key of a scenario file, and the axis syntax the command line
-// shares with it (README.md, "Sweeps"):
+// shares with it (docs/sweeps.md):
 //
 //   sweep:
 //     axes:

@@ -7,7 +7,7 @@ namespace models {
 
 namespace {
 
-// The trace's thread states; the same words as the README and the summary.
+// The trace's thread states; the same words as docs/model.md and the summary.
 const sim::SliceStyle kStyles[] = {
     {"not started", "#ffffff"},      {"Running", "#2e7d32"},          {"Native", "#66bb6a"},
     {"Runnable", "#fdd835"},         {"Waiting for GIL", "#e53935"},  {"Waiting for lock", "#8e24aa"},

@@ -15,7 +15,7 @@
 // core, with affinity), weights, the red-black tree (the queue is a ring
 // scanned in order: gilsim's queues hold a few threads, and the scan's order
 // is the tie-break), and slices that shrink with the number of runnable
-// threads (the machine's time slice is fixed). README "Model choices".
+// threads (the machine's time slice is fixed). docs/model.md, "Model choices".
 #pragma once
 
 #include <vector>

@@ -8,7 +8,7 @@
 // preempts a running one, is the policy's (models/os_policy.h): by default a
 // simplified CFS (models/cfs.h).
 //
-// Choices (documented in README "Model choices"): a thread that wants a core
+// Choices (documented in docs/model.md, "Model choices"): a thread that wants a core
 // takes the lowest-numbered idle core its affinity allows. A thread woken
 // onto an idle core runs after `wakeup_latency`, which includes that core's
 // switch; a core switching from one thread to another pays `context_switch`.

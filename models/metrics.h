@@ -1,4 +1,4 @@
-// The metrics a run produces, by the names the results use (README.md, "Running scenarios"):
+// The metrics a run produces, by the names the results use (docs/scenarios.md, "Metrics"):
 // `wall`, `gil.handoffs`, `threads.NAME.cpu`, ... A flat, ordered map, so that
 // JSON and CSV output is in a stable order.
 #pragma once

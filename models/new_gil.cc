@@ -2,7 +2,7 @@
 // (ceval_gil.h before 3.12): take_gil, drop_gil and the FORCE_SWITCHING
 // handshake, with the same state variables.
 //
-// gilsim's choices where CPython leaves the outcome to the OS (README, "Model
+// gilsim's choices where CPython leaves the outcome to the OS (docs/model.md, "Model
 // choices"): each waiter has its own timer; a release wakes one waiter, FIFO
 // by default or chosen by the seeded generator (`runtime.wake: random`); the
 // woken waiter pays the machine's wake-up latency and needs a core, and takes

@@ -77,7 +77,7 @@ std::string csv_field(const std::string& s);
 // A CSV number: json_number, but "nan", "inf" and "-inf" for what JSON calls null.
 std::string csv_number(double v);
 
-// The JSON object of one scenario (README.md, "Running scenarios"), with the
+// The JSON object of one scenario (docs/commands.md), with the
 // extensions "file", "description", "claim" (when set), per-variant "seed" and
 // "finished", and "figures". Ends with a newline.
 std::string results_json(const ScenarioResult& result);

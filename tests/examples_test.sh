@@ -1,5 +1,5 @@
 #!/bin/sh
-# analysis/examples.sh, as the README runs it: every example sweep, its fits,
+# analysis/examples.sh, as docs/analysis.md runs it: every example sweep, its fits,
 # its plots and the report page. Checks what a reader of the page relies on.
 #   tests/examples_test.sh GILSIM EXAMPLES_SH WORKDIR
 set -eu

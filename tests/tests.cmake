@@ -12,6 +12,7 @@ endforeach()
 # Scenario tests: every YAML file under scenarios/ and tests/scenarios/ must
 # load and every expectation in it must hold (exit 0).
 file(GLOB SCENARIO_TESTS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scenarios/*.yaml
+     ${PROJECT_SOURCE_DIR}/scenarios/tutorial/*.yaml
      ${PROJECT_SOURCE_DIR}/tests/scenarios/*.yaml)
 foreach(f ${SCENARIO_TESTS})
   get_filename_component(base ${f} NAME_WE)
@@ -66,7 +67,7 @@ foreach(f ${EXAMPLE_SWEEPS})
                    sh ${CMAKE_CURRENT_BINARY_DIR}/sweep_example_${base} $<TARGET_FILE:gilsim> ${f})
 endforeach()
 
-# The README's third command: analysis/examples.sh (sweeps, fits, plots, the
+# docs/analysis.md's first command: analysis/examples.sh (sweeps, fits, plots, the
 # report page), checked end to end (tests/examples_test.sh; needs gnuplot).
 add_test(NAME analysis.examples
          COMMAND sh ${PROJECT_SOURCE_DIR}/tests/examples_test.sh $<TARGET_FILE:gilsim>
@@ -83,3 +84,12 @@ add_test(NAME calibration.server_check
 add_test(NAME golden
          COMMAND bash ${PROJECT_SOURCE_DIR}/tests/golden/golden.sh $<TARGET_FILE:gilsim>
                  ${CMAKE_CURRENT_BINARY_DIR}/golden)
+
+# cmake --install into a temporary prefix (tests/install_test.sh).
+add_test(NAME install COMMAND sh ${PROJECT_SOURCE_DIR}/tests/install_test.sh ${PROJECT_BINARY_DIR}
+                              ${PROJECT_BINARY_DIR}/install_test)
+
+# The README's tutorial scenario is the file it names, word for word.
+add_test(NAME readme.tutorial
+         COMMAND sh -c "sed -n '/<!-- tutorial:begin -->/,/<!-- tutorial:end -->/p' \"$0\" | sed '1,2d;$d' | sed '$d' | diff - \"$1\""
+                 ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/scenarios/tutorial/first.yaml)

@@ -102,7 +102,7 @@ TEST_CASE("a trivial call's round trip through a process pool: four thread hops 
   // thread, submitter), two pickles and two unpickles of 1 us, four pipe
   // calls of 2 us: 67 us. At most what CPython 3.12 takes here (190-230 us,
   // analysis/calibration/RESULTS.md), which also has the executor's manager
-  // thread as one more hop (see the README's model choices).
+  // thread as one more hop (see docs/model.md, "Model choices").
   CHECK(round_trip >= 67e-6);
   CHECK(round_trip < 230e-6);
 }

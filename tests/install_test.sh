@@ -1,0 +1,32 @@
+#!/bin/sh
+# cmake --install into a fresh prefix: the binary runs from there, the man page
+# renders, bash completion completes commands and a command's options, and the
+# scenarios, sweeps and calibration programs are in place.
+#   tests/install_test.sh BUILD_DIR WORK_DIR
+set -eu
+build=$1
+prefix=$2/prefix
+rm -rf "$prefix"
+cmake --install "$build" --prefix "$prefix" >/dev/null
+fail() { echo "install_test: $*" >&2; exit 1; }
+"$prefix/bin/gilsim" --version | grep -q '^gilsim ' || fail "installed gilsim does not run"
+"$prefix/bin/gilsim" run "$prefix/share/gilsim/scenarios/tutorial/first.yaml" >/dev/null \
+  || fail "the installed tutorial scenario does not run"
+for f in share/man/man1/gilsim.1 share/bash-completion/completions/gilsim \
+         share/gilsim/scenarios/c4_convoy_effect.yaml share/gilsim/sweeps/scaling.yaml \
+         share/gilsim/calibration/measure_costs.py share/gilsim/analysis/report.sh \
+         share/gilsim/analysis/plots/style.gp share/doc/gilsim/LICENSE \
+         share/doc/gilsim/docs/model.md; do
+  [ -s "$prefix/$f" ] || fail "missing $f"
+done
+if command -v groff >/dev/null; then
+  groff -man -Tutf8 -ww -z "$prefix/share/man/man1/gilsim.1" 2>&1 | grep . && fail "man page warnings"
+fi
+# Completion: commands, then options read from the installed binary's help.
+complete_words() {
+  bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _gilsim; echo "${COMPREPLY[@]}"' \
+    _ "$prefix/share/bash-completion/completions/gilsim" "$@"
+}
+[ "$(complete_words "$prefix/bin/gilsim" ru)" = run ] || fail "completion of 'ru'"
+complete_words "$prefix/bin/gilsim" run --tr | grep -qw -- --trace || fail "completion of 'run --tr'"
+echo "install_test: ok"
