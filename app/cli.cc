@@ -36,7 +36,7 @@ namespace fs = std::filesystem;
 const char* const kCommands[] = {"claims", "run", "check", "sweep", "merge", "fit", "saturation"};
 const char* const kOptionNames[] = {"--help",   "--version",      "--seed", "--variant",
                                     "--trace",  "--svg",          "--json", "--csv",
-                                    "--jobs",   "--replications", "--out",  "--shard"};
+                                    "--jobs",   "--replications", "--out",  "--shard", "--profile"};
 
 po::options_description visible_options() {
   po::options_description o("Options");
@@ -52,6 +52,8 @@ po::options_description visible_options() {
       ("svg", po::value<std::string>()->value_name("PATH"), "write an SVG timeline per run")
       ("json", po::value<std::string>()->value_name("PATH"), "write the results as JSON")
       ("csv", po::value<std::string>()->value_name("PATH"), "write the results as CSV")
+      ("profile", po::value<std::string>()->value_name("FILE"),
+       "a machine profile: its costs under every scenario's own settings (docs/profiles.md)")
       ("replications", po::value<std::string>()->value_name("R"),
        "sweep: runs per point, seeds N, N+1, ... (default: the file's, or 1)")
       ("jobs", po::value<std::string>()->value_name("N"),
@@ -174,6 +176,7 @@ Args parse(int argc, const char* const* argv) {
   a.svg = path("svg");
   a.json = path("json");
   a.csv = path("csv");
+  a.profile = path("profile");
   a.out_dir = path("out");
   if (vm.count("replications"))
     a.replications = parse_count(vm["replications"].as<std::string>(), "--replications", loader::kMaxReplications);
@@ -233,9 +236,12 @@ void check_command_and_options(const Args& a) {
     if (!a.trace.empty() || !a.svg.empty())
       throw usage_error("--trace and --svg apply to 'run': a trace is of one run (run one point with 'gilsim run')");
   }
+  if (a.command == "sweep" && !a.profile.empty())
+    throw usage_error("--profile does not apply to 'sweep' yet: set the profile's costs in the scenario's machine and runtime");
   if (a.command == "sweep" && a.files[0].find('=') != std::string::npos)
     throw usage_error("'sweep' needs the scenario FILE first, then the axes PATH=VALUES");
   if (a.command == "merge") {
+    if (!a.profile.empty()) throw usage_error("--profile applies to 'run', 'check', 'claims' and 'sweep': merge joins what the shards ran");
     if (a.load.override_seed || !a.variants.empty())
       throw usage_error("--seed and --variant apply to 'sweep': merge joins what the shards ran");
     if (a.json.empty() && a.csv.empty())
@@ -261,6 +267,8 @@ int dispatch(int argc, const char* const* argv, const Console& c) {
     return kExitOk;
   }
   check_command_and_options(a);
+  if (!a.profile.empty())
+    a.load.profile = std::make_shared<const loader::Profile>(loader::load_profile_file(a.profile));
   if (a.command == "run") return cmd_run(a, c);
   if (a.command == "check") return cmd_check(a, c);
   if (a.command == "sweep") return cmd_sweep(a, c);

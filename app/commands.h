@@ -39,6 +39,7 @@ struct Args {
   loader::LoadOptions load;
   std::vector<std::string> variants;
   std::string trace, svg, json, csv;  // empty: not asked for
+  std::string profile;                // --profile FILE, loaded into load.profile
   // sweep (empty or unset: not given)
   std::optional<int> replications;
   std::optional<unsigned> jobs;

@@ -219,6 +219,7 @@ struct ScenarioExtra {
   const YAML::Node& root;
   const std::vector<YamlEntry>& entries;  // the top level's, settings included
   std::optional<MetricCatalog> catalog;   // once the variants are read
+  const Profile* profile;                 // --profile, or null
 };
 using ScenarioReading = Reading<Scenario, ScenarioExtra>;
 using ScenarioKey = Key<Scenario, ScenarioExtra>;
@@ -239,7 +240,9 @@ void read_claim(ScenarioReading& r, const ScenarioKey& key, const YamlEntry* e) 
 }
 
 void read_variants_key(ScenarioReading& r, const ScenarioKey&, const YamlEntry* variants) {
-  const YAML::Node settings = top_settings(r.extra.entries);
+  YAML::Node settings = top_settings(r.extra.entries);
+  // A profile's costs go under the file's own settings: the file wins.
+  if (r.extra.profile) settings = merge_settings(r.src, r.extra.profile->settings, settings);
   // With variants, the top level's settings are checked on their own too:
   // a mistake there is reported even when every variant overrides it. Only
   // the pools and resources its threads name may be left to the variants.
@@ -324,27 +327,17 @@ Scenario load_scenario_tree(const YamlSource& src, const YAML::Node& root,
 
   Scenario s;
   s.file = file_name;
-  ScenarioExtra extra{root, entries, std::nullopt};
+  ScenarioExtra extra{root, entries, std::nullopt, options.profile.get()};
   ScenarioReading r{src, entries, root, {"the scenario"}, s, extra};
   read_rows(scenario_section(), r);
   if (options.override_seed) s.seed = options.seed;
+  if (options.profile) s.profile = options.profile->name;
   for (auto& v : s.variants) v.config.seed = s.seed;
   return s;
 }
 
 Scenario load_scenario_file(const std::string& path, const LoadOptions& options) {
-  // No place in a file to point at: the message names the file instead.
-  auto cannot_read = [&](const std::string& reason) {
-    return InputError(SourcePos{}, "cannot read " + path + ": " + reason);
-  };
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw cannot_read("it is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw cannot_read(std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw cannot_read(std::strerror(errno));
-  return load_scenario_text(text.str(), path, options);
+  return load_scenario_text(read_text_file(path, ""), path, options);
 }
 
 }  // namespace loader

@@ -14,6 +14,7 @@
 
 #include "loader/expr.h"
 #include "loader/input_error.h"
+#include "loader/profile.h"
 #include "loader/schema.h"
 #include "loader/sweep_spec.h"
 #include "loader/yaml_source.h"
@@ -50,6 +51,7 @@ struct Scenario {
   std::string description;
   std::string claim;  // "C2", or empty
   std::uint64_t seed = 1;
+  std::string profile;  // the --profile's name, or empty
   std::vector<Variant> variants;  // in file order; one named "main" without `variants`
   std::vector<Expectation> expect;
   std::vector<Figure> figures;
@@ -62,6 +64,9 @@ struct LoadOptions {
   // --seed: replaces the file's seed (and every variant's).
   bool override_seed = false;
   std::uint64_t seed = 1;
+  // --profile: the machine's costs, under the scenario's own settings
+  // (loader/profile.h). Null: the built-in defaults.
+  std::shared_ptr<const Profile> profile;
 };
 
 // Throws InputError for every kind of bad input.

@@ -2,10 +2,29 @@
 
 #include <yaml-cpp/eventhandler.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <utility>
 
 namespace loader {
+
+std::string read_text_file(const std::string& path, const std::string& what) {
+  // No place in a file to point at: the message names the file instead.
+  auto cannot_read = [&](const std::string& reason) {
+    return InputError(SourcePos{}, "cannot read " + what + path + ": " + reason);
+  };
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw cannot_read("it is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw cannot_read(std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw cannot_read(std::strerror(errno));
+  return text.str();
+}
 
 YamlSource::YamlSource(std::string file, std::string text)
     : file_(std::move(file)), text_(std::move(text)) {

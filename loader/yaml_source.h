@@ -12,6 +12,11 @@
 
 namespace loader {
 
+// A whole file's text. A directory, a missing or unreadable file is an
+// InputError without a place: "cannot read WHATPATH: the system's reason"
+// (`what` is "" or a word and a space, like "profile ").
+std::string read_text_file(const std::string& path, const std::string& what);
+
 class YamlSource {
  public:
   YamlSource(std::string file, std::string text);

@@ -197,6 +197,7 @@ std::string setup_line(const ScenarioResult& r) {
     if (all_same(r.runs, [](const VariantRun& v) { return v.cores; }))
       line += ", " + std::to_string(first.cores) + (first.cores == 1 ? " core" : " cores");
   }
+  if (!r.profile.empty()) line += ", profile " + r.profile;
   if (!r.claim.empty()) line += ", claim " + r.claim;
   return line;
 }
@@ -531,6 +532,7 @@ std::string scenario_json(const ScenarioResult& r, int indent) {
   o.member("description", sim::json_string(r.description));
   if (!r.claim.empty()) o.member("claim", sim::json_string(r.claim));
   o.member("seed", std::to_string(r.seed));
+  if (!r.profile.empty()) o.member("profile", sim::json_string(r.profile));
   sim::JsonBlock variants('{', o.inner());
   for (const auto& run : r.runs) variants.member(run.name, variant_json(run, variants.inner()));
   o.member("variants", variants.str());

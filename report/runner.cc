@@ -163,6 +163,7 @@ ScenarioResult run_scenario(const loader::Scenario& scenario, const RunOptions& 
   out.description = scenario.description;
   out.claim = scenario.claim;
   out.seed = scenario.seed;
+  out.profile = scenario.profile;
   for (const auto& variant : scenario.variants) {
     if (!selected(options, variant.name)) continue;
     if (options.on_variant_start) options.on_variant_start(scenario, variant);

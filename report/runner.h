@@ -54,6 +54,7 @@ struct ScenarioResult {
   std::string description;
   std::string claim;
   std::uint64_t seed = 1;
+  std::string profile;  // the machine profile's name, or empty (the built-in costs)
   std::vector<VariantRun> runs;  // in file order, only those selected
   std::vector<ExpectationResult> expectations;
   std::vector<FigureResult> figures;

@@ -93,3 +93,8 @@ add_test(NAME install COMMAND sh ${PROJECT_SOURCE_DIR}/tests/install_test.sh ${P
 add_test(NAME readme.tutorial
          COMMAND sh -c "sed -n '/<!-- tutorial:begin -->/,/<!-- tutorial:end -->/p' \"$0\" | sed '1,2d;$d' | sed '$d' | diff - \"$1\""
                  ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/scenarios/tutorial/first.yaml)
+
+# --profile: the reference profile is the built-in costs; a profile's costs
+# reach the run; its errors (tests/profile_test.sh).
+add_test(NAME profile COMMAND sh ${PROJECT_SOURCE_DIR}/tests/profile_test.sh $<TARGET_FILE:gilsim>
+                              ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/profile_test)

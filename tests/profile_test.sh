@@ -1,0 +1,46 @@
+#!/bin/sh
+# --profile on the command line:
+#   tests/profile_test.sh GILSIM SOURCE_DIR WORK_DIR
+# - profiles/reference.yaml is the built-in costs written out: the claims
+#   suite and the tutorial give the same JSON with it as without it (but for
+#   the "profile" member that names it);
+# - a profile's costs reach the run (another wake-up latency, other results);
+# - errors: a missing or bad profile, --profile with merge: exit 2.
+set -u
+gilsim=$1 src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work"
+fail() { echo "profile_test: $*" >&2; exit 1; }
+
+"$gilsim" claims --json "$work/plain.json" >/dev/null || fail "claims failed"
+"$gilsim" claims --profile "$src/profiles/reference.yaml" --json "$work/ref.json" >/dev/null \
+  || fail "claims with the reference profile failed"
+grep -q '"profile": "reference"' "$work/ref.json" || fail "the JSON does not name the profile"
+grep -v '"profile": "reference"' "$work/ref.json" | cmp -s - "$work/plain.json" \
+  || fail "the reference profile changes the claims suite's results"
+"$gilsim" run "$src/scenarios/tutorial/first.yaml" --json "$work/t0.json" >/dev/null || fail "tutorial"
+"$gilsim" run "$src/scenarios/tutorial/first.yaml" --profile "$src/profiles/reference.yaml" \
+  --json "$work/t1.json" >/dev/null || fail "tutorial with the reference profile"
+grep -v '"profile": "reference"' "$work/t1.json" | cmp -s - "$work/t0.json" \
+  || fail "the reference profile changes the tutorial's results"
+
+printf 'profile: slow-wake\nmachine: {wakeup_latency: 200us}\n' >"$work/slow.yaml"
+"$gilsim" run "$src/scenarios/c4_convoy_effect.yaml" --profile "$work/slow.yaml" \
+  --json "$work/slow.json" >/dev/null
+grep -v '"profile": "slow-wake"' "$work/slow.json" >"$work/slow-stripped.json"
+"$gilsim" run "$src/scenarios/c4_convoy_effect.yaml" --json "$work/c4.json" >/dev/null
+cmp -s "$work/slow-stripped.json" "$work/c4.json" && fail "a profile's wake-up latency changed nothing"
+
+expect_2() {  # WHAT TEXT COMMAND...
+  what=$1 text=$2
+  shift 2
+  "$@" >"$work/out" 2>"$work/err"
+  code=$?
+  [ $code -eq 2 ] || fail "$what: exit $code, expected 2"
+  grep -qF -- "$text" "$work/err" || { cat "$work/err" >&2; fail "$what: no '$text' in the message"; }
+}
+expect_2 "missing profile" "cannot read profile $work/none.yaml" \
+  "$gilsim" run "$src/scenarios/tutorial/first.yaml" --profile "$work/none.yaml"
+printf 'profile: bad\nruntime:\n  switch_interval: 1ms\n' >"$work/bad.yaml"
+expect_2 "program key" "$work/bad.yaml:3:3" "$gilsim" check "$src/scenarios/tutorial/first.yaml" --profile "$work/bad.yaml"
+expect_2 "merge" "--profile applies to" "$gilsim" merge "$work" --csv - --profile "$work/slow.yaml"
+echo "profile_test: ok"
