@@ -136,6 +136,7 @@ class ProgramCompiler {
   models::Program program_;
   std::string block_;  // the repeat or lock whose operations are being read, or empty
   bool last_ = false;  // the operation being read is the last of its list
+  bool in_increment_call_ = false;  // reading the `run` of `increment` (f() of x = x + f())
 };
 
 }  // namespace loader

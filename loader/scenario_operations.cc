@@ -50,10 +50,11 @@ const std::vector<Operation>& ProgramCompiler::table() {
        .doc = "`with NAME:` around its `run` (threading.Lock: the acquire tries with the GIL, then waits "
               "without it). Main process only; shared with a thread pool's workers, not with other "
               "processes or interpreters."},
-      {.name = "increment", .places = kThread | kTask | kWork, .read = &P::increment, .value = "name",
-       .check = &P::check_shared_object,
+      {.name = "increment", .places = kThread | kTask | kWork, .companions = {"run"}, .read = &P::increment,
+       .value = "name", .check = &P::check_shared_object,
        .doc = "`NAME += 1` on a shared global: a read and a write, between which a switch may fall "
-              "(counters.NAME.lost counts the increments lost). Main process only."},
+              "(counters.NAME.lost counts the increments lost). With `run`, `NAME = NAME + f()`: f runs "
+              "`run` between the read and the write, where its operations' check points fall. Main process only."},
       {.name = "submit", .places = kThread | kTask, .companions = {"run", "args", "result"},
        .read = &P::submit, .kind = OpKind::Submit, .value = "pool name", .uses_pool = true,
        .doc = "executor.submit(f): a worker of the pool runs `run`. In an asyncio task it is fire-and-"
@@ -212,14 +213,33 @@ void ProgramCompiler::lock(const Operation&, const OperationItem& it) {
 // `counter += 1` on a shared variable: the load (LOAD_GLOBAL, LOAD_CONST,
 // BINARY_ADD) and the store (STORE_GLOBAL) are two operations, so that a
 // switch can fall between them where the version has a check point there.
+// With `run`, `counter = counter + f()`: LOAD_GLOBAL, then the call of f
+// (its `run`), then BINARY_OP and STORE_GLOBAL. f's operations end at check
+// points (a call returns, a loop edge: docs/model.md, "Model choices"), so a
+// switch can fall between the read and the write even from 3.10, where
+// `x += 1` has none inside.
 void ProgramCompiler::increment(const Operation&, const OperationItem& it) {
+  if (in_increment_call_)
+    src_.fail(it.op.key_node, "'increment' inside the run of another 'increment' is not modelled: "
+                              "a thread keeps one value read at a time");
   const std::string name = read_identifier(src_, it.op.value, "counter name");
-  for (OpKind k : {OpKind::IncrementLoad, OpKind::IncrementStore}) {
-    Op o;
-    o.kind = k;
-    o.object = name;
-    program_.push_back(std::move(o));
+  const YamlEntry* run = find_entry(it.entries, "run");
+  if (run && scope_.place == kTask)
+    src_.fail(run->key_node, "'increment' with 'run' in an asyncio task is not modelled: the value read "
+                             "would be the loop thread's, shared by its tasks");
+  Op load;
+  load.kind = OpKind::IncrementLoad;
+  load.object = name;
+  program_.push_back(std::move(load));
+  if (run) {
+    in_increment_call_ = true;
+    operations(run->value, "run of 'increment'", "increment");
+    in_increment_call_ = false;
   }
+  Op store;
+  store.kind = OpKind::IncrementStore;
+  store.object = name;
+  program_.push_back(std::move(store));
 }
 
 // ---------------------------------------------------------------------------

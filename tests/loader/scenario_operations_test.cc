@@ -78,6 +78,21 @@ TEST_SUITE("scenario_operations") {
     CHECK(p[5].kind == models::OpKind::IncrementStore);
   }
 
+  TEST_CASE("increment with run: x = x + f() compiles to load, the call's operations, store") {
+    const loader::Scenario s = load(
+        "name: t\nthreads:\n  - name: a\n    run:\n      - increment: hits\n        run: [cpu: 1us, io: 1ms]\n"
+        "      - increment: hits\n");
+    const auto& p = s.variants[0].plan->config().threads[0].program;
+    REQUIRE(p.size() == 6);
+    CHECK(p[0].kind == models::OpKind::IncrementLoad);
+    CHECK(p[1].kind == models::OpKind::Cpu);
+    CHECK(p[2].kind == models::OpKind::Io);
+    CHECK(p[3].kind == models::OpKind::IncrementStore);
+    CHECK(p[3].index == p[0].index);
+    CHECK(p[4].kind == models::OpKind::IncrementLoad);
+    CHECK(p[5].kind == models::OpKind::IncrementStore);  // `x += 1`: nothing between the halves
+  }
+
   TEST_CASE("submit, map and wait compile with their work, counts and sizes") {
     const auto p = compiled(std::string("      - submit: procs\n"
                                               "        args: 1KB\n"

@@ -29,8 +29,8 @@ TEST_SUITE("scenario_program") {
                 "increment, submit, map, wait, asyncio, await_io, await_sleep, to_thread");
     CHECK_ERROR(with_run("      - lock: l\n"), "t.yaml:5:9: error: 'lock' needs 'run' with the operations it protects");
     CHECK_ERROR(with_run("      - increment: 1x\n"), "t.yaml:5:20: error: counter name '1x' is not a valid name");
-    CHECK_ERROR(with_run("      - increment: c\n        run: [cpu: 1ms]\n"),
-                "t.yaml:6:9: error: 'run' does not go with 'increment'");
+    CHECK_ERROR(with_run("      - sleep: 1ms\n        run: [cpu: 1ms]\n"),
+                "t.yaml:6:9: error: 'run' does not go with 'sleep'");
     CHECK_ERROR(with_run("      - cpu: 1ms\n        io: 2ms\n"),
                 "t.yaml:6:9: error: one operation per list item: start 'io' on its own line");
     CHECK_ERROR(with_run("      - cpu: 1ms\n        run: [io: 2ms]\n"),
