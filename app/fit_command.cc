@@ -156,7 +156,7 @@ std::optional<std::string> fit_csv(const FitRequest& a, std::ostream& table_out,
       if (f.poor())
         err << "gilsim: warning: " << a.csv << ": " << a.by << " '" << g.name << "', " << analysis::model_name(model)
             << ": R^2 = " << report::format_value(f.r_squared) << " < " << analysis::Fit::kPoorFitRSquared
-            << ": the model does not describe these points; do not read its coefficients\n";
+            << ": the model explains little of these points' variation (a flat or noisy throughput?); read its coefficients with care\n";
       fits.push_back({g.name, f});
     }
   }

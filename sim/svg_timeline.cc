@@ -137,12 +137,14 @@ void append_tenths(std::string& out, std::int64_t v) {
 }
 
 // Rows whose names share their first word ("task fetch", "task parse") or,
-// for a name of one word, everything but its number ("worker-3") are one group.
+// for a name of one word, everything but its number ("worker_3") are one group.
 std::string group_of(std::string_view name) {
   const std::size_t space = name.find(' ');
   if (space != std::string_view::npos) return std::string(name.substr(0, space));
   std::size_t n = name.size();
   while (n > 0 && name[n - 1] >= '0' && name[n - 1] <= '9') --n;
+  if (n < name.size())  // "worker_3", "worker-3": the group is "worker"
+    while (n > 1 && (name[n - 1] == '_' || name[n - 1] == '-' || name[n - 1] == '.')) --n;
   return std::string(name.substr(0, n));
 }
 

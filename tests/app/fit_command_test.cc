@@ -86,7 +86,7 @@ TEST_CASE("fit: a fit with R^2 < 0.5 is flagged by a warning and in the JSON; a 
   auto o = gilsim({"fit", csv, "--x", "workers", "--time", "wall", "--json", dir.file("f.json")});
   CHECK(o.code == 0);
   CHECK(contains(o.err, "gilsim: warning: " + csv + ": variant 'a', amdahl: R^2 = "));
-  CHECK(contains(o.err, "< 0.5: the model does not describe these points"));
+  CHECK(contains(o.err, "< 0.5: the model explains little of these points' variation"));
   const std::string j = read(dir.file("f.json"));
   CHECK(contains(j, "\"poor_fit\": true"));
   CHECK_FALSE(contains(j, "e-16"));

@@ -241,6 +241,8 @@ TEST_CASE("SvgTimeline: a large group of rows is one summary row of shares") {
     for (int i = 0; i < kTasks; ++i) svg.track(100 + i, 1, "task t" + std::to_string(i), 1 + i);
     // Exactly as many worker threads as a group may have unsummarised.
     for (int i = 0; i < 12; ++i) svg.track(1000 + i, 1, "worker-" + std::to_string(i), 1000 + i);
+    // One more than that: a summary row named by the group, without its separator.
+    for (int i = 0; i < 13; ++i) svg.track(2000 + i, 1, "pool_" + std::to_string(i), 2000 + i);
     svg.slice(1, 0, sim::kSecond, kA);
     // A quarter of the tasks run all along, the rest wait half the time.
     for (int i = 0; i < kTasks; ++i) {
@@ -251,20 +253,22 @@ TEST_CASE("SvgTimeline: a large group of rows is one summary row of shares") {
       }
     }
     for (int i = 0; i < 12; ++i) svg.slice(1000 + i, 0, sim::kSecond, kB);
-    CHECK(svg.bucket_count() == (1 + 2 + 12) * 2 * static_cast<std::size_t>(kSvgPlotWidth));
+    for (int i = 0; i < 13; ++i) svg.slice(2000 + i, 0, sim::kSecond, kA);
+    CHECK(svg.bucket_count() == (1 + 2 + 12 + 1) * 2 * static_cast<std::size_t>(kSvgPlotWidth));
     svg.finish(sim::kSecond);
   }
   const std::string text = read_text(dir.file("t.svg"));
   REQUIRE(well_formed_xml(text));
   const auto rows = svg_rows(text);
-  CHECK(rows.size() == 1 + 1 + 12);
+  CHECK(rows.size() == 1 + 1 + 12 + 1);
+  CHECK(rows.at("pool \xC3\x97" "13").share("#4caf50") == doctest::Approx(1.0));
   const auto& tasks = rows.at("task \xC3\x97" "200");
   CHECK(tasks.share("#4caf50") == doctest::Approx(0.25).epsilon(0.01));
   CHECK(tasks.share("#f44336") == doctest::Approx(0.75 / 2).epsilon(0.01));
   CHECK(rows.at("worker-11").share("#f44336") == doctest::Approx(1.0));
   CHECK(rows.at("loop").y < tasks.y);
   CHECK(tasks.y < rows.at("worker-0").y);
-  CHECK(testing::svg_height(text) < 400);
+  CHECK(testing::svg_height(text) < 500);  // 15 rows; the 213 tracks as rows would be ~4,300 px
 }
 
 TEST_CASE("SvgTimeline: styles beyond the limit are drawn as other") {
