@@ -192,6 +192,10 @@ const char* y_kind_name(YKind k) { return k == YKind::Time ? "time" : "throughpu
 
 double Fit::predict(double n) const { return model_x(Params(lambda, sigma, kappa), n); }
 
+double snap_to_zero(double v, double scale) {
+  return std::fabs(v) <= 1e-12 * std::max(std::fabs(scale), 1.0) ? 0.0 : v;
+}
+
 Fit fit_scalability(Model model, const std::vector<Point>& points, YKind kind) {
   const char* y_name = kind == YKind::Time ? "time" : "throughput";
   std::set<double> distinct;
@@ -223,14 +227,17 @@ Fit fit_scalability(Model model, const std::vector<Point>& points, YKind kind) {
 
   Fit f;
   f.model = model;
-  f.lambda = p[0];
-  f.sigma = p[1];
-  f.kappa = p[2];
+  // Coefficients and scores within rounding noise of 0 are 0: sigma and kappa
+  // are fractions, lambda and the RMSE are on the throughput's scale.
+  const double scale = pr.x.cwiseAbs().maxCoeff();
+  f.lambda = snap_to_zero(p[0], scale);
+  f.sigma = snap_to_zero(p[1], 1);
+  f.kappa = snap_to_zero(p[2], 1);
   f.points = static_cast<int>(m);
   double ss_res = cost(pr, p);
   double ss_tot = (pr.x.array() - pr.x.mean()).square().sum();
-  f.r_squared = ss_tot > 0 ? 1 - ss_res / ss_tot : std::numeric_limits<double>::quiet_NaN();
-  f.rmse = std::sqrt(ss_res / static_cast<double>(m));
+  f.r_squared = ss_tot > 0 ? snap_to_zero(1 - ss_res / ss_tot, 1) : std::numeric_limits<double>::quiet_NaN();
+  f.rmse = snap_to_zero(std::sqrt(ss_res / static_cast<double>(m)), scale);
   if (f.kappa > 0) {
     f.peak_n = std::max(1.0, std::sqrt((1 - f.sigma) / f.kappa));
     f.peak_x = f.predict(f.peak_n);

@@ -49,8 +49,17 @@ struct Fit {
   double peak_n = 0, peak_x = 0;
 
   bool ok() const { return error.empty(); }
+  // R^2 below kPoorFitRSquared: the model explains less than half of the
+  // throughput's variation, and its coefficients should not be read.
+  bool poor() const { return r_squared < kPoorFitRSquared; }
   double predict(double n) const;  // X(n) with the fitted coefficients
+
+  static constexpr double kPoorFitRSquared = 0.5;
 };
+
+// `v`, or 0 when it is within rounding noise of 0 relative to `scale` (a
+// least-squares sigma of -2.22e-16 is 0): |v| <= 1e-12 * max(|scale|, 1).
+double snap_to_zero(double v, double scale);
 
 // Fits `model` to `points`. Errors: a non-finite or non-positive N or y, fewer
 // than 3 distinct N.

@@ -5,21 +5,23 @@
 #                    [--data PATH]
 #
 # KIND:
-#   speedup  wall(N_min)/wall(N) against --x (default: the first axis column,
-#            the CSV's 6th), one line per --group value (default: variant);
+#   speedup  wall(N_min)/wall(N) against --x (default: the axis with the most
+#            values, the first of those tied), one line per --group value
+#            (default: per variant and value of every other axis);
 #            --y names the wall-time column (default: wall); --fit draws the
 #            USL curves of `gilsim fit CSV --x COL --time wall --json FITS.json`
-#   latency  requests.p50 and requests.p99 in ms against --x (default: the
-#            first axis column), one line per --group value and percentile
+#   latency  requests.p50 and requests.p99 in ms against --x (default: as
+#            speedup), one line per --group value and percentile
 #   convoy   --y COL (required) against runtime.switch_interval in µs on a log
 #            scale (--x to use another column), one line per --group value
-#            (default: variant), e.g. --group threads.1.count
+#            (default: as speedup), e.g. --group threads.1.count
 #   goodput  requests.throughput and requests.goodput against --x (default:
-#            the first axis column, an arrival rate), one line per --group
+#            as speedup, an arrival rate), one line per --group
 #            value and measure; dotted, the offered load (y = x)
 #
 # --data PATH also writes the plotted series as text: "# TITLE" then "x y"
-# lines, per series. Columns are found by name. Replications are averaged. The SVG is written
+# lines, per series. --group takes one column, or several separated by
+# spaces (one argument). Columns are found by name. Replications are averaged. The SVG is written
 # beside OUT and renamed when complete. Errors (a missing column or file, a
 # bad cell, no gnuplot) print a message and exit 2. GNUPLOT names the gnuplot
 # program (default: gnuplot, Debian package gnuplot-nox).
@@ -32,13 +34,13 @@ die() { echo "plot.sh: $*" >&2; exit 2; }
 [ $# -ge 3 ] || die "$usage"
 kind=$1 csv=$2 out=$3
 shift 3
-x= y= group=variant fit= data=
+x= y= group=variant fit= data= group_given=
 while [ $# -gt 0 ]; do
   [ $# -ge 2 ] || die "$1 wants a value; $usage"
   case $1 in
     --x) x=$2 ;;
     --y) y=$2 ;;
-    --group) group=$2 ;;
+    --group) group=$2 group_given=1 ;;
     --fit) fit=$2 ;;
     --data) data=$2 ;;
     *) die "unknown option '$1'; $usage" ;;
@@ -56,8 +58,11 @@ command -v "$gnuplot" >/dev/null 2>&1 ||
 outdir=$(dirname "$out")
 [ -d "$outdir" ] || die "cannot write $out: no directory $outdir"
 
-# The first axis column: the one after scenario,variant,point,replication,seed.
-first_axis() { head -n 1 "$csv" | tr -d '\r' | cut -d, -f6; }
+# The plotted axis and the others (plots/axes.awk): x is the axis with the
+# most values; unless --group is given, the curves are split by variant and
+# by each other axis, rather than averaging it away.
+axes=$(LC_ALL=C awk -f "$here/plots/csv.awk" -f "$here/plots/axes.awk" "$csv")
+first_axis() { printf '%s\n' "$axes" | sed -n 1p; }
 
 yscale=1 xscale=1 mode=mean ynames=
 case $kind in
@@ -83,15 +88,20 @@ case $kind in
     [ -n "$x" ] || x=runtime.switch_interval
     [ -n "$y" ] || die "convoy needs --y COL, the I/O thread's metric (e.g. threads.io.io_ops)"
     xscale=1000000
-    title="$y against the switch interval, by $group"
     ;;
 esac
+if [ -z "$group_given" ]; then
+  group=variant
+  for a in $axes; do [ "$a" = "$x" ] || group="$group $a"; done
+fi
+groups=$(printf '%s' "$group" | sed 's/ /, /g')
+[ "$kind" != convoy ] || title="$y against the switch interval, by $groups"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 LC_ALL=C awk -v xcol="$x" -v ycols="$y" -v ynames="$ynames" -v groupcol="$group" \
   -v xscale="$xscale" -v yscale="$yscale" -v mode="$mode" \
-  -v data="$tmp/data" -v titles="$tmp/titles" -f "$here/plots/series.awk" "$csv" || exit 2
+  -v data="$tmp/data" -v titles="$tmp/titles" -f "$here/plots/csv.awk" -f "$here/plots/series.awk" "$csv" || exit 2
 
 # gnuplot's single-quoted strings: a quote is written twice.
 quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"; }
@@ -142,7 +152,7 @@ quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"; }
 partial="$out.partial.$$"
 trap 'rm -rf "$tmp" "$partial"' EXIT
 "$gnuplot" -e "plotdir=$(quote "$here/plots"); outfile=$(quote "$partial"); plottitle=$(quote "$title")" \
-  -e "keytitle=$(quote "$group")" \
+  -e "keytitle=$(quote "$groups")" \
   -e "xlabel=$(quote "$x"); ylabel=$(quote "$y"); datafile=$(quote "$tmp/data")" \
   -e "usl(x, l, s, k) = l * x / (1 + s * (x - 1) + k * x * (x - 1))" \
   "$here/plots/$kind.gp" "$tmp/plot.gp" 2> "$tmp/gnuplot.err" || {

@@ -10,7 +10,10 @@
 # OUTDIR/plots/. Which plots: SWEEP_DIR/plots.txt if it exists, one plot a
 # line, `KIND FILE.csv [plot.sh options]` ('#' starts a comment); otherwise
 # each CSV with requests.p50 gets a latency plot and each other CSV with a
-# `wall` column a speed-up plot (a convoy plot needs --y: list it in plots.txt).
+# `wall` column a speed-up plot, unless the switch interval is its main axis
+# (a convoy plot needs --y: list it in plots.txt). A plot's x is the swept
+# axis with the most values (the first of those tied), and it has one curve
+# (and one fit) per variant and value of each other axis (plots/axes.awk).
 # A speed-up plot also gets the USL fits of `gilsim fit` when they succeed,
 # and a latency plot of a CSV with requests.offered the saturation points of
 # `gilsim saturation`.
@@ -98,12 +101,14 @@ if [ -n "$sweeps" ]; then
       printf '%s\t%s\t%s\n' "$kind" "$file" "$opts"
     done > "$tmp/plots"
   else
-    for f in $(cd "$sweeps" && LC_ALL=C ls | grep '\.csv$'); do
+    # One name a line: names with spaces are whole (a name with a newline is not a CSV we draw).
+    (cd "$sweeps" && LC_ALL=C ls) | grep '\.csv$' | while IFS= read -r f; do
       header=$(head -n 1 "$sweeps/$f" | tr -d '\r')
+      # A sweep mostly of the switch interval is a convoy plot (plots.txt).
+      x=$(LC_ALL=C awk -f "$here/plots/csv.awk" -f "$here/plots/axes.awk" "$sweeps/$f" | sed -n 1p)
       case ",$header," in
         *,requests.p50,*) printf 'latency\t%s\t\n' "$f" ;;
-        *,runtime.switch_interval,*) ;;
-        *,wall,*) printf 'speedup\t%s\t\n' "$f" ;;
+        *,wall,*) [ "$x" = runtime.switch_interval ] || printf 'speedup\t%s\t\n' "$f" ;;
       esac
     done > "$tmp/plots"
   fi
@@ -120,20 +125,32 @@ while IFS="$(printf '\t')" read -r kind file opts; do
   [ -f "$csv" ] || die "$sweeps/plots.txt: $file: no such file"
   svg="plots/$i-$kind-$(basename "$file" .csv).svg"
   fitopt= fitnote=
+  # The plotted axis as plot.sh picks it (plots/axes.awk): the axis with the
+  # most values, the first of those tied.
+  axes=$(LC_ALL=C awk -f "$here/plots/csv.awk" -f "$here/plots/axes.awk" "$csv")
   if [ "$kind" = speedup ]; then
+    # The curves as plot.sh draws them: a curve per variant and value of the
+    # other axes, unless plots.txt says --x or --group.
     xcol=$(printf '%s' "$opts" | sed -n 's/.*--x \([^ ]*\).*/\1/p')
-    [ -n "$xcol" ] || xcol=$(head -n 1 "$csv" | tr -d '\r' | cut -d, -f6)
-    # One fit per line of the plot: by its --group column (default variant).
+    [ -n "$xcol" ] || xcol=$(printf '%s\n' "$axes" | sed -n 1p)
     bycol=$(printf '%s' "$opts" | sed -n 's/.*--group \([^ ]*\).*/\1/p')
-    [ -n "$bycol" ] || bycol=variant
-    if "$gilsim" fit "$csv" --x "$xcol" --time wall --by "$bycol" --json "$tmp/fits$i.json" > /dev/null 2>&1; then
+    if [ -z "$bycol" ]; then
+      bycol=variant
+      for a in $axes; do [ "$a" = "$xcol" ] || bycol="$bycol $a"; done
+    fi
+    # One fit per curve: by a column holding each row's curve title.
+    LC_ALL=C awk -v groupcol="$bycol" -f "$here/plots/csv.awk" -f "$here/plots/label.awk" "$csv" > "$tmp/series$i.csv" ||
+      die "cannot read $file"
+    if "$gilsim" fit "$tmp/series$i.csv" --x "$xcol" --time wall --by series --json "$tmp/fits$i.json" > /dev/null 2> "$tmp/fit$i.err"; then
       fitopt="--fit $tmp/fits$i.json"
       fitnote=$(LC_ALL=C awk '/"model": "usl"/ {
           g = $0; sub(/^.*"group": "/, "", g); sub(/", "x":.*$/, "", g)
           gsub(/\\"/, "\"", g); gsub(/\\\\/, "\\", g)
           s = $0; sub(/^.*"sigma": /, "", s); sub(/,.*$/, "", s)
           k = $0; sub(/^.*"kappa": /, "", k); sub(/,.*$/, "", k)
+          r = $0; sub(/^.*"r_squared": /, "", r); sub(/,.*$/, "", r)
           printf "%s%s: σ = %.3g, κ = %.3g", sep, g, s, k; sep = "; "
+          if (index($0, "\"poor_fit\": true")) printf " (R² = %.2g: a poor fit, read with care)", r
         }' "$tmp/fits$i.json")
     fi
   fi
@@ -143,7 +160,7 @@ while IFS="$(printf '\t')" read -r kind file opts; do
     served=
     [ "$kind" = latency ] || served=--goodput
     xcol=$(printf '%s' "$opts" | sed -n 's/.*--x \([^ ]*\).*/\1/p')
-    [ -n "$xcol" ] || xcol=$(head -n 1 "$csv" | tr -d '\r' | cut -d, -f6)
+    [ -n "$xcol" ] || xcol=$(printf '%s\n' "$axes" | sed -n 1p)
     # Where each variant saturates (gilsim saturation), said under the plot.
     # shellcheck disable=SC2086 # empty or one word
     if "$gilsim" saturation "$csv" --load "$xcol" $served --json "$tmp/saturation$i.json" > /dev/null 2>&1; then
@@ -165,7 +182,7 @@ while IFS="$(printf '\t')" read -r kind file opts; do
   # shellcheck disable=SC2086 # options are words
   "$here/plot.sh" "$kind" "$csv" "$outdir/$svg" $opts $fitopt || die "cannot draw $kind of $file"
   case $kind in
-    speedup) what="Speed-up of each variant over its run with the fewest workers (wall time at the smallest x over wall time at x, replications averaged), against the sweep's workers axis. The dotted diagonal is linear scaling; a GIL-bound variant stays flat near 1 (σ near 1)."
+    speedup) what="Speed-up over the run with the smallest $xcol (wall time there over wall time at x, replications averaged), against $xcol (the swept axis with the most values), one line per $(printf '%s' "$bycol" | sed 's/ /, /g'). The dotted diagonal is linear scaling; a GIL-bound line stays flat near 1 (σ near 1)."
       [ -z "$fitnote" ] || what="$what Dashed: the Universal Scalability Law fitted by gilsim fit ($fitnote)." ;;
     latency) what="Median (p50) and 99th-percentile (p99) request latency in milliseconds against the offered load, one line per variant and percentile: where a variant's latency turns up is its capacity."
       [ -z "$satnote" ] || what="$what Where each stops keeping up with its load (gilsim saturation: throughput below 95 % of the offered load): $satnote." ;;
@@ -175,7 +192,7 @@ while IFS="$(printf '\t')" read -r kind file opts; do
     *) die "$sweeps/plots.txt: unknown KIND '$kind'" ;;
   esac
   {
-    printf '<figure>\n<img src="%s" alt="%s plot of %s">\n' "$(printf '%s' "$svg" | html)" "$kind" "$(printf '%s' "$file" | html)"
+    printf '<figure>\n<img src="%s" alt="%s plot of %s">\n' "$(printf '%s' "$svg" | sed 's/%/%25/g; s/ /%20/g' | html)" "$kind" "$(printf '%s' "$file" | html)"
     printf '<figcaption><b>%s</b> (%s). %s</figcaption>\n</figure>\n' "$(printf '%s' "$kind" | html)" \
       "$(printf '%s' "$file $opts" | html)" "$(printf '%s' "$what" | html)"
   } >> "$tmp/plots.html"

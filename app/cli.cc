@@ -36,7 +36,8 @@ namespace fs = std::filesystem;
 const char* const kCommands[] = {"claims", "run", "check", "sweep", "merge", "fit", "saturation"};
 const char* const kOptionNames[] = {"--help",   "--version",      "--seed", "--variant",
                                     "--trace",  "--svg",          "--json", "--csv",
-                                    "--jobs",   "--replications", "--out",  "--shard", "--profile"};
+                                    "--jobs",   "--replications", "--out",  "--shard",
+                                    "--svg-window", "--profile"};
 
 po::options_description visible_options() {
   po::options_description o("Options");
@@ -50,6 +51,8 @@ po::options_description visible_options() {
       ("trace", po::value<std::string>()->value_name("PATH"),
        "write a Chrome trace per run (ui.perfetto.dev)")
       ("svg", po::value<std::string>()->value_name("PATH"), "write an SVG timeline per run")
+      ("svg-window", po::value<std::string>()->value_name("FROM..TO"),
+       "the SVG shows only this span of simulated time (like 2s..2.5s)")
       ("json", po::value<std::string>()->value_name("PATH"), "write the results as JSON")
       ("csv", po::value<std::string>()->value_name("PATH"), "write the results as CSV")
       ("profile", po::value<std::string>()->value_name("FILE"),
@@ -72,7 +75,7 @@ std::string help_text() {
        "Usage:\n"
        "  gilsim [claims] [--seed N] [--json PATH] [--csv PATH]\n"
        "  gilsim run FILE... [--seed N] [--variant NAME]... [--trace PATH] [--svg PATH]\n"
-       "                     [--json PATH] [--csv PATH]\n"
+       "                     [--svg-window FROM..TO] [--json PATH] [--csv PATH]\n"
        "  gilsim check FILE... [--seed N] [--variant NAME]...\n"
        "  gilsim sweep FILE [PATH=VALUES]... [--replications R] [--jobs N] [--out DIR]\n"
        "                    [--shard K/N] [--seed N] [--variant NAME]... [--csv PATH]\n"
@@ -178,6 +181,11 @@ Args parse(int argc, const char* const* argv) {
   a.csv = path("csv");
   a.profile = path("profile");
   a.out_dir = path("out");
+  if (vm.count("svg-window")) {
+    auto window = loader::parse_time_window(vm["svg-window"].as<std::string>());
+    if (!window.ok()) throw usage_error("--svg-window: " + window.problem);
+    a.svg_window = window.value;
+  }
   if (vm.count("replications"))
     a.replications = parse_count(vm["replications"].as<std::string>(), "--replications", loader::kMaxReplications);
   if (vm.count("jobs")) a.jobs = parse_count(vm["jobs"].as<std::string>(), "--jobs", 4096);
@@ -247,6 +255,7 @@ void check_command_and_options(const Args& a) {
     if (a.json.empty() && a.csv.empty())
       throw usage_error("'merge' writes the results to --csv PATH and/or --json PATH ('-' for standard output)");
   }
+  if (a.svg_window && a.svg.empty()) throw usage_error("--svg-window applies to the picture of 'run --svg PATH'");
   int to_stdout = 0;
   for (const auto* p : {&a.trace, &a.svg, &a.json, &a.csv}) to_stdout += *p == "-";
   if (to_stdout > 1) throw usage_error("only one output can go to standard output ('-')");

@@ -12,6 +12,7 @@
 
 #include "analysis/sweep.h"
 #include "app/cli.h"
+#include "loader/durations.h"
 #include "loader/scenario.h"
 #include "sim/output_file.h"
 
@@ -40,6 +41,7 @@ struct Args {
   std::vector<std::string> variants;
   std::string trace, svg, json, csv;  // empty: not asked for
   std::string profile;                // --profile FILE, loaded into load.profile
+  std::optional<loader::TimeWindow> svg_window;  // --svg-window FROM..TO
   // sweep (empty or unset: not given)
   std::optional<int> replications;
   std::optional<unsigned> jobs;

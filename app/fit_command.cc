@@ -96,6 +96,7 @@ std::string fits_json(const std::vector<GroupFit>& fits, const FitRequest& a) {
            ", \"model\": " + sim::json_string(analysis::model_name(f.model)) +
            ", \"lambda\": " + sim::json_number(f.lambda) + ", \"sigma\": " + sim::json_number(f.sigma) +
            ", \"kappa\": " + sim::json_number(f.kappa) + ", \"r_squared\": " + sim::json_number(f.r_squared) +
+           ", \"poor_fit\": " + (f.poor() ? "true" : "false") +
            ", \"rmse\": " + sim::json_number(f.rmse) + ", \"points\": " + std::to_string(f.points) +
            ", \"peak_n\": " + sim::json_number(f.peak_n) + ", \"peak_x\": " + sim::json_number(f.peak_x) + "}";
   }
@@ -152,6 +153,10 @@ std::optional<std::string> fit_csv(const FitRequest& a, std::ostream& table_out,
         all_ok = false;
         continue;
       }
+      if (f.poor())
+        err << "gilsim: warning: " << a.csv << ": " << a.by << " '" << g.name << "', " << analysis::model_name(model)
+            << ": R^2 = " << report::format_value(f.r_squared) << " < " << analysis::Fit::kPoorFitRSquared
+            << ": the model explains little of these points' variation (a flat or noisy throughput?); read its coefficients with care\n";
       fits.push_back({g.name, f});
     }
   }

@@ -140,8 +140,10 @@ int cmd_run(const Args& a, const Console& c) {
   if (!a.trace.empty() || !a.svg.empty()) {
     options.trace = [&](const loader::Scenario& s, const loader::Variant& v) {
       try {
-        return report::make_trace_sink(traces.chrome(s, v.name), traces.svg(s, v.name),
-                               "scenario " + s.name + ", variant " + v.name);
+        const std::string title = "scenario " + s.name + ", variant " + v.name;
+        if (!a.svg_window) return report::make_trace_sink(traces.chrome(s, v.name), traces.svg(s, v.name), title);
+        return report::make_trace_sink(traces.chrome(s, v.name), traces.svg(s, v.name), title,
+                                       a.svg_window->from, a.svg_window->to);
       } catch (const std::runtime_error& e) {
         throw request_error(std::string("cannot write the trace: ") + e.what());
       }

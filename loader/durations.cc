@@ -88,6 +88,24 @@ ParseResult<sim::Time> parse_duration(std::string_view text) {
   return {static_cast<sim::Time>(std::llround(d.value)), {}};
 }
 
+ParseResult<TimeWindow> parse_time_window(std::string_view text) {
+  const std::string shown(text);
+  const std::size_t dots = text.find("..");
+  if (dots == std::string_view::npos)
+    return {{}, "expected a window FROM..TO of simulated time (like 2s..2.5s), got '" + shown + "'"};
+  const auto end_point = [](std::string_view part) {
+    part = trim(part);
+    return part == "0" ? ParseResult<sim::Time>{0, {}} : parse_duration(part);
+  };
+  const ParseResult<sim::Time> from = end_point(text.substr(0, dots));
+  if (!from.ok()) return {{}, "the window's start: " + from.problem};
+  const ParseResult<sim::Time> to = end_point(text.substr(dots + 2));
+  if (!to.ok()) return {{}, "the window's end: " + to.problem};
+  if (to.value <= from.value)
+    return {{}, "the window '" + shown + "' is empty: its end must come after its start"};
+  return {{from.value, to.value}, {}};
+}
+
 ParseResult<double> parse_rate(std::string_view raw) {
   const std::string_view text = trim(raw);
   const std::string shown(text);

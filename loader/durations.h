@@ -39,6 +39,13 @@ struct ParseResult {
 // an unknown unit, a negative or an absurdly long duration is a problem.
 ParseResult<sim::Time> parse_duration(std::string_view text);
 
+// A window of simulated time, `FROM..TO` (`2s..2.5s`, `0..100ms`; a bare 0
+// needs no unit), from < to: for --svg-window.
+struct TimeWindow {
+  sim::Time from = 0, to = 0;
+};
+ParseResult<TimeWindow> parse_time_window(std::string_view text);
+
 // The same, kept in fractional nanoseconds: for costs per byte, where
 // `0.25ns` is a sensible value that whole nanoseconds would round away.
 ParseResult<double> parse_fractional_duration(std::string_view text);

@@ -2,18 +2,13 @@
 
 #include "models/gil_protocol.h"
 #include "models/simulation.h"
+#include "models/trace_styles.h"
 
 namespace models {
 
 namespace {
 
-// The trace's thread states; the same words as docs/model.md and the summary.
-const sim::SliceStyle kStyles[] = {
-    {"not started", "#ffffff"},      {"Running", "#2e7d32"},          {"Native", "#66bb6a"},
-    {"Runnable", "#fdd835"},         {"Waiting for GIL", "#e53935"},  {"Waiting for lock", "#8e24aa"},
-    {"Waiting", "#bdbdbd"},          {"I/O", "#1e88e5"},              {"Sleeping", "#90caf9"},         {"done", "#ffffff"},
-};
-static_assert(sizeof(kStyles) / sizeof(kStyles[0]) == static_cast<int>(ThreadState::kCount));
+const auto& kStyles = trace_styles::kThread;
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 #include "models/asyncio_loops.h"
 
 #include "models/events.h"
+#include "models/trace_styles.h"
 
 namespace models {
 
@@ -10,9 +11,7 @@ using Phase = PythonThread::Phase;
 
 // An asyncio task's track, as VizTracer draws tasks: running on its loop,
 // ready (queued behind others), or suspended in an await.
-const sim::SliceStyle kTaskStyles[] = {
-    {"idle", "#ffffff"}, {"Ready", "#fdd835"}, {"Running", "#2e7d32"}, {"Awaiting", "#90caf9"}, {"done", "#ffffff"},
-};
+const auto& kTaskStyles = trace_styles::kTask;
 
 }  // namespace
 

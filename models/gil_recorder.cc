@@ -1,9 +1,11 @@
 #include "models/gil_recorder.h"
 
+#include "models/trace_styles.h"
+
 namespace models {
 
 namespace {
-const sim::SliceStyle kGilHeld{"GIL held", "#f4a261"};
+const auto& kGilHeld = trace_styles::kGilHeld;
 }
 
 void GilRecorder::set_trace(sim::TraceSink* trace, sim::TrackId gil_track, sim::TrackId waiters_counter,

@@ -4,12 +4,13 @@
 
 #include "models/events.h"
 #include "models/simulation.h"
+#include "models/trace_styles.h"
 
 namespace models {
 
 namespace {
-const sim::SliceStyle kCoreRunning{"thread on core", "#5b8def"};
-const sim::SliceStyle kCoreSwitch{"context switch", "#9e9e9e"};
+const auto& kCoreRunning = trace_styles::kCoreRunning;
+const auto& kCoreSwitch = trace_styles::kCoreSwitch;
 }  // namespace
 
 Machine::Machine(const MachineConfig& config, sim::EventQueue& events, int threads, sim::Rng rng)

@@ -7,6 +7,7 @@
 
 #include "sim/chrome_trace.h"
 #include "sim/svg_timeline.h"
+#include "models/trace_styles.h"
 
 namespace report {
 
@@ -120,10 +121,17 @@ class OwningTee final : public sim::TraceSink {
 
 std::unique_ptr<sim::TraceSink> make_trace_sink(const std::string& chrome_path,
                                                 const std::string& svg_path,
-                                                const std::string& title) {
+                                                const std::string& title, sim::Time svg_from,
+                                                sim::Time svg_to) {
   std::unique_ptr<sim::TraceSink> chrome, svg;
   if (!chrome_path.empty()) chrome = std::make_unique<sim::ChromeTraceWriter>(chrome_path);
-  if (!svg_path.empty()) svg = std::make_unique<sim::SvgTimeline>(svg_path, title);
+  if (!svg_path.empty()) {
+    sim::SvgOptions options;
+    options.from = svg_from;
+    options.to = svg_to;
+    options.legend_order = models::trace_styles::legend_order();
+    svg = std::make_unique<sim::SvgTimeline>(svg_path, title, std::move(options));
+  }
   if (chrome && svg) return std::make_unique<OwningTee>(std::move(chrome), std::move(svg));
   return chrome ? std::move(chrome) : std::move(svg);
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,9 +77,13 @@ using TraceFactory =
 // timeline at `svg_path` titled `title`, or both through a tee; an empty path
 // is not written. Null when both are empty. The files open now (a bad path
 // throws std::runtime_error before the run) and appear when the run finishes.
+// The SVG shows [svg_from, svg_to) of the run (--svg-window), its legend in
+// the models' one order.
 std::unique_ptr<sim::TraceSink> make_trace_sink(const std::string& chrome_path,
                                                 const std::string& svg_path,
-                                                const std::string& title);
+                                                const std::string& title,
+                                                sim::Time svg_from = 0,
+                                                sim::Time svg_to = std::numeric_limits<sim::Time>::max());
 
 struct RunOptions {
   std::vector<std::string> variants;  // run only these; empty = every variant

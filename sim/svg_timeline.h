@@ -1,19 +1,39 @@
 // A TraceSink drawing a self-contained SVG timeline: one row per track,
-// grouped under their process's name, coloured by state over time, with a
-// time axis and a legend. A labelled slice is drawn in its style's colour (the
-// label is not shown); counters, instants and flows are not drawn.
+// grouped under their process's name, with a time axis and a legend. A
+// labelled slice is drawn in its style's colour (the label is not shown);
+// counters, instants and flows are not drawn.
+//
+// Each pixel column of a row is a stacked bar: every state takes the share of
+// the row's height that it takes of the column's time, so a thread holding the
+// GIL 10 % of a long run gets a GIL row painted 10 %, however short and many
+// its holds. Time in no state (before a thread starts, after it ends, a style
+// without a colour) is left unpainted. Heights are in tenths of a pixel,
+// rounded so that a column's stack sums to its rounded total, stacked from
+// the row's foot in legend order; equal
+// neighbouring columns merge into one rectangle of a state's path.
 //
 // Memory does not grow with the number of events. Each row keeps a fixed
 // number of time buckets (twice the plot's width in pixels) holding, per style
 // used on that row, the time spent in it. The end of the run is unknown while
 // it runs, so buckets start 1 ns wide; an event beyond the covered span doubles
 // the bucket width and merges bucket pairs, keeping the span between the run's
-// length and twice it. When drawn, each pixel column takes the style with the
-// most time in it (a short state that dominates no pixel is not visible), and
-// runs of equal colour become one rectangle.
+// length and twice it. A column takes each bucket in the share of it that it
+// covers.
 //
-// At most kMaxStyles distinct styles are told apart (styles are recognised by
-// pointer, or by equal name and colour); any further ones are drawn as "other".
+// Rows that nothing was drawn on (a stream's requests, which only have
+// instants) are left out. A group of many rows (more than `summarise_above`
+// rows of one process whose names share their first word, such as 200
+// asyncio tasks "task NAME") is drawn as one row, "task ×200", whose column
+// shows the share of the group's time in each state: memory and height stay
+// those of one row.
+//
+// `from`..`to` shows a window of the run (zoom): slices are clipped to it and
+// the axis reads the run's own clock.
+//
+// The legend lists the styles drawn, in `legend_order` (styles not listed
+// follow in order of first appearance). At most kMaxStyles distinct styles are
+// told apart (styles are recognised by pointer, or by equal name and colour);
+// any further ones are drawn as "other".
 //
 // All coordinates are integers computed from integer time: the same calls give
 // the same bytes on every machine.
@@ -21,6 +41,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,13 +51,23 @@
 
 namespace sim {
 
+struct SvgOptions {
+  int width = 1200;  // the whole picture's, in pixels (at least 400)
+  Time from = 0;     // the window shown: [from, min(to, end of run))
+  Time to = std::numeric_limits<Time>::max();
+  std::vector<const SliceStyle*> legend_order;
+  int summarise_above = 12;  // a group of more rows than this is one row
+};
+
 class SvgTimeline final : public TraceSink {
  public:
   static constexpr int kMaxStyles = 16;
+  static constexpr int kRowHeight = 16;  // pixels
+  static constexpr int kHeightUnits = 10 * kRowHeight;  // heights are in tenths of a pixel
 
   // Opens the output now, so a bad path fails before a long run starts.
-  // `width` is the whole picture's, in pixels (at least 400).
-  SvgTimeline(std::string path, std::string title, int width = 1200);
+  // Throws std::invalid_argument for a width under 400 or from >= to.
+  SvgTimeline(std::string path, std::string title, SvgOptions options = {});
 
   void process(std::uint32_t pid, std::string_view name, int sort_index) override;
   void track(TrackId id, std::uint32_t pid, std::string_view name, int sort_index) override;
@@ -48,7 +79,7 @@ class SvgTimeline final : public TraceSink {
   void counter(TrackId, Time, std::int64_t) override {}
   void instant(TrackId, Time, const char*) override {}
   void flow(TrackId, Time, TrackId, Time, const char*) override {}
-  // Draws the picture from 0 to `end` and commits the file.
+  // Draws the picture of the window (at most up to `end`) and commits the file.
   void finish(Time end) override;
 
   // Time cells held over all rows: grows with rows and styles, never with events.
@@ -62,12 +93,21 @@ class SvgTimeline final : public TraceSink {
   struct Style {
     const char* name;
     const char* colour;
+    int rank;  // place in the legend
+  };
+  struct Declared {
+    TrackId id;
+    std::uint32_t pid;
+    std::string name;
+    int sort_index;
   };
   struct Row {
     TrackId id;
     std::uint32_t pid;
     std::string name;
+    std::string group;  // the name's first word: rows summarised together
     int sort_index;
+    Time members = 1;   // tracks drawn on this row (a summary has several)
     // Per style index, its slot in `cells` (-1: not used on this row yet).
     // Slots are added on first use, so a row pays only for the styles it shows.
     std::array<std::int8_t, kSlots> slot_of{};
@@ -81,17 +121,22 @@ class SvgTimeline final : public TraceSink {
 
   int style_index(const SliceStyle& style);
   void add(TrackId track, Time begin, Time end, const SliceStyle& style);
-  void cover(Time t);  // widens the buckets until [0, t) is covered
-  std::string render(Time end) const;
+  void cover(Time t);  // widens the buckets until [0, t) of the window is covered
+  void lay_out();      // turns the declared tracks into rows, once
+  Row& row_for(const Declared& d);
+  std::string render(Time span) const;
+  void render_row(std::string& body, const Row& r, int y, Time span) const;
 
   OutputFile out_;
   std::string title_;
-  int width_;
+  SvgOptions options_;
   int plot_width_;
   std::size_t buckets_;  // per row and slot
   Time bucket_width_ = 1;
   std::vector<Style> styles_;  // distinct styles, by index; kOther is implicit
-  std::vector<std::pair<const SliceStyle*, int>> seen_;  // pointer -> index cache
+  std::vector<std::pair<const SliceStyle*, int>> seen_;  // pointer -> index cache (-1: not drawn)
+  std::vector<Declared> declared_;
+  bool laid_out_ = false;
   std::vector<Row> rows_;
   std::unordered_map<TrackId, std::size_t> row_of_;
   std::unordered_map<std::uint32_t, Process> processes_;

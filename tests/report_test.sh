@@ -3,7 +3,8 @@
 #   tests/report_test.sh SOURCE_DIR GILSIM WORK_DIR CASE
 # CASE: page (the claims table and the plots of tests/fits/plots.txt),
 # escaping (text from a CSV is escaped; plots chosen without plots.txt),
-# errors (exit 2 and a message).
+# errors (exit 2 and a message), axes (a two-axis sweep: the axis with the
+# most values plotted, a curve and a fit per value of the other).
 set -u
 src=$1 gilsim=$2 work=$3 case=$4
 report="$src/analysis/report.sh"
@@ -11,11 +12,14 @@ report="$src/analysis/report.sh"
 
 # Every <img src> of the page names an existing file; prints how many.
 check_images() {
+  grep -o '<img src="[^"]*"' "$1/index.html" | sed 's/<img src="//; s/"$//' > "$1/.images"
   n=0
-  for f in $(grep -o '<img src="[^"]*"' "$1/index.html" | sed 's/<img src="//; s/"$//'); do
-    [ -s "$1/$f" ] || fail "<img src=\"$f\"> does not resolve to a file in $1"
+  while IFS= read -r f; do
+    p=$(printf '%s' "$f" | sed 's/%20/ /g; s/%25/%/g')
+    [ -s "$1/$p" ] || fail "<img src=\"$f\"> does not resolve to a file in $1"
     n=$((n + 1))
-  done
+  done < "$1/.images"
+  rm -f "$1/.images"
   echo "$n"
 }
 
@@ -57,6 +61,36 @@ case $case in
     # The fitted curve of the oddly named variant is drawn too.
     grep -qF '<title>g&lt;i>&amp;"l'"'"', USL fit</title>' "$work/out/plots/2-speedup-odd.svg" ||
       fail "no fitted curve for the oddly named variant"
+    ;;
+  axes)
+    # A two-axis sweep in a CSV whose name has a space: 2 switch intervals x
+    # 6 thread counts, throughput Amdahl(λ 1, σ 0.2) at 1 ms and σ 0.9 at 5 ms.
+    # The plot is against threads.0.count (the axis with more values), one
+    # curve per switch interval (not averaged together), each with its fit.
+    mkdir -p "$work/sweeps"
+    awk 'BEGIN {
+      print "scenario,variant,point,replication,seed,runtime.switch_interval,threads.0.count,cores.busy_avg,wall"
+      p = 0
+      for (s = 1; s <= 2; s++) for (n = 1; n <= 6; n++) {
+        sigma = s == 1 ? 0.2 : 0.9
+        printf "two,gil,%d,0,1,%s,%d,1,%.6f\n", p++, s == 1 ? "0.001" : "0.005", n, (1 + sigma * (n - 1)) / n
+      }
+    }' > "$work/sweeps/two axes.csv"
+    GILSIM=$gilsim "$report" "$work/out" "$work/sweeps" || fail "exit code $?"
+    page="$work/out/index.html"
+    [ "$(check_images "$work/out")" -eq 1 ] || fail "wanted 1 plot"
+    grep -qF '<img src="plots/1-speedup-two%20axes.svg"' "$page" || fail "the plot's address is not encoded"
+    svg="$work/out/plots/1-speedup-two axes.svg"
+    grep -q '>threads\.0\.count<' "$svg" || fail "the x axis is not labelled threads.0.count"
+    grep -q 'workers' "$svg" && fail "the x axis is labelled with workers"
+    for si in 0.001 0.005; do
+      grep -qF "<title>gil, runtime.switch_interval=$si</title>" "$svg" || fail "no curve for switch interval $si"
+      grep -qF "<title>gil, runtime.switch_interval=$si, USL fit</title>" "$svg" || fail "no fit for switch interval $si"
+    done
+    grep -qF 'gil, runtime.switch_interval=0.001: σ = 0.2, κ = 0' "$page" || fail "no fit of σ 0.2 for 1 ms"
+    grep -qF 'gil, runtime.switch_interval=0.005: σ = 0.9,' "$page" || fail "no fit of σ 0.9 for 5 ms"
+    grep -qF 'against threads.0.count (the swept axis with the most values), one line per variant, runtime.switch_interval' "$page" ||
+      fail "the paragraph does not name the axes"
     ;;
   errors)
     GILSIM=$gilsim "$report" "$work/out" "$work/none" 2> "$work/err"

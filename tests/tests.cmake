@@ -43,7 +43,7 @@ endforeach()
 
 # analysis/report.sh (tests/report_test.sh): the page has the claims table's
 # rows and plots whose <img> resolve; text is escaped; errors are exit code 2.
-foreach(case page escaping errors)
+foreach(case page escaping errors axes)
   add_test(NAME report.${case}
            COMMAND sh ${PROJECT_SOURCE_DIR}/tests/report_test.sh ${PROJECT_SOURCE_DIR}
                    $<TARGET_FILE:gilsim> ${PROJECT_BINARY_DIR}/report_test/${case} ${case})

@@ -1,14 +1,16 @@
 # Turns a sweep CSV into averaged series for gnuplot.
 #
 # Columns are found by name in the header, so their order does not matter.
-# Rows are grouped into series by the values of the GROUP column (and by Y
+# Rows are grouped into series by the values of the GROUP columns (and by Y
 # column when there are several), replications at the same x are averaged.
+# Needs csv.awk (awk -f csv.awk -f series.awk).
 #
 # Variables (awk -v):
 #   xcol     the x column          xscale   factor on x (e.g. 1e6: s -> us)
 #   ycols    Y columns, space-separated;  yscale  factor on y
 #   ynames   labels of the Y columns, space-separated (when several)
-#   groupcol the series column
+#   groupcol the series columns, space-separated: a series per combination
+#            of their values, titled as series_label (csv.awk) titles it
 #   mode     "mean" (y as it is) or "speedup" (mean y at the smallest x over mean y at x)
 #   data     where the series go: gnuplot data blocks, separated by two blank lines
 #   titles   where their titles go, one a line, in the same order
@@ -16,23 +18,6 @@
 # the file and line, and the exit status is 2.
 
 function fail(msg) { print "plot.sh: " FILENAME ": " msg > "/dev/stderr"; failed = 1; exit 2 }
-
-# Splits one CSV line into f[1..n] (RFC 4180 quoting within a line).
-function split_csv(line, f,    n, i, c, field, quoted) {
-  n = 0; field = ""; quoted = 0
-  for (i = 1; i <= length(line); i++) {
-    c = substr(line, i, 1)
-    if (quoted) {
-      if (c == "\"") {
-        if (substr(line, i + 1, 1) == "\"") { field = field "\""; i++ } else quoted = 0
-      } else field = field c
-    } else if (c == "\"") quoted = 1
-    else if (c == ",") { f[++n] = field; field = "" }
-    else field = field c
-  }
-  f[++n] = field
-  return n
-}
 
 function column(name,    i, list) {
   for (i = 1; i <= ncols; i++) if (header[i] == name) return i
@@ -57,7 +42,8 @@ BEGIN { failed = 0; nseries = 0 }
 FNR == 1 {
   ncols = split_csv($0, header)
   xi = column(xcol)
-  gi = column(groupcol)
+  ng = split(groupcol, gc, " ")
+  for (k = 1; k <= ng; k++) gi[k] = column(gc[k])
   ny = split(ycols, yc, " ")
   split(ynames, yn, " ")
   for (k = 1; k <= ny; k++) yi[k] = column(yc[k])
@@ -73,7 +59,7 @@ $0 == "" { next }
   for (k = 1; k <= ny; k++) {
     if (f[yi[k]] == "") continue   # a row without this metric
     y = number(f[yi[k]], yc[k]) * yscale
-    s = f[gi] (ny > 1 ? " " yn[k] : "")
+    s = series_label(f, gi, gc, ng) (ny > 1 ? " " yn[k] : "")
     if (!(s in sid)) { sid[s] = ++nseries; sname[nseries] = s; npts[nseries] = 0 }
     id = sid[s]
     if (!((id, x) in cnt)) { px[id, ++npts[id]] = x }

@@ -228,3 +228,26 @@ TEST_CASE("bad input is an error value") {
     }
   }
 }
+
+TEST_CASE("snap_to_zero: rounding noise around 0 is 0, relative to the value's scale") {
+  CHECK(analysis::snap_to_zero(-2.22e-16, 1) == 0.0);
+  CHECK(analysis::snap_to_zero(1e-13, 1) == 0.0);
+  CHECK(analysis::snap_to_zero(1e-9, 1) == 1e-9);
+  CHECK(analysis::snap_to_zero(5e-9, 1e4) == 0.0);  // on a throughput of 10^4/s
+  CHECK(analysis::snap_to_zero(5e-9, 1) == 5e-9);
+  CHECK(analysis::snap_to_zero(-0.25, 1) == -0.25);
+}
+
+TEST_CASE("fit_scalability: a flat, noisy throughput is a poor fit (R^2 < 0.5); a clean one is not") {
+  const std::vector<Point> flat = {{1, 10}, {2, 12}, {3, 9}, {4, 11}, {5, 10}, {6, 12}, {7, 9}, {8, 11}};
+  const Fit poor = fit_scalability(Model::Amdahl, flat);
+  REQUIRE(poor.ok());
+  CHECK(poor.r_squared < 0.5);
+  CHECK(poor.poor());
+  std::vector<Point> clean;
+  for (int n = 1; n <= 8; ++n) clean.push_back({static_cast<double>(n), 2.0 * n / (1 + 0.1 * (n - 1))});
+  const Fit good = fit_scalability(Model::Amdahl, clean);
+  REQUIRE(good.ok());
+  CHECK(good.r_squared > 0.99);
+  CHECK_FALSE(good.poor());
+}

@@ -223,6 +223,24 @@ TEST_CASE("run: --variant skips the expectations of variants not run") {
   CHECK_FALSE(contains(o.out, "x1.00 (baseline)"));  // a single variant has no speed-up column
 }
 
+TEST_CASE("run: --svg-window draws only that span, and is refused when malformed or without --svg") {
+  TempDir dir;
+  std::string tiny = dir.write("tiny.yaml", kTiny);
+  auto o = gilsim({"run", tiny, "--variant", "one", "--svg", dir.file("w.svg"), "--svg-window", "0..1ms"});
+  CHECK(o.code == 0);
+  CHECK(contains(read(dir.file("w.svg")), ">0 to 1ms</text>"));
+  auto reversed = gilsim({"run", tiny, "--svg", dir.file("r.svg"), "--svg-window", "2ms..1ms"});
+  CHECK(reversed.code == 2);
+  CHECK(contains(reversed.err, "--svg-window: the window '2ms..1ms' is empty"));
+  auto no_unit = gilsim({"run", tiny, "--svg", dir.file("r.svg"), "--svg-window", "1..2ms"});
+  CHECK(no_unit.code == 2);
+  CHECK(contains(no_unit.err, "the window's start: missing unit in '1'"));
+  auto alone = gilsim({"run", tiny, "--svg-window", "0..1ms"});
+  CHECK(alone.code == 2);
+  CHECK(contains(alone.err, "--svg-window applies to the picture of 'run --svg PATH'"));
+  CHECK_FALSE(fs::exists(dir.file("r.svg")));
+}
+
 TEST_CASE("run: traces one per variant or exactly PATH for one run") {
   TempDir dir;
   std::string tiny = dir.write("tiny.yaml", kTiny);

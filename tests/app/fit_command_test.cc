@@ -78,6 +78,26 @@ TEST_CASE("fit: throughput columns are fitted as they are") {
   CHECK(json_value(o.out, "threads", "usl", "lambda") == doctest::Approx(1).epsilon(0.01));
 }
 
+TEST_CASE("fit: a fit with R^2 < 0.5 is flagged by a warning and in the JSON; a good one is not") {
+  TempDir dir;
+  const std::string csv = dir.write("flat.csv",
+                                    "variant,workers,wall\n"
+                                    "a,1,0.100\na,2,0.083\na,3,0.111\na,4,0.091\na,5,0.100\na,6,0.083\n");
+  auto o = gilsim({"fit", csv, "--x", "workers", "--time", "wall", "--json", dir.file("f.json")});
+  CHECK(o.code == 0);
+  CHECK(contains(o.err, "gilsim: warning: " + csv + ": variant 'a', amdahl: R^2 = "));
+  CHECK(contains(o.err, "< 0.5: the model explains little of these points' variation"));
+  const std::string j = read(dir.file("f.json"));
+  CHECK(contains(j, "\"poor_fit\": true"));
+  CHECK_FALSE(contains(j, "e-16"));
+
+  auto good = gilsim({"fit", fixture("threads.csv"), "--x", "threads.0.count", "--time", "wall", "--json", "-"});
+  CHECK(good.code == 0);
+  CHECK_FALSE(contains(good.err, "warning"));
+  CHECK(contains(good.out, "\"poor_fit\": false"));
+  CHECK_FALSE(contains(good.out, "\"poor_fit\": true"));
+}
+
 TEST_CASE("fit: bad input is exit code 2 with a message that says where") {
   TempDir dir;
   const std::string header = "scenario,variant,point,replication,seed,threads.0.count,wall\n";

@@ -55,4 +55,20 @@ TEST_SUITE("durations") {
     CHECK(contains(loader::parse_rate("-1/s").problem, "a rate must be above 0"));
     CHECK(contains(loader::parse_rate("1e400/s").problem, "too large"));
   }
+
+  TEST_CASE("time windows") {
+    const auto w = loader::parse_time_window("2s..2.5s");
+    REQUIRE(w.ok());
+    CHECK(w.value.from == 2 * sim::kSecond);
+    CHECK(w.value.to == 2500 * kMillisecond);
+    const auto z = loader::parse_time_window("0..100ms");
+    REQUIRE(z.ok());
+    CHECK(z.value.from == 0);
+    CHECK(z.value.to == 100 * kMillisecond);
+    CHECK(contains(loader::parse_time_window("2s-3s").problem, "expected a window FROM..TO"));
+    CHECK(contains(loader::parse_time_window("2..3s").problem, "the window's start: missing unit in '2'"));
+    CHECK(contains(loader::parse_time_window("1s..fast").problem, "the window's end: expected a duration"));
+    CHECK(contains(loader::parse_time_window("3s..2s").problem, "is empty: its end must come after its start"));
+    CHECK(contains(loader::parse_time_window("2s..2s").problem, "is empty"));
+  }
 }
