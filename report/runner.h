@@ -71,13 +71,21 @@ struct ScenarioResult {
 using TraceFactory =
     std::function<std::unique_ptr<sim::TraceSink>(const loader::Scenario&, const loader::Variant&)>;
 
+// Simulated times [from, to) of a run that its trace shows (--trace-window).
+struct TraceWindow {
+  sim::Time from = 0;
+  sim::Time to = 0;
+};
+
 // The sink for one traced run: a Chrome trace at `chrome_path`, an SVG
 // timeline at `svg_path` titled `title`, or both through a tee; an empty path
-// is not written. Null when both are empty. The files open now (a bad path
-// throws std::runtime_error before the run) and appear when the run finishes.
+// is not written. Null when both are empty. With `window`, they show only that
+// part of the run (sim/trace_window.h). The files open now (a bad path throws
+// std::runtime_error before the run) and appear when the run finishes.
 std::unique_ptr<sim::TraceSink> make_trace_sink(const std::string& chrome_path,
                                                 const std::string& svg_path,
-                                                const std::string& title);
+                                                const std::string& title,
+                                                const std::optional<TraceWindow>& window = std::nullopt);
 
 struct RunOptions {
   std::vector<std::string> variants;  // run only these; empty = every variant
