@@ -384,11 +384,12 @@ SweepOutcome run_sweep(const PreparedSweep& sweep, const SweepState& state, cons
       point.plans = loaders[w]->plans(todo[i]);
       point.runs.resize(replications * variants);
     });
+    // Every metric (the point file takes them all), the names shared.
     for (std::size_t v = 0; v < variants; ++v) {
       const std::uint64_t seed = d.seed(static_cast<int>(r));
       const models::RunResult result = models::simulate(*point.plans[v], seed);
       point.runs[r * variants + v] =
-          RunRecord{d.variants[v], static_cast<int>(r), seed, !result.hit_time_limit, MetricSet(result.metrics)};
+          RunRecord{d.variants[v], static_cast<int>(r), seed, !result.hit_time_limit, names.share(result.metrics)};
     }
     if (point.left.fetch_sub(1) == 1) finish_point(i);
   });

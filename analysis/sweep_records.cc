@@ -162,24 +162,39 @@ const MetricNameSets::Kept& MetricNameSets::entry(std::size_t count, NameAt name
       k.index.push_back(i);
     }
   }
+  const bool every = kept->size() == all->size();
   k.all = std::move(all);
-  k.kept = std::move(kept);
-  return sets_.emplace(hash, std::move(k))->second;
+  k.kept = every ? k.all : std::move(kept);  // all kept: one list, one address
+  const Kept& made = sets_.emplace(hash, std::move(k))->second;
+  by_address_.emplace(made.all.get(), &made);
+  by_address_.emplace(made.kept.get(), &made);
+  return made;
 }
 
-MetricSet MetricNameSets::keep(const std::map<std::string, double>& metrics) {
+MetricSet MetricNameSets::share(const std::map<std::string, double>& metrics) {
   std::vector<const std::pair<const std::string, double>*> items;
   items.reserve(metrics.size());
   for (const auto& kv : metrics) items.push_back(&kv);
   const Kept& k = entry(items.size(), [&](std::size_t i) -> const std::string& { return items[i]->first; });
   std::vector<double> values;
-  values.reserve(k.index.size());
-  for (std::size_t i : k.index) values.push_back(items[i]->second);
-  return MetricSet(k.kept, std::move(values));
+  values.reserve(items.size());
+  for (const auto* kv : items) values.push_back(kv->second);
+  return MetricSet(k.all, std::move(values));
 }
 
+MetricSet MetricNameSets::keep(const std::map<std::string, double>& metrics) { return keep(share(metrics)); }
+
 MetricSet MetricNameSets::keep(const MetricSet& metrics) {
-  const Kept& k = entry(metrics.size(), [&](std::size_t i) -> const std::string& { return metrics.name(i); });
+  const Kept* known = nullptr;
+  {
+    // The names of a set this object made: found by their address, not compared.
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = by_address_.find(metrics.names().get());
+    if (it != by_address_.end()) known = it->second;
+  }
+  const Kept& k = known ? *known
+                        : entry(metrics.size(), [&](std::size_t i) -> const std::string& { return metrics.name(i); });
+  if (k.index.size() == metrics.size()) return MetricSet(k.kept, metrics.values());
   std::vector<double> values;
   values.reserve(k.index.size());
   for (std::size_t i : k.index) values.push_back(metrics.value(i));
@@ -197,24 +212,29 @@ std::vector<std::string> MetricNameSets::all_names() {
 // Point files
 
 std::string point_json(const SweepDefinition& d, const PointRecord& r) {
-  sim::JsonBlock o('{', 0);
-  o.member("point", std::to_string(r.point));
-  o.member("params", params_json(d, r.point));
-  sim::JsonBlock runs('[', o.inner());
-  for (const auto& run : r.runs) {
-    sim::JsonBlock j('{', runs.inner());
-    j.member("variant", sim::json_string(run.variant));
-    j.member("replication", std::to_string(run.replication));
-    j.member("seed", std::to_string(run.seed));
-    j.member("finished", run.finished ? "true" : "false");
-    sim::JsonBlock metrics('{', j.inner());
-    for (std::size_t i = 0; i < run.metrics.size(); ++i)
-      metrics.member(run.metrics.name(i), exact_number(run.metrics.value(i)));
-    j.member("metrics", metrics.str());
-    runs.element(j.str());
+  // sim::JsonBlock's layout, written into one string: a point has thousands
+  // of metrics, and a string per member was a third of a sweep's time.
+  std::string out = "{\n  \"point\": " + std::to_string(r.point) + ",\n  \"params\": " + params_json(d, r.point) +
+                    ",\n  \"runs\": ";
+  if (r.runs.empty()) out += "[]";
+  for (std::size_t i = 0; i < r.runs.size(); ++i) {
+    const RunRecord& run = r.runs[i];
+    out += i == 0 ? "[\n    {\n" : ",\n    {\n";
+    out.append("      \"variant\": ").append(sim::json_string(run.variant)).append(",\n");
+    out.append("      \"replication\": ").append(std::to_string(run.replication)).append(",\n");
+    out.append("      \"seed\": ").append(std::to_string(run.seed)).append(",\n");
+    out.append("      \"finished\": ").append(run.finished ? "true" : "false").append(",\n");
+    out.append("      \"metrics\": ");
+    if (run.metrics.size() == 0) out += "{}";
+    for (std::size_t m = 0; m < run.metrics.size(); ++m) {
+      out.append(m == 0 ? "{\n        " : ",\n        ");
+      out.append(sim::json_string(run.metrics.name(m))).append(": ").append(exact_number(run.metrics.value(m)));
+    }
+    if (run.metrics.size() > 0) out += "\n      }";
+    out += "\n    }";
   }
-  o.member("runs", runs.str());
-  return o.str() + "\n";
+  if (!r.runs.empty()) out += "\n  ]";
+  return out + "\n}\n";
 }
 
 namespace {

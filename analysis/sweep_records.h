@@ -56,6 +56,7 @@ class MetricSet {
   std::size_t size() const { return values_.size(); }
   const std::string& name(std::size_t i) const { return (*names_)[i]; }
   double value(std::size_t i) const { return values_[i]; }
+  const std::vector<double>& values() const { return values_; }
   const std::shared_ptr<const Names>& names() const { return names_; }
   // The value of `name`, or null.
   const double* find(const std::string& name) const;
@@ -93,6 +94,8 @@ std::vector<std::string> parse_metric_patterns(std::string_view text);
 class MetricNameSets {
  public:
   explicit MetricNameSets(MetricFilter filter = {}) : filter_(std::move(filter)) {}
+  // Every metric, the names shared (and known to keep() by their address).
+  MetricSet share(const std::map<std::string, double>& metrics);
   // The metrics the filter keeps, their names shared.
   MetricSet keep(const std::map<std::string, double>& metrics);
   MetricSet keep(const MetricSet& metrics);
@@ -112,7 +115,8 @@ class MetricNameSets {
 
   MetricFilter filter_;
   std::mutex mutex_;
-  std::unordered_multimap<std::uint64_t, Kept> sets_;  // by a hash of the names
+  std::unordered_multimap<std::uint64_t, Kept> sets_;  // by a hash of the names (nodes: stable addresses)
+  std::unordered_map<const MetricSet::Names*, const Kept*> by_address_;  // of its `all` and `kept`
 };
 
 struct RunRecord {

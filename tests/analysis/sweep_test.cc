@@ -2,6 +2,7 @@
 // directory, resuming, shards and merge.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -342,4 +343,33 @@ TEST_CASE("prepare: the fit's x must be an axis, the command line's included, an
   CHECK_FALSE(a.fit);
   REQUIRE(b.fit);
   CHECK(analysis::manifest_json(a.definition) == analysis::manifest_json(b.definition));
+}
+
+TEST_CASE("validate: the lowest bad point is the one reported, whatever the number of jobs") {
+  Fixture f;
+  auto r = f.request();
+  r.axes.push_back(loader::parse_axis_argument("machine.cores=[2, 2, 0, 0, 2]").value);
+  const auto sweep = analysis::define_sweep(r);
+  for (unsigned jobs : {1u, 2u, 4u}) {
+    CAPTURE(jobs);
+    const std::string e =
+        error_of<loader::InputError>([&] { analysis::validate_points(sweep, jobs); });
+    CHECK(contains(e, "at point 2 of the sweep (runtime.switch_interval=100us, threads.0.count=1, machine.cores=0)"));
+  }
+  Fixture g;
+  const auto good = analysis::define_sweep(g.request());
+  std::size_t calls = 0, last = 0, total_seen = 0;
+  const auto names = analysis::validate_points(
+      good, 2,
+      [&](std::size_t done, std::size_t total) {
+        ++calls;
+        last = done;
+        total_seen = total;
+      },
+      true);
+  CHECK(calls == 6);
+  CHECK(last == 6);
+  CHECK(total_seen == 6);
+  CHECK(std::find(names.begin(), names.end(), "wall") != names.end());
+  CHECK(std::is_sorted(names.begin(), names.end()));
 }
