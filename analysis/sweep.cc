@@ -9,9 +9,10 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <set>
 #include <thread>
 
-#include "analysis/sweep_axes.h"
+#include "analysis/sweep_points.h"
 #include "loader/yaml_source.h"
 #include "models/simulation.h"
 
@@ -62,24 +63,6 @@ std::string read_scenario_text(const std::string& path) {
   return text.str();
 }
 
-// The node a file axis's value came from, so that an error about the value
-// points at it; a range's values and the command line's get new nodes.
-YAML::Node value_node(const YAML::Node& root, const loader::SweepAxis& axis, std::size_t i) {
-  const loader::AxisValue& v = axis.values[i];
-  if (!axis.from_command_line) {
-    const YAML::Node& r = root;  // const: lookups must not add keys
-    const YAML::Node written = r["sweep"]["axes"][axis.path];
-    if (written.IsSequence()) return written[i];
-    if (written.IsScalar() && (written.Tag() == "!" || !loader::looks_like_range(written.Scalar())))
-      return written;
-  }
-  // A node made here has no place in the file (yaml-cpp's null mark), so that
-  // an error about it shows none rather than a wrong one.
-  YAML::Node made(v.text);
-  made.SetTag(v.quoted ? "!" : "?");
-  return made;
-}
-
 std::vector<loader::SweepAxis> merged_axes(const std::vector<loader::SweepAxis>& from_file,
                                         const std::vector<loader::SweepAxis>& from_command_line) {
   std::vector<loader::SweepAxis> axes = from_file;
@@ -118,9 +101,10 @@ std::vector<std::string> selected_variants(const loader::Scenario& s, const std:
 }
 
 // A point file's record, checked to be the point it is named for.
-PointRecord read_point_record(const std::string& text, std::size_t point, const std::string& path) {
+PointRecord read_point_record(const std::string& text, std::size_t point, const std::string& path,
+                              MetricNameSets& names) {
   try {
-    PointRecord record = read_point_json(text);
+    PointRecord record = read_point_json(text, &names);
     if (record.point != point) throw std::runtime_error("it holds point " + std::to_string(record.point));
     return record;
   } catch (const std::runtime_error& e) {
@@ -129,25 +113,6 @@ PointRecord read_point_record(const std::string& text, std::size_t point, const 
 }
 
 }  // namespace
-
-loader::Scenario load_point(const SweepDefinition& d, const std::string& file, const std::string& text,
-                         std::size_t point) {
-  const loader::YamlSource src(file, text);
-  YAML::Node root = src.parse();
-  const auto c = d.coordinates(point);
-  // A bad path is the axis's fault, the same at every point: reported plainly.
-  for (std::size_t k = 0; k < d.axes.size(); ++k)
-    apply_axis(src, root, d.axes[k], value_node(root, d.axes[k], c[k]));
-  try {
-    return loader::load_scenario_tree(src, root);
-  } catch (const loader::InputError& e) {
-    const loader::SourcePos& pos = e.pos();
-    throw loader::InputError(pos,
-                          "at point " + std::to_string(point) + " of the sweep (" +
-                              d.describe_point(point) + "): " + e.message(),
-                          pos.line > 0 ? src.line(pos.line) : std::string());
-  }
-}
 
 namespace {
 
@@ -201,10 +166,70 @@ std::string identity_text(const std::string& text, std::vector<loader::SourcePos
   return out;
 }
 
-PreparedSweep prepare_sweep(const SweepRequest& request) {
-  const std::string text = read_scenario_text(request.file);
-  const loader::Scenario base = loader::load_scenario_text(text, request.file);
+
+namespace {
+
+// Runs fn(worker, item) for items 0..count-1, taken in order from a shared
+// counter by `jobs` threads; `worker` is the thread's number, for its own
+// state. After an exception no new item starts, the items under way end, and
+// the exception of the lowest item that threw is rethrown: the same error
+// whatever the number of threads (every lower item had started, and ran).
+void parallel_for(unsigned jobs, std::size_t count, const std::function<void(unsigned, std::size_t)>& fn) {
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex mutex;  // guards the error
+  std::exception_ptr error;
+  std::size_t error_item = count;
+  auto worker = [&](unsigned w) {
+    while (!stop.load()) {
+      const std::size_t item = next.fetch_add(1);
+      if (item >= count) return;
+      try {
+        fn(w, item);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (item < error_item) {
+          error = std::current_exception();
+          error_item = item;
+        }
+        stop.store(true);
+      }
+    }
+  };
+  jobs = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(jobs, count)));
+  if (jobs == 1) {
+    worker(0);
+  } else {
+    std::vector<std::thread> threads;
+    for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(worker, j);
+    for (auto& t : threads) t.join();
+  }
+  if (error) std::rethrow_exception(error);
+}
+
+// Serialises a progress callback.
+class Reporter {
+ public:
+  explicit Reporter(const Progress& progress) : progress_(progress) {}
+  void operator()(std::size_t done, std::size_t total) {
+    if (!progress_) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    progress_(done, total);
+  }
+
+ private:
+  const Progress& progress_;
+  std::mutex mutex_;
+};
+
+}  // namespace
+
+PreparedSweep define_sweep(const SweepRequest& request) {
   PreparedSweep out;
+  out.file = request.file;
+  out.text = read_scenario_text(request.file);
+  const std::string& text = out.text;
+  const loader::Scenario base = loader::load_scenario_text(text, request.file);
   SweepDefinition& d = out.definition;
   d.scenario = base.name;
   std::vector<loader::SourcePos> analyses;
@@ -212,10 +237,6 @@ PreparedSweep prepare_sweep(const SweepRequest& request) {
   if (base.sweep.saturation) analyses.push_back(base.sweep.saturation->pos);
   d.file_hash = fnv1a64(identity_text(text, analyses));
   d.axes = merged_axes(base.sweep.axes, request.axes);
-  if (d.axes.empty())
-    throw SweepError("nothing to sweep: " + request.file +
-                     " has no sweep.axes; give axes as PATH=VALUES, like "
-                     "runtime.switch_interval=[1ms,5ms] or threads.0.count=1..4");
   // Checked against the final axes: the command line may add the fit's x or
   // the saturation's load.
   if (base.sweep.fit) {
@@ -228,119 +249,155 @@ PreparedSweep prepare_sweep(const SweepRequest& request) {
     out.saturation = sat;
   }
   d.replications = request.replications.value_or(base.sweep.replications);
+  if (d.axes.empty() && d.replications == 1)
+    throw SweepError("nothing to sweep: " + request.file +
+                     " has no sweep.axes and one replication; give axes as PATH=VALUES, like "
+                     "runtime.switch_interval=[1ms,5ms] or threads.0.count=1..4, or --replications R");
   d.variants = selected_variants(base, request.variants);
   d.base_seed = request.seed.value_or(base.seed);
   std::size_t points = 1;
   for (const auto& a : d.axes) {
     if (points > kMaxPoints / a.values.size())
-      throw SweepError("the sweep has more than " + std::to_string(kMaxPoints) +
-                       " points: use fewer values");
+      throw SweepError("the sweep has more than " + std::to_string(kMaxPoints) + " points: use fewer values");
     points *= a.values.size();
   }
-
-  // Every point is loaded before any runs: a bad one fails now, not hours in.
-  out.configs.reserve(points);
-  for (std::size_t p = 0; p < points; ++p) {
-    loader::Scenario s = load_point(d, request.file, text, p);
-    std::vector<models::SimulationConfig> runs;
-    for (auto& v : s.variants)
-      if (std::find(d.variants.begin(), d.variants.end(), v.name) != d.variants.end())
-        runs.push_back(std::move(v.config));
-    out.configs.push_back(std::move(runs));
+  // Which variants each axis reaches is a matter of the file's structure,
+  // the same at every point: read at point 0. A bad axis path fails here.
+  PointLoader first(d, out.file, out.text);
+  first.scenario(0);
+  d.unreached.clear();
+  for (const auto& u : first.unreached()) {
+    std::vector<std::string> running;  // of the variants that run, in their order
+    for (const auto& v : d.variants)
+      if (std::find(u.begin(), u.end(), v) != u.end()) running.push_back(v);
+    d.unreached.push_back(std::move(running));
   }
   return out;
 }
 
-SweepOutcome run_sweep(const PreparedSweep& sweep, const SweepState& state,
-                       const SweepRunOptions& options) {
+std::vector<std::string> validate_points(const PreparedSweep& sweep, unsigned jobs, const Progress& progress,
+                                         bool collect_metric_names) {
+  const SweepDefinition& d = sweep.definition;
+  const std::size_t points = d.points();
+  std::vector<std::unique_ptr<PointLoader>> loaders(std::max(1u, jobs));
+  std::vector<std::set<std::string>> names(loaders.size());
+  Reporter report(progress);
+  std::atomic<std::size_t> done{0};
+  parallel_for(jobs, points, [&](unsigned w, std::size_t p) {
+    if (!loaders[w]) loaders[w] = std::make_unique<PointLoader>(d, sweep.file, sweep.text);
+    const auto plans = loaders[w]->plans(p);
+    if (collect_metric_names)
+      for (const auto& plan : plans) {
+        const auto list = plan->metric_names();
+        names[w].insert(list.begin(), list.end());
+      }
+    report(done.fetch_add(1) + 1, points);
+  });
+  std::set<std::string> all;
+  for (const auto& n : names) all.insert(n.begin(), n.end());
+  return std::vector<std::string>(all.begin(), all.end());
+}
+
+PreparedSweep prepare_sweep(const SweepRequest& request) {
+  PreparedSweep sweep = define_sweep(request);
+  validate_points(sweep, 1);
+  return sweep;
+}
+
+SweepOutcome run_sweep(const PreparedSweep& sweep, const SweepState& state, const SweepRunOptions& options) {
   const SweepDefinition& d = sweep.definition;
   const std::size_t replications = static_cast<std::size_t>(d.replications);
   const std::size_t variants = d.variants.size();
   SweepOutcome outcome;
-  std::vector<std::size_t> shard_points, todo;
+  const std::vector<bool> present = state.points_present(d.points());
+  std::vector<std::size_t> shard_points, todo, done_before;
+  std::vector<std::size_t> slot_of_todo;  // each todo point's place in the records
   for (std::size_t p = 0; p < d.points(); ++p) {
     if (!options.shard.contains(p)) continue;
-    shard_points.push_back(p);
-    if (state.has_point(p)) {
-      ++outcome.already_done;
+    if (present[p]) {
+      done_before.push_back(shard_points.size());
     } else {
+      slot_of_todo.push_back(shard_points.size());
       todo.push_back(p);
     }
+    shard_points.push_back(p);
   }
   outcome.points = shard_points.size();
+  outcome.already_done = done_before.size();
   if (options.on_start) options.on_start(outcome.already_done, outcome.points);
+  MetricNameSets names(options.metrics);
+  outcome.records.resize(shard_points.size());
 
-  // Work items are (point, replication) runs, taken in order from a shared
-  // counter; the worker that ends a point's last run writes its file.
-  std::vector<std::vector<RunRecord>> runs(todo.size(), std::vector<RunRecord>(replications * variants));
-  std::vector<std::atomic<std::size_t>> left(todo.size());
-  for (auto& l : left) l.store(replications);
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::exception_ptr error;
-  std::mutex mutex;  // guards outcome, error and the callback
+  // The points run before: their files, read first (a damaged one stops the
+  // sweep before it spends time on runs).
+  {
+    Reporter report(options.on_read);
+    std::atomic<std::size_t> read{0};
+    parallel_for(options.jobs, done_before.size(), [&](unsigned, std::size_t i) {
+      const std::size_t p = shard_points[done_before[i]];
+      outcome.records[done_before[i]] = read_point_record(state.read_point(p), p, state.point_path(p), names);
+      report(read.fetch_add(1) + 1, done_before.size());
+    });
+  }
+
+  // Work items are (point, replication) runs, taken in order; the first run
+  // of a point loads it (its plans are shared by its replications), and the
+  // one that ends its last writes its file and keeps its record.
+  struct Point {
+    std::once_flag loaded;
+    std::vector<std::shared_ptr<const models::RunPlan>> plans;
+    std::vector<RunRecord> runs;  // by replication, then variant
+    std::atomic<std::size_t> left{0};
+  };
+  std::vector<Point> points(todo.size());
+  for (auto& p : points) p.left.store(replications);
+  std::vector<std::unique_ptr<PointLoader>> loaders(std::max(1u, options.jobs));
+  std::mutex mutex;  // guards outcome's counts and the callback
   std::size_t done = outcome.already_done;
 
   auto finish_point = [&](std::size_t i) {
+    Point& point = points[i];
     PointRecord record{todo[i], {}};
     for (std::size_t v = 0; v < variants; ++v)
-      for (std::size_t r = 0; r < replications; ++r) record.runs.push_back(std::move(runs[i][r * variants + v]));
+      for (std::size_t r = 0; r < replications; ++r) record.runs.push_back(std::move(point.runs[r * variants + v]));
+    point.runs = {};
+    point.plans = {};
     state.write_point(record.point, point_json(d, record));
+    for (auto& run : record.runs) run.metrics = names.keep(run.metrics);
     std::lock_guard<std::mutex> lock(mutex);
     ++outcome.ran;
     ++done;
     for (const auto& run : record.runs)
       if (!run.finished)
-        outcome.unfinished.push_back("point " + std::to_string(record.point) + ", variant " +
-                                     run.variant + ", replication " + std::to_string(run.replication));
+        outcome.unfinished.push_back("point " + std::to_string(record.point) + ", variant " + run.variant +
+                                     ", replication " + std::to_string(run.replication));
+    outcome.records[slot_of_todo[i]] = std::move(record);
     if (options.on_point) options.on_point(done, outcome.points);
   };
 
-  auto worker = [&] {
-    for (;;) {
-      if (stop.load()) return;
-      const std::size_t item = next.fetch_add(1);
-      if (item >= todo.size() * replications) return;
-      const std::size_t i = item / replications;
-      const std::size_t r = item % replications;
-      try {
-        for (std::size_t v = 0; v < variants; ++v) {
-          models::SimulationConfig config = sweep.configs[todo[i]][v];
-          config.seed = d.seed(static_cast<int>(r));
-          const models::RunResult result = models::simulate(config);
-          runs[i][r * variants + v] = RunRecord{d.variants[v], static_cast<int>(r), config.seed,
-                                                !result.hit_time_limit, result.metrics};
-        }
-        if (left[i].fetch_sub(1) == 1) finish_point(i);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (!error) error = std::current_exception();
-        stop.store(true);
-        return;
-      }
+  parallel_for(options.jobs, todo.size() * replications, [&](unsigned w, std::size_t item) {
+    const std::size_t i = item / replications;
+    const std::size_t r = item % replications;
+    Point& point = points[i];
+    std::call_once(point.loaded, [&] {
+      if (!loaders[w]) loaders[w] = std::make_unique<PointLoader>(d, sweep.file, sweep.text);
+      point.plans = loaders[w]->plans(todo[i]);
+      point.runs.resize(replications * variants);
+    });
+    // Every metric (the point file takes them all), the names shared.
+    for (std::size_t v = 0; v < variants; ++v) {
+      const std::uint64_t seed = d.seed(static_cast<int>(r));
+      const models::RunResult result = models::simulate(*point.plans[v], seed);
+      point.runs[r * variants + v] =
+          RunRecord{d.variants[v], static_cast<int>(r), seed, !result.hit_time_limit, names.share(result.metrics)};
     }
-  };
-
-  const std::size_t items = todo.size() * replications;
-  const unsigned jobs = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(options.jobs, items)));
-  if (jobs == 1) {
-    worker();
-  } else {
-    std::vector<std::thread> threads;
-    for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(worker);
-    for (auto& t : threads) t.join();
-  }
-  if (error) std::rethrow_exception(error);
+    if (point.left.fetch_sub(1) == 1) finish_point(i);
+  });
   std::sort(outcome.unfinished.begin(), outcome.unfinished.end());
-
-  // Results come from the files, the same way whether a point ran now or in
-  // an earlier, interrupted run.
-  for (std::size_t p : shard_points)
-    outcome.records.push_back(read_point_record(state.read_point(p), p, state.point_path(p)));
   return outcome;
 }
 
-Merged merge_sweeps(const std::vector<std::string>& dirs) {
+Merged merge_sweeps(const std::vector<std::string>& dirs, const MetricFilter& metrics) {
   std::vector<SweepState> states;
   for (const auto& dir : dirs) states.push_back(SweepState::existing(dir));
   for (std::size_t i = 1; i < states.size(); ++i) {
@@ -355,12 +412,16 @@ Merged merge_sweeps(const std::vector<std::string>& dirs) {
   } catch (const std::runtime_error& e) {
     throw SweepError(dirs[0] + "/manifest.json: " + e.what());
   }
+  const std::size_t total = merged.definition.points();
+  std::vector<std::vector<bool>> present;
+  for (const auto& s : states) present.push_back(s.points_present(total));
+  MetricNameSets names(metrics);
   std::vector<std::size_t> missing;
-  for (std::size_t p = 0; p < merged.definition.points(); ++p) {
+  for (std::size_t p = 0; p < total; ++p) {
     std::string text;
     std::size_t from = states.size();
     for (std::size_t i = 0; i < states.size(); ++i) {
-      if (!states[i].has_point(p)) continue;
+      if (!present[i][p]) continue;
       std::string t = states[i].read_point(p);
       if (from == states.size()) {
         text = std::move(t);
@@ -374,12 +435,13 @@ Merged merge_sweeps(const std::vector<std::string>& dirs) {
       missing.push_back(p);
       continue;
     }
-    merged.records.push_back(read_point_record(text, p, states[from].point_path(p)));
+    merged.records.push_back(read_point_record(text, p, states[from].point_path(p), names));
   }
   if (!missing.empty())
-    throw SweepError(std::to_string(missing.size()) + " of " + std::to_string(merged.definition.points()) +
+    throw SweepError(std::to_string(missing.size()) + " of " + std::to_string(total) +
                      " points are missing: " + index_ranges(missing) +
                      " (run the shards that hold them, or give their directories)");
+  merged.names = names.all_names();
   return merged;
 }
 

@@ -1,9 +1,9 @@
 // `gilsim sweep` and `gilsim merge` (docs/sweeps.md): one scenario run
 // over the cartesian product of its axes' values, with replications under
 // independent seeds, points in parallel, resumable, and splittable into shards
-// that `merge` joins. Results are assembled from the point files in point
-// order, so they are byte-identical for any --jobs, after any resume, and
-// sharded-then-merged.
+// that `merge` joins. Results are assembled in point order from the records
+// of the points run now and the point files of those run before, so they are
+// byte-identical for any --jobs, after any resume, and sharded-then-merged.
 //
 // Expectations (`expect`) are not evaluated: they are about one run.
 #pragma once
@@ -46,11 +46,12 @@ struct SweepRequest {
   std::vector<std::string> variants;  // empty: every variant
 };
 
-// A sweep with every point loaded and validated, ready to run.
+// A sweep defined, ready to validate and run: its points are loaded when
+// they are (validate_points, run_sweep), never all held at once.
 struct PreparedSweep {
   SweepDefinition definition;
-  // The runs of each point: one config per selected variant, in file order.
-  std::vector<std::vector<models::SimulationConfig>> configs;
+  std::string file;  // the scenario file and its text, read once
+  std::string text;
   // `sweep.fit`, its x checked to be an axis. Not part of the definition: the
   // fit reads the results, it does not change them, so adding one to a
   // sweep's file must not stop it from resuming.
@@ -60,10 +61,24 @@ struct PreparedSweep {
   std::optional<loader::SweepSaturation> saturation;
 };
 
-// Loads the scenario, applies the axes to every point and validates each one
-// before anything runs. Throws loader::InputError (a point's error names its
-// axis values; a fit's x that is not an axis) or SweepError (no axes, an
-// unknown variant, too many points).
+// Loads the scenario and defines the sweep, without loading its points.
+// Throws loader::InputError (a fit's x that is not an axis, a bad axis path)
+// or SweepError (an unknown variant, too many points). A file with no axes is
+// one point: a sweep of its replications.
+PreparedSweep define_sweep(const SweepRequest& request);
+
+// Called from the workers, serialised: `done` of `total` items of a phase.
+using Progress = std::function<void(std::size_t done, std::size_t total)>;
+
+// Loads and validates every point, `jobs` at once, so that a bad one fails
+// before anything runs, not hours in. Returns every metric name the points'
+// runs will report, in byte order. Throws loader::InputError naming the
+// first bad point's values (the lowest-numbered of those found bad).
+// Metric names only when `collect_metric_names` (they cost a little per point).
+std::vector<std::string> validate_points(const PreparedSweep& sweep, unsigned jobs, const Progress& progress = {},
+                                         bool collect_metric_names = false);
+
+// define_sweep, then validate_points on one thread.
 PreparedSweep prepare_sweep(const SweepRequest& request);
 
 // The text whose hash identifies the sweep (manifest.json's file_hash): the
@@ -76,18 +91,18 @@ PreparedSweep prepare_sweep(const SweepRequest& request);
 // that text stays, and the entry is part of the sweep's identity.
 std::string identity_text(const std::string& text, std::vector<loader::SourcePos> entries);
 
-// One point's scenario: the file's tree with the point's axis values set.
-loader::Scenario load_point(const SweepDefinition& definition, const std::string& file,
-                         const std::string& text, std::size_t point);
-
 struct SweepRunOptions {
   unsigned jobs = 1;  // worker threads
   Shard shard;
+  // The metrics the records keep (the point files keep every one).
+  MetricFilter metrics;
   // Called once before any run, with the points of the shard found done.
   std::function<void(std::size_t already_done, std::size_t total)> on_start;
   // Called (serialised) each time a point's file is written, with the points
   // of the shard done so far (earlier runs included) and their number.
-  std::function<void(std::size_t done, std::size_t total)> on_point;
+  Progress on_point;
+  // Called (serialised) as the points done before are read back.
+  Progress on_read;
 };
 
 struct SweepOutcome {
@@ -99,8 +114,10 @@ struct SweepOutcome {
 };
 
 // Runs the points of the shard that DIR does not hold yet, writing each
-// point's file when its last run ends, then reads all of the shard's points
-// back. A model bug (models::InvariantViolation) propagates.
+// point's file when its last run ends and keeping its record, and reads back
+// the shard's points that DIR held already. A point's runs are taken by
+// several workers at once when it has replications. A model bug
+// (models::InvariantViolation) propagates.
 SweepOutcome run_sweep(const PreparedSweep& sweep, const SweepState& state,
                        const SweepRunOptions& options);
 
@@ -110,8 +127,9 @@ SweepOutcome run_sweep(const PreparedSweep& sweep, const SweepState& state,
 struct Merged {
   SweepDefinition definition;
   std::vector<PointRecord> records;
+  std::vector<std::string> names;  // every metric of the runs, kept or not
 };
-Merged merge_sweeps(const std::vector<std::string>& dirs);
+Merged merge_sweeps(const std::vector<std::string>& dirs, const MetricFilter& metrics = {});
 
 // "3, 5-9, 12": point indices for messages.
 std::string index_ranges(const std::vector<std::size_t>& indices);

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "loader/input_error.h"
+#include "loader/scenario_config.h"
+#include "loader/scenario_distribution.h"
 
 namespace analysis {
 
@@ -70,9 +72,25 @@ struct Place {
   std::string in;    // "at the top level", "in variant 'x'"
 };
 
+// The section that the key `key` of section `section` holds when it is a map
+// of settings (`runtime` of the settings: "runtime"), by the loader's schema
+// tables; empty for any other key.
+std::string map_section(const std::string& section, const std::string& key) {
+  static const std::vector<loader::SectionDoc> sections = loader::settings_docs();
+  for (const auto& s : sections) {
+    if (s.title != section) continue;
+    for (const auto& k : s.keys)
+      if (k.key == key && !k.items.empty() && k.type.rfind("map", 0) == 0) return k.items;
+  }
+  return {};
+}
+
 // Walks `parts` from `node`; `start` parts of the path were walked before it.
+// `section` (empty: none) is the schema section `node` is a map of: a missing
+// key that the schema says is a map of settings is made empty (`runtime: {}`),
+// so that an axis can set a key whose section the file leaves to its defaults.
 Walk walk(YAML::Node node, const std::vector<std::string>& parts, std::size_t start,
-          const Place& where) {
+          const Place& where, std::string section = {}) {
   Walk w;
   for (std::size_t i = start; i < parts.size(); ++i) {
     const std::string& part = parts[i];
@@ -85,6 +103,11 @@ Walk walk(YAML::Node node, const std::vector<std::string>& parts, std::size_t st
         w.parent.reset(node);
         w.final_exists = next.has_value();
         return w;
+      }
+      section = section.empty() ? section : map_section(section, part);
+      if (!next && !section.empty() && node.IsMap()) {
+        node[part] = YAML::Node(YAML::NodeType::Map);
+        next = find_key(node, part);
       }
       if (!next) {
         w.problem = "there is no key '" + part + "' " + in;
@@ -117,6 +140,7 @@ Walk walk(YAML::Node node, const std::vector<std::string>& parts, std::size_t st
         return w;
       }
       node.reset(node[*index]);
+      section.clear();  // list items' sections are not sections of settings
     } else {
       w.problem = at + " is a single value, not a map or a list: it has no '" + part + "'";
       return w;
@@ -134,6 +158,21 @@ void set_final(Walk& w, const std::string& part, const YAML::Node& value) {
   }
 }
 
+// Whether a variant's settings replace a part of the path whole (a list, a
+// value, a distribution: loader/scenario_merge.h), so that the top level's
+// value, which the axis sets, does not reach the variant.
+bool replaces_path(const YAML::Node& variant, const std::vector<std::string>& parts) {
+  YAML::Node node = variant;
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (!node.IsMap()) return false;
+    const std::optional<YAML::Node> next = find_key(node, parts[i]);
+    if (!next || next->IsNull()) return false;  // inherited from the top level
+    if (!next->IsMap() || loader::is_distribution(*next)) return true;
+    node.reset(*next);
+  }
+  return false;
+}
+
 [[noreturn]] void fail(const loader::YamlSource& src, const loader::SweepAxis& axis,
                        const std::string& problem) {
   if (axis.from_command_line)
@@ -143,8 +182,8 @@ void set_final(Walk& w, const std::string& part, const YAML::Node& value) {
 
 }  // namespace
 
-void apply_axis(const loader::YamlSource& src, YAML::Node root, const loader::SweepAxis& axis,
-                const YAML::Node& value) {
+std::vector<std::string> apply_axis(const loader::YamlSource& src, YAML::Node root, const loader::SweepAxis& axis,
+                                    const YAML::Node& value) {
   const std::vector<std::string> parts = split(axis.path);
   if (std::find(kNotSweepable.begin(), kNotSweepable.end(), parts[0]) != kNotSweepable.end())
     fail(src, axis,
@@ -164,21 +203,30 @@ void apply_axis(const loader::YamlSource& src, YAML::Node root, const loader::Sw
       fail(src, axis, problem);
     }
     const std::string name = "variant '" + parts[1] + "'";
-    Walk w = walk(*variant, parts, 2, Place{name, "in " + name});
+    Walk w = walk(*variant, parts, 2, Place{name, "in " + name}, "settings");
     if (!w.problem.empty()) fail(src, axis, w.problem);
     set_final(w, parts.back(), value);
-    return;
+    std::vector<std::string> others;
+    for (const auto& other : keys_of(*variants))
+      if (other != parts[1]) others.push_back(other);
+    return others;
   }
 
-  Walk top = walk(root, parts, 0, Place{"the top level", "at the top level"});
+  Walk top = walk(root, parts, 0, Place{"the top level", "at the top level"}, "settings");
   if (!top.problem.empty()) fail(src, axis, top.problem);
   set_final(top, parts.back(), value);
-  if (!variants || !variants->IsMap()) return;
+  std::vector<std::string> unreached;
+  if (!variants || !variants->IsMap()) return unreached;
   for (const auto& kv : *variants) {
     if (!kv.second.IsMap()) continue;  // the loader reports a malformed variant
     Walk w = walk(kv.second, parts, 0, Place{"the variant", "in the variant"});
-    if (w.problem.empty() && w.final_exists) set_final(w, parts.back(), value);
+    if (w.problem.empty() && w.final_exists) {
+      set_final(w, parts.back(), value);
+    } else if (replaces_path(kv.second, parts) && kv.first.IsScalar()) {
+      unreached.push_back(kv.first.Scalar());
+    }
   }
+  return unreached;
 }
 
 }  // namespace analysis

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -22,6 +23,12 @@ std::vector<std::size_t> SweepDefinition::coordinates(std::size_t index) const {
     index /= axes[k].values.size();
   }
   return c;
+}
+
+bool SweepDefinition::reaches(std::size_t axis, const std::string& variant) const {
+  if (axis >= unreached.size()) return true;
+  const auto& u = unreached[axis];
+  return std::find(u.begin(), u.end(), variant) == u.end();
 }
 
 std::string SweepDefinition::describe_point(std::size_t index) const {
@@ -63,11 +70,16 @@ std::string manifest_json(const SweepDefinition& d) {
   m.member("scenario", sim::json_string(d.scenario));
   m.member("file_hash", sim::json_string("fnv1a64:" + hex64(d.file_hash)));
   sim::JsonBlock axes('[', m.inner());
-  for (const auto& a : d.axes) {
+  for (std::size_t k = 0; k < d.axes.size(); ++k) {
+    const auto& a = d.axes[k];
     // Values as YAML writes them, so that "3.12" (a string) stays apart from 3.12.
     std::vector<std::string> values;
     for (const auto& v : a.values) values.push_back(loader::yaml_spelling(v));
-    axes.element("{\"path\": " + sim::json_string(a.path) + ", \"values\": " + string_list(values) + "}");
+    // Only when some variant is not reached: the manifests of other sweeps
+    // stay as they were, and their state directories resume.
+    const bool all_reached = k >= d.unreached.size() || d.unreached[k].empty();
+    axes.element("{\"path\": " + sim::json_string(a.path) + ", \"values\": " + string_list(values) +
+                 (all_reached ? "" : ", \"unreached\": " + string_list(d.unreached[k])) + "}");
   }
   m.member("axes", axes.str());
   m.member("replications", std::to_string(d.replications));
@@ -101,6 +113,8 @@ SweepDefinition read_manifest(const std::string& text) {
       for (const auto& v : field(a, "values"))
         axis.values.push_back(loader::axis_value(YAML::Load(v.as<std::string>())));
       d.axes.push_back(std::move(axis));
+      d.unreached.push_back(a["unreached"] ? a["unreached"].as<std::vector<std::string>>()
+                                           : std::vector<std::string>());
     }
     d.replications = field(root, "replications").as<int>();
     d.variants = field(root, "variants").as<std::vector<std::string>>();

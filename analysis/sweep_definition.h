@@ -29,12 +29,18 @@ struct SweepDefinition {
   int replications = 1;
   std::vector<std::string> variants;  // those that run, in file order
   std::uint64_t base_seed = 1;
+  // For each axis (when not empty), the variants it does not reach: a variant
+  // that replaces the list or value the axis's path goes through (a
+  // `sequential` variant with threads of its own, under `threads.0.count`).
+  // Their rows leave the axis's cell empty. Variants that run only.
+  std::vector<std::vector<std::string>> unreached;
 
   // The number of points: the product of the axes' sizes (1 with no axis).
   std::size_t points() const;
   // The index of the value on each axis at point `index`.
   std::vector<std::size_t> coordinates(std::size_t index) const;
   std::uint64_t seed(int replication) const { return base_seed + static_cast<std::uint64_t>(replication); }
+  bool reaches(std::size_t axis, const std::string& variant) const;
   // "runtime.switch_interval=10us, threads.0.count=2": a point for people.
   std::string describe_point(std::size_t index) const;
 };

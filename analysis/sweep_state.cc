@@ -39,12 +39,24 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
-SweepState::SweepState(std::string dir, std::string manifest)
-    : dir_(std::move(dir)), manifest_(std::move(manifest)) {}
+SweepState::SweepState(std::string dir, std::string manifest, bool created)
+    : dir_(std::move(dir)), manifest_(std::move(manifest)), created_(created) {}
+
+void SweepState::discard_if_new() const {
+  if (!created_) return;
+  std::error_code ec;
+  // Each remove fails, harmlessly, if something else is there now (a shard
+  // sharing DIR has written a point).
+  fs::remove(dir_ + "/points", ec);
+  if (ec) return;
+  fs::remove(manifest_path(dir_), ec);
+  fs::remove(dir_, ec);
+}
 
 SweepState SweepState::create_or_resume(const std::string& dir, const SweepDefinition& definition) {
   const std::string manifest = manifest_json(definition);
   std::error_code ec;
+  const bool created = !fs::exists(dir, ec);
   fs::create_directories(dir + "/points", ec);
   if (ec) throw SweepError("cannot create the sweep directory " + dir + ": " + ec.message());
   const std::string path = manifest_path(dir);
@@ -58,7 +70,7 @@ SweepState SweepState::create_or_resume(const std::string& dir, const SweepDefin
     // rename makes either one the whole file.
     write_file_atomically(path, manifest);
   }
-  return SweepState(dir, manifest);
+  return SweepState(dir, manifest, created);
 }
 
 SweepState SweepState::existing(const std::string& dir) {
@@ -78,6 +90,24 @@ std::string SweepState::point_path(std::size_t point) const {
 bool SweepState::has_point(std::size_t point) const {
   std::error_code ec;
   return fs::exists(point_path(point), ec);
+}
+
+std::vector<bool> SweepState::points_present(std::size_t total) const {
+  std::vector<bool> present(total, false);
+  std::error_code ec;
+  for (fs::directory_iterator it(dir_ + "/points", ec), end; !ec && it != end; it.increment(ec)) {
+    // NNNNNN.json, as point_path names them; temporaries are dot-files.
+    const std::string name = it->path().filename().string();
+    if (name.size() != 11 || name.compare(6, 5, ".json") != 0) continue;
+    std::size_t p = 0;
+    bool digits = true;
+    for (std::size_t i = 0; i < 6; ++i) {
+      digits = digits && name[i] >= '0' && name[i] <= '9';
+      p = p * 10 + static_cast<std::size_t>(name[i] - '0');
+    }
+    if (digits && p < total) present[p] = true;
+  }
+  return present;
 }
 
 void SweepState::write_point(std::size_t point, const std::string& json) const {

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "analysis/sweep_definition.h"
 
@@ -34,18 +35,25 @@ class SweepState {
   static SweepState existing(const std::string& dir);
 
   const std::string& dir() const { return dir_; }
+  // Undoes create_or_resume when it made DIR and no point was written since
+  // (a sweep whose points do not validate leaves nothing behind).
+  void discard_if_new() const;
   const std::string& manifest() const { return manifest_; }
   std::string point_path(std::size_t point) const;
   bool has_point(std::size_t point) const;
+  // Which of points 0..total-1 have their file, from one listing of
+  // DIR/points (a million stat calls would take seconds).
+  std::vector<bool> points_present(std::size_t total) const;
   // Atomically (temporary + rename).
   void write_point(std::size_t point, const std::string& json) const;
   // The point file's text; throws SweepError if it cannot be read.
   std::string read_point(std::size_t point) const;
 
  private:
-  SweepState(std::string dir, std::string manifest);
+  SweepState(std::string dir, std::string manifest, bool created = false);
   std::string dir_;
   std::string manifest_;
+  bool created_ = false;  // by create_or_resume, with its points directory
 };
 
 // Writes `text` to `path` whole or not at all; throws SweepError.

@@ -22,6 +22,7 @@
 #include "app/commands.h"
 #include "app/fit_command.h"
 #include "app/saturation_command.h"
+#include "app/trace_size.h"
 #include "loader/input_error.h"
 #include "loader/sweep_spec.h"
 #include "models/simulation.h"
@@ -37,7 +38,8 @@ const char* const kCommands[] = {"claims", "run", "check", "sweep", "merge", "fi
 const char* const kOptionNames[] = {"--help",   "--version",      "--seed", "--variant",
                                     "--trace",  "--svg",          "--json", "--csv",
                                     "--jobs",   "--replications", "--out",  "--shard",
-                                    "--svg-window", "--profile"};
+                                    "--svg-window", "--profile", "--metrics", "--trace-window",
+                                    "--trace-limit"};
 
 po::options_description visible_options() {
   po::options_description o("Options");
@@ -50,6 +52,10 @@ po::options_description visible_options() {
        "run only this variant (repeatable)")
       ("trace", po::value<std::string>()->value_name("PATH"),
        "write a Chrome trace per run (ui.perfetto.dev)")
+      ("trace-window", po::value<std::string>()->value_name("FROM..TO"),
+       "run: trace only simulated time FROM..TO (e.g. 2s..2.1s)")
+      ("trace-limit", po::value<std::string>()->value_name("GB"),
+       "run: refuse a --trace estimated above GB (default 1)")
       ("svg", po::value<std::string>()->value_name("PATH"), "write an SVG timeline per run")
       ("svg-window", po::value<std::string>()->value_name("FROM..TO"),
        "the SVG shows only this span of simulated time (like 2s..2.5s)")
@@ -64,7 +70,9 @@ po::options_description visible_options() {
       ("out", po::value<std::string>()->value_name("DIR"),
        "sweep: the state directory (default: sweep-NAME)")
       ("shard", po::value<std::string>()->value_name("K/N"),
-       "sweep: run only the K-th of N parts of the points");
+       "sweep: run only the K-th of N parts of the points")
+      ("metrics", po::value<std::string>()->value_name("PATTERN,..."),
+       "sweep, merge: only the metric columns matching these globs (e.g. 'wall,gil.*')");
   return o;
 }
 
@@ -75,12 +83,13 @@ std::string help_text() {
        "Usage:\n"
        "  gilsim [claims] [--seed N] [--json PATH] [--csv PATH]\n"
        "  gilsim run FILE... [--seed N] [--variant NAME]... [--trace PATH] [--svg PATH]\n"
-       "                     [--svg-window FROM..TO] [--json PATH] [--csv PATH]\n"
+       "                     [--svg-window FROM..TO] [--trace-window FROM..TO]\n"
+       "                     [--trace-limit GB] [--json PATH] [--csv PATH]\n"
        "  gilsim check FILE... [--seed N] [--variant NAME]...\n"
        "  gilsim sweep FILE [PATH=VALUES]... [--replications R] [--jobs N] [--out DIR]\n"
        "                    [--shard K/N] [--seed N] [--variant NAME]... [--csv PATH]\n"
-       "                    [--json PATH]\n"
-       "  gilsim merge DIR... [--csv PATH] [--json PATH]\n"
+       "                    [--json PATH] [--metrics PATTERN,...]\n"
+       "  gilsim merge DIR... [--csv PATH] [--json PATH] [--metrics PATTERN,...]\n"
     << fit_usage() << saturation_usage() <<
        "\n"
        "Commands:\n"
@@ -189,6 +198,19 @@ Args parse(int argc, const char* const* argv) {
   if (vm.count("replications"))
     a.replications = parse_count(vm["replications"].as<std::string>(), "--replications", loader::kMaxReplications);
   if (vm.count("jobs")) a.jobs = parse_count(vm["jobs"].as<std::string>(), "--jobs", 4096);
+  if (vm.count("metrics")) {
+    try {
+      a.metrics = analysis::parse_metric_patterns(vm["metrics"].as<std::string>());
+    } catch (const std::invalid_argument& e) {
+      throw usage_error(e.what());
+    }
+  }
+  if (vm.count("trace-window")) a.trace_window = vm["trace-window"].as<std::string>();
+  if (vm.count("trace-limit")) {
+    const auto limit = parse_trace_limit(vm["trace-limit"].as<std::string>());
+    if (!limit.ok()) throw usage_error(limit.problem);
+    a.trace_limit_gb = limit.value;
+  }
   if (vm.count("shard")) {
     auto shard = analysis::parse_shard(vm["shard"].as<std::string>());
     if (!shard.ok()) throw usage_error(shard.problem);
@@ -237,6 +259,13 @@ void check_command_and_options(const Args& a) {
     if (!a.trace.empty() || !a.svg.empty() || !a.json.empty() || !a.csv.empty())
       throw usage_error("'check' writes no files; --trace, --svg, --json and --csv apply to 'run'");
   }
+  if (!a.metrics.empty() && a.command != "sweep" && a.command != "merge")
+    throw usage_error("--metrics applies to 'sweep' and 'merge'");
+  if (!a.trace_window.empty() && a.command != "run") throw usage_error("--trace-window applies to 'run'");
+  if (a.trace_limit_gb && (a.command != "run" || a.trace.empty()))
+    throw usage_error("--trace-limit GB applies to 'run --trace PATH'");
+  if (!a.trace_window.empty() && a.trace.empty() && a.svg.empty())
+    throw usage_error("--trace-window FROM..TO chooses what --trace PATH or --svg PATH show: give one of them");
   const bool sweep_options = a.replications || a.jobs || !a.out_dir.empty() || a.shard;
   if (sweep_options && a.command != "sweep")
     throw usage_error("--replications, --jobs, --out and --shard apply to 'sweep'");

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/sweep.h"
@@ -47,6 +48,9 @@ struct Args {
   std::optional<unsigned> jobs;
   std::string out_dir;
   std::optional<analysis::Shard> shard;
+  std::vector<std::string> metrics;  // sweep, merge: --metrics PATTERN,...
+  std::string trace_window;          // run: --trace-window FROM..TO, as given
+  std::optional<double> trace_limit_gb;  // run: --trace-limit GB
   bool help = false;
   bool version = false;
 };
@@ -81,12 +85,28 @@ class ResultsOutput {
     }
   }
   void write(const std::string& text) {
+    append(text);
+    commit();
+  }
+  // The text in pieces (a large sweep's results are never held whole), then
+  // commit() once.
+  void append(std::string_view text) {
     if (!file_) {
-      out_ << text << std::flush;
+      out_ << text;
       return;
     }
     try {
       file_->write(text);
+    } catch (const std::runtime_error& e) {
+      throw request_error(std::string("cannot write results: ") + e.what());
+    }
+  }
+  void commit() {
+    if (!file_) {
+      out_ << std::flush;
+      return;
+    }
+    try {
       file_->commit();
     } catch (const std::runtime_error& e) {
       throw request_error(std::string("cannot write results: ") + e.what());

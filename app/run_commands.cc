@@ -6,6 +6,7 @@
 #include "app/commands.h"
 #include "app/interrupt.h"
 #include "app/progress_bar.h"
+#include "app/trace_size.h"
 #include "loader/input_error.h"
 #include "report/claims.h"
 #include "report/report.h"
@@ -88,13 +89,31 @@ std::optional<std::size_t> check_sweep(const loader::Scenario& s, const Args& a,
   request.file = s.file;
   if (a.load.override_seed) request.seed = a.load.seed;
   try {
-    return analysis::prepare_sweep(request).configs.size();
+    return analysis::prepare_sweep(request).definition.points();
   } catch (const loader::InputError& e) {
     print_input_error(c.err, e.what());
   } catch (const analysis::SweepError& e) {
     c.err << "gilsim: " << s.file << ": " << e.what() << "\n";
   }
   return std::nullopt;
+}
+
+// The Chrome traces' sizes, estimated from untraced runs before any run is
+// traced (trace_size.h): one above the limit stops the command before it
+// writes anything.
+void check_trace_sizes(const std::vector<loader::Scenario>& scenarios, const Args& a,
+                       const std::optional<report::TraceWindow>& window) {
+  const double limit = a.trace_limit_gb.value_or(kDefaultTraceLimitGb);
+  for (const auto& s : scenarios)
+    for (const auto& v : s.variants) {
+      if (!a.variants.empty() && std::find(a.variants.begin(), a.variants.end(), v.name) == a.variants.end())
+        continue;
+      const models::RunResult untraced = models::simulate(*v.plan, v.config.seed);
+      const std::string problem = trace_too_large(estimated_trace_bytes(untraced.events, untraced.wall, window),
+                                                  limit, "scenario " + s.name + ", variant " + v.name,
+                                                  window.has_value());
+      if (!problem.empty()) throw request_error(problem);
+    }
 }
 
 }  // namespace
@@ -135,15 +154,25 @@ int cmd_run(const Args& a, const Console& c) {
   auto json = open_results(a.json, c.out);
   auto csv = open_results(a.csv, c.out);
 
+  std::optional<report::TraceWindow> window;
+  if (!a.trace_window.empty()) {
+    const auto w = parse_trace_window(a.trace_window);
+    if (!w.ok()) throw usage_error(w.problem);
+    window = w.value;
+  }
+
+  if (!a.trace.empty()) check_trace_sizes(loaded.scenarios, a, window);
+
   report::RunOptions options;
   options.variants = a.variants;
   if (!a.trace.empty() || !a.svg.empty()) {
     options.trace = [&](const loader::Scenario& s, const loader::Variant& v) {
+      const std::string what = "scenario " + s.name + ", variant " + v.name;
       try {
-        const std::string title = "scenario " + s.name + ", variant " + v.name;
-        if (!a.svg_window) return report::make_trace_sink(traces.chrome(s, v.name), traces.svg(s, v.name), title);
-        return report::make_trace_sink(traces.chrome(s, v.name), traces.svg(s, v.name), title,
-                                       a.svg_window->from, a.svg_window->to);
+        const sim::Time svg_from = a.svg_window ? a.svg_window->from : 0;
+        const sim::Time svg_to = a.svg_window ? a.svg_window->to : std::numeric_limits<sim::Time>::max();
+        return report::make_trace_sink(traces.chrome(s, v.name), traces.svg(s, v.name), what, svg_from, svg_to,
+                                       window);
       } catch (const std::runtime_error& e) {
         throw request_error(std::string("cannot write the trace: ") + e.what());
       }

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "analysis/sweep.h"
@@ -33,9 +34,54 @@ std::string sweep_size(std::size_t points, const analysis::SweepDefinition& d) {
 void write_sweep_results(const analysis::SweepDefinition& d,
                          const std::vector<analysis::PointRecord>& records,
                          std::optional<ResultsOutput>& csv, std::optional<ResultsOutput>& json) {
-  if (csv) csv->write(analysis::sweep_csv(d, records));
-  if (json) json->write(analysis::sweep_json(d, records));
+  if (csv) {
+    analysis::write_sweep_csv(d, records, [&](std::string_view s) { csv->append(s); });
+    csv->commit();
+  }
+  if (json) {
+    analysis::write_sweep_json(d, records, [&](std::string_view s) { json->append(s); });
+    json->commit();
+  }
 }
+
+// --metrics: every pattern must match a metric of the sweep's runs.
+void check_metric_patterns(const analysis::MetricFilter& filter, const std::vector<std::string>& names) {
+  const std::vector<std::string> unmatched = filter.unmatched(names);
+  if (unmatched.empty()) return;
+  std::string list;
+  for (const auto& u : unmatched) list += (list.empty() ? "" : ", ") + u;
+  throw request_error("--metrics: " + list + (unmatched.size() == 1 ? " matches" : " match") +
+                      " no metric of the sweep's runs");
+}
+
+// A progress line on a terminal, redrawn at most ten times a second (a
+// million points would otherwise write a million lines' worth).
+class ProgressLine {
+ public:
+  explicit ProgressLine(const Console& c) : c_(c), start_(std::chrono::steady_clock::now()) {}
+  double elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+  // `done_now` of `done` were done by this process (the estimate's base).
+  void show(std::size_t done, std::size_t total, std::size_t done_now, const std::string& unit) {
+    if (!c_.err_is_tty) return;
+    const double now = elapsed();
+    if (done < total && now - shown_ < 0.1 && shown_ >= 0) return;
+    shown_ = now;
+    c_.err << "\r\033[K" << progress_line(done, total, now, done_now, unit) << std::flush;
+  }
+  void say(const std::string& what) {
+    if (c_.err_is_tty) c_.err << "\r\033[K" << what << std::flush;
+  }
+  void clear() {
+    if (c_.err_is_tty) c_.err << "\r\033[K" << std::flush;
+  }
+
+ private:
+  const Console& c_;
+  std::chrono::steady_clock::time_point start_;
+  double shown_ = -1;
+};
 
 // The command that does what a sweep's analysis does, for the merged CSV of
 // its shards.
@@ -115,7 +161,8 @@ int cmd_sweep(const Args& a, const Console& c) {
   std::error_code ec;
   if (!fs::exists(request.file, ec)) throw request_error(request.file + ": no such file");
 
-  const analysis::PreparedSweep sweep = analysis::prepare_sweep(request);
+  ProgressLine progress(c);
+  const analysis::PreparedSweep sweep = analysis::define_sweep(request);
   const analysis::SweepDefinition& d = sweep.definition;
   const analysis::Shard shard = a.shard.value_or(analysis::Shard{});
   const std::string dir = a.out_dir.empty() ? "sweep-" + d.scenario : a.out_dir;
@@ -126,7 +173,21 @@ int cmd_sweep(const Args& a, const Console& c) {
       (shard.whole() ? "" : "-shard-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count));
   auto csv_copy = open_results(a.csv, c.out);
   auto json_copy = open_results(a.json, c.out);
+  // The state directory appears at once; if the points do not validate, it
+  // goes again (unless it was there before).
   const analysis::SweepState state = analysis::SweepState::create_or_resume(dir, d);
+  const analysis::MetricFilter metrics(a.metrics);
+  const unsigned jobs = a.jobs.value_or(std::max(1u, std::thread::hardware_concurrency()));
+  try {
+    const std::vector<std::string> names = analysis::validate_points(
+        sweep, jobs, [&](std::size_t done, std::size_t total) { progress.show(done, total, done, "points checked"); },
+        !a.metrics.empty());
+    check_metric_patterns(metrics, names);
+  } catch (...) {
+    progress.clear();
+    state.discard_if_new();
+    throw;
+  }
   auto csv = open_results(results + ".csv", c.out);
   auto json = open_results(results + ".json", c.out);
 
@@ -136,33 +197,31 @@ int cmd_sweep(const Args& a, const Console& c) {
                                 "/points. To resume, run the same command again (" +
                                 (a.out_dir.empty() ? "or any with the same sweep" : "with --out " + dir) +
                                 ").\n");
-  const auto start = std::chrono::steady_clock::now();
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
   std::size_t found_done = 0;
   analysis::SweepRunOptions options;
-  options.jobs = a.jobs.value_or(std::max(1u, std::thread::hardware_concurrency()));
+  options.jobs = jobs;
   options.shard = shard;
+  options.metrics = metrics;
   options.on_start = [&](std::size_t done, std::size_t total) {
     found_done = done;
+    progress.clear();
     if (done > 0)
       c.err << "gilsim: resuming: " << done << " of " << total << " points already done\n";
-    if (c.err_is_tty) c.err << progress_line(done, total, 0, 0) << std::flush;
   };
-  if (c.err_is_tty)
-    options.on_point = [&](std::size_t done, std::size_t total) {
-      c.err << "\r\033[K" << progress_line(done, total, elapsed(), done - found_done) << std::flush;
-    };
+  options.on_read = [&](std::size_t done, std::size_t total) { progress.show(done, total, done, "points read"); };
+  options.on_point = [&](std::size_t done, std::size_t total) {
+    progress.show(done, total, done - found_done, "points");
+  };
   const analysis::SweepOutcome outcome = analysis::run_sweep(sweep, state, options);
-  if (c.err_is_tty) c.err << "\r\033[K";
+  progress.say("writing " + results + ".csv and .json");
 
   write_sweep_results(d, outcome.records, csv, json);
   write_sweep_results(d, outcome.records, csv_copy, json_copy);
+  progress.clear();
   for (const auto& u : outcome.unfinished)
     c.err << "gilsim: warning: " << u << " stopped at the scenario's time_limit\n";
   char seconds[32];
-  std::snprintf(seconds, sizeof seconds, "%.1f", elapsed());
+  std::snprintf(seconds, sizeof seconds, "%.1f", progress.elapsed());
   c.err << "sweep: " << sweep_size(outcome.points, d) << (shard.whole() ? "" : " (shard " +
            std::to_string(shard.index) + "/" + std::to_string(shard.count) + ")")
         << ", " << outcome.ran << " run now, in " << seconds << " s " << (c.err_is_tty ? "\u2192" : "->")
@@ -174,7 +233,9 @@ int cmd_sweep(const Args& a, const Console& c) {
 int cmd_merge(const Args& a, const Console& c) {
   auto csv = open_results(a.csv, c.out);
   auto json = open_results(a.json, c.out);
-  const analysis::Merged merged = analysis::merge_sweeps(a.files);
+  const analysis::MetricFilter metrics(a.metrics);
+  const analysis::Merged merged = analysis::merge_sweeps(a.files, metrics);
+  if (!a.metrics.empty()) check_metric_patterns(metrics, merged.names);
   write_sweep_results(merged.definition, merged.records, csv, json);
   // On standard error, as sweep's summary: standard output may be the results.
   c.err << "merge: " << sweep_size(merged.records.size(), merged.definition) << " from "

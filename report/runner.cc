@@ -8,6 +8,7 @@
 #include "sim/chrome_trace.h"
 #include "sim/svg_timeline.h"
 #include "models/trace_styles.h"
+#include "sim/trace_window.h"
 
 namespace report {
 
@@ -83,38 +84,40 @@ FigureResult measure(const loader::Figure& f, const std::vector<VariantRun>& run
   return r;
 }
 
-// A tee that owns both of its sinks.
-class OwningTee final : public sim::TraceSink {
+// A sink that owns the sinks its front writes to: a tee's two files, a
+// window's one.
+class OwningSink final : public sim::TraceSink {
  public:
-  OwningTee(std::unique_ptr<sim::TraceSink> a, std::unique_ptr<sim::TraceSink> b)
-      : a_(std::move(a)), b_(std::move(b)), tee_(*a_, *b_) {}
-  void process(std::uint32_t pid, std::string_view name, int s) override {
-    tee_.process(pid, name, s);
+  using Front = std::function<std::unique_ptr<sim::TraceSink>(const std::vector<sim::TraceSink*>&)>;
+  OwningSink(std::vector<std::unique_ptr<sim::TraceSink>> owned, const Front& front) : owned_(std::move(owned)) {
+    std::vector<sim::TraceSink*> sinks;
+    for (const auto& o : owned_) sinks.push_back(o.get());
+    front_ = front(sinks);
   }
+  void process(std::uint32_t pid, std::string_view name, int s) override { front_->process(pid, name, s); }
   void track(sim::TrackId id, std::uint32_t pid, std::string_view name, int s) override {
-    tee_.track(id, pid, name, s);
+    front_->track(id, pid, name, s);
   }
   void counter_track(sim::TrackId id, std::uint32_t pid, std::string_view name) override {
-    tee_.counter_track(id, pid, name);
+    front_->counter_track(id, pid, name);
   }
   void slice(sim::TrackId t, sim::Time b, sim::Time e, const sim::SliceStyle& st) override {
-    tee_.slice(t, b, e, st);
+    front_->slice(t, b, e, st);
   }
   void labelled_slice(sim::TrackId t, sim::Time b, sim::Time e, const sim::SliceStyle& st,
                       std::string_view l) override {
-    tee_.labelled_slice(t, b, e, st, l);
+    front_->labelled_slice(t, b, e, st, l);
   }
-  void counter(sim::TrackId id, sim::Time t, std::int64_t v) override { tee_.counter(id, t, v); }
-  void instant(sim::TrackId tr, sim::Time t, const char* n) override { tee_.instant(tr, t, n); }
+  void counter(sim::TrackId id, sim::Time t, std::int64_t v) override { front_->counter(id, t, v); }
+  void instant(sim::TrackId tr, sim::Time t, const char* n) override { front_->instant(tr, t, n); }
   void flow(sim::TrackId f, sim::Time tf, sim::TrackId to, sim::Time tt, const char* n) override {
-    tee_.flow(f, tf, to, tt, n);
+    front_->flow(f, tf, to, tt, n);
   }
-  void finish(sim::Time end) override { tee_.finish(end); }
+  void finish(sim::Time end) override { front_->finish(end); }
 
  private:
-  std::unique_ptr<sim::TraceSink> a_;
-  std::unique_ptr<sim::TraceSink> b_;
-  sim::TeeSink tee_;
+  std::vector<std::unique_ptr<sim::TraceSink>> owned_;  // destroyed after the front
+  std::unique_ptr<sim::TraceSink> front_;
 };
 
 }  // namespace
@@ -122,9 +125,16 @@ class OwningTee final : public sim::TraceSink {
 std::unique_ptr<sim::TraceSink> make_trace_sink(const std::string& chrome_path,
                                                 const std::string& svg_path,
                                                 const std::string& title, sim::Time svg_from,
-                                                sim::Time svg_to) {
+                                                sim::Time svg_to, const std::optional<TraceWindow>& window) {
   std::unique_ptr<sim::TraceSink> chrome, svg;
   if (!chrome_path.empty()) chrome = std::make_unique<sim::ChromeTraceWriter>(chrome_path);
+  if (chrome && window) {
+    std::vector<std::unique_ptr<sim::TraceSink>> one;
+    one.push_back(std::move(chrome));
+    chrome = std::make_unique<OwningSink>(std::move(one), [&](const std::vector<sim::TraceSink*>& s) {
+      return std::make_unique<sim::TraceWindow>(*s[0], window->from, window->to);
+    });
+  }
   if (!svg_path.empty()) {
     sim::SvgOptions options;
     options.from = svg_from;
@@ -132,8 +142,13 @@ std::unique_ptr<sim::TraceSink> make_trace_sink(const std::string& chrome_path,
     options.legend_order = models::trace_styles::legend_order();
     svg = std::make_unique<sim::SvgTimeline>(svg_path, title, std::move(options));
   }
-  if (chrome && svg) return std::make_unique<OwningTee>(std::move(chrome), std::move(svg));
-  return chrome ? std::move(chrome) : std::move(svg);
+  if (!chrome || !svg) return chrome ? std::move(chrome) : std::move(svg);
+  std::vector<std::unique_ptr<sim::TraceSink>> both;
+  both.push_back(std::move(chrome));
+  both.push_back(std::move(svg));
+  return std::make_unique<OwningSink>(std::move(both), [](const std::vector<sim::TraceSink*>& s) {
+    return std::make_unique<sim::TeeSink>(*s[0], *s[1]);
+  });
 }
 
 std::pair<std::string, std::string> split_path(const std::string& path) {

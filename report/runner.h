@@ -73,17 +73,25 @@ struct ScenarioResult {
 using TraceFactory =
     std::function<std::unique_ptr<sim::TraceSink>(const loader::Scenario&, const loader::Variant&)>;
 
+// Simulated times [from, to) of a run that its trace shows (--trace-window).
+struct TraceWindow {
+  sim::Time from = 0;
+  sim::Time to = 0;
+};
+
 // The sink for one traced run: a Chrome trace at `chrome_path`, an SVG
 // timeline at `svg_path` titled `title`, or both through a tee; an empty path
 // is not written. Null when both are empty. The files open now (a bad path
 // throws std::runtime_error before the run) and appear when the run finishes.
 // The SVG shows [svg_from, svg_to) of the run (--svg-window), its legend in
-// the models' one order.
+// the models' one order; with `window`, the Chrome trace shows only that part
+// of the run (--trace-window, sim/trace_window.h).
 std::unique_ptr<sim::TraceSink> make_trace_sink(const std::string& chrome_path,
                                                 const std::string& svg_path,
                                                 const std::string& title,
                                                 sim::Time svg_from = 0,
-                                                sim::Time svg_to = std::numeric_limits<sim::Time>::max());
+                                                sim::Time svg_to = std::numeric_limits<sim::Time>::max(),
+                                                const std::optional<TraceWindow>& window = std::nullopt);
 
 struct RunOptions {
   std::vector<std::string> variants;  // run only these; empty = every variant

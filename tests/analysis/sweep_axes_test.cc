@@ -78,11 +78,37 @@ TEST_CASE("a list index: the top level's list, not a variant's list that lacks t
   CHECK_FALSE(t.root["variants"]["own"]["threads"][0]["count"].IsDefined());
 }
 
-TEST_CASE("variants.NAME.KEY: an intermediate key the variant lacks is an error") {
+TEST_CASE("variants.NAME.KEY: a section of settings the variant lacks is made; another missing key is an error") {
   Tree t;
-  // `own` has no runtime of its own.
-  CHECK(t.error(cli_axis("variants.own.runtime.switch_interval")).find("there is no key 'runtime' in variant 'own'") !=
+  // `own` has no runtime of its own: the schema says runtime is a map of settings.
+  const auto unreached = analysis::apply_axis(t.src, t.root, cli_axis("variants.own.runtime.switch_interval"),
+                                              YAML::Node("3ms"));
+  CHECK(t.root["variants"]["own"]["runtime"]["switch_interval"].Scalar() == "3ms");
+  CHECK(unreached == std::vector<std::string>{"fast", "plain"});
+  auto s = loader::load_scenario_tree(t.src, t.root);
+  CHECK(s.variants[2].config.runtime.switch_interval == 3 * sim::kMillisecond);
+  CHECK(s.variants[0].config.runtime.switch_interval == sim::kMillisecond);
+  CHECK(t.error(cli_axis("variants.own.threads.0.limits.x")).find("there is no key 'limits' in 'variants.own.threads.0'") !=
         std::string::npos);
+}
+
+TEST_CASE("a section of settings the file leaves out is made at the top level, its defaults kept") {
+  loader::YamlSource src{"s.yaml", "name: bare\nthreads: [{name: w, run: [cpu: 1ms]}]\n"};
+  YAML::Node root = src.parse();
+  CHECK(analysis::apply_axis(src, root, cli_axis("runtime.switch_interval"), YAML::Node("2ms")).empty());
+  CHECK(analysis::apply_axis(src, root, cli_axis("machine.cores"), YAML::Node("3")).empty());
+  const auto s = loader::load_scenario_tree(src, root);
+  CHECK(s.variants[0].config.runtime.switch_interval == 2 * sim::kMillisecond);
+  CHECK(s.variants[0].config.machine.cores == 3);
+  CHECK(s.variants[0].config.runtime.python == models::SimulationConfig{}.runtime.python);  // a default
+}
+
+TEST_CASE("the variants an axis does not reach: those that replace a list or value on its path") {
+  Tree t;
+  // `own` replaces the threads; `fast` and `plain` inherit (or set) the key.
+  CHECK(analysis::apply_axis(t.src, t.root, cli_axis("threads.0.count"), YAML::Node("3")) ==
+        std::vector<std::string>{"own"});
+  CHECK(analysis::apply_axis(t.src, t.root, cli_axis("runtime.switch_interval"), YAML::Node("3ms")).empty());
 }
 
 TEST_CASE("variants.NAME.KEY: the final key is created in that variant") {

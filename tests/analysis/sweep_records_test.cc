@@ -3,6 +3,8 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
+#include <stdexcept>
 #include <string>
 
 #include "analysis/sweep_records.h"
@@ -121,4 +123,71 @@ TEST_CASE("a point file reads back exactly, non-finite numbers included") {
   CHECK(analysis::point_json(d, back) == text);
   CHECK_THROWS(analysis::read_point_json("{\"runs\": []}"));
   CHECK_THROWS(analysis::read_point_json("{\"point\": 1, \"runs\": [{\"variant\": \"v\""));
+}
+
+TEST_CASE("a point file reads back exactly: escaped names, large integers, the runs in order") {
+  const SweepDefinition d = definition();
+  PointRecord p{1, {RunRecord{"v", 0, 10, true, {{"a \"q\"\\b", 1e20}, {"z", 123456789012345678.0}}},
+                    RunRecord{"v", 1, 11, true, {}}}};
+  const std::string text = analysis::point_json(d, p);
+  const PointRecord back = analysis::read_point_json(text);
+  REQUIRE(back.runs.size() == 2);
+  CHECK(back.runs[0].metrics.at("a \"q\"\\b") == 1e20);
+  CHECK(back.runs[0].metrics.at("z") == 123456789012345678.0);
+  CHECK(back.runs[1].seed == 11);
+  CHECK(back.runs[1].metrics.size() == 0);
+  CHECK(analysis::point_json(d, back) == text);
+  CHECK_THROWS(analysis::read_point_json("[1, 2]"));
+  CHECK_THROWS(analysis::read_point_json("{\"point\": 1, \"runs\": [{\"metrics\": {\"a\": \"x\"}}]}"));
+  CHECK_THROWS(analysis::read_point_json(""));
+}
+
+TEST_CASE("MetricNameSets: runs with the same names share one list; the filter keeps what its globs match") {
+  analysis::MetricNameSets all;
+  const auto a = all.keep(std::map<std::string, double>{{"wall", 1}, {"gil.handoffs", 2}});
+  const auto b = all.keep(std::map<std::string, double>{{"wall", 3}, {"gil.handoffs", 4}});
+  CHECK(a.names() == b.names());  // one list
+  CHECK(b.at("gil.handoffs") == 4);
+  analysis::MetricNameSets some(analysis::MetricFilter({"gil.*", "w?ll"}));
+  const auto shared = some.share({{"wall", 1}, {"gil.handoffs", 2}, {"threads.w.cpu", 5}});
+  CHECK(shared.size() == 3);
+  const auto kept = some.keep(shared);
+  REQUIRE(kept.size() == 2);
+  CHECK(kept.name(0) == "gil.handoffs");
+  CHECK(kept.name(1) == "wall");
+  CHECK(kept.find("threads.w.cpu") == nullptr);
+  CHECK(some.keep(shared).names() == kept.names());
+  CHECK(some.all_names() == std::vector<std::string>{"gil.handoffs", "threads.w.cpu", "wall"});
+}
+
+TEST_CASE("MetricFilter: unmatched patterns with the nearest name; parse_metric_patterns") {
+  const analysis::MetricFilter f({"wall", "gil.handofs", "nothing*like*it"});
+  const auto unmatched = f.unmatched({"wall", "gil.handoffs"});
+  REQUIRE(unmatched.size() == 2);
+  CHECK(unmatched[0] == "'gil.handofs' (did you mean 'gil.handoffs'?)");
+  CHECK(unmatched[1] == "'nothing*like*it'");
+  CHECK(analysis::parse_metric_patterns("wall,gil.*") == std::vector<std::string>{"wall", "gil.*"});
+  CHECK_THROWS_AS(analysis::parse_metric_patterns("wall,,x"), std::invalid_argument);
+  CHECK_THROWS_AS(analysis::parse_metric_patterns(""), std::invalid_argument);
+}
+
+TEST_CASE("CSV and JSON: an axis's cell is empty (null) on the rows of a variant it does not reach") {
+  SweepDefinition d;
+  d.scenario = "s";
+  d.axes = {axis("threads.0.count", {{"1", false}, {"2", false}})};
+  d.variants = {"threads", "sequential"};
+  d.unreached = {{"sequential"}};
+  const std::vector<PointRecord> records = {
+      {1, {RunRecord{"threads", 0, 1, true, {{"wall", 1}}}, RunRecord{"sequential", 0, 1, true, {{"wall", 2}}}}}};
+  CHECK(analysis::sweep_csv(d, records) ==
+        "scenario,variant,point,replication,seed,threads.0.count,wall\n"
+        "s,threads,1,0,1,2,1\n"
+        "s,sequential,1,0,1,,2\n");
+  const std::string json = analysis::sweep_json(d, records);
+  CHECK(json.find("\"params\": {\"threads.0.count\": 2}") != std::string::npos);
+  CHECK(json.find("\"params\": {\"threads.0.count\": null}") != std::string::npos);
+  // The manifest carries it, for merge.
+  const SweepDefinition back = analysis::read_manifest(analysis::manifest_json(d));
+  CHECK(back.unreached == d.unreached);
+  CHECK_FALSE(back.reaches(0, "sequential"));
 }

@@ -2,11 +2,13 @@
 // directory, resuming, shards and merge.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "analysis/sweep.h"
+#include "analysis/sweep_points.h"
 #include "loader/input_error.h"
 #include "tests/support/temp_dir.h"
 
@@ -80,12 +82,40 @@ TEST_CASE("prepare: points from the file's axes, each point's value in its confi
   CHECK(sweep.definition.points() == 6);
   CHECK(sweep.definition.variants == std::vector<std::string>{"pair", "solo"});
   CHECK(sweep.definition.base_seed == 3);
-  REQUIRE(sweep.configs.size() == 6);
+  analysis::PointLoader loader(sweep.definition, sweep.file, sweep.text);
   // Point 3 is switch_interval 1ms, count 2 (first axis outermost).
-  CHECK(sweep.configs[3][0].runtime.switch_interval == sim::kMillisecond);
-  CHECK(sweep.configs[3][0].threads[0].count == 2);
-  CHECK(sweep.configs[2][0].threads[0].count == 1);
-  CHECK(sweep.configs[3][1].threads[0].count == 1);  // solo's own threads are not swept
+  const auto p3 = loader.plans(3);
+  REQUIRE(p3.size() == 2);
+  CHECK(p3[0]->config().runtime.switch_interval == sim::kMillisecond);
+  CHECK(p3[0]->config().threads[0].count == 2);
+  CHECK(loader.plans(2)[0]->config().threads[0].count == 1);
+  CHECK(loader.plans(3)[1]->config().threads[0].count == 1);  // solo's own threads are not swept
+  // The loader sets the tree in place: point 3 again, after others, is point 3.
+  CHECK(loader.plans(3)[0]->config().threads[0].count == 2);
+  // solo replaces the threads: threads.0.count does not reach it.
+  REQUIRE(sweep.definition.unreached.size() == 2);
+  CHECK(sweep.definition.unreached[0].empty());
+  CHECK(sweep.definition.unreached[1] == std::vector<std::string>{"solo"});
+  CHECK(sweep.definition.reaches(1, "pair"));
+  CHECK_FALSE(sweep.definition.reaches(1, "solo"));
+}
+
+TEST_CASE("points: loaded many times from one tree (reparsed now and then), each the same as alone") {
+  Fixture f;
+  auto r = f.request();
+  r.axes.push_back(loader::parse_axis_argument("machine.cores=1..40").value);
+  const auto sweep = analysis::define_sweep(r);
+  analysis::PointLoader loader(sweep.definition, sweep.file, sweep.text);
+  for (std::size_t p = 0; p < sweep.definition.points(); ++p) {
+    const auto alone = analysis::load_point(sweep.definition, sweep.file, sweep.text, p);
+    const auto plans = loader.plans(p);
+    REQUIRE(plans.size() == alone.variants.size());
+    for (std::size_t v = 0; v < plans.size(); ++v) {
+      CHECK(plans[v]->config().machine.cores == alone.variants[v].config.machine.cores);
+      CHECK(plans[v]->config().runtime.switch_interval == alone.variants[v].config.runtime.switch_interval);
+      CHECK(plans[v]->config().threads[0].count == alone.variants[v].config.threads[0].count);
+    }
+  }
 }
 
 TEST_CASE("prepare: command-line axes replace the file's or add, with --seed, --replications and --variant") {
@@ -313,4 +343,33 @@ TEST_CASE("prepare: the fit's x must be an axis, the command line's included, an
   CHECK_FALSE(a.fit);
   REQUIRE(b.fit);
   CHECK(analysis::manifest_json(a.definition) == analysis::manifest_json(b.definition));
+}
+
+TEST_CASE("validate: the lowest bad point is the one reported, whatever the number of jobs") {
+  Fixture f;
+  auto r = f.request();
+  r.axes.push_back(loader::parse_axis_argument("machine.cores=[2, 2, 0, 0, 2]").value);
+  const auto sweep = analysis::define_sweep(r);
+  for (unsigned jobs : {1u, 2u, 4u}) {
+    CAPTURE(jobs);
+    const std::string e =
+        error_of<loader::InputError>([&] { analysis::validate_points(sweep, jobs); });
+    CHECK(contains(e, "at point 2 of the sweep (runtime.switch_interval=100us, threads.0.count=1, machine.cores=0)"));
+  }
+  Fixture g;
+  const auto good = analysis::define_sweep(g.request());
+  std::size_t calls = 0, last = 0, total_seen = 0;
+  const auto names = analysis::validate_points(
+      good, 2,
+      [&](std::size_t done, std::size_t total) {
+        ++calls;
+        last = done;
+        total_seen = total;
+      },
+      true);
+  CHECK(calls == 6);
+  CHECK(last == 6);
+  CHECK(total_seen == 6);
+  CHECK(std::find(names.begin(), names.end(), "wall") != names.end());
+  CHECK(std::is_sorted(names.begin(), names.end()));
 }

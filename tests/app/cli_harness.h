@@ -24,14 +24,15 @@ struct Outcome {
   std::string err;
 };
 
-inline Outcome gilsim(std::vector<std::string> args) {
+// `err_is_tty`: as if standard error were a terminal (progress lines).
+inline Outcome gilsim(std::vector<std::string> args, bool err_is_tty = false) {
   args.insert(args.begin(), "gilsim");
   std::vector<const char*> argv;
   for (const auto& a : args) argv.push_back(a.c_str());
   argv.push_back(nullptr);
   std::ostringstream out, err;
   Outcome o;
-  o.code = app::main_cli(static_cast<int>(args.size()), argv.data(), out, err);
+  o.code = app::main_cli(static_cast<int>(args.size()), argv.data(), app::Console{out, err, false, err_is_tty});
   o.out = out.str();
   o.err = err.str();
   return o;

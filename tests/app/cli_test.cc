@@ -411,10 +411,15 @@ TEST_CASE("sweep: a scenario without axes, and axes that miss, are bad input wit
   CHECK(contains(t.err, typo + ":15:5: error: in the axis 'runtim.wake': there is no key 'runtim' at the "
                         "top level; did you mean 'runtime'?"));
 
-  auto cli = gilsim({"sweep", plain, "runtime.switch_interval=[1ms]"});
-  CHECK(cli.code == 2);
-  CHECK(contains(cli.err, "in the command-line axis 'runtime.switch_interval': there is no key 'runtime' "
-                          "at the top level (write it in the file, e.g. 'runtime: {}'"));
+  // A section of settings the file leaves out is made, its defaults kept...
+  auto cli = gilsim({"sweep", plain, "runtime.switch_interval=[1ms]", "--out", dir.file("made")});
+  CHECK(cli.code == 0);
+  CHECK(contains(read(dir.file("made/results.csv")), ",runtime.switch_interval,"));
+  // ...any other missing key is an error.
+  auto miss = gilsim({"sweep", plain, "threads.0.limits.x=[1]", "--out", dir.file("never")});
+  CHECK(miss.code == 2);
+  CHECK(contains(miss.err, "in the command-line axis 'threads.0.limits.x': there is no key 'limits' "
+                           "in 'threads.0' (write it in the file, e.g. 'limits: {}'"));
 
   // A value the loader rejects: the point and its values, at the value's place.
   const std::string bad = dir.write("bad.yaml", std::string(kSweepTiny) + "    machine.cores: [2, 0]\n");
