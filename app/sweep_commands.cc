@@ -71,9 +71,8 @@ int analyse_sweep(const analysis::PreparedSweep& sweep, const Args& a, const ana
             << saturation_command_line(sweep.saturation->request) << "\n";
     return kExitOk;
   }
-  const bool stdout_taken = results_to_stdout(a);
-  std::ostream& table = stdout_taken ? c.err : c.out;
-  const bool tty = stdout_taken ? c.err_is_tty : c.out_is_tty;
+  std::ostream& table = summary_stream(a, c);
+  const bool tty = summary_is_tty(a, c);
   std::error_code ec;
   int code = kExitOk;
   if (sweep.fit) {
@@ -141,21 +140,24 @@ int cmd_sweep(const Args& a, const Console& c) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
   std::size_t found_done = 0;
+  // --quiet: no progress and no summary line (warnings and errors stay).
+  const bool progress = c.err_is_tty && !a.quiet;
+  std::ostream& said = a.quiet ? summary_stream(a, c) : c.err;
   analysis::SweepRunOptions options;
   options.jobs = a.jobs.value_or(std::max(1u, std::thread::hardware_concurrency()));
   options.shard = shard;
   options.on_start = [&](std::size_t done, std::size_t total) {
     found_done = done;
     if (done > 0)
-      c.err << "gilsim: resuming: " << done << " of " << total << " points already done\n";
-    if (c.err_is_tty) c.err << progress_line(done, total, 0, 0) << std::flush;
+      said << "gilsim: resuming: " << done << " of " << total << " points already done\n";
+    if (progress) c.err << progress_line(done, total, 0, 0) << std::flush;
   };
-  if (c.err_is_tty)
+  if (progress)
     options.on_point = [&](std::size_t done, std::size_t total) {
       c.err << "\r\033[K" << progress_line(done, total, elapsed(), done - found_done) << std::flush;
     };
   const analysis::SweepOutcome outcome = analysis::run_sweep(sweep, state, options);
-  if (c.err_is_tty) c.err << "\r\033[K";
+  if (progress) c.err << "\r\033[K";
 
   write_sweep_results(d, outcome.records, csv, json);
   write_sweep_results(d, outcome.records, csv_copy, json_copy);
@@ -163,11 +165,10 @@ int cmd_sweep(const Args& a, const Console& c) {
     c.err << "gilsim: warning: " << u << " stopped at the scenario's time_limit\n";
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.1f", elapsed());
-  c.err << "sweep: " << sweep_size(outcome.points, d) << (shard.whole() ? "" : " (shard " +
+  said << "sweep: " << sweep_size(outcome.points, d) << (shard.whole() ? "" : " (shard " +
            std::to_string(shard.index) + "/" + std::to_string(shard.count) + ")")
         << ", " << outcome.ran << " run now, in " << seconds << " s " << (c.err_is_tty ? "\u2192" : "->")
-        << " " << results << ".csv";
-  c.err << "\n";
+        << " " << results << ".csv\n";
   return analyse_sweep(sweep, a, shard, dir, results + ".csv", c);
 }
 

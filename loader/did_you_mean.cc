@@ -94,7 +94,10 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
-  const auto meant = likely_meant(word, candidates);
+  return did_you_mean(likely_meant(word, candidates));
+}
+
+std::string did_you_mean(const std::vector<std::string>& meant) {
   if (meant.empty()) return {};
   std::string out = "; did you mean ";
   for (std::size_t i = 0; i < meant.size(); ++i) {
@@ -102,6 +105,13 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
     out += "'" + meant[i] + "'";
   }
   return out + "?";
+}
+
+std::string did_you_mean_option(std::string_view option, const std::vector<std::string>& long_names) {
+  while (!option.empty() && option.front() == '-') option.remove_prefix(1);
+  std::vector<std::string> meant = likely_meant(option, long_names);
+  for (auto& m : meant) m = "--" + m;
+  return did_you_mean(meant);
 }
 
 const char* not_modelled(std::string_view key) {

@@ -27,6 +27,14 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
 // "; did you mean 'a'?", "; did you mean 'a' or 'b'?", "; did you mean 'a',
 // 'b' or 'c'?", or empty.
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+// The same words for names already chosen (likely_meant's, reworded).
+std::string did_you_mean(const std::vector<std::string>& meant);
+
+// For a command-line option: `option` ("--quiet") against the long names of
+// the command's options without their dashes ("seed", "out"), compared
+// without dashes (the dashes alone make "--quiet" look like "--out"), and
+// suggested with them: "; did you mean '--seed'?".
+std::string did_you_mean_option(std::string_view option, const std::vector<std::string>& long_names);
 
 // Why gilsim refuses `key`, a key of a Python API it does not model yet
 // (`chunksize` of map: README "Not modelled yet"), or null for any other key.
