@@ -62,11 +62,17 @@ std::vector<std::string> likely_meant(std::string_view word, const std::vector<s
   if (w.empty()) return {};
   for (const auto& c : candidates)
     if (lowercase(c) == w) return {c};
-  // An abbreviation: every candidate it begins.
+  // An abbreviation: every candidate it begins up to a word's end
+  // ("await" of "await_io"), or half of ("replic" of "replications"; not
+  // "run" of "runtime", a word of its own).
   std::vector<std::string> begun;
   if (w.size() >= 3)
-    for (const auto& c : candidates)
-      if (lowercase(c).compare(0, w.size(), w) == 0) begun.push_back(c);
+    for (const auto& c : candidates) {
+      const std::string l = lowercase(c);
+      if (l.size() <= w.size() || l.compare(0, w.size(), w) != 0) continue;
+      if (l[w.size()] == '_' || l[w.size()] == '-' || l[w.size()] == '.' || (w.size() >= 4 && 2 * w.size() >= l.size()))
+        begun.push_back(c);
+    }
   if (!begun.empty()) return begun;
   const std::string* best = nullptr;
   std::size_t best_distance = 0, best_prefix = 0;

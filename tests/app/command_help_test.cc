@@ -90,8 +90,8 @@ TEST_CASE("an unknown option's did-you-mean is among the command's own options, 
   const auto quit = gilsim({"run", "x.yaml", "--quit"});
   CHECK(quit.code == 2);
   CHECK(contains(quit.err, "unknown option '--quit'; did you mean '--quiet'?"));
-  const auto abbreviated = gilsim({"run", "x.yaml", "--rep", "3"});
-  CHECK(contains(abbreviated.err, "unknown option '--rep'; did you mean '--replications'?"));
+  const auto abbreviated = gilsim({"run", "x.yaml", "--replic", "3"});
+  CHECK(contains(abbreviated.err, "unknown option '--replic'; did you mean '--replications'?"));
   // `check` has no --json: a slip for it is not suggested there.
   const auto check = gilsim({"check", "x.yaml", "--jsn", "a.json"});
   CHECK(check.code == 2);

@@ -36,15 +36,18 @@ TEST_SUITE("did_you_mean") {
   TEST_CASE("an abbreviation of 3 letters or more: every candidate it begins, in order") {
     const std::vector<std::string> task = {"cpu", "io", "await_io", "sleep", "await_sleep", "to_thread"};
     CHECK(loader::likely_meant("await", task) == std::vector<std::string>{"await_io", "await_sleep"});
-    CHECK(loader::likely_meant("to_", task) == std::vector<std::string>{"to_thread"});
+    CHECK(loader::likely_meant("to_thr", task) == std::vector<std::string>{"to_thread"});
     CHECK(loader::likely_meant("aw", task).empty());  // too short to be an abbreviation
     CHECK(loader::likely_meant("replic", {"seed", "replications"}) == std::vector<std::string>{"replications"});
+    // A word of its own that begins a longer one is not its abbreviation.
+    CHECK(loader::likely_meant("run", {"runtime", "threads"}).empty());
+    CHECK(loader::likely_meant("rep", {"seed", "replications"}).empty());
   }
 
   TEST_CASE("did_you_mean: one, two or several names, or nothing") {
     CHECK(loader::did_you_mean("cpuu", {"cpu", "io"}) == "; did you mean 'cpu'?");
     CHECK(loader::did_you_mean("await", {"await_io", "await_sleep"}) == "; did you mean 'await_io' or 'await_sleep'?");
-    CHECK(loader::did_you_mean("a_b", {"a_b1", "a_b2", "a_b3"}) == "; did you mean 'a_b1', 'a_b2' or 'a_b3'?");
+    CHECK(loader::did_you_mean("job", {"job_a", "job_b", "job_c"}) == "; did you mean 'job_a', 'job_b' or 'job_c'?");
     CHECK(loader::did_you_mean("zzz", {"cpu", "io"}).empty());
   }
 
