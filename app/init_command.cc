@@ -1,5 +1,6 @@
 // `gilsim init [TEMPLATE] [--out FILE] [--list]`: writes a starter scenario
 // (docs/init-templates.md).
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -47,8 +48,12 @@ std::string summary(const InitTemplate& t) {
 
 int cmd_init(const Args& a, const Console& c) {
   if (a.list) {
+    // One line each, the name first (bash completion takes the first word).
+    std::size_t width = 0;
+    for (const auto& t : init_templates()) width = std::max(width, t.name().size());
     for (const auto& t : init_templates())
-      c.out << t.name() << (t.name() == kDefaultTemplate ? " (default)" : "") << "\n    " << summary(t) << "\n";
+      c.out << t.name() << std::string(width + 2 - t.name().size(), ' ')
+            << (t.name() == kDefaultTemplate ? "(default) " : "") << summary(t) << "\n";
     return kExitOk;
   }
   const std::string name = a.files.empty() ? kDefaultTemplate : a.files[0];
