@@ -19,8 +19,10 @@
 #include <vector>
 
 #include "analysis/sweep.h"
+#include "app/command_help.h"
 #include "app/commands.h"
 #include "app/fit_command.h"
+#include "app/output_names.h"
 #include "app/saturation_command.h"
 #include "app/trace_size.h"
 #include "loader/input_error.h"
@@ -34,12 +36,7 @@ namespace {
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
-const char* const kCommands[] = {"claims", "run", "check", "sweep", "merge", "fit", "saturation"};
-const char* const kOptionNames[] = {"--help",   "--version",      "--seed", "--variant",
-                                    "--trace",  "--svg",          "--json", "--csv",
-                                    "--jobs",   "--replications", "--out",  "--shard",
-                                    "--svg-window", "--profile", "--metrics", "--trace-window",
-                                    "--trace-limit"};
+const char* const kCommands[] = {"claims", "run", "check", "sweep", "merge", "fit", "saturation", "init"};
 
 po::options_description visible_options() {
   po::options_description o("Options");
@@ -64,15 +61,18 @@ po::options_description visible_options() {
       ("profile", po::value<std::string>()->value_name("FILE"),
        "a machine profile: its costs under every scenario's own settings (docs/profiles.md)")
       ("replications", po::value<std::string>()->value_name("R"),
-       "sweep: runs per point, seeds N, N+1, ... (default: the file's, or 1)")
+       "run: runs of each variant (2 or more), reported as means and 95% intervals;\n"
+       "sweep: runs per point (default: the file's, or 1); seeds N, N+1, ...")
       ("jobs", po::value<std::string>()->value_name("N"),
        "sweep: runs at once (default: one per core)")
       ("out", po::value<std::string>()->value_name("DIR"),
-       "sweep: the state directory (default: sweep-NAME)")
+       "sweep: the state directory (default: sweep-NAME); init: the FILE to write")
       ("shard", po::value<std::string>()->value_name("K/N"),
        "sweep: run only the K-th of N parts of the points")
       ("metrics", po::value<std::string>()->value_name("PATTERN,..."),
-       "sweep, merge: only the metric columns matching these globs (e.g. 'wall,gil.*')");
+       "sweep, merge: only the metric columns matching these globs (e.g. 'wall,gil.*')")
+      ("quiet", "run, check, claims, sweep: no terminal table; the exit code and the files asked for")
+      ("list", "init: list the templates");
   return o;
 }
 
@@ -81,15 +81,17 @@ std::string help_text() {
   s << "gilsim " GILSIM_VERSION " - a deterministic discrete-event simulator of CPython's GIL\n"
        "\n"
        "Usage:\n"
-       "  gilsim [claims] [--seed N] [--json PATH] [--csv PATH]\n"
+       "  gilsim [claims] [--seed N] [--json PATH] [--csv PATH] [--quiet]\n"
        "  gilsim run FILE... [--seed N] [--variant NAME]... [--trace PATH] [--svg PATH]\n"
        "                     [--svg-window FROM..TO] [--trace-window FROM..TO]\n"
-       "                     [--trace-limit GB] [--json PATH] [--csv PATH]\n"
-       "  gilsim check FILE... [--seed N] [--variant NAME]...\n"
+       "                     [--trace-limit GB] [--json PATH] [--csv PATH] [--replications N]\n"
+       "                     [--profile FILE] [--quiet]\n"
+       "  gilsim check FILE... [--seed N] [--variant NAME]... [--profile FILE] [--quiet]\n"
        "  gilsim sweep FILE [PATH=VALUES]... [--replications R] [--jobs N] [--out DIR]\n"
        "                    [--shard K/N] [--seed N] [--variant NAME]... [--csv PATH]\n"
-       "                    [--json PATH] [--metrics PATTERN,...]\n"
+       "                    [--json PATH] [--metrics PATTERN,...] [--quiet]\n"
        "  gilsim merge DIR... [--csv PATH] [--json PATH] [--metrics PATTERN,...]\n"
+       "  gilsim init [TEMPLATE] [--out FILE] [--list]\n"
     << fit_usage() << saturation_usage() <<
        "\n"
        "Commands:\n"
@@ -110,6 +112,9 @@ std::string help_text() {
        "           DIR/results.json; run the same command again to resume\n"
        "  merge    join the DIRs of a sweep's shards (--shard K/N) into the results\n"
        "           the whole sweep would have written (--csv and/or --json)\n"
+       "  init     write a commented starter scenario (--list: the templates)\n"
+       "\n"
+       "'gilsim COMMAND --help' prints a command's options and an example.\n"
        "\n"
     << visible_options()
     << "\n"
@@ -121,7 +126,9 @@ std::string help_text() {
        "  variant before the extension (out.json -> out.threads.json), and with several\n"
        "  FILEs the scenario name and the variant (out.json -> out.c2-cpu.threads.json).\n"
        "  --json holds one object for one FILE and an array for several (claims: an\n"
-       "  array). --csv holds one row per scenario, variant and metric.\n"
+       "  array). --csv holds one row per scenario, variant and metric. A name's\n"
+       "  extension must match its format (--json and --trace .json, --csv .csv,\n"
+       "  --svg .svg); a name without one (/dev/null) is taken as it is.\n"
        "\n"
        "Exit codes:\n"
        "  0  success, and every expectation holds\n"
@@ -170,6 +177,9 @@ Args parse(int argc, const char* const* argv) {
 
   Args a;
   a.help = vm.count("help") > 0;
+  a.command_given = vm.count("command") > 0;
+  a.quiet = vm.count("quiet") > 0;
+  a.list = vm.count("list") > 0;
   a.version = vm.count("version") > 0;
   if (vm.count("command")) a.command = vm["command"].as<std::string>();
   if (vm.count("files")) a.files = vm["files"].as<std::vector<std::string>>();
@@ -233,6 +243,16 @@ std::string looks_like_file_hint(const std::string& word) {
   return {};
 }
 
+// `gilsim init [TEMPLATE] [--out FILE] [--list]` takes nothing else.
+void check_init_options(const Args& a) {
+  if (a.files.size() > 1) throw usage_error("'init' takes one TEMPLATE, got " + std::to_string(a.files.size()));
+  if (a.list && (!a.files.empty() || !a.out_dir.empty())) throw usage_error("init --list takes no TEMPLATE and no --out");
+  if (a.load.override_seed || !a.variants.empty() || !a.trace.empty() || !a.svg.empty() || !a.json.empty() ||
+      !a.csv.empty() || a.replications || a.jobs || a.shard || a.quiet || !a.profile.empty())
+    throw usage_error("'init' takes only TEMPLATE, --out FILE and --list");
+  check_output_name("init --out", a.out_dir);
+}
+
 // Which options make sense with which command; a misplaced one is an error
 // rather than silently ignored.
 void check_command_and_options(const Args& a) {
@@ -244,6 +264,12 @@ void check_command_and_options(const Args& a) {
     }
     throw usage_error("unknown command '" + a.command + "'" + hint);
   }
+  if (a.command == "init") {
+    check_init_options(a);
+    return;
+  }
+  if (a.list) throw usage_error("--list applies to 'init'");
+  if (a.quiet && a.command == "merge") throw usage_error("--quiet applies to 'run', 'check', 'claims' and 'sweep'");
   if (a.command == "claims") {
     if (!a.files.empty())
       throw usage_error("'claims' takes no FILE; to run a scenario file: gilsim run " + a.files[0]);
@@ -264,11 +290,22 @@ void check_command_and_options(const Args& a) {
   if (!a.trace_window.empty() && a.command != "run") throw usage_error("--trace-window applies to 'run'");
   if (a.trace_limit_gb && (a.command != "run" || a.trace.empty()))
     throw usage_error("--trace-limit GB applies to 'run --trace PATH'");
-  if (!a.trace_window.empty() && a.trace.empty() && a.svg.empty())
-    throw usage_error("--trace-window FROM..TO chooses what --trace PATH or --svg PATH show: give one of them");
-  const bool sweep_options = a.replications || a.jobs || !a.out_dir.empty() || a.shard;
-  if (sweep_options && a.command != "sweep")
-    throw usage_error("--replications, --jobs, --out and --shard apply to 'sweep'");
+  if (!a.trace_window.empty() && a.trace.empty())
+    throw usage_error("--trace-window FROM..TO chooses what --trace PATH shows: give it (the SVG has --svg-window)");
+  const bool sweep_options = a.jobs || !a.out_dir.empty() || a.shard;
+  if (sweep_options && a.command != "sweep") throw usage_error("--jobs, --out and --shard apply to 'sweep'");
+  if (a.replications && a.command != "sweep" && a.command != "run")
+    throw usage_error("--replications applies to 'run' and 'sweep'");
+  if (a.command == "run" && a.replications) {
+    if (*a.replications < 2)
+      throw usage_error("run --replications wants 2 or more (a confidence interval needs two runs)");
+    if (!a.trace.empty() || !a.svg.empty())
+      throw usage_error("--trace and --svg are of one run: without --replications, or with --seed to pick one");
+  }
+  check_output_name("--trace", a.trace);
+  check_output_name("--svg", a.svg);
+  check_output_name("--json", a.json);
+  check_output_name("--csv", a.csv);
   if (a.command == "sweep" || a.command == "merge") {
     if (!a.trace.empty() || !a.svg.empty())
       throw usage_error("--trace and --svg apply to 'run': a trace is of one run (run one point with 'gilsim run')");
@@ -297,7 +334,8 @@ int dispatch(int argc, const char* const* argv, const Console& c) {
   if (argc > 1 && std::string(argv[1]) == "saturation") return run_saturation_command(argc - 1, argv + 1, c);
   Args a = parse(argc, argv);
   if (a.help) {
-    c.out << help_text();
+    const CommandHelp* help = a.command_given ? command_help(a.command) : nullptr;
+    c.out << (help ? command_help_text(*help) : help_text());
     return kExitOk;
   }
   if (a.version) {
@@ -311,10 +349,26 @@ int dispatch(int argc, const char* const* argv, const Console& c) {
   if (a.command == "check") return cmd_check(a, c);
   if (a.command == "sweep") return cmd_sweep(a, c);
   if (a.command == "merge") return cmd_merge(a, c);
+  if (a.command == "init") return cmd_init(a, c);
   return cmd_claims(a, c);
 }
 
 void hint_help(std::ostream& err) { err << "Run 'gilsim --help' for usage.\n"; }
+
+// The command of a command line that did not parse: its first word if it is
+// one, else claims (the default).
+std::string command_word(int argc, const char* const* argv) {
+  if (argc > 1 && std::find(std::begin(kCommands), std::end(kCommands), std::string(argv[1])) != std::end(kCommands))
+    return argv[1];
+  return "claims";
+}
+
+// "; did you mean '--seed'?" among the options of the command.
+std::string option_hint(const std::string& option, const std::string& command) {
+  std::vector<std::string> bare;
+  for (const auto& name : command_option_names(command)) bare.push_back(name.substr(2));
+  return loader::did_you_mean_option(option, bare);
+}
 
 }  // namespace
 
@@ -325,11 +379,8 @@ int main_cli(int argc, const char* const* argv, const Console& c) {
     return code;
   } catch (const po::unknown_option& e) {
     std::string name = e.get_option_name();
-    c.err << "gilsim: unknown option '" << name << "'";
-    std::string close =
-        loader::closest_match(name, to_strings(std::begin(kOptionNames), std::end(kOptionNames)));
-    if (!close.empty()) c.err << "; did you mean '" << close << "'?";
-    c.err << "\n";
+    const std::string command = command_word(argc, argv);
+    c.err << "gilsim: unknown option '" << name << "'" << option_hint(name, command) << "\n";
     hint_help(c.err);
     return kExitBadInput;
   } catch (const po::error& e) {

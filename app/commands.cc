@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <streambuf>
 
 #include "loader/input_error.h"
 
@@ -11,6 +12,26 @@ namespace fs = std::filesystem;
 
 bool results_to_stdout(const Args& a) {
   return a.trace == "-" || a.svg == "-" || a.json == "-" || a.csv == "-";
+}
+
+namespace {
+// What --quiet writes the tables to.
+class NullBuffer : public std::streambuf {
+ protected:
+  int overflow(int c) override { return c == traits_type::eof() ? traits_type::not_eof(c) : c; }
+  std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+};
+}  // namespace
+
+std::ostream& summary_stream(const Args& a, const Console& c) {
+  static NullBuffer nothing;
+  static std::ostream null(&nothing);
+  if (a.quiet) return null;
+  return results_to_stdout(a) ? c.err : c.out;
+}
+
+bool summary_is_tty(const Args& a, const Console& c) {
+  return !a.quiet && (results_to_stdout(a) ? c.err_is_tty : c.out_is_tty);
 }
 
 void print_input_error(std::ostream& err, const std::string& what) {

@@ -51,9 +51,18 @@ struct Args {
   std::vector<std::string> metrics;  // sweep, merge: --metrics PATTERN,...
   std::string trace_window;          // run: --trace-window FROM..TO, as given
   std::optional<double> trace_limit_gb;  // run: --trace-limit GB
+  bool quiet = false;  // run, check, claims, sweep: no terminal table
+  bool list = false;   // init --list
   bool help = false;
+  bool command_given = false;  // COMMAND was written (`gilsim --help` is the global help)
   bool version = false;
 };
+
+// Where the terminal table goes: standard output, or standard error when a
+// result goes to standard output, or nowhere with --quiet.
+std::ostream& summary_stream(const Args& a, const Console& c);
+// Whether that stream is a terminal (colours).
+bool summary_is_tty(const Args& a, const Console& c);
 
 // --trace, --svg, --json or --csv goes to standard output: the summary then goes to standard error.
 bool results_to_stdout(const Args& a);
@@ -128,5 +137,6 @@ int cmd_run(const Args& a, const Console& c);
 int cmd_claims(const Args& a, const Console& c);
 int cmd_sweep(const Args& a, const Console& c);    // app/sweep_commands.cc
 int cmd_merge(const Args& a, const Console& c);
+int cmd_init(const Args& a, const Console& c);     // app/init_command.cc
 
 }  // namespace app

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "app/output_names.h"
 #include "loader/input_error.h"
 #include "sim/output_file.h"
 
@@ -52,7 +53,15 @@ CsvCommandLine::CsvCommandLine(int argc, const char* const* argv, const po::opti
   po::positional_options_description positional;
   positional.add("csv", -1);
   const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-  po::store(po::command_line_parser(argc, argv).options(all).positional(positional).style(style).run(), values_);
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).style(style).run(), values_);
+  } catch (const po::unknown_option& e) {
+    // The did-you-mean among this command's own options, without dashes.
+    std::vector<std::string> names;
+    for (const auto& o : options.options()) names.push_back(o->long_name());
+    throw po::error("unknown option '" + e.get_option_name() + "'" +
+                    loader::did_you_mean_option(e.get_option_name(), names));
+  }
   if (help()) return;
   std::vector<std::string> files;
   if (values_.count("csv")) files = values_["csv"].as<std::vector<std::string>>();
@@ -71,6 +80,7 @@ std::string CsvCommandLine::text(const char* name) const {
 
 int run_csv_analysis(const std::string& json_path, const std::string& what, const Console& c,
                      const std::function<std::optional<std::string>(std::ostream& table, bool tty)>& analyse) {
+  check_output_name("--json", json_path);
   std::optional<sim::OutputFile> json;
   if (!json_path.empty() && json_path != "-") {
     try {

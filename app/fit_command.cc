@@ -172,7 +172,8 @@ std::optional<std::string> fit_csv(const FitRequest& a, std::ostream& table_out,
 int run_fit_command(int argc, const char* const* argv, const Console& c) {
   FitArgs a = parse_fit_args(argc, argv);
   if (a.help) {
-    c.out << "Usage:\n" << fit_usage() << "\n" << fit_options();
+    c.out << "Usage:\n" << fit_usage() << "\n" << fit_options()
+          << "\nExample:\n  gilsim fit sweep-c2/results.csv --x threads.0.count --time wall\n";
     return kExitOk;
   }
   return run_csv_analysis(a.json, "fits", c, [&](std::ostream& table, bool tty) {

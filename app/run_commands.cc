@@ -122,7 +122,8 @@ int cmd_check(const Args& a, const Console& c) {
   Loaded loaded = load_files(a.files, a.load, c.err);
   // A name may belong to a file that did not load: judge names only when all did.
   if (loaded.all_ok) check_variants(a.variants, loaded.scenarios);
-  report::Style style{c.out_is_tty};
+  std::ostream& out = summary_stream(a, c);
+  report::Style style{summary_is_tty(a, c)};
   bool all_ok = loaded.all_ok;
   for (const auto& s : loaded.scenarios) {
     std::optional<std::size_t> points;
@@ -135,12 +136,12 @@ int cmd_check(const Args& a, const Console& c) {
     }
     std::string variants;
     for (const auto& v : s.variants) variants += (variants.empty() ? "" : ", ") + v.name;
-    c.out << s.file << ": " << style.green("ok") << " " << style.dash() << " scenario " << s.name
+    out << s.file << ": " << style.green("ok") << " " << style.dash() << " scenario " << s.name
           << "; variants: " << variants << "; " << s.expect.size() << " expectation"
           << (s.expect.size() == 1 ? "" : "s");
-    if (!s.figures.empty()) c.out << ", " << s.figures.size() << " figure" << (s.figures.size() == 1 ? "" : "s");
-    if (points) c.out << "; sweep: " << *points << " point" << (*points == 1 ? "" : "s") << ", each valid";
-    c.out << "\n";
+    if (!s.figures.empty()) out << ", " << s.figures.size() << " figure" << (s.figures.size() == 1 ? "" : "s");
+    if (points) out << "; sweep: " << *points << " point" << (*points == 1 ? "" : "s") << ", each valid";
+    out << "\n";
   }
   return all_ok ? kExitOk : kExitBadInput;
 }
@@ -179,9 +180,9 @@ int cmd_run(const Args& a, const Console& c) {
     };
   }
 
-  bool stdout_taken = results_to_stdout(a);
-  std::ostream& summary = stdout_taken ? c.err : c.out;
-  report::Style style{stdout_taken ? c.err_is_tty : c.out_is_tty};
+  options.replications = a.replications.value_or(1);
+  std::ostream& summary = summary_stream(a, c);
+  report::Style style{summary_is_tty(a, c)};
   std::vector<report::ScenarioResult> results;
   for (const auto& s : loaded.scenarios) {
     results.push_back(report::run_scenario(s, options));
@@ -199,14 +200,13 @@ int cmd_claims(const Args& a, const Console& c) {
   auto json = open_results(a.json, c.out);
   auto csv = open_results(a.csv, c.out);
   std::function<void(const std::string&)> progress;
-  if (c.err_is_tty)
+  if (c.err_is_tty && !a.quiet)
     progress = [&](const std::string& path) { c.err << "\r\033[Krunning " << path << std::flush; };
   report::ClaimsRun run = report::run_claims(a.load, progress);
   if (progress) c.err << "\r\033[K" << std::flush;
 
-  bool stdout_taken = results_to_stdout(a);
-  std::ostream& summary = stdout_taken ? c.err : c.out;
-  report::Style style{stdout_taken ? c.err_is_tty : c.out_is_tty};
+  std::ostream& summary = summary_stream(a, c);
+  report::Style style{summary_is_tty(a, c)};
   report::print_claims_table(summary, run.results, style);
   if (!run.load_errors.empty()) {
     // The suite is compiled into the binary: a scenario of it that does not

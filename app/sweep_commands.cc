@@ -58,27 +58,30 @@ void check_metric_patterns(const analysis::MetricFilter& filter, const std::vect
 // million points would otherwise write a million lines' worth).
 class ProgressLine {
  public:
-  explicit ProgressLine(const Console& c) : c_(c), start_(std::chrono::steady_clock::now()) {}
+  // `shown` false (--quiet, or not a terminal): nothing is drawn.
+  ProgressLine(const Console& c, bool shown)
+      : c_(c), shown_on_(shown && c.err_is_tty), start_(std::chrono::steady_clock::now()) {}
   double elapsed() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
   // `done_now` of `done` were done by this process (the estimate's base).
   void show(std::size_t done, std::size_t total, std::size_t done_now, const std::string& unit) {
-    if (!c_.err_is_tty) return;
+    if (!shown_on_) return;
     const double now = elapsed();
     if (done < total && now - shown_ < 0.1 && shown_ >= 0) return;
     shown_ = now;
     c_.err << "\r\033[K" << progress_line(done, total, now, done_now, unit) << std::flush;
   }
   void say(const std::string& what) {
-    if (c_.err_is_tty) c_.err << "\r\033[K" << what << std::flush;
+    if (shown_on_) c_.err << "\r\033[K" << what << std::flush;
   }
   void clear() {
-    if (c_.err_is_tty) c_.err << "\r\033[K" << std::flush;
+    if (shown_on_) c_.err << "\r\033[K" << std::flush;
   }
 
  private:
   const Console& c_;
+  bool shown_on_;
   std::chrono::steady_clock::time_point start_;
   double shown_ = -1;
 };
@@ -117,9 +120,8 @@ int analyse_sweep(const analysis::PreparedSweep& sweep, const Args& a, const ana
             << saturation_command_line(sweep.saturation->request) << "\n";
     return kExitOk;
   }
-  const bool stdout_taken = results_to_stdout(a);
-  std::ostream& table = stdout_taken ? c.err : c.out;
-  const bool tty = stdout_taken ? c.err_is_tty : c.out_is_tty;
+  std::ostream& table = summary_stream(a, c);
+  const bool tty = summary_is_tty(a, c);
   std::error_code ec;
   int code = kExitOk;
   if (sweep.fit) {
@@ -161,7 +163,7 @@ int cmd_sweep(const Args& a, const Console& c) {
   std::error_code ec;
   if (!fs::exists(request.file, ec)) throw request_error(request.file + ": no such file");
 
-  ProgressLine progress(c);
+  ProgressLine progress(c, !a.quiet);
   const analysis::PreparedSweep sweep = analysis::define_sweep(request);
   const analysis::SweepDefinition& d = sweep.definition;
   const analysis::Shard shard = a.shard.value_or(analysis::Shard{});
@@ -198,6 +200,8 @@ int cmd_sweep(const Args& a, const Console& c) {
                                 (a.out_dir.empty() ? "or any with the same sweep" : "with --out " + dir) +
                                 ").\n");
   std::size_t found_done = 0;
+  // --quiet: no progress and no summary line (warnings and errors stay).
+  std::ostream& said = a.quiet ? summary_stream(a, c) : c.err;
   analysis::SweepRunOptions options;
   options.jobs = jobs;
   options.shard = shard;
@@ -206,7 +210,7 @@ int cmd_sweep(const Args& a, const Console& c) {
     found_done = done;
     progress.clear();
     if (done > 0)
-      c.err << "gilsim: resuming: " << done << " of " << total << " points already done\n";
+      said << "gilsim: resuming: " << done << " of " << total << " points already done\n";
   };
   options.on_read = [&](std::size_t done, std::size_t total) { progress.show(done, total, done, "points read"); };
   options.on_point = [&](std::size_t done, std::size_t total) {
@@ -222,11 +226,10 @@ int cmd_sweep(const Args& a, const Console& c) {
     c.err << "gilsim: warning: " << u << " stopped at the scenario's time_limit\n";
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.1f", progress.elapsed());
-  c.err << "sweep: " << sweep_size(outcome.points, d) << (shard.whole() ? "" : " (shard " +
+  said << "sweep: " << sweep_size(outcome.points, d) << (shard.whole() ? "" : " (shard " +
            std::to_string(shard.index) + "/" + std::to_string(shard.count) + ")")
         << ", " << outcome.ran << " run now, in " << seconds << " s " << (c.err_is_tty ? "\u2192" : "->")
-        << " " << results << ".csv";
-  c.err << "\n";
+        << " " << results << ".csv\n";
   return analyse_sweep(sweep, a, shard, dir, results + ".csv", c);
 }
 

@@ -1,7 +1,5 @@
 #include "loader/input_error.h"
 
-#include <algorithm>
-#include <cctype>
 #include <utility>
 
 namespace loader {
@@ -51,54 +49,11 @@ std::string render(const SourcePos& pos, const std::string& message,
   return out;
 }
 
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// Optimal string alignment distance: Levenshtein plus the transposition of two
-// neighbours ("swithc"), the commonest typo, counted as one edit.
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  const std::size_t n = a.size(), m = b.size();
-  std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-  for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= n; ++i) {
-    for (std::size_t j = 1; j <= m; ++j) {
-      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[n][m];
-}
-
 }  // namespace
 
 InputError::InputError(SourcePos pos, std::string message, std::string source_line)
     : std::runtime_error(render(pos, message, source_line)),
       pos_(std::move(pos)),
       message_(std::move(message)) {}
-
-std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
-  // About one typo per three letters, and at least one: "mean" -> "min" (2
-  // edits in 4 letters) is a likely slip, "x" -> "io" is not. Case is ignored
-  // ("CPU" -> "cpu"). Ties go to the first candidate, so hints are stable.
-  const std::string w = lowercase(word);
-  const std::size_t limit = std::max<std::size_t>(1, (w.size() + 2) / 3);
-  std::string best;
-  std::size_t best_distance = limit + 1;
-  for (const auto& candidate : candidates) {
-    std::size_t d = edit_distance(w, lowercase(candidate));
-    if (d >= std::max(w.size(), candidate.size())) continue;  // nothing in common
-    if (d < best_distance) {
-      best_distance = d;
-      best = candidate;
-    }
-  }
-  return best;
-}
 
 }  // namespace loader

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "loader/did_you_mean.h"  // closest_match, for the messages
+
 namespace loader {
 
 struct SourcePos {
@@ -32,9 +34,5 @@ class InputError : public std::runtime_error {
   SourcePos pos_;
   std::string message_;
 };
-
-// The candidate closest to `word` by edit distance, if it is close enough to
-// be a likely typo; empty otherwise. For "did you mean" hints.
-std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
 
 }  // namespace loader

@@ -77,10 +77,29 @@ const Operation& ProgramCompiler::operation_of(const std::vector<YamlEntry>& ent
               "'" + entries.front().key + "' needs an operation beside it, such as 'repeat: N'");
   op = &*it;
   if (const Operation* o = find_operation(it->key)) return *o;
-  const std::string hint = closest_match(it->key, operation_names());
-  src_.fail(it->key_node, "unknown operation '" + it->key + "'" +
-                              (hint.empty() ? "; the operations are " + join_words(operation_names(), ", ")
-                                            : "; did you mean '" + hint + "'?"));
+  if (const char* why = not_modelled(it->key)) src_.fail(it->key_node, "unknown operation '" + it->key + "': " + why);
+  // Suggest only what may be written here ('await' in a task: the awaits,
+  // not a thread's 'wait'). A word that begins operations of another place
+  // ('await' in a thread) says where those go.
+  std::vector<std::string> here, elsewhere;
+  for (const auto& o : table()) (o.places & scope_.place ? here : elsewhere).push_back(o.name);
+  const std::string unknown = "unknown operation '" + it->key + "'";
+  const auto near_here = likely_meant(it->key, here);
+  const auto near_elsewhere = likely_meant(it->key, elsewhere);
+  const bool begins_elsewhere = !near_elsewhere.empty() && near_elsewhere.front().size() > it->key.size() &&
+                                near_elsewhere.front().compare(0, it->key.size(), it->key) == 0;
+  if (begins_elsewhere || (near_here.empty() && !near_elsewhere.empty())) {
+    const unsigned places = find_operation(near_elsewhere.front())->places;
+    std::vector<std::string> where;
+    if (places & kThread) where.push_back("a thread");
+    if (places & kTask) where.push_back("an asyncio task (asyncio: {tasks: [...]})");
+    if (places & kWork) where.push_back("a pool's work");
+    src_.fail(it->key_node, unknown + "; " + join_words(near_elsewhere, " and ") +
+                                (near_elsewhere.size() == 1 ? " works" : " work") + " only inside " +
+                                join_words(where, " or ") + "; the operations here are " + join_words(here, ", "));
+  }
+  const std::string hint = did_you_mean(it->key, here);
+  src_.fail(it->key_node, unknown + (hint.empty() ? "; the operations here are " + join_words(here, ", ") : hint));
 }
 
 // `- cpu: 1ms` and `io: 2ms` on the next line, indented alike, make one
@@ -91,8 +110,9 @@ void ProgramCompiler::check_companions(const std::vector<YamlEntry>& entries, co
     if (&e == &op) continue;
     if (find_operation(e.key))
       src_.fail(e.key_node, "one operation per list item: start '" + e.key + "' on its own line with '- '");
-    if (std::find(o.companions.begin(), o.companions.end(), e.key) == o.companions.end())
-      src_.fail(e.key_node, "'" + e.key + "' does not go with '" + op.key + "'");
+    if (std::find(o.companions.begin(), o.companions.end(), e.key) != o.companions.end()) continue;
+    if (const char* why = not_modelled(e.key)) src_.fail(e.key_node, "'" + e.key + "' beside '" + op.key + "': " + why);
+    src_.fail(e.key_node, "'" + e.key + "' does not go with '" + op.key + "'" + did_you_mean(e.key, o.companions));
   }
 }
 

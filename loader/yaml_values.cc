@@ -82,10 +82,10 @@ void check_keys(const YamlSource& src, const std::vector<YamlEntry>& entries,
                 const std::vector<std::string>& allowed, const std::string& in) {
   for (const auto& e : entries) {
     if (std::find(allowed.begin(), allowed.end(), e.key) != allowed.end()) continue;
-    const std::string hint = closest_match(e.key, allowed);
+    if (const char* why = not_modelled(e.key)) src.fail(e.key_node, "unknown key '" + e.key + "' " + in + ": " + why);
+    const std::string hint = did_you_mean(e.key, allowed);
     src.fail(e.key_node, "unknown key '" + e.key + "' " + in +
-                             (hint.empty() ? "; the keys are: " + join_words(allowed, ", ")
-                                           : "; did you mean '" + hint + "'?"));
+                             (hint.empty() ? "; the keys are: " + join_words(allowed, ", ") : hint));
   }
 }
 

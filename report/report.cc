@@ -199,6 +199,9 @@ std::string setup_line(const ScenarioResult& r) {
   }
   if (!r.profile.empty()) line += ", profile " + r.profile;
   if (!r.claim.empty()) line += ", claim " + r.claim;
+  if (r.replications > 1)
+    line += ", " + std::to_string(r.replications) + " replications (each variant's seed +0..+" +
+            std::to_string(r.replications - 1) + "): means";
   return line;
 }
 
@@ -470,6 +473,10 @@ void print_summary(std::ostream& out, const ScenarioResult& r, const Style& styl
   } else {
     print_variant_table(out, r, style);
     out << "\n";
+    if (r.replications > 1) {
+      print_intervals(out, r, style);
+      out << "\n";
+    }
     if (std::any_of(r.runs.begin(), r.runs.end(), serves_requests)) {
       print_request_table(out, r, style);
       out << "\n";
@@ -506,6 +513,19 @@ std::string variant_json(const VariantRun& run, int indent) {
   sim::JsonBlock metrics('{', v.inner());
   for (const auto& [name, value] : run.result.metrics) metrics.member(name, sim::json_number(value));
   v.member("metrics", metrics.str());
+  if (!run.intervals.empty()) {
+    sim::JsonBlock ci95('{', v.inner());
+    for (const auto& [name, m] : run.intervals) {
+      // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "[" + string.
+      std::string pair(1, '[');
+      pair += sim::json_number(m.low());
+      pair += ", ";
+      pair += sim::json_number(m.high());
+      pair += ']';
+      ci95.member(name, pair);
+    }
+    v.member("ci95", ci95.str());
+  }
   return v.str();
 }
 
@@ -533,6 +553,7 @@ std::string scenario_json(const ScenarioResult& r, int indent) {
   if (!r.claim.empty()) o.member("claim", sim::json_string(r.claim));
   o.member("seed", std::to_string(r.seed));
   if (!r.profile.empty()) o.member("profile", sim::json_string(r.profile));
+  if (r.replications > 1) o.member("replications", std::to_string(r.replications));
   sim::JsonBlock variants('{', o.inner());
   for (const auto& run : r.runs) variants.member(run.name, variant_json(run, variants.inner()));
   o.member("variants", variants.str());
@@ -575,12 +596,27 @@ std::string results_json_array(const std::vector<ScenarioResult>& results) {
 }
 
 std::string results_csv(const std::vector<ScenarioResult>& results) {
-  std::string out = "scenario,variant,seed,metric,value\n";
+  // With replications, three more columns: value is the mean.
+  const bool replicated =
+      std::any_of(results.begin(), results.end(), [](const ScenarioResult& r) { return r.replications > 1; });
+  std::string out = replicated ? "scenario,variant,seed,metric,value,replications,ci95_low,ci95_high\n"
+                               : "scenario,variant,seed,metric,value\n";
   for (const auto& r : results)
     for (const auto& run : r.runs)
-      for (const auto& [name, value] : run.result.metrics)
+      for (const auto& [name, value] : run.result.metrics) {
         out += csv_field(r.name) + "," + csv_field(run.name) + "," + std::to_string(run.seed) +
-               "," + csv_field(name) + "," + csv_number(value) + "\n";
+               "," + csv_field(name) + "," + csv_number(value);
+        if (replicated) {
+          auto m = run.intervals.find(name);
+          out += ',';
+          out += std::to_string(r.replications);
+          out += ',';
+          if (m != run.intervals.end()) out += csv_number(m->second.low());
+          out += ',';
+          if (m != run.intervals.end()) out += csv_number(m->second.high());
+        }
+        out += "\n";
+      }
   return out;
 }
 

@@ -43,6 +43,10 @@ std::string format_value(double v);
 // breakdown, figures, expectations.
 void print_summary(std::ostream& out, const ScenarioResult& result, const Style& style);
 
+// With replications: each metric, but the per-thread ones, as "mean +-
+// half-width" per variant (report/intervals_table.cc).
+void print_intervals(std::ostream& out, const ScenarioResult& result, const Style& style);
+
 // "✓ EXPR", or "✗ EXPR  (PATH = VALUE, ...)", or "- skipped (variant X not run): EXPR".
 std::string expectation_line(const ExpectationResult& e, const Style& style);
 

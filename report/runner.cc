@@ -84,6 +84,25 @@ FigureResult measure(const loader::Figure& f, const std::vector<VariantRun>& run
   return r;
 }
 
+// The runs of one variant as one: each metric's mean (which the
+// expectations read) and 95 % interval; stopped at the time limit if any was.
+void summarise_replications(VariantRun& run, const std::vector<models::RunResult>& replications) {
+  run.result = replications.front();
+  for (auto& [name, value] : run.result.metrics) {
+    std::vector<double> samples;
+    for (const auto& r : replications) {
+      auto it = r.metrics.find(name);
+      if (it == r.metrics.end())
+        throw std::logic_error("a replication of variant '" + run.name + "' did not report metric '" + name + "'");
+      samples.push_back(it->second);
+    }
+    const MeanInterval m = mean_ci95(samples);
+    value = m.mean;
+    run.intervals.emplace(name, m);
+  }
+  for (const auto& r : replications) run.result.hit_time_limit = run.result.hit_time_limit || r.hit_time_limit;
+}
+
 // A sink that owns the sinks its front writes to: a tee's two files, a
 // window's one.
 class OwningSink final : public sim::TraceSink {
@@ -180,6 +199,9 @@ std::vector<std::string> ScenarioResult::unfinished_variants() const {
 }
 
 ScenarioResult run_scenario(const loader::Scenario& scenario, const RunOptions& options) {
+  if (options.replications < 1) throw std::invalid_argument("run_scenario: replications must be at least 1");
+  if (options.replications > 1 && options.trace)
+    throw std::invalid_argument("run_scenario: a trace is of one run, not of replications");
   ScenarioResult out;
   out.file = scenario.file;
   out.name = scenario.name;
@@ -187,6 +209,7 @@ ScenarioResult run_scenario(const loader::Scenario& scenario, const RunOptions& 
   out.claim = scenario.claim;
   out.seed = scenario.seed;
   out.profile = scenario.profile;
+  out.replications = options.replications;
   for (const auto& variant : scenario.variants) {
     if (!selected(options, variant.name)) continue;
     if (options.on_variant_start) options.on_variant_start(scenario, variant);
@@ -203,6 +226,12 @@ ScenarioResult run_scenario(const loader::Scenario& scenario, const RunOptions& 
     for (const auto& t : variant.plan->layout().threads)
       if (run.groups.empty() || run.groups.back().first != t.group) run.groups.emplace_back(t.group, t.group_size);
     run.result = models::simulate(*variant.plan, variant.config.seed, trace.get());
+    if (options.replications > 1) {
+      std::vector<models::RunResult> replications = {std::move(run.result)};
+      for (int r = 1; r < options.replications; ++r)
+        replications.push_back(models::simulate(*variant.plan, variant.config.seed + static_cast<std::uint64_t>(r)));
+      summarise_replications(run, replications);
+    }
     out.runs.push_back(std::move(run));
   }
   for (const auto& e : scenario.expect) out.expectations.push_back(check(e, out.runs));

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "loader/scenario.h"
+#include "report/confidence.h"
 #include "models/simulation.h"
 #include "sim/trace.h"
 
@@ -29,7 +31,11 @@ struct VariantRun {
   sim::Time time_limit = 0;
   // Thread groups (name, count) in program order: the report's thread rows.
   std::vector<std::pair<std::string, int>> groups;
+  // One run's metrics; with replications, the means over them (and
+  // hit_time_limit: some replication hit it).
   models::RunResult result;
+  // With replications: every metric's mean and 95 % interval; empty otherwise.
+  std::map<std::string, MeanInterval> intervals;
 };
 
 enum class Verdict { Holds, Fails, Skipped };
@@ -56,6 +62,7 @@ struct ScenarioResult {
   std::string claim;
   std::uint64_t seed = 1;
   std::string profile;  // the machine profile's name, or empty (the built-in costs)
+  int replications = 1;          // runs of each variant (RunOptions::replications)
   std::vector<VariantRun> runs;  // in file order, only those selected
   std::vector<ExpectationResult> expectations;
   std::vector<FigureResult> figures;
@@ -98,6 +105,11 @@ struct RunOptions {
   TraceFactory trace;                 // may be empty: no traces
   // Called before each variant runs (progress on a terminal); may be empty.
   std::function<void(const loader::Scenario&, const loader::Variant&)> on_variant_start;
+  // Runs of each variant: replication r (0-based) runs with the variant's
+  // seed + r (mod 2^64), so replication 0 is the run without replications.
+  // Above 1, the runs' metrics are the means, with intervals, and the
+  // expectations and figures are evaluated on the means. No trace then.
+  int replications = 1;
 };
 
 // True when `options` selects `variant`.

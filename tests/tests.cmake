@@ -32,6 +32,19 @@ endforeach()
 
 add_test(NAME cli.claims COMMAND gilsim claims)
 
+# The starter scenarios of `gilsim init` (templates/*.yaml): each as shipped
+# must pass `check` and `run` (its own expectations hold), and `gilsim init
+# NAME` in an empty directory must write NAME.yaml, which runs the same.
+file(GLOB INIT_TEMPLATE_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/templates/*.yaml)
+foreach(f ${INIT_TEMPLATE_FILES})
+  get_filename_component(base ${f} NAME_WE)
+  add_test(NAME template.${base}.check COMMAND gilsim check ${f})
+  add_test(NAME template.${base}.run COMMAND gilsim run ${f})
+  add_test(NAME template.${base}.init
+           COMMAND sh -c "rm -rf \"$1\" && mkdir -p \"$1\" && cd \"$1\" && \"$2\" init \"$3\" && cmp \"$3.yaml\" \"$4\" && \"$2\" check \"$3.yaml\" && \"$2\" run --quiet \"$3.yaml\""
+                   sh ${CMAKE_CURRENT_BINARY_DIR}/init_test_${base} $<TARGET_FILE:gilsim> ${base} ${f})
+endforeach()
+
 # analysis/plot.sh on the fixture CSVs (tests/plot_test.sh): each KIND makes a
 # well-formed SVG with the expected series, and each error is exit code 2.
 # gilsim itself is needed for the fitted curves.

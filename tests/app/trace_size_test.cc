@@ -67,8 +67,10 @@ TEST_CASE("run --trace-window: the trace holds that part of the run only, and is
   CHECK(contains(whole, "\"ts\":1000,"));
   CHECK_FALSE(contains(window, "\"ts\":1000,"));
   CHECK(contains(window, "\"ts\":20000,"));  // counters start at their level at FROM
+  // The SVG has its own window: --trace-window alone does not choose what it shows.
   auto svg = gilsim({"run", file, "--svg", dir.file("part.svg"), "--trace-window", "20ms..30ms"});
-  CHECK(svg.code == 0);
+  CHECK(svg.code == 2);
+  CHECK(contains(svg.err, "--svg-window"));
 }
 
 TEST_CASE("run --trace-window: bad windows and misplaced options are usage errors") {
@@ -80,7 +82,7 @@ TEST_CASE("run --trace-window: bad windows and misplaced options are usage error
   CHECK_FALSE(fs::exists(dir.file("t.json")));
   auto alone = gilsim({"run", file, "--trace-window", "1s..2s"});
   CHECK(alone.code == 2);
-  CHECK(contains(alone.err, "give one of them"));
+  CHECK(contains(alone.err, "chooses what --trace PATH shows"));
   auto sweep = gilsim({"sweep", file, "--trace-window", "1s..2s"});
   CHECK(sweep.code == 2);
   CHECK(contains(sweep.err, "--trace-window applies to 'run'"));

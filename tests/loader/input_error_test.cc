@@ -35,17 +35,4 @@ TEST_SUITE("input_error") {
     loader::InputError micro({"f", 1, 5}, "m", "\xc2\xb5s x");  // "µs x": 'x' is byte 5
     CHECK(contains(micro.what(), "\n     ^"));               // 2 + 3 columns
   }
-
-  TEST_CASE("closest_match: likely typos only, first candidate on ties") {
-    const std::vector<std::string> runtime = {"python", "switch_interval", "check_interval",
-                                              "eval_breaker_granularity", "wake"};
-    CHECK(loader::closest_match("swich_interval", runtime) == "switch_interval");
-    CHECK(loader::closest_match("swithc_interval", runtime) == "switch_interval");  // transposition
-    CHECK(loader::closest_match("pyhton", runtime) == "python");
-    CHECK(loader::closest_match("mean", {"min", "max", "abs"}) == "min");
-    CHECK(loader::closest_match("CPU", {"cpu", "io"}) == "cpu");
-    CHECK(loader::closest_match("colour", runtime).empty());
-    CHECK(loader::closest_match("x", {"io", "cpu"}).empty());
-    CHECK(loader::closest_match("ab", {}).empty());
-  }
 }

@@ -22,11 +22,26 @@ TEST_SUITE("scenario_program") {
   TEST_CASE("operations: unknown, malformed") {
     CHECK_ERROR(with_run("      - cpuu: 1ms\n"),
                 "t.yaml:5:9: error: unknown operation 'cpuu'; did you mean 'cpu'?");
+    // A thread's vocabulary: what may be written in a thread, and where the
+    // operations it does not hold go.
     CHECK_ERROR(with_run("      - await_sleeep: 1ms\n"),
-                "t.yaml:5:9: error: unknown operation 'await_sleeep'; did you mean 'await_sleep'?");
+                "t.yaml:5:9: error: unknown operation 'await_sleeep'; await_sleep works only inside an asyncio "
+                "task (asyncio: {tasks: [...]}); the operations here are cpu, native");
+    CHECK_ERROR(with_run("      - await: 1ms\n"),
+                "t.yaml:5:9: error: unknown operation 'await'; await_io and await_sleep work only inside an "
+                "asyncio task");
     CHECK_ERROR(with_run("      - compute: 1ms\n"),
-                "unknown operation 'compute'; the operations are cpu, native, io, sleep, repeat, lock, "
-                "increment, submit, map, wait, asyncio, await_io, await_sleep, to_thread");
+                "unknown operation 'compute'; the operations here are cpu, native, io, sleep, repeat, lock, "
+                "increment, submit, map, wait, asyncio, serve");
+    // A task's vocabulary: its awaits, never a thread's 'wait'.
+    CHECK_ERROR(with_run("      - asyncio: {tasks: [{name: a, run: [await: 1ms]}]}\n"),
+                "t.yaml:5:43: error: unknown operation 'await'; did you mean 'await_io' or 'await_sleep'?");
+    CHECK_ERROR(with_run("      - asyncio: {tasks: [{name: a, run: [awiat_io: 1ms]}]}\n"),
+                "unknown operation 'awiat_io'; did you mean 'await_io'?");
+    // Keys of Python APIs that are not modelled yet say so.
+    CHECK_ERROR(with_run("      - chunksize: 4\n"),
+                "t.yaml:5:9: error: unknown operation 'chunksize': 'chunksize' (of Pool.map and Executor.map) is "
+                "not modelled yet");
     CHECK_ERROR(with_run("      - lock: l\n"), "t.yaml:5:9: error: 'lock' needs 'run' with the operations it protects");
     CHECK_ERROR(with_run("      - increment: 1x\n"), "t.yaml:5:20: error: counter name '1x' is not a valid name");
     CHECK_ERROR(with_run("      - sleep: 1ms\n        run: [cpu: 1ms]\n"),
