@@ -224,18 +224,34 @@ class Reporter {
 
 }  // namespace
 
+namespace {
+
+// Nothing without a profile, so that a sweep's hash is what it was before
+// profiles existed.
+std::string profile_identity(const loader::Profile* profile) {
+  if (!profile) return {};
+  YAML::Emitter out;
+  out << profile->settings;
+  return "\n# profile " + profile->name + "\n" + out.c_str();
+}
+
+}  // namespace
+
 PreparedSweep define_sweep(const SweepRequest& request) {
   PreparedSweep out;
   out.file = request.file;
   out.text = read_scenario_text(request.file);
   const std::string& text = out.text;
-  const loader::Scenario base = loader::load_scenario_text(text, request.file);
+  out.load.profile = request.profile;
+  const loader::Scenario base = loader::load_scenario_text(text, request.file, out.load);
   SweepDefinition& d = out.definition;
   d.scenario = base.name;
   std::vector<loader::SourcePos> analyses;
   if (base.sweep.fit) analyses.push_back(base.sweep.fit->pos);
   if (base.sweep.saturation) analyses.push_back(base.sweep.saturation->pos);
-  d.file_hash = fnv1a64(identity_text(text, analyses));
+  // A profile changes every point's results: the same file under another
+  // profile is another sweep, which must not resume this one's points.
+  d.file_hash = fnv1a64(identity_text(text, analyses) + profile_identity(request.profile.get()));
   d.axes = merged_axes(base.sweep.axes, request.axes);
   // Checked against the final axes: the command line may add the fit's x or
   // the saturation's load.
@@ -263,7 +279,7 @@ PreparedSweep define_sweep(const SweepRequest& request) {
   }
   // Which variants each axis reaches is a matter of the file's structure,
   // the same at every point: read at point 0. A bad axis path fails here.
-  PointLoader first(d, out.file, out.text);
+  PointLoader first(d, out.file, out.text, out.load);
   first.scenario(0);
   d.unreached.clear();
   for (const auto& u : first.unreached()) {
@@ -284,7 +300,7 @@ std::vector<std::string> validate_points(const PreparedSweep& sweep, unsigned jo
   Reporter report(progress);
   std::atomic<std::size_t> done{0};
   parallel_for(jobs, points, [&](unsigned w, std::size_t p) {
-    if (!loaders[w]) loaders[w] = std::make_unique<PointLoader>(d, sweep.file, sweep.text);
+    if (!loaders[w]) loaders[w] = std::make_unique<PointLoader>(d, sweep.file, sweep.text, sweep.load);
     const auto plans = loaders[w]->plans(p);
     if (collect_metric_names)
       for (const auto& plan : plans) {
@@ -380,7 +396,7 @@ SweepOutcome run_sweep(const PreparedSweep& sweep, const SweepState& state, cons
     const std::size_t r = item % replications;
     Point& point = points[i];
     std::call_once(point.loaded, [&] {
-      if (!loaders[w]) loaders[w] = std::make_unique<PointLoader>(d, sweep.file, sweep.text);
+      if (!loaders[w]) loaders[w] = std::make_unique<PointLoader>(d, sweep.file, sweep.text, sweep.load);
       point.plans = loaders[w]->plans(todo[i]);
       point.runs.resize(replications * variants);
     });

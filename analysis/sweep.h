@@ -44,6 +44,8 @@ struct SweepRequest {
   std::optional<int> replications;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> variants;  // empty: every variant
+  // --profile: the machine's costs under the scenario's (loader/profile.h).
+  std::shared_ptr<const loader::Profile> profile;
 };
 
 // A sweep defined, ready to validate and run: its points are loaded when
@@ -52,6 +54,7 @@ struct PreparedSweep {
   SweepDefinition definition;
   std::string file;  // the scenario file and its text, read once
   std::string text;
+  loader::LoadOptions load;  // how every point is loaded: the --profile
   // `sweep.fit`, its x checked to be an axis. Not part of the definition: the
   // fit reads the results, it does not change them, so adding one to a
   // sweep's file must not stop it from resuming.

@@ -36,8 +36,9 @@ YAML::Node value_node(const YAML::Node& root, const loader::SweepAxis& axis, std
 
 }  // namespace
 
-PointLoader::PointLoader(const SweepDefinition& definition, const std::string& file, const std::string& text)
-    : definition_(definition), src_(file, text) {
+PointLoader::PointLoader(const SweepDefinition& definition, const std::string& file, const std::string& text,
+                         const loader::LoadOptions& load)
+    : definition_(definition), load_(load), src_(file, text) {
   parse();
 }
 
@@ -59,7 +60,7 @@ loader::Scenario PointLoader::scenario(std::size_t point) {
   unreached_.assign(d.axes.size(), {});
   for (std::size_t k = 0; k < d.axes.size(); ++k) unreached_[k] = apply_axis(src_, root_, d.axes[k], values_[k][c[k]]);
   try {
-    return loader::load_scenario_tree(src_, root_);
+    return loader::load_scenario_tree(src_, root_, load_);
   } catch (const loader::InputError& e) {
     const loader::SourcePos& pos = e.pos();
     throw loader::InputError(pos,
@@ -79,8 +80,8 @@ std::vector<std::shared_ptr<const models::RunPlan>> PointLoader::plans(std::size
 }
 
 loader::Scenario load_point(const SweepDefinition& definition, const std::string& file, const std::string& text,
-                            std::size_t point) {
-  return PointLoader(definition, file, text).scenario(point);
+                            std::size_t point, const loader::LoadOptions& load) {
+  return PointLoader(definition, file, text, load).scenario(point);
 }
 
 }  // namespace analysis

@@ -21,8 +21,9 @@ namespace analysis {
 
 class PointLoader {
  public:
-  // `definition`, `file` and `text` outlive the loader.
-  PointLoader(const SweepDefinition& definition, const std::string& file, const std::string& text);
+  // `definition`, `file`, `text` and `load` outlive the loader.
+  PointLoader(const SweepDefinition& definition, const std::string& file, const std::string& text,
+              const loader::LoadOptions& load);
 
   // Point `point`'s scenario. Throws loader::InputError: one about the
   // point's values names them ("at point 3 of the sweep (...)"); a bad path is
@@ -39,6 +40,7 @@ class PointLoader {
   void parse();
 
   const SweepDefinition& definition_;
+  const loader::LoadOptions& load_;
   loader::YamlSource src_;
   YAML::Node root_;
   // Each axis's values as nodes: those of the file (so that an error points
@@ -50,6 +52,6 @@ class PointLoader {
 
 // One point's scenario, loaded on its own (tests, `check`).
 loader::Scenario load_point(const SweepDefinition& definition, const std::string& file,
-                            const std::string& text, std::size_t point);
+                            const std::string& text, std::size_t point, const loader::LoadOptions& load = {});
 
 }  // namespace analysis

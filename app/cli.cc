@@ -310,8 +310,6 @@ void check_command_and_options(const Args& a) {
     if (!a.trace.empty() || !a.svg.empty())
       throw usage_error("--trace and --svg apply to 'run': a trace is of one run (run one point with 'gilsim run')");
   }
-  if (a.command == "sweep" && !a.profile.empty())
-    throw usage_error("--profile does not apply to 'sweep' yet: set the profile's costs in the scenario's machine and runtime");
   if (a.command == "sweep" && a.files[0].find('=') != std::string::npos)
     throw usage_error("'sweep' needs the scenario FILE first, then the axes PATH=VALUES");
   if (a.command == "merge") {

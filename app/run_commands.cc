@@ -87,6 +87,7 @@ class TracePaths {
 std::optional<std::size_t> check_sweep(const loader::Scenario& s, const Args& a, const Console& c) {
   analysis::SweepRequest request;
   request.file = s.file;
+  request.profile = a.load.profile;
   if (a.load.override_seed) request.seed = a.load.seed;
   try {
     return analysis::prepare_sweep(request).definition.points();

@@ -160,6 +160,7 @@ int cmd_sweep(const Args& a, const Console& c) {
   request.replications = a.replications;
   if (a.load.override_seed) request.seed = a.load.seed;
   request.variants = a.variants;
+  request.profile = a.load.profile;
   std::error_code ec;
   if (!fs::exists(request.file, ec)) throw request_error(request.file + ": no such file");
 

@@ -30,6 +30,16 @@ grep -v '"profile": "slow-wake"' "$work/slow.json" >"$work/slow-stripped.json"
 "$gilsim" run "$src/scenarios/c4_convoy_effect.yaml" --json "$work/c4.json" >/dev/null
 cmp -s "$work/slow-stripped.json" "$work/c4.json" && fail "a profile's wake-up latency changed nothing"
 
+# sweep: the profile reaches every point, and a sweep's folder made under one
+# profile is not resumed under another.
+"$gilsim" sweep "$src/scenarios/c4_convoy_effect.yaml" --variant beside_cpu --replications 2 \
+  --out "$work/sw-plain" --quiet || fail "sweep"
+"$gilsim" sweep "$src/scenarios/c4_convoy_effect.yaml" --variant beside_cpu --replications 2 \
+  --out "$work/sw-slow" --profile "$work/slow.yaml" --quiet || fail "sweep with a profile"
+cmp -s "$work/sw-plain/results.csv" "$work/sw-slow/results.csv" && fail "the profile did not reach the sweep's points"
+"$gilsim" sweep "$src/scenarios/c4_convoy_effect.yaml" --variant beside_cpu --replications 2 \
+  --out "$work/sw-slow" --quiet >/dev/null 2>"$work/err" && fail "a sweep resumed under another profile"
+
 expect_2() {  # WHAT TEXT COMMAND...
   what=$1 text=$2
   shift 2

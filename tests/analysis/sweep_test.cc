@@ -82,7 +82,7 @@ TEST_CASE("prepare: points from the file's axes, each point's value in its confi
   CHECK(sweep.definition.points() == 6);
   CHECK(sweep.definition.variants == std::vector<std::string>{"pair", "solo"});
   CHECK(sweep.definition.base_seed == 3);
-  analysis::PointLoader loader(sweep.definition, sweep.file, sweep.text);
+  analysis::PointLoader loader(sweep.definition, sweep.file, sweep.text, sweep.load);
   // Point 3 is switch_interval 1ms, count 2 (first axis outermost).
   const auto p3 = loader.plans(3);
   REQUIRE(p3.size() == 2);
@@ -105,7 +105,7 @@ TEST_CASE("points: loaded many times from one tree (reparsed now and then), each
   auto r = f.request();
   r.axes.push_back(loader::parse_axis_argument("machine.cores=1..40").value);
   const auto sweep = analysis::define_sweep(r);
-  analysis::PointLoader loader(sweep.definition, sweep.file, sweep.text);
+  analysis::PointLoader loader(sweep.definition, sweep.file, sweep.text, sweep.load);
   for (std::size_t p = 0; p < sweep.definition.points(); ++p) {
     const auto alone = analysis::load_point(sweep.definition, sweep.file, sweep.text, p);
     const auto plans = loader.plans(p);
