@@ -351,7 +351,6 @@ int dispatch(int argc, const char* const* argv, const Console& c) {
   return cmd_claims(a, c);
 }
 
-void hint_help(std::ostream& err) { err << "Run 'gilsim --help' for usage.\n"; }
 
 // The command of a command line that did not parse: its first word if it is
 // one, else claims (the default).
@@ -359,6 +358,13 @@ std::string command_word(int argc, const char* const* argv) {
   if (argc > 1 && std::find(std::begin(kCommands), std::end(kCommands), std::string(argv[1])) != std::end(kCommands))
     return argv[1];
   return "claims";
+}
+
+// Where a usage error sends the user: the command's own help when there is one.
+void hint_help(std::ostream& err, int argc, const char* const* argv) {
+  const bool command = argc > 1 && std::find(std::begin(kCommands), std::end(kCommands), std::string(argv[1])) !=
+                                       std::end(kCommands);
+  err << "Run 'gilsim " << (command ? std::string(argv[1]) + " " : std::string()) << "--help' for usage.\n";
 }
 
 // "; did you mean '--seed'?" among the options of the command.
@@ -379,15 +385,15 @@ int main_cli(int argc, const char* const* argv, const Console& c) {
     std::string name = e.get_option_name();
     const std::string command = command_word(argc, argv);
     c.err << "gilsim: unknown option '" << name << "'" << option_hint(name, command) << "\n";
-    hint_help(c.err);
+    hint_help(c.err, argc, argv);
     return kExitBadInput;
   } catch (const po::error& e) {
     c.err << "gilsim: " << e.what() << "\n";
-    hint_help(c.err);
+    hint_help(c.err, argc, argv);
     return kExitBadInput;
   } catch (const CliError& e) {
     c.err << "gilsim: " << e.what() << "\n";
-    if (e.hint_help()) hint_help(c.err);
+    if (e.hint_help()) hint_help(c.err, argc, argv);
     return kExitBadInput;
   } catch (const loader::InputError& e) {
     print_input_error(c.err, e.what());

@@ -233,7 +233,7 @@ int run_saturation_command(int argc, const char* const* argv, const Console& c) 
   if (a.help) {
     c.out << "Usage:\n" << saturation_usage() << "\n" << saturation_options()
           << "\nExample:\n  gilsim saturation sweep-api/results.csv --load requests.0.arrival.poisson --slo "
-             "requests.p99=100ms\n";
+             "p99=100ms\n";
     return kExitOk;
   }
   return run_csv_analysis(a.json, "results", c, [&](std::ostream& table, bool tty) {

@@ -236,7 +236,7 @@ void print_request_table(std::ostream& out, const ScenarioResult& r, const Style
   const bool dropped = any("requests.listen_overflows");
   const bool timeouts = any("requests.timeouts");
   const bool rejected = any("requests.rejected");
-  std::vector<std::string> header = {"requests", "arrived", "p50", "p90", "p99", "max", "throughput", "backlog max"};
+  std::vector<std::string> header = {"requests", "arrived", "p50", "p90", "p99", "max", "throughput", "queue (max)"};
   if (dropped) header.push_back("SYNs dropped");
   if (rejected) header.push_back("503s");
   if (timeouts) {

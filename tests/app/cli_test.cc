@@ -57,7 +57,7 @@ TEST_CASE("usage errors exit 2 with a hint") {
   CHECK(o.code == 2);
   CHECK(contains(o.err, "unknown option '--sede'"));
   CHECK(contains(o.err, "did you mean '--seed'?"));
-  CHECK(contains(o.err, "gilsim --help"));
+  CHECK(contains(o.err, "gilsim run --help"));  // the command's own help
 
   auto c = gilsim({"rn", "x.yaml"});
   CHECK(c.code == 2);

@@ -220,7 +220,7 @@ TEST_CASE("print_summary: a server's variants get a requests table and no speed-
   std::ostringstream out;
   report::print_summary(out, r, report::Style{false});
   const std::string text = out.str();
-  CHECK(text.find("requests  arrived      p50      p90      p99      max  throughput  backlog max") !=
+  CHECK(text.find("requests  arrived      p50      p90      p99      max  throughput  queue (max)") !=
         std::string::npos);
   CHECK(text.find("threads      1200  41.8 ms  51.8 ms  52.2 ms  62.1 ms      38.7/s            2") !=
         std::string::npos);
@@ -247,7 +247,7 @@ TEST_CASE("print_summary: a backlog that overflowed adds the dropped SYNs and th
   std::ostringstream out;
   report::print_summary(out, r, report::Style{false});
   const std::string text = out.str();
-  CHECK(text.find("backlog max  SYNs dropped  failed") != std::string::npos);
+  CHECK(text.find("queue (max)  SYNs dropped  failed") != std::string::npos);
   CHECK(text.find("38.7/s          128           310       4") != std::string::npos);
   CHECK(text.find("goodput") == std::string::npos);  // no client timed out
   // None dropped: no such columns.
@@ -273,7 +273,7 @@ TEST_CASE("print_summary: clients that timed out add the goodput, the timeouts a
   std::ostringstream out;
   report::print_summary(out, r, report::Style{false});
   const std::string text = out.str();
-  CHECK(text.find("backlog max  goodput  timeouts  late  failed") != std::string::npos);
+  CHECK(text.find("queue (max)  goodput  timeouts  late  failed") != std::string::npos);
   CHECK(text.find("16.6/s           70    4.4/s       468   468     156") != std::string::npos);
   CHECK(text.find("SYNs dropped") == std::string::npos);
 }
@@ -292,6 +292,6 @@ TEST_CASE("print_summary: a loop's limit_concurrency reached adds the 503s") {
   std::ostringstream out;
   report::print_summary(out, r, report::Style{false});
   const std::string text = out.str();
-  CHECK(text.find("backlog max  503s  failed") != std::string::npos);
+  CHECK(text.find("queue (max)  503s  failed") != std::string::npos);
   CHECK(text.find("10.0/s           30    20      20") != std::string::npos);
 }
