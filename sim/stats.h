@@ -19,14 +19,19 @@ namespace sim {
 class TimeWeighted {
  public:
   void set(Time now, std::int64_t level) {
+    // The maximum counts levels held for some time: a thread that takes a
+    // core and leaves it in the same nanosecond was never busy beside the
+    // others (and a picture of the run could not show it).
+    if (now > since_ && level_ > max_) max_ = level_;
     area_ += static_cast<Int128>(level_) * (now - since_);
     since_ = now;
     level_ = level;
-    if (level > max_) max_ = level;
   }
   void add(Time now, std::int64_t delta) { set(now, level_ + delta); }
   std::int64_t level() const { return level_; }
-  std::int64_t max() const { return max_; }
+  // The highest level held for a positive time, the current one included (it
+  // lasts until the end).
+  std::int64_t max() const { return level_ > max_ ? level_ : max_; }
   // Mean level over [0, end].
   double mean(Time end) const {
     if (end <= 0) return 0;
