@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <charconv>
+#include <csignal>
+#include <cstring>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -21,6 +24,7 @@
 #include "analysis/sweep.h"
 #include "app/commands.h"
 #include "app/fit_command.h"
+#include "app/interrupt.h"
 #include "app/saturation_command.h"
 #include "loader/input_error.h"
 #include "loader/sweep_spec.h"
@@ -36,7 +40,8 @@ namespace fs = std::filesystem;
 const char* const kCommands[] = {"claims", "run", "check", "sweep", "merge", "fit", "saturation"};
 const char* const kOptionNames[] = {"--help",   "--version",      "--seed", "--variant",
                                     "--trace",  "--svg",          "--json", "--csv",
-                                    "--jobs",   "--replications", "--out",  "--shard"};
+                                    "--jobs",   "--replications", "--out",  "--shard",
+                                    "--max-operations"};
 
 po::options_description visible_options() {
   po::options_description o("Options");
@@ -59,7 +64,10 @@ po::options_description visible_options() {
       ("out", po::value<std::string>()->value_name("DIR"),
        "sweep: the state directory (default: sweep-NAME)")
       ("shard", po::value<std::string>()->value_name("K/N"),
-       "sweep: run only the K-th of N parts of the points");
+       "sweep: run only the K-th of N parts of the points")
+      ("max-operations", po::value<std::string>()->value_name("N"),
+       "refuse a variant that would run more than N operations (default 10^9;\n"
+       "docs/limits-and-safety.md)");
   return o;
 }
 
@@ -162,6 +170,13 @@ Args parse(int argc, const char* const* argv) {
   if (vm.count("seed")) {
     a.load.override_seed = true;
     a.load.seed = parse_seed(vm["seed"].as<std::string>());
+  }
+  if (vm.count("max-operations")) {
+    const std::string text = vm["max-operations"].as<std::string>();
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), a.load.max_operations);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || a.load.max_operations == 0)
+      throw usage_error("--max-operations wants a whole number from 1 to 18446744073709551615, not '" +
+                        text + "'");
   }
   if (vm.count("variant")) a.variants = vm["variant"].as<std::vector<std::string>>();
   auto path = [&](const char* name) {
@@ -300,6 +315,13 @@ int main_cli(int argc, const char* const* argv, const Console& c) {
   } catch (const analysis::SweepError& e) {
     c.err << "gilsim: " << e.what() << "\n";
     return kExitBadInput;
+  } catch (const Interrupted& e) {
+    c.err << "\ngilsim: stopped by " << (e.signal == SIGINT ? "SIGINT (Ctrl-C)" : e.signal == SIGTERM ? "SIGTERM" : "a signal")
+          << ": no output written\n";
+    return 128 + e.signal;
+  } catch (const sim::OutputError& e) {
+    c.err << "gilsim: " << e.what() << "\n";
+    return kExitBadInput;
   } catch (const models::InvariantViolation& e) {
     c.err << "gilsim: internal error: broken invariant: " << e.what() << "\n";
     return kExitInternalError;
@@ -316,9 +338,27 @@ int main_cli(int argc, const char* const* argv, std::ostream& out, std::ostream&
   return main_cli(argc, argv, Console{out, err, false, false});
 }
 
+namespace {
+
+// Standard output's last bytes leave at the end: a full disk or device
+// (`> /dev/full`) shows only then, and is an I/O error (exit 2) with the
+// system's reason, not a success with nothing written.
+int check_stdout(int code) {
+  std::cout.flush();
+  errno = 0;
+  const bool failed = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout);
+  // A command that failed on its output said so already.
+  if (!failed || code == kExitBadInput || code == kExitInternalError) return code;
+  const int err = errno != 0 ? errno : EIO;  // an earlier failure leaves no errno
+  std::cerr << "gilsim: cannot write standard output: " << std::strerror(err) << "\n";
+  return kExitBadInput;
+}
+
+}  // namespace
+
 int main_cli(int argc, const char* const* argv) {
   Console console{std::cout, std::cerr, isatty(STDOUT_FILENO) == 1, isatty(STDERR_FILENO) == 1};
-  return main_cli(argc, argv, console);
+  return check_stdout(main_cli(argc, argv, console));
 }
 
 }  // namespace app

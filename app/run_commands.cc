@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -35,7 +36,8 @@ class TracePaths {
   }
 
   // Checked before anything runs: standard output takes one run, no two runs
-  // share a file, and every file's directory exists.
+  // share a file, and every file can be written (sim::output_target: its
+  // folder exists and takes files, it is not a directory).
   void check(const std::vector<loader::Scenario>& scenarios) const {
     for (const auto* path : {&a_.trace, &a_.svg}) {
       if (path->empty()) continue;
@@ -51,7 +53,7 @@ class TracePaths {
           if (!seen.insert(p).second)
             throw request_error(std::string(option) + ": two runs would write " + p +
                                 " (two scenarios with the same name?)");
-          check_directory(p);
+          sim::output_target(p);
         }
     }
   }
@@ -67,17 +69,71 @@ class TracePaths {
     return insert_before_extension(path, several_files_ ? s.name + "." + variant : variant);
   }
 
-  static void check_directory(const std::string& path) {
-    if (path == "-") return;
-    fs::path dir = fs::path(path).parent_path();
-    std::error_code ec;
-    if (!dir.empty() && !fs::is_directory(dir, ec))
-      throw request_error("cannot write " + path + ": no directory " + dir.string());
-  }
-
   const Args& a_;
   bool several_files_ = false;
   int runs_ = 0;
+};
+
+// What a long run shows, and how Ctrl-C stops it: the models::RunWatch of
+// every run of `gilsim run`. Each look (every 2^16 events) checks for a
+// signal; on a terminal, a run past its first second gets a progress line
+// on standard error, redrawn at most five times a second and wiped when the
+// run ends.
+class RunMonitor {
+ public:
+  explicit RunMonitor(const Console& c) : c_(c) {
+    watch_.look = [this](sim::Time now, std::uint64_t events) { look(now, events); };
+  }
+  ~RunMonitor() { wipe(); }
+  RunMonitor(const RunMonitor&) = delete;
+  RunMonitor& operator=(const RunMonitor&) = delete;
+
+  const models::RunWatch* watch() const { return &watch_; }
+
+  void start(const loader::Scenario& s, const loader::Variant& v) {
+    wipe();
+    what_ = s.name + " " + v.name;
+    end_ = known_end(v.config);
+    started_ = Clock::now();
+    drawn_at_ = 0;
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  // Where the run will end, in simulated seconds, if that is known: a
+  // time_limit the scenario set, or the end of its requests' arrivals.
+  static double known_end(const models::SimulationConfig& config) {
+    sim::Time end = 0;
+    if (config.time_limit != models::SimulationConfig{}.time_limit) end = config.time_limit;
+    for (const auto& r : config.requests) end = std::max(end, std::min(r.duration, config.time_limit));
+    return sim::to_seconds(end);
+  }
+
+  void look(sim::Time now, std::uint64_t events) {
+    throw_if_stopped();
+    if (!c_.err_is_tty) return;
+    const double elapsed = std::chrono::duration<double>(Clock::now() - started_).count();
+    if (elapsed < 1.0 || elapsed - drawn_at_ < 0.2) return;
+    drawn_at_ = elapsed;
+    drawn_ = true;
+    c_.err << "\r\033[K"
+           << run_progress_line(what_, sim::to_seconds(now), end_, static_cast<double>(events), elapsed)
+           << std::flush;
+  }
+
+  void wipe() {
+    if (drawn_) c_.err << "\r\033[K" << std::flush;
+    drawn_ = false;
+  }
+
+  const Console& c_;
+  models::RunWatch watch_;
+  std::string what_;
+  double end_ = 0;
+  Clock::time_point started_ = Clock::now();
+  double drawn_at_ = 0;
+  bool drawn_ = false;
 };
 
 // A file with sweep axes: every point of its sweep loaded and validated, as
@@ -135,8 +191,15 @@ int cmd_run(const Args& a, const Console& c) {
   auto json = open_results(a.json, c.out);
   auto csv = open_results(a.csv, c.out);
 
+  StopOnSignal stop_on_signal;
+  RunMonitor monitor(c);
   report::RunOptions options;
   options.variants = a.variants;
+  options.watch = monitor.watch();
+  options.on_variant_start = [&](const loader::Scenario& s, const loader::Variant& v) {
+    throw_if_stopped();
+    monitor.start(s, v);
+  };
   if (!a.trace.empty() || !a.svg.empty()) {
     options.trace = [&](const loader::Scenario& s, const loader::Variant& v) {
       try {
@@ -154,9 +217,11 @@ int cmd_run(const Args& a, const Console& c) {
   std::vector<report::ScenarioResult> results;
   for (const auto& s : loaded.scenarios) {
     results.push_back(report::run_scenario(s, options));
+    throw_if_stopped();
     report::print_summary(summary, results.back(), style);
     summary.flush();
   }
+  throw_if_stopped();  // a signal during the last run: nothing is written
   if (json) json->write(report::results_json(results));
   if (csv) csv->write(report::results_csv(results));
   bool all_hold = std::all_of(results.begin(), results.end(),

@@ -178,7 +178,7 @@ ScenarioResult run_scenario(const loader::Scenario& scenario, const RunOptions& 
     // and pools' (workers, feeder and result threads), in layout order.
     for (const auto& t : variant.plan->layout().threads)
       if (run.groups.empty() || run.groups.back().first != t.group) run.groups.emplace_back(t.group, t.group_size);
-    run.result = models::simulate(*variant.plan, variant.config.seed, trace.get());
+    run.result = models::simulate(*variant.plan, variant.config.seed, trace.get(), options.watch);
     out.runs.push_back(std::move(run));
   }
   for (const auto& e : scenario.expect) out.expectations.push_back(check(e, out.runs));

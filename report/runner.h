@@ -84,6 +84,8 @@ struct RunOptions {
   TraceFactory trace;                 // may be empty: no traces
   // Called before each variant runs (progress on a terminal); may be empty.
   std::function<void(const loader::Scenario&, const loader::Variant&)> on_variant_start;
+  // Looks at each run while it goes (models::RunWatch); may be null.
+  const models::RunWatch* watch = nullptr;
 };
 
 // True when `options` selects `variant`.
