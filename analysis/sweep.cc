@@ -124,7 +124,8 @@ PointRecord read_point_record(const std::string& text, std::size_t point, const 
     if (record.point != point) throw std::runtime_error("it holds point " + std::to_string(record.point));
     return record;
   } catch (const std::runtime_error& e) {
-    throw SweepError(path + ": " + e.what());
+    throw SweepError(path + ": " + e.what() + "; to redo that point, delete " + path +
+                     " and run again the gilsim sweep command that wrote it (its other points are kept)");
   }
 }
 

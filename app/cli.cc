@@ -346,11 +346,19 @@ namespace {
 int check_stdout(int code) {
   std::cout.flush();
   errno = 0;
-  const bool failed = !std::cout || std::fflush(stdout) != 0 || std::ferror(stdout);
+  bool failed = !std::cout || std::fflush(stdout) != 0;
+  int err = errno;
+  if (std::ferror(stdout)) {
+    // It failed earlier (a flush of the summary): the reason is found by
+    // trying again what stdio still holds.
+    failed = true;
+    std::clearerr(stdout);
+    errno = 0;
+    if (std::fflush(stdout) != 0) err = errno;
+  }
   // A command that failed on its output said so already.
   if (!failed || code == kExitBadInput || code == kExitInternalError) return code;
-  const int err = errno != 0 ? errno : EIO;  // an earlier failure leaves no errno
-  std::cerr << "gilsim: cannot write standard output: " << std::strerror(err) << "\n";
+  std::cerr << "gilsim: cannot write standard output: " << std::strerror(err != 0 ? err : EIO) << "\n";
   return kExitBadInput;
 }
 

@@ -3,6 +3,8 @@
 // results files written whole or not at all.
 #pragma once
 
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -79,7 +81,9 @@ class ResultsOutput {
   }
   void write(const std::string& text) {
     if (!file_) {
-      out_ << text << std::flush;
+      // Standard output: a full one is an I/O error, with its reason.
+      if (!(out_ << text << std::flush))
+        throw sim::OutputError(std::string("cannot write results to standard output: ") + std::strerror(errno));
       return;
     }
     try {

@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -219,7 +221,10 @@ int cmd_run(const Args& a, const Console& c) {
     results.push_back(report::run_scenario(s, options));
     throw_if_stopped();
     report::print_summary(summary, results.back(), style);
-    summary.flush();
+    // A full stdout shows here, with its reason (errno is gone by the exit).
+    if (!summary.flush())
+      throw sim::OutputError(std::string("cannot write ") + (stdout_taken ? "standard error" : "standard output") +
+                             ": " + std::strerror(errno));
   }
   throw_if_stopped();  // a signal during the last run: nothing is written
   if (json) json->write(report::results_json(results));

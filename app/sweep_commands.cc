@@ -127,6 +127,8 @@ int cmd_sweep(const Args& a, const Console& c) {
   auto csv_copy = open_results(a.csv, c.out);
   auto json_copy = open_results(a.json, c.out);
   const analysis::SweepState state = analysis::SweepState::create_or_resume(dir, d);
+  const analysis::SweepLock lock(
+      dir, shard.whole() ? "" : std::to_string(shard.index) + "-of-" + std::to_string(shard.count));
   auto csv = open_results(results + ".csv", c.out);
   auto json = open_results(results + ".json", c.out);
 

@@ -83,3 +83,12 @@ add_test(NAME calibration.server_check
 add_test(NAME golden
          COMMAND bash ${PROJECT_SOURCE_DIR}/tests/golden/golden.sh $<TARGET_FILE:gilsim>
                  ${CMAKE_CURRENT_BINARY_DIR}/golden)
+
+# The findings of issue 12 (tests/robust_test.sh): long names, deep
+# expressions, YAML aliases, operation counts, output files, I/O errors,
+# signals, the progress line, sweep folders.
+foreach(case names expressions aliases operations outputs io_errors signals progress sweeps)
+  add_test(NAME robust.${case}
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/robust_test.sh $<TARGET_FILE:gilsim>
+                   ${PROJECT_BINARY_DIR}/robust_test/${case} ${case})
+endforeach()
