@@ -110,7 +110,8 @@ std::string help_text() {
        "Output files:\n"
        "  Every output file is written whole or not at all: a run that fails leaves\n"
        "  none behind. PATH '-' is standard output; the summary then goes to standard\n"
-       "  error. With exactly one run (one FILE, one variant), --trace and --svg write\n"
+       "  error. Devices and FIFOs are written in place, a symlink's target is\n"
+       "  replaced (the link stays), a directory or other special file never is. With exactly one run (one FILE, one variant), --trace and --svg write\n"
        "  PATH itself; otherwise they write one file per run, named by inserting the\n"
        "  variant before the extension (out.json -> out.threads.json), and with several\n"
        "  FILEs the scenario name and the variant (out.json -> out.c2-cpu.threads.json).\n"
@@ -120,8 +121,10 @@ std::string help_text() {
        "Exit codes:\n"
        "  0  success, and every expectation holds\n"
        "  1  an expectation failed, or a run did not finish within its time_limit\n"
-       "  2  bad input or usage\n"
+       "  2  bad input or usage, or an output that cannot be written (the path\n"
+       "     and the system's reason are printed)\n"
        "  3  internal error (a broken invariant: a gilsim bug)\n"
+       "  130, 143  stopped by Ctrl-C (SIGINT) or SIGTERM; a run writes no file then\n"
        "\n"
        "The scenario format, the model and its choices: README.md.\n";
   return s.str();
