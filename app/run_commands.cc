@@ -185,6 +185,8 @@ int cmd_check(const Args& a, const Console& c) {
 }
 
 int cmd_run(const Args& a, const Console& c) {
+  // From the start: a signal at any point leaves no temporary behind.
+  StopOnSignal stop_on_signal;
   Loaded loaded = load_files(a.files, a.load, c.err);
   if (!loaded.all_ok) return kExitBadInput;
   check_variants(a.variants, loaded.scenarios);
@@ -193,7 +195,6 @@ int cmd_run(const Args& a, const Console& c) {
   auto json = open_results(a.json, c.out);
   auto csv = open_results(a.csv, c.out);
 
-  StopOnSignal stop_on_signal;
   RunMonitor monitor(c);
   report::RunOptions options;
   options.variants = a.variants;
@@ -235,13 +236,18 @@ int cmd_run(const Args& a, const Console& c) {
 }
 
 int cmd_claims(const Args& a, const Console& c) {
+  // Ctrl-C stops the suite between two scenarios (each takes well under a
+  // second): the results' temporaries are removed, nothing is written.
+  StopOnSignal stop_on_signal;
   auto json = open_results(a.json, c.out);
   auto csv = open_results(a.csv, c.out);
-  std::function<void(const std::string&)> progress;
-  if (c.err_is_tty)
-    progress = [&](const std::string& path) { c.err << "\r\033[Krunning " << path << std::flush; };
+  auto progress = [&](const std::string& path) {
+    throw_if_stopped();
+    if (c.err_is_tty) c.err << "\r\033[Krunning " << path << std::flush;
+  };
   report::ClaimsRun run = report::run_claims(a.load, progress);
-  if (progress) c.err << "\r\033[K" << std::flush;
+  if (c.err_is_tty) c.err << "\r\033[K" << std::flush;
+  throw_if_stopped();
 
   bool stdout_taken = results_to_stdout(a);
   std::ostream& summary = stdout_taken ? c.err : c.out;

@@ -174,6 +174,15 @@ signals)
     leftovers=$(ls -a | grep -E 'tmp|t\.json|r\.json')
     [ -z "$leftovers" ] || fail "SIG$sig left: $leftovers"
   done
+  # The claims suite stops between two scenarios.
+  "$gilsim" claims --json c.json > out.txt 2> err.txt &
+  pid=$!
+  sleep 1
+  kill -INT $pid
+  wait $pid; rc=$?
+  [ $rc -eq 130 ] || fail "claims after SIGINT: exit $rc, wanted 130"
+  leftovers=$(ls -a | grep -E 'tmp|c\.json')
+  [ -z "$leftovers" ] || fail "claims left: $leftovers"
   ;;
 progress)
   # A long run printed nothing for hours; on a terminal it now shows a line.
