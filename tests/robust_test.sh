@@ -186,10 +186,10 @@ signals)
   ;;
 progress)
   # A long run printed nothing for hours; on a terminal it now shows a line.
-  printf 'name: slow\ntime_limit: 20s\nthreads:\n  - name: t\n    count: 2\n    run:\n      - repeat: 10000000\n        run: [{cpu: 1us}, {io: 1us}]\n' > slow.yaml
+  printf 'name: slow\ntime_limit: 200s\nthreads:\n  - name: t\n    count: 2\n    run:\n      - repeat: 100000000\n        run: [{cpu: 1us}, {io: 1us}]\n' > slow.yaml
   # `script` gives gilsim a terminal; the run is stopped after 3 s.
   timeout -s INT 3 script -qec "$gilsim run slow.yaml" /dev/null > tty.txt 2>&1
-  grep -q 'slow main: .* of 20 s simulated .*M events/s.*elapsed.*left' tty.txt ||
+  grep -q 'slow main: .* of 200 s simulated .*M events/s.*elapsed.*left' tty.txt ||
     fail "no progress line on the terminal: $(head -c 400 tty.txt)"
   # Not on a file: standard error stays clean.
   timeout -s INT 3 "$gilsim" run slow.yaml > out.txt 2> err.txt
