@@ -38,7 +38,7 @@ TEST_SUITE("yaml_source") {
       laughs += "]\n";
     }
     // a0 holds 11 nodes, a1 111, ..., a4 111,111: with the lines above them,
-    // the ninth alias of a5 (line 9, column 49) takes the count past 10^6.
+    // the eighth alias of a5 (line 9, column 49) takes the count past 10^6.
     CHECK_ERROR(laughs, "t.yaml:9:49:");
     CHECK_ERROR(laughs, "more than 1000000 YAML nodes once its aliases (*name) are expanded");
     // Aliases within the cap are ordinary YAML.
