@@ -100,6 +100,12 @@ class RunMonitor {
     drawn_at_ = 0;
   }
 
+  // Clears the line, if drawn: before the summary goes to the same terminal.
+  void wipe() {
+    if (drawn_) c_.err << "\r\033[K" << std::flush;
+    drawn_ = false;
+  }
+
  private:
   using Clock = std::chrono::steady_clock;
 
@@ -122,11 +128,6 @@ class RunMonitor {
     c_.err << "\r\033[K"
            << run_progress_line(what_, sim::to_seconds(now), end_, static_cast<double>(events), elapsed)
            << std::flush;
-  }
-
-  void wipe() {
-    if (drawn_) c_.err << "\r\033[K" << std::flush;
-    drawn_ = false;
   }
 
   const Console& c_;
@@ -220,6 +221,7 @@ int cmd_run(const Args& a, const Console& c) {
   std::vector<report::ScenarioResult> results;
   for (const auto& s : loaded.scenarios) {
     results.push_back(report::run_scenario(s, options));
+    monitor.wipe();
     throw_if_stopped();
     report::print_summary(summary, results.back(), style);
     // A full stdout shows here, with its reason (errno is gone by the exit).
