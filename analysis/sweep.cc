@@ -108,7 +108,8 @@ PointRecord read_point_record(const std::string& text, std::size_t point, const 
     if (record.point != point) throw std::runtime_error("it holds point " + std::to_string(record.point));
     return record;
   } catch (const std::runtime_error& e) {
-    throw SweepError(path + ": " + e.what());
+    throw SweepError(path + ": " + e.what() + "; to redo that point, delete " + path +
+                     " and run again the gilsim sweep command that wrote it (its other points are kept)");
   }
 }
 
@@ -243,6 +244,7 @@ PreparedSweep define_sweep(const SweepRequest& request) {
   out.text = read_scenario_text(request.file);
   const std::string& text = out.text;
   out.load.profile = request.profile;
+  out.load.max_operations = request.max_operations;
   const loader::Scenario base = loader::load_scenario_text(text, request.file, out.load);
   SweepDefinition& d = out.definition;
   d.scenario = base.name;

@@ -46,6 +46,8 @@ struct SweepRequest {
   std::vector<std::string> variants;  // empty: every variant
   // --profile: the machine's costs under the scenario's (loader/profile.h).
   std::shared_ptr<const loader::Profile> profile;
+  // --max-operations: the cap on each point's variants.
+  std::uint64_t max_operations = loader::kDefaultMaxOperations;
 };
 
 // A sweep defined, ready to validate and run: its points are loaded when

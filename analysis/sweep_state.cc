@@ -1,5 +1,9 @@
 #include "analysis/sweep_state.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -50,12 +54,28 @@ void SweepState::discard_if_new() const {
   fs::remove(dir_ + "/points", ec);
   if (ec) return;
   fs::remove(manifest_path(dir_), ec);
+  // Our lock files (SweepLock): removing one that is held is harmless, the
+  // holder keeps its descriptor.
+  for (const auto& entry : fs::directory_iterator(dir_, ec))
+    if (entry.path().filename().string().rfind(".lock", 0) == 0) fs::remove(entry.path(), ec);
   fs::remove(dir_, ec);
 }
 
 SweepState SweepState::create_or_resume(const std::string& dir, const SweepDefinition& definition) {
   const std::string manifest = manifest_json(definition);
   std::error_code ec;
+  // Somebody's folder (not a sweep's: no manifest) would get points/ and
+  // results.csv written over what is there. Only an empty points/ (a sweep
+  // stopped before its manifest) and our lock files may be there.
+  if (fs::is_directory(dir, ec) && !fs::exists(manifest_path(dir), ec)) {
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind(".lock", 0) == 0) continue;
+      if (name == "points" && fs::is_empty(entry.path(), ec)) continue;
+      throw SweepError(dir + " is not empty and is not a sweep's state directory (it has no manifest.json): "
+                       "gilsim sweep would write points/ and results.csv into it; pick another --out DIR");
+    }
+  }
   const bool created = !fs::exists(dir, ec);
   fs::create_directories(dir + "/points", ec);
   if (ec) throw SweepError("cannot create the sweep directory " + dir + ": " + ec.message());
@@ -79,6 +99,41 @@ SweepState SweepState::existing(const std::string& dir) {
   if (!fs::exists(manifest_path(dir), ec))
     throw SweepError(dir + " is not a sweep directory: it has no manifest.json");
   return SweepState(dir, read_file(manifest_path(dir)));
+}
+
+namespace {
+
+// An open lock file of DIR, locked as asked without waiting; -1 on failure.
+int lock_file(const std::string& path, int how) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (fd < 0) throw SweepError("cannot open the lock file " + path + ": " + std::strerror(errno));
+  if (::flock(fd, how | LOCK_NB) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace
+
+SweepLock::SweepLock(const std::string& dir, const std::string& part) {
+  const auto busy = [&](const std::string& what) {
+    return SweepError("another gilsim sweep is running " + what + "in " + dir +
+                      " (it holds its lock); wait for it to end, or pick another --out DIR");
+  };
+  whole_ = lock_file(dir + "/.lock", part.empty() ? LOCK_EX : LOCK_SH);
+  if (whole_ < 0) throw busy(part.empty() ? "" : "(not as shards) ");
+  if (part.empty()) return;
+  part_ = lock_file(dir + "/.lock-" + part, LOCK_EX);
+  if (part_ < 0) {
+    ::close(whole_);
+    throw busy("shard " + part + " ");
+  }
+}
+
+SweepLock::~SweepLock() {
+  if (part_ >= 0) ::close(part_);
+  if (whole_ >= 0) ::close(whole_);
 }
 
 std::string SweepState::point_path(std::size_t point) const {

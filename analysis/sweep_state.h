@@ -29,7 +29,9 @@ class SweepError : public std::runtime_error {
 class SweepState {
  public:
   // For running `definition`: creates DIR and writes its manifest, or checks
-  // that the manifest already there is the same sweep. Throws SweepError.
+  // that the manifest already there is the same sweep. A DIR that holds
+  // files but no manifest is not a sweep's: refused, never written into.
+  // Throws SweepError.
   static SweepState create_or_resume(const std::string& dir, const SweepDefinition& definition);
   // For merging: a DIR a sweep wrote. Throws SweepError.
   static SweepState existing(const std::string& dir);
@@ -54,6 +56,24 @@ class SweepState {
   std::string dir_;
   std::string manifest_;
   bool created_ = false;  // by create_or_resume, with its points directory
+};
+
+// Held while a sweep runs in DIR (flock on DIR/.lock), so that two sweeps
+// never run the same points in one folder at once: a whole sweep holds it
+// alone; shards (`part` "K-of-N", empty for a whole sweep) share it, each
+// holding its own DIR/.lock-K-of-N alone. A second sweep that finds it held
+// stops with a SweepError at once; the kernel releases it when the process
+// ends, however it ends.
+class SweepLock {
+ public:
+  SweepLock(const std::string& dir, const std::string& part);
+  ~SweepLock();
+  SweepLock(const SweepLock&) = delete;
+  SweepLock& operator=(const SweepLock&) = delete;
+
+ private:
+  int whole_ = -1;
+  int part_ = -1;
 };
 
 // Writes `text` to `path` whole or not at all; throws SweepError.

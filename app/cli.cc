@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <charconv>
+#include <csignal>
+#include <cstring>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -23,6 +26,7 @@
 #include "app/commands.h"
 #include "app/fit_command.h"
 #include "app/output_names.h"
+#include "app/interrupt.h"
 #include "app/saturation_command.h"
 #include "app/trace_size.h"
 #include "loader/input_error.h"
@@ -72,7 +76,11 @@ po::options_description visible_options() {
       ("metrics", po::value<std::string>()->value_name("PATTERN,..."),
        "sweep, merge: only the metric columns matching these globs (e.g. 'wall,gil.*')")
       ("quiet", "run, check, claims, sweep: no terminal table; the exit code and the files asked for")
-      ("list", "init: list the templates");
+      ("list", "init: list the templates")
+
+      ("max-operations", po::value<std::string>()->value_name("N"),
+       "refuse a variant that would run more than N operations (default 10^9;\n"
+       "docs/limits-and-safety.md)");
   return o;
 }
 
@@ -121,7 +129,8 @@ std::string help_text() {
        "Output files:\n"
        "  Every output file is written whole or not at all: a run that fails leaves\n"
        "  none behind. PATH '-' is standard output; the summary then goes to standard\n"
-       "  error. With exactly one run (one FILE, one variant), --trace and --svg write\n"
+       "  error. Devices and FIFOs are written in place, a symlink's target is\n"
+       "  replaced (the link stays), a directory or other special file never is. With exactly one run (one FILE, one variant), --trace and --svg write\n"
        "  PATH itself; otherwise they write one file per run, named by inserting the\n"
        "  variant before the extension (out.json -> out.threads.json), and with several\n"
        "  FILEs the scenario name and the variant (out.json -> out.c2-cpu.threads.json).\n"
@@ -133,8 +142,10 @@ std::string help_text() {
        "Exit codes:\n"
        "  0  success, and every expectation holds\n"
        "  1  an expectation failed, or a run did not finish within its time_limit\n"
-       "  2  bad input or usage\n"
+       "  2  bad input or usage, or an output that cannot be written (the path\n"
+       "     and the system's reason are printed)\n"
        "  3  internal error (a broken invariant: a gilsim bug)\n"
+       "  130, 143  stopped by Ctrl-C (SIGINT) or SIGTERM; a run writes no file then\n"
        "\n"
        "The scenario format, the model and its choices: README.md.\n";
   return s.str();
@@ -186,6 +197,13 @@ Args parse(int argc, const char* const* argv) {
   if (vm.count("seed")) {
     a.load.override_seed = true;
     a.load.seed = parse_seed(vm["seed"].as<std::string>());
+  }
+  if (vm.count("max-operations")) {
+    const std::string text = vm["max-operations"].as<std::string>();
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), a.load.max_operations);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || a.load.max_operations == 0)
+      throw usage_error("--max-operations wants a whole number from 1 to 18446744073709551615, not '" +
+                        text + "'");
   }
   if (vm.count("variant")) a.variants = vm["variant"].as<std::vector<std::string>>();
   auto path = [&](const char* name) {
@@ -401,6 +419,13 @@ int main_cli(int argc, const char* const* argv, const Console& c) {
   } catch (const analysis::SweepError& e) {
     c.err << "gilsim: " << e.what() << "\n";
     return kExitBadInput;
+  } catch (const Interrupted& e) {
+    c.err << "\ngilsim: stopped by " << (e.signal == SIGINT ? "SIGINT (Ctrl-C)" : e.signal == SIGTERM ? "SIGTERM" : "a signal")
+          << ": no output written\n";
+    return 128 + e.signal;
+  } catch (const sim::OutputError& e) {
+    c.err << "gilsim: " << e.what() << "\n";
+    return kExitBadInput;
   } catch (const models::InvariantViolation& e) {
     c.err << "gilsim: internal error: broken invariant: " << e.what() << "\n";
     return kExitInternalError;
@@ -417,9 +442,35 @@ int main_cli(int argc, const char* const* argv, std::ostream& out, std::ostream&
   return main_cli(argc, argv, Console{out, err, false, false});
 }
 
+namespace {
+
+// Standard output's last bytes leave at the end: a full disk or device
+// (`> /dev/full`) shows only then, and is an I/O error (exit 2) with the
+// system's reason, not a success with nothing written.
+int check_stdout(int code) {
+  std::cout.flush();
+  errno = 0;
+  bool failed = !std::cout || std::fflush(stdout) != 0;
+  int err = errno;
+  if (std::ferror(stdout)) {
+    // It failed earlier (a flush of the summary): the reason is found by
+    // trying again what stdio still holds.
+    failed = true;
+    std::clearerr(stdout);
+    errno = 0;
+    if (std::fflush(stdout) != 0) err = errno;
+  }
+  // A command that failed on its output said so already.
+  if (!failed || code == kExitBadInput || code == kExitInternalError) return code;
+  std::cerr << "gilsim: cannot write standard output: " << std::strerror(err != 0 ? err : EIO) << "\n";
+  return kExitBadInput;
+}
+
+}  // namespace
+
 int main_cli(int argc, const char* const* argv) {
   Console console{std::cout, std::cerr, isatty(STDOUT_FILENO) == 1, isatty(STDERR_FILENO) == 1};
-  return main_cli(argc, argv, console);
+  return check_stdout(main_cli(argc, argv, console));
 }
 
 }  // namespace app

@@ -14,6 +14,8 @@ constexpr CommandOption kProfile = {"--profile", "FILE",
                                     "a machine profile: its costs under every scenario's own settings (docs/profiles.md)"};
 constexpr CommandOption kMetrics = {"--metrics", "PATTERN,...",
                                     "only the metric columns matching these globs (like 'wall,gil.*')"};
+constexpr CommandOption kMaxOperations = {"--max-operations", "N",
+                                          "refuse a variant that would run more than N operations (default 10^9)"};
 constexpr CommandOption kQuiet = {"--quiet", "", "no terminal table: only the exit code and the files asked for"};
 
 const std::vector<CommandHelp>& commands() {
@@ -21,7 +23,7 @@ const std::vector<CommandHelp>& commands() {
       {"claims", "gilsim [claims] [options]",
        "Runs the scenarios shipped for the article's claims (compiled into gilsim) and\n"
        "prints the claims table. Exit 0 only if every modelled claim holds.",
-       {kSeed, kProfile,
+       {kSeed, kProfile, kMaxOperations,
         {"--json", "PATH", "write every scenario's results as a JSON array (.json, '-': standard output)"},
         kCsv,
         kQuiet},
@@ -40,13 +42,13 @@ const std::vector<CommandHelp>& commands() {
         kCsv,
         {"--replications", "N",
          "run each variant N times (2 or more), seeds seed, seed+1, ...; report means and 95 % intervals"},
-        kQuiet},
+        kMaxOperations, kQuiet},
        "gilsim run scenarios/c2_cpu_bound_threads.yaml --svg timeline.svg\n"
        "gilsim run my.yaml --replications 10 --json results.json"},
       {"check", "gilsim check FILE... [options]",
        "Validates scenario files without running them (and every point of a file's\n"
        "sweep). Exit 2 with file:line:column for the first error of each bad file.",
-       {kSeed, kVariant, kProfile, kQuiet},
+       {kSeed, kVariant, kProfile, kMaxOperations, kQuiet},
        "gilsim check my.yaml"},
       {"sweep", "gilsim sweep FILE [PATH=VALUES]... [options]",
        "Runs one scenario over every combination of its axes' values (the file's\n"
@@ -61,7 +63,7 @@ const std::vector<CommandHelp>& commands() {
         kSeed, kVariant,
         {"--csv", "PATH", "also write the results CSV here (.csv, '-': standard output)"},
         {"--json", "PATH", "also write the results JSON here (.json, '-': standard output)"},
-        kMetrics, kProfile, kQuiet},
+        kMetrics, kProfile, kMaxOperations, kQuiet},
        "gilsim sweep my.yaml threads.0.count=1..8 --replications 3"},
       {"merge", "gilsim merge DIR... (--csv PATH | --json PATH)",
        "Joins the state directories of a sweep's shards (--shard K/N) into the results\n"

@@ -3,6 +3,8 @@
 // results files written whole or not at all.
 #pragma once
 
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -101,7 +103,9 @@ class ResultsOutput {
   // commit() once.
   void append(std::string_view text) {
     if (!file_) {
-      out_ << text;
+      // Standard output: a full one is an I/O error, with its reason.
+      if (!(out_ << text << std::flush))
+        throw sim::OutputError(std::string("cannot write results to standard output: ") + std::strerror(errno));
       return;
     }
     try {

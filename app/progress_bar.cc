@@ -16,6 +16,35 @@ std::string clock_time(double seconds) {
   return buf;
 }
 
+namespace {
+
+// 1.25 s, 340 ms, 12 us: simulated time in the unit that fits.
+std::string simulated_time(double seconds) {
+  char buf[32];
+  if (seconds >= 1 || seconds == 0) std::snprintf(buf, sizeof buf, "%.3g s", seconds);
+  else if (seconds >= 1e-3) std::snprintf(buf, sizeof buf, "%.3g ms", seconds * 1e3);
+  else std::snprintf(buf, sizeof buf, "%.3g us", seconds * 1e6);
+  return buf;
+}
+
+}  // namespace
+
+std::string run_progress_line(const std::string& what, double simulated, double end, double events,
+                              double elapsed) {
+  std::string line = what + ": " + simulated_time(simulated);
+  if (end > 0) line += " of " + simulated_time(end);
+  line += " simulated";
+  if (elapsed > 0) {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "  %.3g M events/s", events / elapsed / 1e6);
+    line += rate;
+  }
+  line += "  " + clock_time(elapsed) + " elapsed";
+  // At the pace so far: simulated time is what the run moves through.
+  if (end > simulated && simulated > 0) line += "  ~" + clock_time(elapsed * (end - simulated) / simulated) + " left";
+  return line;
+}
+
 std::string progress_line(std::size_t done, std::size_t total, double elapsed, std::size_t done_now,
                           const std::string& unit) {
   constexpr std::size_t kWidth = 10;

@@ -1,4 +1,7 @@
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -36,7 +39,8 @@ class TracePaths {
   }
 
   // Checked before anything runs: standard output takes one run, no two runs
-  // share a file, and every file's directory exists.
+  // share a file, and every file can be written (sim::output_target: its
+  // folder exists and takes files, it is not a directory).
   void check(const std::vector<loader::Scenario>& scenarios) const {
     for (const auto* path : {&a_.trace, &a_.svg}) {
       if (path->empty()) continue;
@@ -52,7 +56,7 @@ class TracePaths {
           if (!seen.insert(p).second)
             throw request_error(std::string(option) + ": two runs would write " + p +
                                 " (two scenarios with the same name?)");
-          check_directory(p);
+          sim::output_target(p);
         }
     }
   }
@@ -68,17 +72,72 @@ class TracePaths {
     return insert_before_extension(path, several_files_ ? s.name + "." + variant : variant);
   }
 
-  static void check_directory(const std::string& path) {
-    if (path == "-") return;
-    fs::path dir = fs::path(path).parent_path();
-    std::error_code ec;
-    if (!dir.empty() && !fs::is_directory(dir, ec))
-      throw request_error("cannot write " + path + ": no directory " + dir.string());
-  }
-
   const Args& a_;
   bool several_files_ = false;
   int runs_ = 0;
+};
+
+// What a long run shows, and how Ctrl-C stops it: the models::RunWatch of
+// every run of `gilsim run`. Each look (every 2^16 events) checks for a
+// signal; on a terminal, a run past its first second gets a progress line
+// on standard error, redrawn at most five times a second and wiped when the
+// run ends.
+class RunMonitor {
+ public:
+  explicit RunMonitor(const Console& c) : c_(c) {
+    watch_.look = [this](sim::Time now, std::uint64_t events) { look(now, events); };
+  }
+  ~RunMonitor() { wipe(); }
+  RunMonitor(const RunMonitor&) = delete;
+  RunMonitor& operator=(const RunMonitor&) = delete;
+
+  const models::RunWatch* watch() const { return &watch_; }
+
+  void start(const loader::Scenario& s, const loader::Variant& v) {
+    wipe();
+    what_ = s.name + " " + v.name;
+    end_ = known_end(v.config);
+    started_ = Clock::now();
+    drawn_at_ = 0;
+  }
+
+  // Clears the line, if drawn: before the summary goes to the same terminal.
+  void wipe() {
+    if (drawn_) c_.err << "\r\033[K" << std::flush;
+    drawn_ = false;
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  // Where the run will end, in simulated seconds, if that is known: a
+  // time_limit the scenario set, or the end of its requests' arrivals.
+  static double known_end(const models::SimulationConfig& config) {
+    sim::Time end = 0;
+    if (config.time_limit != models::SimulationConfig{}.time_limit) end = config.time_limit;
+    for (const auto& r : config.requests) end = std::max(end, std::min(r.duration, config.time_limit));
+    return sim::to_seconds(end);
+  }
+
+  void look(sim::Time now, std::uint64_t events) {
+    throw_if_stopped();
+    if (!c_.err_is_tty) return;
+    const double elapsed = std::chrono::duration<double>(Clock::now() - started_).count();
+    if (elapsed < 1.0 || elapsed - drawn_at_ < 0.2) return;
+    drawn_at_ = elapsed;
+    drawn_ = true;
+    c_.err << "\r\033[K"
+           << run_progress_line(what_, sim::to_seconds(now), end_, static_cast<double>(events), elapsed)
+           << std::flush;
+  }
+
+  const Console& c_;
+  models::RunWatch watch_;
+  std::string what_;
+  double end_ = 0;
+  Clock::time_point started_ = Clock::now();
+  double drawn_at_ = 0;
+  bool drawn_ = false;
 };
 
 // A file with sweep axes: every point of its sweep loaded and validated, as
@@ -88,6 +147,7 @@ std::optional<std::size_t> check_sweep(const loader::Scenario& s, const Args& a,
   analysis::SweepRequest request;
   request.file = s.file;
   request.profile = a.load.profile;
+  request.max_operations = a.load.max_operations;
   if (a.load.override_seed) request.seed = a.load.seed;
   try {
     return analysis::prepare_sweep(request).definition.points();
@@ -109,10 +169,29 @@ void check_trace_sizes(const std::vector<loader::Scenario>& scenarios, const Arg
     for (const auto& v : s.variants) {
       if (!a.variants.empty() && std::find(a.variants.begin(), a.variants.end(), v.name) == a.variants.end())
         continue;
-      const models::RunResult untraced = models::simulate(*v.plan, v.config.seed);
-      const std::string problem = trace_too_large(estimated_trace_bytes(untraced.events, untraced.wall, window),
-                                                  limit, "scenario " + s.name + ", variant " + v.name,
-                                                  window.has_value());
+      const std::string what = "scenario " + s.name + ", variant " + v.name;
+      // The untraced run stops as soon as its events alone put the whole
+      // trace over the limit (a window's share is known only at the end), and
+      // at Ctrl-C: a long run is not simulated twice to be refused.
+      struct OverLimit {
+        std::uint64_t events;
+        sim::Time now;
+      };
+      models::RunWatch watch;
+      watch.look = [&](sim::Time now, std::uint64_t events) {
+        throw_if_stopped();
+        if (!window && !trace_too_large(estimated_trace_bytes(events, now, window), limit, what, false).empty())
+          throw OverLimit{events, now};
+      };
+      std::string problem;
+      try {
+        const models::RunResult untraced = models::simulate(*v.plan, v.config.seed, nullptr, &watch);
+        problem = trace_too_large(estimated_trace_bytes(untraced.events, untraced.wall, window), limit, what,
+                                  window.has_value());
+      } catch (const OverLimit& over) {
+        problem = trace_too_large(estimated_trace_bytes(over.events, over.now, window), limit, what, false) +
+                  " (that much in the first " + loader::format_duration(over.now) + " of the run alone: the whole run would write more)";
+      }
       if (!problem.empty()) throw request_error(problem);
     }
 }
@@ -148,6 +227,8 @@ int cmd_check(const Args& a, const Console& c) {
 }
 
 int cmd_run(const Args& a, const Console& c) {
+  // From the start: a signal at any point leaves no temporary behind.
+  StopOnSignal stop_on_signal;
   Loaded loaded = load_files(a.files, a.load, c.err);
   if (!loaded.all_ok) return kExitBadInput;
   check_variants(a.variants, loaded.scenarios);
@@ -165,8 +246,14 @@ int cmd_run(const Args& a, const Console& c) {
 
   if (!a.trace.empty()) check_trace_sizes(loaded.scenarios, a, window);
 
+  RunMonitor monitor(c);
   report::RunOptions options;
   options.variants = a.variants;
+  options.watch = monitor.watch();
+  options.on_variant_start = [&](const loader::Scenario& s, const loader::Variant& v) {
+    throw_if_stopped();
+    monitor.start(s, v);
+  };
   if (!a.trace.empty() || !a.svg.empty()) {
     options.trace = [&](const loader::Scenario& s, const loader::Variant& v) {
       const std::string what = "scenario " + s.name + ", variant " + v.name;
@@ -187,9 +274,15 @@ int cmd_run(const Args& a, const Console& c) {
   std::vector<report::ScenarioResult> results;
   for (const auto& s : loaded.scenarios) {
     results.push_back(report::run_scenario(s, options));
+    monitor.wipe();
+    throw_if_stopped();
     report::print_summary(summary, results.back(), style);
-    summary.flush();
+    // A full stdout shows here, with its reason (errno is gone by the exit).
+    if (!summary.flush())
+      throw sim::OutputError(std::string("cannot write ") + (results_to_stdout(a) ? "standard error" : "standard output") +
+                             ": " + std::strerror(errno));
   }
+  throw_if_stopped();  // a signal during the last run: nothing is written
   if (json) json->write(report::results_json(results));
   if (csv) csv->write(report::results_csv(results));
   bool all_hold = std::all_of(results.begin(), results.end(),
@@ -198,13 +291,18 @@ int cmd_run(const Args& a, const Console& c) {
 }
 
 int cmd_claims(const Args& a, const Console& c) {
+  // Ctrl-C stops the suite between two scenarios (each takes well under a
+  // second): the results' temporaries are removed, nothing is written.
+  StopOnSignal stop_on_signal;
   auto json = open_results(a.json, c.out);
   auto csv = open_results(a.csv, c.out);
-  std::function<void(const std::string&)> progress;
-  if (c.err_is_tty && !a.quiet)
-    progress = [&](const std::string& path) { c.err << "\r\033[Krunning " << path << std::flush; };
+  std::function<void(const std::string&)> progress = [&](const std::string& path) {
+    throw_if_stopped();
+    if (c.err_is_tty && !a.quiet) c.err << "\r\033[Krunning " << path << std::flush;
+  };
   report::ClaimsRun run = report::run_claims(a.load, progress);
-  if (progress) c.err << "\r\033[K" << std::flush;
+  if (c.err_is_tty) c.err << "\r\033[K" << std::flush;
+  throw_if_stopped();
 
   std::ostream& summary = summary_stream(a, c);
   report::Style style{summary_is_tty(a, c)};

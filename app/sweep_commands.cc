@@ -161,6 +161,7 @@ int cmd_sweep(const Args& a, const Console& c) {
   if (a.load.override_seed) request.seed = a.load.seed;
   request.variants = a.variants;
   request.profile = a.load.profile;
+  request.max_operations = a.load.max_operations;
   std::error_code ec;
   if (!fs::exists(request.file, ec)) throw request_error(request.file + ": no such file");
 
@@ -179,6 +180,8 @@ int cmd_sweep(const Args& a, const Console& c) {
   // The state directory appears at once; if the points do not validate, it
   // goes again (unless it was there before).
   const analysis::SweepState state = analysis::SweepState::create_or_resume(dir, d);
+  const analysis::SweepLock lock(
+      dir, shard.whole() ? "" : std::to_string(shard.index) + "-of-" + std::to_string(shard.count));
   const analysis::MetricFilter metrics(a.metrics);
   const unsigned jobs = a.jobs.value_or(std::max(1u, std::thread::hardware_concurrency()));
   try {

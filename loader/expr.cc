@@ -38,6 +38,7 @@ struct ExprNode {
   ExprOp op = ExprOp::Add;                    // Binary
   ExprFunction function = ExprFunction::Min;  // Call
   std::vector<std::unique_ptr<ExprNode>> operands;
+  int height = 1;  // the longest chain of nodes down from this one, itself included
 };
 
 namespace {
@@ -208,6 +209,9 @@ class Lexer {
 
 const std::vector<std::string> kFunctionNames = {"min", "max", "abs"};
 
+// Evaluating, collecting paths and destroying a tree recurse on its height,
+// and parsing recurses on nested parentheses, 'not' and '-': both are bounded
+// (kMaxExpressionDepth, expr.h) so that no expression can exhaust the stack.
 class Parser {
  public:
   Parser(const Place& place, std::vector<Token> tokens)
@@ -232,19 +236,49 @@ class Parser {
     return peek().kind == Tok::Name && peek().text == word;
   }
 
-  static NodePtr binary(ExprOp op, NodePtr left, NodePtr right) {
+  // One more level of nesting while alive: parentheses, a call's arguments,
+  // 'not' and unary '-' each recurse into the parser.
+  class Nesting {
+   public:
+    Nesting(Parser& p, std::size_t offset) : p_(p) {
+      if (++p_.depth_ > kMaxExpressionDepth) p_.too_deep(offset);
+    }
+    ~Nesting() { --p_.depth_; }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+
+   private:
+    Parser& p_;
+  };
+
+  [[noreturn]] void too_deep(std::size_t offset) const {
+    place_.fail(offset, "expression nested too deeply: more than " +
+                            std::to_string(kMaxExpressionDepth) +
+                            " levels of parentheses, operators, 'not' or '-'; split it into simpler "
+                            "expectations");
+  }
+
+  // A node over `operands`, its height checked: a chain of 10,000 '+' makes
+  // no recursion in the parser, but a tree as deep as the chain is long.
+  NodePtr node_over(NodePtr n, std::size_t offset) {
+    for (const auto& o : n->operands) n->height = std::max(n->height, o->height + 1);
+    if (n->height > kMaxExpressionDepth) too_deep(offset);
+    return n;
+  }
+
+  NodePtr binary(ExprOp op, NodePtr left, NodePtr right, std::size_t offset) {
     NodePtr n = make(ExprNode::Kind::Binary);
     n->op = op;
     n->operands.push_back(std::move(left));
     n->operands.push_back(std::move(right));
-    return n;
+    return node_over(std::move(n), offset);
   }
 
   NodePtr parse_or() {
     NodePtr left = parse_and();
     while (at_keyword("or")) {
-      take();
-      left = binary(ExprOp::Or, std::move(left), parse_and());
+      const std::size_t at = take().offset;
+      left = binary(ExprOp::Or, std::move(left), parse_and(), at);
     }
     return left;
   }
@@ -252,18 +286,19 @@ class Parser {
   NodePtr parse_and() {
     NodePtr left = parse_not();
     while (at_keyword("and")) {
-      take();
-      left = binary(ExprOp::And, std::move(left), parse_not());
+      const std::size_t at = take().offset;
+      left = binary(ExprOp::And, std::move(left), parse_not(), at);
     }
     return left;
   }
 
   NodePtr parse_not() {
     if (!at_keyword("not")) return parse_comparison();
-    take();
+    const std::size_t at = take().offset;
+    Nesting nesting(*this, at);
     NodePtr n = make(ExprNode::Kind::Not);
     n->operands.push_back(parse_not());
-    return n;
+    return node_over(std::move(n), at);
   }
 
   static bool comparison_op(const Token& t, ExprOp& op) {
@@ -286,8 +321,8 @@ class Parser {
     NodePtr left = parse_additive();
     ExprOp op;
     if (!comparison_op(peek(), op)) return left;
-    take();
-    NodePtr result = binary(op, std::move(left), parse_additive());
+    const std::size_t at = take().offset;
+    NodePtr result = binary(op, std::move(left), parse_additive(), at);
     if (comparison_op(peek(), op))
       place_.fail(peek().offset, "comparisons do not chain: write 'a < b and b < c'");
     return result;
@@ -296,8 +331,9 @@ class Parser {
   NodePtr parse_additive() {
     NodePtr left = parse_multiplicative();
     while (at_op("+") || at_op("-")) {
-      ExprOp op = take().text == "+" ? ExprOp::Add : ExprOp::Sub;
-      left = binary(op, std::move(left), parse_multiplicative());
+      const Token& t = take();
+      ExprOp op = t.text == "+" ? ExprOp::Add : ExprOp::Sub;
+      left = binary(op, std::move(left), parse_multiplicative(), t.offset);
     }
     return left;
   }
@@ -305,22 +341,21 @@ class Parser {
   NodePtr parse_multiplicative() {
     NodePtr left = parse_unary();
     while (at_op("*") || at_op("/")) {
-      ExprOp op = take().text == "*" ? ExprOp::Mul : ExprOp::Div;
-      left = binary(op, std::move(left), parse_unary());
+      const Token& t = take();
+      ExprOp op = t.text == "*" ? ExprOp::Mul : ExprOp::Div;
+      left = binary(op, std::move(left), parse_unary(), t.offset);
     }
     return left;
   }
 
   NodePtr parse_unary() {
-    if (at_op("+")) {
-      take();
-      return parse_unary();
-    }
+    while (at_op("+")) take();  // a no-op: skipped without recursion
     if (!at_op("-")) return parse_primary();
-    take();
+    const std::size_t at = take().offset;
+    Nesting nesting(*this, at);
     NodePtr n = make(ExprNode::Kind::Negate);
     n->operands.push_back(parse_unary());
-    return n;
+    return node_over(std::move(n), at);
   }
 
   NodePtr parse_primary() {
@@ -350,6 +385,7 @@ class Parser {
 
   NodePtr parse_parenthesized() {
     const Token& open = take();
+    Nesting nesting(*this, open.offset);
     NodePtr inner = parse_or();
     if (peek().kind != Tok::RParen)
       place_.fail(peek().offset, "missing ')' to close the '(' at column " +
@@ -367,6 +403,7 @@ class Parser {
                                    (hint.empty() ? "; the functions are min, max and abs"
                                                  : "; did you mean '" + hint + "'?"));
     }
+    Nesting nesting(*this, name.offset);
     NodePtr n = make(ExprNode::Kind::Call);
     n->function = static_cast<ExprFunction>(known - kFunctionNames.begin());
     take();  // '('
@@ -385,7 +422,7 @@ class Parser {
     if (n->function == ExprFunction::Abs && n->operands.size() != 1)
       place_.fail(name.offset,
                   "'abs' takes one argument, got " + std::to_string(n->operands.size()));
-    return n;
+    return node_over(std::move(n), name.offset);
   }
 
   NodePtr parse_path() {
@@ -402,6 +439,7 @@ class Parser {
   const Place& place_;
   std::vector<Token> tokens_;
   std::size_t next_ = 0;
+  int depth_ = 0;  // Nesting levels open
 };
 
 // ---------------------------------------------------------------------------

@@ -18,6 +18,12 @@ namespace loader {
 
 struct ExprNode;
 
+// How deeply an expression may nest: parentheses, function calls, 'not',
+// unary '-', and the height of its tree of operators (a + b + c is two
+// levels). Deeper is an input error, not a stack overflow; real expectations
+// need a handful of levels.
+constexpr int kMaxExpressionDepth = 100;
+
 // A VARIANT.METRIC path as written in an expression, with its place in the
 // file: the scenario loader checks it against the variants and their metrics.
 struct ExprPath {

@@ -6,8 +6,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <optional>
-#include <regex>
 #include <sstream>
 
 #include "loader/scenario_config.h"
@@ -17,6 +17,7 @@
 #include "loader/yaml_source.h"
 #include "loader/yaml_values.h"
 #include "models/metrics.h"
+#include "models/operation_count.h"
 
 namespace loader {
 
@@ -75,7 +76,28 @@ YAML::Node top_settings(const std::vector<YamlEntry>& entries) {
   return settings;
 }
 
-Variant make_variant(const YamlSource& src, const VariantSettings& v, const YAML::Node& root) {
+// A variant whose work is beyond `most` operations is refused before it
+// runs (and before `check` calls it valid): the error points at its threads.
+void check_operation_count(const YamlSource& src, const VariantSettings& v,
+                           const models::SimulationConfig& config, std::uint64_t most) {
+  const std::uint64_t n = models::operation_count(config);
+  if (n <= most) return;
+  const YAML::Node& settings = v.settings;
+  YAML::Node at = settings["threads"];
+  if (!at.IsDefined()) at = settings["processes"];
+  if (!at.IsDefined()) at = settings["requests"];
+  const std::string count =
+      n == std::numeric_limits<std::uint64_t>::max() ? "more than 18446744073709551615" : std::to_string(n);
+  src.fail(at.IsDefined() ? at : v.name_node,
+           (v.written ? "variant '" + v.name + "'" : std::string("the scenario")) + " would run " + count +
+               " operations (loops multiplied out, times threads, processes, tasks and requests), more than "
+               "the cap of " + std::to_string(most) +
+               ": a run of that size takes hours; make 'repeat' or 'count' smaller, or raise the cap with "
+               "--max-operations N");
+}
+
+Variant make_variant(const YamlSource& src, const VariantSettings& v, const YAML::Node& root,
+                     std::uint64_t max_operations) {
   Variant out;
   out.name = v.name;
   out.config = read_settings(src, v.settings, true, &out.plan);
@@ -84,6 +106,7 @@ Variant make_variant(const YamlSource& src, const VariantSettings& v, const YAML
     src.fail(v.name_node, "variant '" + v.name +
                               "' has no threads: give it 'threads', or set them at the top level");
   }
+  check_operation_count(src, v, out.config, max_operations);
   return out;
 }
 
@@ -218,23 +241,39 @@ std::vector<Figure> read_figures(const YamlSource& src, const YamlEntry* entry,
 struct ScenarioExtra {
   const YAML::Node& root;
   const std::vector<YamlEntry>& entries;  // the top level's, settings included
+  const LoadOptions& options;
   std::optional<MetricCatalog> catalog;   // once the variants are read
-  const Profile* profile;                 // --profile, or null
 };
 using ScenarioReading = Reading<Scenario, ScenarioExtra>;
 using ScenarioKey = Key<Scenario, ScenarioExtra>;
 
+// Hand loops, not std::regex: libstdc++'s regex_match recurses once per
+// character and overflows the stack on a name of some 20,000 characters.
+bool is_scenario_name(const std::string& s) {
+  if (s.empty()) return false;
+  for (const char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  return true;
+}
+
+bool is_claim_label(const std::string& s) {  // C[0-9]+
+  if (s.size() < 2 || s[0] != 'C') return false;
+  for (std::size_t i = 1; i < s.size(); ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
+  return true;
+}
+
 void read_name(ScenarioReading& r, const ScenarioKey& key, const YamlEntry* e) {
   if (!e) r.src.fail(r.at, "missing 'name': every scenario has one, like 'name: c2-cpu-threads'");
   const std::string name = read_string(r.src, e->value, key.name);
-  if (!std::regex_match(name, std::regex("[a-z0-9-]+")))
+  if (!is_scenario_name(name))
     r.src.fail(e->value, "scenario name '" + name + "' may use only a-z, 0-9 and '-'");
   r.target.name = name;
 }
 
 void read_claim(ScenarioReading& r, const ScenarioKey& key, const YamlEntry* e) {
   const std::string claim = read_string(r.src, e->value, key.name);
-  if (!std::regex_match(claim, std::regex("C[0-9]+")))
+  if (!is_claim_label(claim))
     r.src.fail(e->value, "claim '" + claim + "' must be written like C2: 'C' and the claim's number");
   r.target.claim = claim;
 }
@@ -242,13 +281,13 @@ void read_claim(ScenarioReading& r, const ScenarioKey& key, const YamlEntry* e) 
 void read_variants_key(ScenarioReading& r, const ScenarioKey&, const YamlEntry* variants) {
   YAML::Node settings = top_settings(r.extra.entries);
   // A profile's costs go under the file's own settings: the file wins.
-  if (r.extra.profile) settings = merge_settings(r.src, r.extra.profile->settings, settings);
+  if (r.extra.options.profile) settings = merge_settings(r.src, r.extra.options.profile->settings, settings);
   // With variants, the top level's settings are checked on their own too:
   // a mistake there is reported even when every variant overrides it. Only
   // the pools and resources its threads name may be left to the variants.
   if (variants) read_settings(r.src, settings, /*check_names=*/false);
   for (const auto& v : read_variants(r.src, variants, settings))
-    r.target.variants.push_back(make_variant(r.src, v, r.extra.root));
+    r.target.variants.push_back(make_variant(r.src, v, r.extra.root, r.extra.options.max_operations));
   r.extra.catalog.emplace(r.target.variants);
 }
 
@@ -327,7 +366,7 @@ Scenario load_scenario_tree(const YamlSource& src, const YAML::Node& root,
 
   Scenario s;
   s.file = file_name;
-  ScenarioExtra extra{root, entries, std::nullopt, options.profile.get()};
+  ScenarioExtra extra{root, entries, options, std::nullopt};
   ScenarioReading r{src, entries, root, {"the scenario"}, s, extra};
   read_rows(scenario_section(), r);
   if (options.override_seed) s.seed = options.seed;

@@ -60,6 +60,13 @@ struct Scenario {
   SweepSpec sweep;
 };
 
+// A variant may run at most this many operations (models/operation_count.h)
+// unless --max-operations raises it: a run costs roughly a microsecond per
+// operation on current hardware (a few events each), so the default is
+// minutes of work, and `repeat: 1000000000000` is refused at once rather
+// than running for days.
+constexpr std::uint64_t kDefaultMaxOperations = 1'000'000'000;
+
 struct LoadOptions {
   // --seed: replaces the file's seed (and every variant's).
   bool override_seed = false;
@@ -67,6 +74,8 @@ struct LoadOptions {
   // --profile: the machine's costs, under the scenario's own settings
   // (loader/profile.h). Null: the built-in defaults.
   std::shared_ptr<const Profile> profile;
+  // --max-operations: the most operations a variant may run.
+  std::uint64_t max_operations = kDefaultMaxOperations;
 };
 
 // Throws InputError for every kind of bad input.

@@ -6,7 +6,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <cstdint>
 #include <sstream>
+#include <unordered_map>
 #include <utility>
 
 namespace loader {
@@ -41,36 +43,106 @@ YamlSource::YamlSource(std::string file, std::string text)
 
 namespace {
 
-// Watches one document's parse events: is there anything in it, and where.
+// Watches one document's parse events: is there anything in it, and where;
+// and how many nodes it holds once its aliases are expanded.
+//
+// yaml-cpp's YAML::Load does not copy an alias's node (both share it), but
+// everything that walks the tree afterwards does: the loader's readers, the
+// merge of a variant's settings, the emitter of an error message. A
+// "billion laughs" of a few hundred bytes then walks 10^9 nodes. So the
+// expanded size is counted here, on the parser's events, before anything
+// walks the tree: each anchored node's expanded size is remembered when its
+// definition ends, and an alias adds that size (one addition, not a copy).
+// The running total stops the parse as soon as it passes kMaxYamlNodes.
 class DocumentProbe : public YAML::EventHandler {
  public:
   bool has_content = false;
   YAML::Mark first = YAML::Mark::null_mark();
+  // Where the expanded size first passed kMaxYamlNodes (null mark: never).
+  YAML::Mark too_large = YAML::Mark::null_mark();
+  // Where an alias names a collection that holds it (`&a [*a]`), a tree
+  // without end for whatever walks it.
+  YAML::Mark cycle = YAML::Mark::null_mark();
+  struct Refused {};  // thrown at too_large or cycle: the parse stops there
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { saw(mark); }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { leaf(mark, anchor); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    saw(mark);
+    const auto found = sizes_.find(anchor);
+    if (found != sizes_.end() && found->second == kOpen) {
+      cycle = mark;
+      throw Refused{};
+    }
+    add(mark, found == sizes_.end() ? 1 : found->second);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                 const std::string&) override {
     saw(mark);
+    leaf(mark, anchor);
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
     saw(mark);
+    open(mark, anchor);
   }
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
     saw(mark);
+    open(mark, anchor);
   }
-  void OnMapEnd() override {}
+  void OnMapEnd() override { close(); }
 
  private:
+  // A collection being read: its anchor and its expanded size so far.
+  struct Open {
+    YAML::anchor_t anchor;
+    std::uint64_t size;
+  };
+
   void saw(const YAML::Mark& mark) {
     if (!has_content) first = mark;
     has_content = true;
   }
+  void leaf(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (anchor != YAML::NullAnchor) sizes_[anchor] = 1;
+    add(mark, 1);
+  }
+  // A collection counts itself in its own size; its parent adds that size
+  // when it closes.
+  void open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    count(mark, 1);
+    open_.push_back(Open{anchor, 1});
+    if (anchor != YAML::NullAnchor) sizes_[anchor] = kOpen;
+  }
+  void close() {
+    if (open_.empty()) return;
+    const Open done = open_.back();
+    open_.pop_back();
+    if (done.anchor != YAML::NullAnchor) sizes_[done.anchor] = done.size;
+    if (!open_.empty()) open_.back().size += done.size;  // already in total_
+  }
+  // A leaf or an alias: n nodes in the collection being read.
+  void add(const YAML::Mark& mark, std::uint64_t n) {
+    if (!open_.empty()) open_.back().size += n;
+    count(mark, n);
+  }
+  // Sizes stay below 2 * kMaxYamlNodes: the first addition past the cap stops.
+  void count(const YAML::Mark& mark, std::uint64_t n) {
+    total_ += n;
+    if (total_ > kMaxYamlNodes && too_large.is_null()) {
+      too_large = mark;
+      throw Refused{};
+    }
+  }
+
+  static constexpr std::uint64_t kOpen = ~std::uint64_t{0};  // an anchored collection being read
+
+  std::vector<Open> open_;
+  std::unordered_map<YAML::anchor_t, std::uint64_t> sizes_;
+  std::uint64_t total_ = 0;
 };
 
 // Whether a line holds no YAML value: blank, a comment, a document marker or
@@ -119,6 +191,14 @@ void YamlSource::reject_second_document() const {
     if (!parser.HandleNextDocument(first) || !parser.HandleNextDocument(second)) return;
   } catch (const YAML::Exception& e) {
     fail(e.mark, "malformed YAML: " + e.msg);
+  } catch (const DocumentProbe::Refused&) {
+    for (const DocumentProbe* probe : {&first, &second})
+      if (!probe->cycle.is_null())
+        fail(probe->cycle, "this alias names a collection it is inside of: a YAML tree without end");
+    fail(first.too_large.is_null() ? second.too_large : first.too_large,
+         "the file holds more than " + std::to_string(kMaxYamlNodes) +
+             " YAML nodes once its aliases (*name) are expanded: gilsim refuses files that large "
+             "(a 'billion laughs'?); write repetition with 'repeat' or 'count' instead");
   }
   // A trailing `---` with nothing after it is harmless; a second scenario is
   // not: gilsim would silently ignore it.

@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,13 @@ namespace loader {
 // InputError without a place: "cannot read WHATPATH: the system's reason"
 // (`what` is "" or a word and a space, like "profile ").
 std::string read_text_file(const std::string& path, const std::string& what);
+// The most YAML nodes (scalars, maps, lists) a scenario file may hold with
+// its aliases (*name) expanded, each expansion counted: far beyond any real
+// scenario (the shipped ones hold a few hundred), and small enough that
+// walking them takes well under a second (a sweep axis may list 100,000
+// values). A file beyond it is refused before its tree is
+// walked (YamlSource::parse).
+constexpr std::uint64_t kMaxYamlNodes = 1'000'000;
 
 class YamlSource {
  public:
@@ -24,7 +32,7 @@ class YamlSource {
   const std::string& file() const { return file_; }
 
   // The file's one document (a Null node for an empty file). Malformed YAML,
-  // and a second document, are InputErrors.
+  // a second document, and more than kMaxYamlNodes nodes are InputErrors.
   YAML::Node parse() const;
 
   // yaml-cpp's marks are 0-based; SourcePos is 1-based. A null mark (a node

@@ -15,7 +15,7 @@
 
 namespace models {
 
-RunResult simulate(const RunPlan& plan, std::uint64_t seed, sim::TraceSink* trace) {
+RunResult simulate(const RunPlan& plan, std::uint64_t seed, sim::TraceSink* trace, const RunWatch* watch) {
   const SimulationConfig& config = plan.config();
   const int n = static_cast<int>(plan.layout().threads.size());
   sim::EventQueue events;
@@ -37,11 +37,19 @@ RunResult simulate(const RunPlan& plan, std::uint64_t seed, sim::TraceSink* trac
 
   threads.start_all();
   RunResult result;
+  // The watch's one cost per event: a count and a compare (never true without one).
+  const bool watched = watch && watch->look && watch->every > 0;
+  std::uint64_t popped = 0;
+  std::uint64_t next_look = watched ? watch->every : ~std::uint64_t{0};
   while (!events.empty()) {
     const sim::Event e = events.pop();
     if (e.time > config.time_limit) {
       result.hit_time_limit = true;
       break;
+    }
+    if (++popped == next_look) {
+      watch->look(e.time, popped);
+      next_look += watch->every;
     }
     const int id = static_cast<int>(e.target);
     switch (static_cast<EventKind>(e.kind)) {
@@ -107,8 +115,8 @@ RunResult simulate(const RunPlan& plan, std::uint64_t seed, sim::TraceSink* trac
   return result;
 }
 
-RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace) {
-  return simulate(RunPlan(config), config.seed, trace);
+RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace, const RunWatch* watch) {
+  return simulate(RunPlan(config), config.seed, trace, watch);
 }
 
 }  // namespace models

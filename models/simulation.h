@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -29,11 +30,24 @@ struct RunResult {
   bool hit_time_limit = false;  // stopped at config.time_limit before every thread ended
 };
 
+// Looks at a run while it goes, every `every` events (a counter compare per
+// event, nothing more): with the simulated time reached and the events so
+// far. It may throw to stop the run (Ctrl-C, a fuzzer's budget): the run's
+// objects, its trace sink's temporaries included, then go as for any
+// exception. The terminal's progress line is drawn from it.
+struct RunWatch {
+  std::uint64_t every = std::uint64_t{1} << 16;
+  std::function<void(sim::Time now, std::uint64_t events)> look;
+};
+
 // `trace` may be null (no trace: the run pays nothing for tracing). When not
 // null, the sink receives the whole run and finish() at its end. The same
 // plan and seed give the same result, byte for byte, on any machine.
-RunResult simulate(const RunPlan& plan, std::uint64_t seed, sim::TraceSink* trace = nullptr);
+// `watch` may be null, or have no `look`: nobody looks.
+RunResult simulate(const RunPlan& plan, std::uint64_t seed, sim::TraceSink* trace = nullptr,
+                   const RunWatch* watch = nullptr);
 // The same for a config not prepared yet, with its own seed.
-RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace = nullptr);
+RunResult simulate(const SimulationConfig& config, sim::TraceSink* trace = nullptr,
+                   const RunWatch* watch = nullptr);
 
 }  // namespace models

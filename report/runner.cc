@@ -225,11 +225,12 @@ ScenarioResult run_scenario(const loader::Scenario& scenario, const RunOptions& 
     // and pools' (workers, feeder and result threads), in layout order.
     for (const auto& t : variant.plan->layout().threads)
       if (run.groups.empty() || run.groups.back().first != t.group) run.groups.emplace_back(t.group, t.group_size);
-    run.result = models::simulate(*variant.plan, variant.config.seed, trace.get());
+    run.result = models::simulate(*variant.plan, variant.config.seed, trace.get(), options.watch);
     if (options.replications > 1) {
       std::vector<models::RunResult> replications = {std::move(run.result)};
       for (int r = 1; r < options.replications; ++r)
-        replications.push_back(models::simulate(*variant.plan, variant.config.seed + static_cast<std::uint64_t>(r)));
+        replications.push_back(models::simulate(*variant.plan, variant.config.seed + static_cast<std::uint64_t>(r),
+                                                nullptr, options.watch));
       summarise_replications(run, replications);
     }
     out.runs.push_back(std::move(run));

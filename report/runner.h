@@ -110,6 +110,8 @@ struct RunOptions {
   // Above 1, the runs' metrics are the means, with intervals, and the
   // expectations and figures are evaluated on the means. No trace then.
   int replications = 1;
+  // Looks at each run while it goes (models::RunWatch); may be null.
+  const models::RunWatch* watch = nullptr;
 };
 
 // True when `options` selects `variant`.

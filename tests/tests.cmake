@@ -111,3 +111,11 @@ add_test(NAME readme.tutorial
 # reach the run; its errors (tests/profile_test.sh).
 add_test(NAME profile COMMAND sh ${PROJECT_SOURCE_DIR}/tests/profile_test.sh $<TARGET_FILE:gilsim>
                               ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/profile_test)
+# The findings of issue 12 (tests/robust_test.sh): long names, deep
+# expressions, YAML aliases, operation counts, output files, I/O errors,
+# signals, the progress line, sweep folders.
+foreach(case names expressions aliases operations outputs io_errors signals progress sweeps)
+  add_test(NAME robust.${case}
+           COMMAND bash ${PROJECT_SOURCE_DIR}/tests/robust_test.sh $<TARGET_FILE:gilsim>
+                   ${PROJECT_BINARY_DIR}/robust_test/${case} ${case})
+endforeach()

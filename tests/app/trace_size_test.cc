@@ -88,6 +88,16 @@ TEST_CASE("run --trace-window: bad windows and misplaced options are usage error
   CHECK(contains(sweep.err, "--trace-window applies to 'run'"));
 }
 
+TEST_CASE("run --trace: a run whose first events already pass the limit is refused without finishing it") {
+  TempDir dir;
+  // 10^4 simulated seconds of hand-offs every 50 us: hours to simulate whole.
+  const std::string file = two_threads(dir, "huge", "50us", "10000s");
+  auto refused = gilsim({"run", file, "--trace", dir.file("t.json"), "--trace-limit", "0.001"});
+  CHECK(refused.code == 2);
+  CHECK(contains(refused.err, "of the run alone: the whole run would write more"));
+  CHECK_FALSE(fs::exists(dir.file("t.json")));
+}
+
 TEST_CASE("run --trace: a trace estimated above the limit is refused before anything is written") {
   TempDir dir;
   const std::string file = two_threads(dir, "small", "50us", "20ms");

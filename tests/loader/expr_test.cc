@@ -164,3 +164,27 @@ TEST_SUITE("expr") {
     CHECK(b.evaluate([](const std::string&) { return 0.0; }) == 2);
   }
 }
+
+TEST_CASE("nesting is bounded: 100 levels parse, deeper is an error at a column, never a stack overflow") {
+  auto nested = [](int n) { return std::string(n, '(') + "1" + std::string(n, ')'); };
+  CHECK(value_of(nested(loader::kMaxExpressionDepth - 1)) == 1);
+  CHECK(error_of(nested(10'000)).find("s.yaml:7:105: error: expression nested too deeply: more than 100 levels") !=
+        std::string::npos);
+  CHECK(value_of(std::string(98, '-') + "1") == 1);
+  CHECK(error_of(std::string(50'000, '-') + "1").find("nested too deeply") != std::string::npos);
+  std::string nots;
+  for (int i = 0; i < 50'000; ++i) nots += "not ";
+  CHECK(error_of(nots + "1").find("nested too deeply") != std::string::npos);
+  // Unary '+' is skipped, not nested.
+  CHECK(value_of(std::string(50'000, '+') + "1") == 1);
+  // A long chain of operators builds a deep tree without recursing: bounded too.
+  std::string sum = "1";
+  for (int i = 0; i < 20'000; ++i) sum += " + 1";
+  CHECK(error_of(sum).find("nested too deeply") != std::string::npos);
+  std::string short_sum = "1";
+  for (int i = 0; i < 90; ++i) short_sum += " + 1";
+  CHECK(value_of(short_sum) == 91);
+  std::string calls = "1";
+  for (int i = 0; i < 500; ++i) calls = "max(" + calls + ", 0)";
+  CHECK(error_of(calls).find("nested too deeply") != std::string::npos);
+}

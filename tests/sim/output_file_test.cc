@@ -129,3 +129,66 @@ TEST_CASE("OutputFile: misuse and standard output") {
   CHECK(out.path() == "-");
   out.commit();
 }
+
+TEST_CASE("output_target: devices, FIFOs and this process's descriptors are written in place") {
+  CHECK(sim::output_target("/dev/null").direct);
+  CHECK(sim::output_target("-").direct);
+  CHECK(sim::output_target("/dev/stdout").direct);
+  CHECK(sim::output_target("/dev/stdout").descriptor == 1);
+  TempDir dir;
+  REQUIRE(::mkfifo(dir.file("pipe").c_str(), 0600) == 0);
+  CHECK(sim::output_target(dir.file("pipe")).direct);
+  CHECK_FALSE(sim::output_target(dir.file("new.json")).direct);
+}
+
+TEST_CASE("output_target refuses a directory, a missing folder and a file as a folder, before anything is written") {
+  TempDir dir;
+  CHECK_THROWS_WITH_AS(sim::output_target(dir.path().string()),
+                       doctest::Contains("Is a directory"), sim::OutputError);
+  CHECK_THROWS_WITH_AS(sim::output_target(dir.file("missing/x.json")),
+                       doctest::Contains("No such file or directory"), sim::OutputError);
+  dir.write("file", "x");
+  CHECK_THROWS_WITH_AS(sim::output_target(dir.file("file") + "/x.json"), doctest::Contains("Not a directory"),
+                       sim::OutputError);
+  CHECK_THROWS_AS(sim::OutputFile(dir.path().string()), sim::OutputError);
+  CHECK(dir.entries() == std::vector<std::string>{"file"});
+}
+
+TEST_CASE("a symlink is followed: its target is replaced atomically, the link stays") {
+  TempDir dir;
+  fs::create_directory(dir.path() / "sub");
+  dir.write("sub/real.json", "old");
+  fs::create_symlink("sub/real.json", dir.path() / "link.json");
+  fs::create_symlink("link.json", dir.path() / "link2.json");  // a chain
+  {
+    sim::OutputFile f(dir.file("link2.json"));
+    f.write("new");
+    // The temporary is beside the target, so that the rename is atomic there.
+    CHECK(std::distance(fs::directory_iterator(dir.path() / "sub"), fs::directory_iterator{}) == 2);
+    f.commit();
+  }
+  CHECK(fs::is_symlink(dir.path() / "link.json"));
+  CHECK(fs::is_symlink(dir.path() / "link2.json"));
+  CHECK(read_text(dir.file("sub/real.json")) == "new");
+  // A dangling link is written through.
+  fs::create_symlink("sub/made.json", dir.path() / "dangling.json");
+  {
+    sim::OutputFile f(dir.file("dangling.json"));
+    f.write("made");
+    f.commit();
+  }
+  CHECK(read_text(dir.file("sub/made.json")) == "made");
+  fs::create_symlink("loop_b", dir.path() / "loop_a");
+  fs::create_symlink("loop_a", dir.path() / "loop_b");
+  CHECK_THROWS_WITH_AS(sim::output_target(dir.file("loop_a")), doctest::Contains("Too many levels of symbolic links"),
+                       sim::OutputError);
+}
+
+TEST_CASE("a write error is an OutputError with the path and the system's reason") {
+  auto write_full = [] {
+    sim::OutputFile f("/dev/full");
+    f.write(std::string(1 << 16, 'x'));  // more than stdio's buffer: fails here or at commit
+    f.commit();
+  };
+  CHECK_THROWS_WITH_AS(write_full(), doctest::Contains("/dev/full: No space left on device"), sim::OutputError);
+}
