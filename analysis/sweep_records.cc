@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include "loader/input_error.h"
 
 #include "loader/durations.h"
+#include "report/confidence.h"
 #include "report/report.h"
 
 namespace analysis {
@@ -365,6 +367,47 @@ struct Columns {
 };
 
 }  // namespace
+
+void write_sweep_summary_csv(const SweepDefinition& d, const std::vector<PointRecord>& records,
+                             const TextSink& sink) {
+  Chunks chunks(sink);
+  std::string& out = chunks.text();
+  out = "scenario,variant,point";
+  for (const auto& a : d.axes) out.append(",").append(report::csv_field(a.path));
+  out += ",metric,replications,mean,ci95_low,ci95_high\n";
+  const std::string scenario = report::csv_field(d.scenario);
+  std::vector<std::string> params(d.axes.size());
+  for (const auto& r : records) {
+    const auto c = d.coordinates(r.point);
+    for (std::size_t k = 0; k < d.axes.size(); ++k) params[k] = param_csv(param_value(d.axes[k].values[c[k]]));
+    for (const auto& variant : d.variants) {
+      // The variant's runs' samples of each metric, by name (byte order).
+      std::map<std::string, std::vector<double>> samples;
+      for (const auto& run : r.runs)
+        if (run.variant == variant)
+          for (std::size_t i = 0; i < run.metrics.size(); ++i)
+            samples[run.metrics.name(i)].push_back(run.metrics.value(i));
+      for (const auto& [metric, values] : samples) {
+        out.append(scenario).append(",").append(report::csv_field(variant)).append(",");
+        out.append(std::to_string(r.point));
+        for (std::size_t k = 0; k < d.axes.size(); ++k) {
+          out += ',';
+          if (d.reaches(k, variant)) out += params[k];
+        }
+        out.append(",").append(report::csv_field(metric)).append(",").append(std::to_string(values.size()));
+        if (values.size() < 2) {
+          out.append(",").append(report::csv_number(values.front())).append(",,\n");
+        } else {
+          const report::MeanInterval m = report::mean_ci95(values);
+          out.append(",").append(report::csv_number(m.mean)).append(",").append(report::csv_number(m.low()));
+          out.append(",").append(report::csv_number(m.high())).append("\n");
+        }
+        chunks.maybe_flush();
+      }
+    }
+  }
+  chunks.flush();
+}
 
 void write_sweep_csv(const SweepDefinition& d, const std::vector<PointRecord>& records, const TextSink& sink) {
   const Columns columns(records);

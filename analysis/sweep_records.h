@@ -146,6 +146,12 @@ void write_sweep_csv(const SweepDefinition& definition, const std::vector<PointR
                      const TextSink& out);
 void write_sweep_json(const SweepDefinition& definition, const std::vector<PointRecord>& records,
                       const TextSink& out);
+// With replications, the mean and 95 % confidence interval of every metric of
+// every point and variant, as `gilsim run --replications` gives them
+// (report/confidence.h): one row per point, variant and metric, in point
+// order, then variant (file order), then metric (byte order).
+void write_sweep_summary_csv(const SweepDefinition& definition, const std::vector<PointRecord>& records,
+                             const TextSink& out);
 // The same as one string.
 std::string sweep_csv(const SweepDefinition& definition, const std::vector<PointRecord>& records);
 std::string sweep_json(const SweepDefinition& definition, const std::vector<PointRecord>& records);

@@ -225,6 +225,13 @@ int cmd_sweep(const Args& a, const Console& c) {
 
   write_sweep_results(d, outcome.records, csv, json);
   write_sweep_results(d, outcome.records, csv_copy, json_copy);
+  // Replications: each point's means and intervals, as run --replications
+  // prints them (a shard's points are summarised once merged).
+  if (d.replications > 1 && shard.whole()) {
+    auto summary = open_results(dir + "/summary.csv", c.out);
+    analysis::write_sweep_summary_csv(d, outcome.records, [&](std::string_view s) { summary->append(s); });
+    summary->commit();
+  }
   progress.clear();
   for (const auto& u : outcome.unfinished)
     c.err << "gilsim: warning: " << u << " stopped at the scenario's time_limit\n";

@@ -146,6 +146,39 @@ sweep:
   CHECK(lines(read(dir.file("plain/results.csv"))).size() == 3);
 }
 
+TEST_CASE("a sweep with replications writes each point's means and intervals, as run --replications does") {
+  TempDir dir;
+  const std::string file = dir.write("reps.yaml", R"(name: reps
+seed: 5
+machine: {cores: 1, wakeup_latency: {exp: 10us}}
+threads:
+  - name: w
+    count: 2
+    run: [cpu: 1ms, io: {exp: 1ms}, cpu: 1ms]
+sweep:
+  replications: 3
+)");
+  REQUIRE(gilsim({"sweep", file, "--out", dir.file("out"), "--metrics", "wall"}).code == 0);
+  const auto rows = lines(read(dir.file("out/summary.csv")));
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0] == "scenario,variant,point,metric,replications,mean,ci95_low,ci95_high");
+  // The same three runs as run --replications 3: the same mean and interval.
+  auto run = gilsim({"run", file, "--replications", "3", "--csv", dir.file("run.csv")});
+  REQUIRE(run.code == 0);
+  std::string wall_row;
+  for (const auto& row : lines(read(dir.file("run.csv"))))
+    if (row.find(",wall,") != std::string::npos) wall_row = row;
+  REQUIRE_FALSE(wall_row.empty());
+  const std::string summary = rows[1].substr(std::string("reps,main,0,wall,3,").size());  // mean,low,high
+  CHECK(rows[1].rfind("reps,main,0,wall,3,", 0) == 0);
+  CHECK(wall_row.find(summary.substr(0, summary.find(','))) != std::string::npos);  // the mean
+  CHECK(wall_row.find(summary.substr(summary.rfind(',') + 1)) != std::string::npos);  // the high end
+  // One replication: no intervals, no summary.
+  const std::string plain = dir.write("plain.yaml", "name: plain\nthreads: [{name: w, run: [cpu: 1ms]}]\nsweep:\n  axes: {machine.cores: [1, 2]}\n");
+  REQUIRE(gilsim({"sweep", plain, "--out", dir.file("plain")}).code == 0);
+  CHECK_FALSE(fs::exists(dir.file("plain/summary.csv")));
+}
+
 TEST_CASE("progress on a terminal: points checked, then run; the state directory exists before the runs") {
   TempDir dir;
   const std::string file = dir.write("two.yaml", kTwoVariants);
