@@ -51,18 +51,6 @@ std::string index_ranges(const std::vector<std::size_t>& indices) {
 
 namespace {
 
-std::string read_scenario_text(const std::string& path) {
-  auto cannot_read = [&](const std::string& reason) {
-    return loader::InputError(loader::SourcePos{}, "cannot read " + path + ": " + reason);
-  };
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw cannot_read(std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw cannot_read(std::strerror(errno));
-  return text.str();
-}
-
 std::vector<loader::SweepAxis> merged_axes(const std::vector<loader::SweepAxis>& from_file,
                                         const std::vector<loader::SweepAxis>& from_command_line) {
   std::vector<loader::SweepAxis> axes = from_file;
@@ -241,7 +229,7 @@ std::string profile_identity(const loader::Profile* profile) {
 PreparedSweep define_sweep(const SweepRequest& request) {
   PreparedSweep out;
   out.file = request.file;
-  out.text = read_scenario_text(request.file);
+  out.text = loader::read_text_file(request.file, "");
   const std::string& text = out.text;
   out.load.profile = request.profile;
   out.load.max_operations = request.max_operations;

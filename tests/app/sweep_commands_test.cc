@@ -118,9 +118,8 @@ TEST_CASE("an axis's cell is empty on the rows of a variant it does not reach") 
   CHECK(merged.out == read(dir.file("out/results.csv")));
 }
 
-TEST_CASE("a sweep of replications only: one point, its runs under seeds N, N+1, ...") {
-  TempDir dir;
-  const std::string file = dir.write("reps.yaml", R"(name: reps
+// Two threads with random I/O: each replication draws other values.
+const char* const kReplicationsOnly = R"(name: reps
 seed: 5
 machine: {cores: 1, wakeup_latency: {exp: 10us}}
 threads:
@@ -129,7 +128,11 @@ threads:
     run: [cpu: 1ms, io: {exp: 1ms}, cpu: 1ms]
 sweep:
   replications: 3
-)");
+)";
+
+TEST_CASE("a sweep of replications only: one point, its runs under seeds N, N+1, ...") {
+  TempDir dir;
+  const std::string file = dir.write("reps.yaml", kReplicationsOnly);
   auto s = gilsim({"sweep", file, "--out", dir.file("out"), "--jobs", "2"});
   REQUIRE(s.code == 0);
   CHECK(contains(s.err, "1 point x 3 replications x 1 variant"));
@@ -148,16 +151,7 @@ sweep:
 
 TEST_CASE("a sweep with replications writes each point's means and intervals, as run --replications does") {
   TempDir dir;
-  const std::string file = dir.write("reps.yaml", R"(name: reps
-seed: 5
-machine: {cores: 1, wakeup_latency: {exp: 10us}}
-threads:
-  - name: w
-    count: 2
-    run: [cpu: 1ms, io: {exp: 1ms}, cpu: 1ms]
-sweep:
-  replications: 3
-)");
+  const std::string file = dir.write("reps.yaml", kReplicationsOnly);
   REQUIRE(gilsim({"sweep", file, "--out", dir.file("out"), "--metrics", "wall"}).code == 0);
   const auto rows = lines(read(dir.file("out/summary.csv")));
   REQUIRE(rows.size() == 2);
