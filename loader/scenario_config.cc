@@ -42,6 +42,15 @@ const Section<models::MachineConfig>& machine_section() {
           {.name = "futex_wake_nobody", .type = ValueType::Duration,
            .field = &models::MachineConfig::futex_wake_nobody,
            .doc = "CPU time of a futex wake that finds nobody asleep."},
+          {.name = "wakeup_cpu", .type = ValueType::Distribution, .field = &models::MachineConfig::wakeup_cpu,
+           .doc = "CPU time a woken thread spends on its idle core, after wakeup_latency, before its code runs "
+                  "(the kernel's switch and system-call return)."},
+          {.name = "timer_slack", .type = ValueType::Duration, .field = &models::MachineConfig::timer_slack,
+           .doc = "How late a timed wait (the new GIL's) expires after its deadline: Linux's timer slack, 50 us for a "
+                  "normal thread."},
+          {.name = "cache_refill", .type = ValueType::Duration, .field = &models::MachineConfig::cache_refill,
+           .doc = "CPU time a thread loses refilling its caches when it takes the GIL last held by a thread on "
+                  "another core."},
           {.name = "wakeup_preemption", .type = ValueType::Bool, .field = &models::MachineConfig::wakeup_preemption,
            .doc = "Whether a woken thread may preempt a running one, as Linux's CFS does."},
           {.name = "wakeup_granularity", .type = ValueType::Duration,

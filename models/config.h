@@ -51,6 +51,28 @@ struct MachineConfig {
   // the semaphore counts a waiter that is awake but has not retried yet):
   // a system call's entry and exit and a hash-bucket look-up. gilsim's choice.
   Time futex_wake_nobody = 200;
+  // CPU time a woken thread spends on its (idle) core after wakeup_latency and
+  // before its own code runs: the kernel's switch to it, the return from the
+  // system call it slept in, and that call's entry before it slept. It shows
+  // as the core's switch and counts as a busy core (CPU time, as `time`
+  // reports it). 0 by default: wakeup_latency then holds all of a wake-up,
+  // off the core. A VM that exits to its hypervisor on every wake-up spends
+  // microseconds here (a profile measures it).
+  Distribution wakeup_cpu = Distribution::constant(0);
+  // Linux's timer slack of a normal thread (task_struct.timer_slack_ns, 50 us
+  // by default: init_task's, inherited): a futex wait with a timeout arms an
+  // hrtimer with this range (kernel/futex/core.c, futex_setup_timer:
+  // hrtimer_set_expires_range_ns(..., current->timer_slack_ns)). A lone timer
+  // fires at the range's end, which gilsim takes for every timed wait (the new
+  // GIL's COND_TIMED_WAIT): a 1 us switch interval waits 51 us. Timers that
+  // expire together on one CPU fire early; gilsim does not model that.
+  Time timer_slack = 50 * sim::kMicrosecond;
+  // CPU time a thread loses to cache misses when it takes the GIL last held by
+  // a thread on another core: the interpreter state, the objects both threads
+  // touch and the GIL itself move between the cores' caches. Paid by the
+  // taker, with the GIL held. 0 by default (a profile measures it: 2.x
+  // count-down threads pinned to one core against on two).
+  Time cache_refill = 0;
 };
 
 struct RuntimeConfig {

@@ -40,6 +40,7 @@ void Machine::trace_runnable() { trace_->counter(runnable_counter_, events_.now(
 
 void Machine::start(int tid) {
   threads_[tid].state = OsState::Waking;
+  threads_[tid].slept = false;
   count_runnable(+1);
   events_.post(events_.now(), kWakeup, static_cast<std::uint32_t>(tid));
 }
@@ -48,6 +49,7 @@ void Machine::wake(int tid) {
   OsThread& t = threads_[tid];
   if (t.state != OsState::Blocked) throw InvariantViolation("woke a thread that was not blocked");
   t.state = OsState::Waking;
+  t.slept = true;
   ++wakeups_;
   woken_.push_back(tid);
   count_runnable(+1);
@@ -72,8 +74,16 @@ bool Machine::on_wakeup(int tid) {
   // Lowest-numbered idle core: deterministic, and what a reader expects.
   const int core = table_.first_idle_for(tid);
   if (core != -1) {
-    assign(core, tid);
-    return true;
+    const sim::Time cpu = threads_[tid].slept ? config_.wakeup_cpu.sample(rng_) : 0;
+    if (cpu == 0) {
+      assign(core, tid);
+      return true;
+    }
+    // The kernel's part of the wake-up runs on the core before the thread's
+    // code does: the core is busy, switching to it (kDispatch ends it).
+    threads_[tid].state = OsState::Runnable;
+    switch_to(core, tid, cpu);
+    return false;
   }
   threads_[tid].state = OsState::Runnable;
   policy_->enqueue(tid);
@@ -119,15 +129,16 @@ void Machine::run_next(int core) {
   const int tid = policy_->pick_next(core);
   if (tid == -1) return;
   --waiting_;
+  const bool other = cores_[core].last_thread != tid;
+  switch_to(core, tid, other ? config_.context_switch.sample(rng_) : 0);
+}
+
+void Machine::switch_to(int core, int tid, sim::Time cost) {
   table_.occupy(core, tid, events_.now(), /*switching=*/true);
   threads_[tid].core = core;
   busy_.add(events_.now(), +1);
   CoreBooks& c = cores_[core];
-  sim::Time cost = 0;
-  if (c.last_thread != tid) {
-    ++context_switches_;
-    cost = config_.context_switch.sample(rng_);
-  }
+  if (c.last_thread != tid) ++context_switches_;
   c.last_thread = tid;
   events_.post(events_.now() + cost, kDispatch, static_cast<std::uint32_t>(core));
 }

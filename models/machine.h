@@ -10,8 +10,10 @@
 //
 // Choices (documented in docs/model.md, "Model choices"): a thread that wants a core
 // takes the lowest-numbered idle core its affinity allows. A thread woken
-// onto an idle core runs after `wakeup_latency`, which includes that core's
-// switch; a core switching from one thread to another pays `context_switch`.
+// onto an idle core runs after `wakeup_latency` (off the core: the core's exit
+// from its idle state) and then `wakeup_cpu` (on the core: the kernel's switch
+// to it and its system call's return); a core switching from one thread to
+// another pays `context_switch`.
 // Time slices are fixed (`timeslice`) and armed only while threads wait.
 #pragma once
 
@@ -104,10 +106,13 @@ class Machine {
   struct OsThread {
     OsState state = OsState::Blocked;
     int core = -1;
+    bool slept = false;  // woken from a sleep (not started): pays wakeup_cpu on an idle core
   };
 
   void assign(int core, int tid);
   void run_next(int core);
+  // The core starts switching to the thread; kDispatch after `cost`.
+  void switch_to(int core, int tid, sim::Time cost);
   void arm_timeslices();
   void release(int core);
   void count_runnable(int delta) {

@@ -24,6 +24,8 @@ class NewGil final : public GilProtocol {
       : GilProtocol(check_points(s), s.threads),
         // ceval_gil.c: "if (interval < 1) interval = 1" (microseconds).
         interval_(std::max<sim::Time>(s.runtime.switch_interval, sim::kMicrosecond)),
+        timer_slack_(s.machine.timer_slack),
+        cache_refill_(s.machine.cache_refill),
         wake_random_(s.runtime.wake_random),
         futex_wake_(s.machine.futex_wake),
         events_(s.events),
@@ -74,7 +76,7 @@ class NewGil final : public GilProtocol {
   void remove_waiter(int tid);
   int pick_waiter();
 
-  sim::Time interval_;
+  sim::Time interval_, timer_slack_, cache_refill_;
   bool wake_random_;
   sim::Time futex_wake_;
   sim::EventQueue& events_;
@@ -86,6 +88,7 @@ class NewGil final : public GilProtocol {
   // drop_request_ are the base's).
   bool locked_ = false;
   int last_holder_ = -1;
+  int last_core_ = -1;  // where the GIL was last released: a taker elsewhere refills its caches
   std::uint64_t switch_number_ = 0;
   int waiters_head_ = -1, waiters_tail_ = -1, waiter_count_ = 0;
   std::vector<int> switch_waiters_;
@@ -115,15 +118,18 @@ GilTake NewGil::take(int tid) {
   }
   if (!locked_) {
     // COND_SIGNAL(switch_cond) of a forced dropper is a futex wake the taker pays.
+    const bool moved = last_holder_ != tid && last_core_ != -1 && os_.core_of(tid) != last_core_;
     const bool signalled = acquire(tid);
-    return {true, -1, signalled ? futex_wake_ : 0};
+    return {true, -1, (signalled ? futex_wake_ : 0) + (moved ? cache_refill_ : 0)};
   }
   // COND_TIMED_WAIT(gil->cond, gil->mutex, interval, timed_out): a new full
   // interval starts on every pass, also after a signal that lost the race.
+  // The futex wait's hrtimer fires at the end of its slack range (MachineConfig::timer_slack).
   me.saved_switch_number = switch_number_;
   me.timed_out = false;
   push_waiter(tid);
-  me.timer = events_.schedule(events_.now() + interval_, kGilTimeout, static_cast<std::uint32_t>(tid));
+  me.timer =
+      events_.schedule(events_.now() + interval_ + timer_slack_, kGilTimeout, static_cast<std::uint32_t>(tid));
   os_.block(tid);
   return {false, asked, 0};
 }
@@ -166,6 +172,7 @@ void NewGil::release(int tid) {
   if (!locked_ || holder_ != tid) throw InvariantViolation("drop_gil by a thread that does not hold the GIL");
   recorder_.released(events_.now(), tid);
   last_holder_ = tid;
+  last_core_ = os_.core_of(tid);
   locked_ = false;
   holder_ = -1;
   // COND_SIGNAL(gil->cond): wakes one waiter, who must still win the race.

@@ -12,6 +12,7 @@
 #include <algorithm>
 
 #include "models/gil_protocol.h"
+#include "models/machine.h"
 #include "models/semaphore_lock.h"
 
 namespace models {
@@ -25,7 +26,9 @@ class OldGil final : public GilProtocol {
         release_gap_(s.runtime.release_gap),
         futex_wake_(s.machine.futex_wake),
         futex_wake_nobody_(s.machine.futex_wake_nobody),
+        cache_refill_(s.machine.cache_refill),
         events_(s.events),
+        os_(s.os),
         lock_(s.os, s.threads) {}
 
   GilTake take(int tid) override {
@@ -38,8 +41,11 @@ class OldGil final : public GilProtocol {
     holder_ = tid;
     ++acquisitions_[static_cast<std::size_t>(tid)];
     sync_stats();
-    recorder_.taken(events_.now(), tid, lock_.handoffs() != before);
-    return {true, -1, 0};
+    const bool handoff = lock_.handoffs() != before;
+    recorder_.taken(events_.now(), tid, handoff);
+    // A hand-off from another core: the taker's first bytecode misses in its caches.
+    const bool moved = handoff && last_core_ != -1 && os_.core_of(tid) != last_core_;
+    return {true, -1, moved ? cache_refill_ : 0};
   }
   // The post may wake a waiter; the system call's cost is not charged here,
   // since the thread blocks (or runs GIL-free C code) right after.
@@ -70,6 +76,7 @@ class OldGil final : public GilProtocol {
 
   SemaphoreLock::Post release(int tid) {
     recorder_.released(events_.now(), tid);
+    last_core_ = os_.core_of(tid);
     const SemaphoreLock::Post post = lock_.release(tid);
     holder_ = -1;
     if (post == SemaphoreLock::Post::WokeOne) recorder_.waiters(events_.now(), lock_.blocked_count());
@@ -80,8 +87,10 @@ class OldGil final : public GilProtocol {
     stats_.futile_wakeups = lock_.futile_wakeups();
   }
 
-  sim::Time release_gap_, futex_wake_, futex_wake_nobody_;
+  sim::Time release_gap_, futex_wake_, futex_wake_nobody_, cache_refill_;
   sim::EventQueue& events_;
+  Machine& os_;
+  int last_core_ = -1;  // where the lock was last released
   SemaphoreLock lock_;
 };
 
