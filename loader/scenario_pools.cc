@@ -141,6 +141,10 @@ const Section<models::PoolConfig, PoolExtra>& pool_section() {
            .read = read_pool_start_method, .doc = "Process pools only: how the worker processes are started."},
           {.name = "startup", .type = ValueType::Duration, .field = &models::PoolConfig::startup,
            .fallback = pool_startups(), .doc = "Each worker's start-up before it takes work."},
+          {.name = "start_interval", .type = ValueType::Duration, .field = &models::PoolConfig::start_interval,
+           .fallback = "process pools " + start_interval_by_start_method() + "; other pools 0",
+           .doc = "Process pools: the parent starts the workers one after another (Pool's _repopulate_pool), this "
+                  "far apart."},
           {.name = "cores", .type = ValueType::Cores, .fallback = "every core",
            .read = [](PoolReading& r, const PoolKey&, const YamlEntry* e) {
              r.target.cores = read_cores(r.src, e->value, r.naming.label, "a pool's worker", r.extra.max_core);

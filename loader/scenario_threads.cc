@@ -116,6 +116,10 @@ const Section<models::ProcessGroup, ProcessExtra>& process_section() {
           {.name = "startup", .type = ValueType::Duration, .field = &models::ProcessGroup::startup,
            .fallback = startup_by_start_method(),
            .doc = "CPU time of the child's start-up (process, interpreter, imports) before its threads run."},
+          {.name = "start_interval", .type = ValueType::Duration, .field = &models::ProcessGroup::start_interval,
+           .fallback = start_interval_by_start_method(),
+           .doc = "The parent's share of Process.start(): the main process starts its children one after another, "
+                  "this far apart."},
           {.name = "threads", .type = ValueType::List, .items = "a thread", .presence = Presence::Required,
            .needs = ", the threads it runs",
            .read = [](ProcessReading& r, const ProcessKey&, const YamlEntry* e) {
@@ -146,6 +150,13 @@ std::string start_method_name(models::StartMethod method) {
   for (const auto& m : kStartMethods)
     if (method == m.method) return m.name;
   return {};
+}
+
+std::string start_interval_by_start_method() {
+  std::vector<std::string> each;
+  for (const auto& m : kStartMethods)
+    each.push_back(std::string(m.name) + " " + format_duration(models::default_start_interval(m.method)));
+  return "by start_method: " + join_words(each, ", ");
 }
 
 std::string startup_by_start_method() {

@@ -45,6 +45,7 @@ const char* start_method_choices();
 std::string start_method_name(models::StartMethod method);
 // The start-up of a process by start method, for the reference.
 std::string startup_by_start_method();
+std::string start_interval_by_start_method();
 
 // The reference's sections: a thread, a process.
 std::vector<SectionDoc> thread_docs();

@@ -14,6 +14,18 @@ Time default_startup(StartMethod m) {
   return 0;
 }
 
+Time default_start_interval(StartMethod m) {
+  switch (m) {
+    case StartMethod::Fork:
+      return 1 * sim::kMillisecond;
+    case StartMethod::Forkserver:
+      return 4 * sim::kMillisecond;
+    case StartMethod::Spawn:
+      return 10 * sim::kMillisecond;
+  }
+  return 0;
+}
+
 // A round trip to a broker on the local network (Redis: a few hundred us
 // including the client's and server's work). gilsim's choice.
 Time default_broker_latency() { return 300 * sim::kMicrosecond; }

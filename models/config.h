@@ -154,9 +154,19 @@ struct ProcessGroup {
   // the child's CPU work; the parent's share is not modelled.
   Time startup = -1;  // -1: the start method's default
   std::vector<ThreadGroup> threads;
+  // The parent's share of Process.start(), which it spends before it starts
+  // the next process: the processes of all groups start one after another,
+  // `start_interval` apart (the first at 0). -1: the start method's default.
+  Time start_interval = -1;
 };
 
 Time default_startup(StartMethod m);
+// Process.start() in the parent, measured on a 2-vCPU AMD EPYC VM with
+// CPython 3.11-3.13 (the median of 7, the machine busy): fork 0.6-0.9 ms
+// (os.fork), forkserver 3.6-7.6 ms (a request to the fork server and its
+// answer), spawn 8-12 ms (_posixsubprocess.fork_exec, which waits for the
+// exec, then the preparation data written to the child's pipe).
+Time default_start_interval(StartMethod m);
 
 enum class PoolKind {
   Process,      // concurrent.futures.ProcessPoolExecutor / multiprocessing.Pool
@@ -181,6 +191,11 @@ struct PoolConfig {
   // method (default_startup), an interpreter pool's by
   // default_interpreter_startup(); thread pools have none.
   Time startup = -1;  // -1: the default
+  // A process pool's workers are started one after another by the parent
+  // (multiprocessing.pool.Pool._repopulate_pool_static: a loop of
+  // Process.start()), this far apart. -1: the start method's default
+  // (default_start_interval); thread, interpreter and Celery pools: 0.
+  Time start_interval = -1;
   std::vector<int> cores;  // its workers' affinity; empty: every core
   // Celery: the resource that is the broker (and result backend), the time of
   // one round trip to it, the interval of result polling, and the CPU time of

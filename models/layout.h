@@ -25,6 +25,9 @@ struct ThreadSpec {
   const ThreadGroup* spec = nullptr;
   const Program* program = nullptr;  // what it runs: its group's, after its process's start-up if any
   sim::Time startup = 0;  // > 0: it first runs its process's start-up
+  // The parent starts processes one after another: this process's start-up
+  // begins this late (the parent's shares of the starts before it).
+  sim::Time start_delay = 0;
   int started_by = -1;    // the thread whose start-up must finish first, or -1
   // A pool's thread (worker, feeder, result thread) or a server's: it serves
   // work items for ever from operation `loop_from` of its program, and the
