@@ -47,6 +47,8 @@ TEST_CASE("run --replications: JSON has the means, ci95 per metric and replicati
   CHECK(contains(o.out, "5 replications (each variant's seed +0..+4): means"));
   CHECK(contains(o.out, "over 5 replications"));
   CHECK(contains(o.out, " +- "));
+  // Times in milliseconds, as the other tables show them; counts without a unit.
+  CHECK(contains(o.out, " ms  "));
   CHECK(contains(o.out, "ok one.wall < two.wall"));
   // Deterministic: the same command, the same bytes.
   CHECK(gilsim({"run", file, "--replications", "5", "--json", "-"}).out == json);
