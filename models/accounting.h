@@ -11,6 +11,7 @@
 // operation it runs).
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "models/ids.h"
@@ -37,6 +38,8 @@ class Accounting {
 
  private:
   ThreadState current_state(const PythonThread& t, int tid) const;
+  void change(PythonThread& t, int tid, ThreadState s, bool runs_with_gil);
+  [[noreturn, gnu::cold, gnu::noinline]] static void broken(const std::string& what);
 
   sim::EventQueue& events_;
   const Machine& os_;

@@ -60,9 +60,23 @@ class EventQueue {
  public:
   // Schedules an event at absolute time `at`, which must not lie before now(),
   // that may be cancelled through the handle.
-  EventHandle schedule(Time at, std::uint32_t kind, std::uint32_t target);
+  EventHandle schedule(Time at, std::uint32_t kind, std::uint32_t target) {
+    std::uint32_t slot;
+    if (free_slots_.empty()) [[unlikely]] {
+      slot = static_cast<std::uint32_t>(slots_.size());
+      slots_.push_back(Slot{0});
+    } else {
+      slot = free_slots_.back();
+      free_slots_.pop_back();
+    }
+    const std::uint32_t generation = slots_[slot].generation;
+    push(Entry{static_cast<std::uint64_t>(at), next_seq_++, kind, target, slot, generation});
+    return EventHandle{slot, generation};
+  }
   // The same for an event that is never cancelled (it takes no slot).
-  void post(Time at, std::uint32_t kind, std::uint32_t target);
+  void post(Time at, std::uint32_t kind, std::uint32_t target) {
+    push(Entry{static_cast<std::uint64_t>(at), next_seq_++, kind, target, kNoSlot, 0});
+  }
   // Removes a pending event. A handle that already fired or was cancelled is
   // ignored, so callers may cancel unconditionally. Resets the handle.
   void cancel(EventHandle& h);
@@ -81,7 +95,18 @@ class EventQueue {
 
   // Removes and returns the earliest pending event and advances now() to its
   // time. The queue must not be empty().
-  Event pop();
+  Event pop() {
+    while (dead(heap_.front())) pop_top();
+    const Entry top = heap_.front();
+    pop_top();
+    if (top.slot != kNoSlot) release_slot(top.slot);
+    --live_;
+    // The heap order guarantees this; a failure here is a kernel bug, not bad input.
+    if (static_cast<Time>(top.time) < now_) [[unlikely]] fail("event queue went back in time");
+    now_ = static_cast<Time>(top.time);
+    ++processed_;
+    return Event{now_, top.seq, top.kind, top.target};
+  }
 
  private:
   struct Entry {  // 32 bytes
@@ -106,10 +131,33 @@ class EventQueue {
     ++slots_[slot].generation;  // handles and entries of it are stale now
     free_slots_.push_back(slot);
   }
-  void sift_up(std::size_t hole, const Entry& e);
-  void push(const Entry& e);
+  // The hot paths are inline (a call per event cost more than the work of
+  // most pushes: the new entry usually stays at the bottom); the error paths
+  // are cold and out of line.
+  [[noreturn, gnu::cold, gnu::noinline]] static void fail(const char* what);
+  // The entry `e` goes into `hole` or above it.
+  void sift_up(std::size_t hole, const Entry& e) {
+    Entry* const h = heap_.data();
+    while (hole > 0) {
+      const std::size_t parent = (hole - 1) / kArity;
+      if (!before(e, h[parent])) break;
+      h[hole] = h[parent];
+      hole = parent;
+    }
+    h[hole] = e;
+  }
+  void push(const Entry& e) {
+    if (static_cast<Time>(e.time) < now_) [[unlikely]] fail("event scheduled in the past");
+    heap_.emplace_back();
+    sift_up(heap_.size() - 1, e);
+    ++live_;
+  }
   void sift_down(std::size_t hole, const Entry& e);
-  void pop_top();  // removes heap_[0]
+  void pop_top() {  // removes heap_[0]
+    const Entry last = heap_.back();
+    heap_.pop_back();
+    if (!heap_.empty()) sift_down(0, last);
+  }
   void drop_dead();
 
   std::vector<Entry> heap_;
