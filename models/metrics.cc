@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <iterator>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <unordered_set>
 
 #include "models/gil_protocol.h"
@@ -120,12 +122,13 @@ Metrics collect_metrics(const RunPlan& plan, const Machine& machine, const Pytho
   // thread: a million tasks make three million) are written through those
   // places, not looked up by name, which cost a search of the map per figure.
   const std::vector<std::string> names = metric_names(plan);
-  std::vector<std::uint32_t> order(names.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return names[a] < names[b]; });
+  // (Sorted as views beside their places: the sort then reads no string it is not comparing.)
+  std::vector<std::pair<std::string_view, std::uint32_t>> order(names.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = {names[i], i};
+  std::sort(order.begin(), order.end());
   Metrics m;
   std::vector<double*> at(names.size());
-  for (const std::uint32_t i : order) at[i] = &m.emplace_hint(m.end(), names[i], 0.0)->second;
+  for (const auto& [name, i] : order) at[i] = &m.emplace_hint(m.end(), name, 0.0)->second;
   const std::size_t declared = m.size();
   // Where a section of metric_names' list starts (its first name starting with `prefix`).
   auto section = [&](const std::string& prefix) {
