@@ -38,7 +38,8 @@ class Accounting {
 
  private:
   ThreadState current_state(const PythonThread& t, int tid) const;
-  void change(PythonThread& t, int tid, ThreadState s, bool runs_with_gil);
+  // Out of line: an untraced run pays one test of trace_ per change.
+  [[gnu::noinline]] void trace_state(const PythonThread& t, int tid, sim::Time now);
   [[noreturn, gnu::cold, gnu::noinline]] static void broken(const std::string& what);
 
   sim::EventQueue& events_;
