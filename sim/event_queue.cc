@@ -13,12 +13,13 @@ void EventQueue::cancel(EventHandle& h) {
     --live_;
     // Dead entries are dropped when they reach the top; when they outnumber
     // the live ones (cancelled far-future events pile up), all at once.
-    if (heap_.size() > 8 && heap_.size() > 2 * live_) drop_dead();
+    if (entries() > 8 && entries() > 2 * live_) drop_dead();
   }
   h = EventHandle{};
 }
 
 void EventQueue::drop_dead() {
+  if (has_front_ && dead(front_)) has_front_ = false;
   std::erase_if(heap_, [this](const Entry& e) { return dead(e); });
   // Floyd's heap construction, bottom up: O(n).
   if (heap_.size() > 1)

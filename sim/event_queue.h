@@ -27,6 +27,13 @@
 //   order and need no sifting: -2.6 % instructions on the 8-thread workload,
 //   -7 % on the server one, but +2.7 % on the claims suite, where durations
 //   drawn from distributions make every delay new.
+// - A front slot beside the heap: an event scheduled before every pending
+//   one (the end of a 30 ns bytecode segment while the other threads wait
+//   for milliseconds) is kept out of the heap and is the next one popped,
+//   with no sift either way. Callgrind: claim C10's scenario -13 %
+//   instructions (5.32 G -> 4.61 G), the claims suite -10 % (10.70 G ->
+//   9.62 G), but the 8-thread yardstick +3 % (798 M -> 823 M), where a new
+//   event is rarely the earliest and the test costs a comparison per push.
 // The order in which events come out is exactly (time, sequence): the same
 // for any heap layout, so the choice of heap never changes a result.
 //
@@ -91,14 +98,24 @@ class EventQueue {
   // Slots ever allocated: the peak number of pending events, not the total.
   std::size_t slot_capacity() const { return slots_.size(); }
   // Entries in the heap, cancelled ones not yet dropped included.
-  std::size_t entries() const { return heap_.size(); }
+  std::size_t entries() const { return heap_.size() + (has_front_ ? 1 : 0); }
 
   // Removes and returns the earliest pending event and advances now() to its
   // time. The queue must not be empty().
   Event pop() {
-    while (dead(heap_.front())) pop_top();
-    const Entry top = heap_.front();
-    pop_top();
+    Entry top;
+    for (;;) {
+      if (has_front_) {
+        has_front_ = false;
+        if (dead(front_)) continue;
+        top = front_;
+        break;
+      }
+      while (dead(heap_.front())) pop_top();
+      top = heap_.front();
+      pop_top();
+      break;
+    }
     if (top.slot != kNoSlot) release_slot(top.slot);
     --live_;
     // The heap order guarantees this; a failure here is a kernel bug, not bad input.
@@ -146,11 +163,25 @@ class EventQueue {
     }
     h[hole] = e;
   }
-  void push(const Entry& e) {
+  [[gnu::always_inline]] void push(const Entry& e) {
     if (static_cast<Time>(e.time) < now_) [[unlikely]] fail("event scheduled in the past");
+    ++live_;
+    if (!has_front_) {
+      if (heap_.empty() || before(e, heap_.front())) {
+        front_ = e;
+        has_front_ = true;
+        return;
+      }
+    } else if (before(e, front_)) {
+      heap_push(front_);
+      front_ = e;
+      return;
+    }
+    heap_push(e);
+  }
+  [[gnu::always_inline]] void heap_push(const Entry& e) {
     heap_.emplace_back();
     sift_up(heap_.size() - 1, e);
-    ++live_;
   }
   void sift_down(std::size_t hole, const Entry& e);
   void pop_top() {  // removes heap_[0]
@@ -160,6 +191,10 @@ class EventQueue {
   }
   void drop_dead();
 
+  // The earliest pending event, when it was scheduled before everything in
+  // the heap: it is popped next without touching the heap (see above).
+  Entry front_{};
+  bool has_front_ = false;
   std::vector<Entry> heap_;
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_slots_;
