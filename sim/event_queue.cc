@@ -7,15 +7,12 @@ namespace sim {
 
 void EventQueue::fail(const char* what) { throw std::logic_error(what); }
 
-void EventQueue::cancel(EventHandle& h) {
-  if (pending(h)) {
-    release_slot(h.slot);
-    --live_;
-    // Dead entries are dropped when they reach the top; when they outnumber
-    // the live ones (cancelled far-future events pile up), all at once.
-    if (entries() > 8 && entries() > 2 * live_) drop_dead();
-  }
-  h = EventHandle{};
+void EventQueue::remove(std::uint32_t slot) {
+  release_slot(slot);
+  --live_;
+  // Dead entries are dropped when they reach the top; when they outnumber
+  // the live ones (cancelled far-future events pile up), all at once.
+  if (entries() > 8 && entries() > 2 * live_) drop_dead();
 }
 
 void EventQueue::drop_dead() {

@@ -86,7 +86,12 @@ class EventQueue {
   }
   // Removes a pending event. A handle that already fired or was cancelled is
   // ignored, so callers may cancel unconditionally. Resets the handle.
-  void cancel(EventHandle& h);
+  void cancel(EventHandle& h) {
+    // Most calls come after the event fired (a segment's end stops the
+    // segment it ended): nothing to do but forget the handle, inline.
+    if (pending(h)) remove(h.slot);
+    h = EventHandle{};
+  }
   bool pending(const EventHandle& h) const {
     return h.valid() && h.slot < slots_.size() && slots_[h.slot].generation == h.generation;
   }
@@ -190,6 +195,7 @@ class EventQueue {
     if (!heap_.empty()) sift_down(0, last);
   }
   void drop_dead();
+  void remove(std::uint32_t slot);  // cancel()'s work on a pending event
 
   // The earliest pending event, when it was scheduled before everything in
   // the heap: it is popped next without touching the heap (see above).
