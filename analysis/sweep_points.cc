@@ -36,9 +36,19 @@ YAML::Node value_node(const YAML::Node& root, const loader::SweepAxis& axis, std
 
 }  // namespace
 
+namespace {
+
+// The sweep section is the definition's business, read once by define_sweep.
+loader::LoadOptions without_sweep(loader::LoadOptions load) {
+  load.skip_sweep = true;
+  return load;
+}
+
+}  // namespace
+
 PointLoader::PointLoader(const SweepDefinition& definition, const std::string& file, const std::string& text,
                          const loader::LoadOptions& load)
-    : definition_(definition), load_(load), src_(file, text) {
+    : definition_(definition), load_(without_sweep(load)), src_(file, text) {
   parse();
 }
 

@@ -40,7 +40,7 @@ class PointLoader {
   void parse();
 
   const SweepDefinition& definition_;
-  const loader::LoadOptions& load_;
+  const loader::LoadOptions load_;  // the caller's, with skip_sweep
   loader::YamlSource src_;
   YAML::Node root_;
   // Each axis's values as nodes: those of the file (so that an error points

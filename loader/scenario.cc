@@ -114,13 +114,14 @@ Variant make_variant(const YamlSource& src, const VariantSettings& v, const YAML
 // Expressions: `expect` and `figures`
 
 // The names each variant's run will report, to check paths before running.
+// A variant's names are listed when a path first asks for them: a scenario
+// without `expect` or `figures` (every point of a sweep, as a rule) never
+// pays for them, which per point cost more than the point's run itself.
 class MetricCatalog {
  public:
-  explicit MetricCatalog(const std::vector<Variant>& variants) {
-    for (const auto& v : variants) {
-      names_.push_back(v.name);
-      metrics_.push_back(v.plan->metric_names());
-    }
+  explicit MetricCatalog(const std::vector<Variant>& variants) : variants_(variants) {
+    for (const auto& v : variants) names_.push_back(v.name);
+    metrics_.resize(variants.size());
   }
 
   // Every VARIANT.METRIC path of `e` must name a variant and one of its
@@ -135,7 +136,7 @@ class MetricCatalog {
         src.fail(p.pos, "unknown variant '" + variant + "' in " + in +
                             hint(variant, names_, "; the variants are: "));
       }
-      const auto& metrics = metrics_[v - names_.begin()];
+      const auto& metrics = metrics_of(static_cast<std::size_t>(v - names_.begin()));
       if (std::find(metrics.begin(), metrics.end(), metric) == metrics.end()) {
         SourcePos at = p.pos;
         at.column += static_cast<int>(dot) + 1;
@@ -159,8 +160,15 @@ class MetricCatalog {
     return otherwise + list + (candidates.size() > 8 ? ", ..." : "");
   }
 
+  const std::vector<std::string>& metrics_of(std::size_t variant) const {
+    auto& m = metrics_[variant];
+    if (!m) m = variants_[variant].plan->metric_names();
+    return *m;
+  }
+
+  const std::vector<Variant>& variants_;
   std::vector<std::string> names_;
-  std::vector<std::vector<std::string>> metrics_;
+  mutable std::vector<std::optional<std::vector<std::string>>> metrics_;
 };
 
 // An expression's text as the user wrote it, for messages: a block scalar
@@ -308,7 +316,7 @@ const Section<Scenario, ScenarioExtra>& scenario_section() {
            .doc = "The seed of every random draw of every variant; `--seed` replaces it."},
           {.name = "sweep", .type = ValueType::Map, .fallback = "none", .items = "sweep",
            .read = [](ScenarioReading& r, const ScenarioKey&, const YamlEntry* e) {
-             r.target.sweep = read_sweep(r.src, e->value);
+             if (!r.extra.options.skip_sweep) r.target.sweep = read_sweep(r.src, e->value);
            },
            .doc = "What `gilsim sweep` varies; `run` checks it and leaves it aside."},
           {.name = "variants", .type = ValueType::Map, .fallback = "one variant, named main",

@@ -45,25 +45,32 @@ void Accounting::account(int tid) {
   const bool runs_with_gil =
       serialises_ && (s == ThreadState::Python || (s == ThreadState::Native && t.kind_now() == OpKind::NativeHeld &&
                                                    !t.retaking && !t.paying));
-  if (s == t.state && runs_with_gil == t.runs_with_gil) return;
+  const bool flips = runs_with_gil != t.runs_with_gil;
+  if (s == t.state && !flips) return;
   if (s != t.state) {
     const sim::Time now = events_.now();
+    if (trace_) [[unlikely]] trace_state(t, tid, now);
     t.time_in[static_cast<int>(t.state)] += now - t.state_since;
-    if (trace_ && now > t.state_since && t.state != ThreadState::NotStarted)
-      trace_->slice(tracks_->thread(tid), t.state_since, now, kStyles[static_cast<int>(t.state)]);
     t.state = s;
     t.state_since = now;
   }
-  if (!serialises_) return;
-  if (runs_with_gil && t.gil->holder() != tid)
-    throw InvariantViolation("C1 broken: thread " + t.name + " runs bytecode without holding the GIL");
-  if (runs_with_gil != t.runs_with_gil) {
+  if (runs_with_gil && t.gil->holder() != tid) [[unlikely]]
+    broken("thread " + t.name + " runs bytecode without holding the GIL");
+  if (flips) {
     t.runs_with_gil = runs_with_gil;
     int& running = with_gil_running_[static_cast<std::size_t>(t.interpreter)];
     running += runs_with_gil ? 1 : -1;
-    if (running > 1) throw InvariantViolation("C1 broken: two threads run bytecode at once in one interpreter");
+    if (running > 1) [[unlikely]] broken("two threads run bytecode at once in one interpreter");
   }
 }
+
+// The slice of the state the thread leaves now, on its trace track.
+void Accounting::trace_state(const PythonThread& t, int tid, sim::Time now) {
+  if (now > t.state_since && t.state != ThreadState::NotStarted)
+    trace_->slice(tracks_->thread(tid), t.state_since, now, kStyles[static_cast<int>(t.state)]);
+}
+
+void Accounting::broken(const std::string& what) { throw InvariantViolation("C1 broken: " + what); }
 
 void Accounting::finish(sim::Time end) {
   for (std::size_t i = 0; i < threads_.size(); ++i) {

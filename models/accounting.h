@@ -11,6 +11,7 @@
 // operation it runs).
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "models/ids.h"
@@ -37,6 +38,9 @@ class Accounting {
 
  private:
   ThreadState current_state(const PythonThread& t, int tid) const;
+  // Out of line: an untraced run pays one test of trace_ per change.
+  [[gnu::noinline]] void trace_state(const PythonThread& t, int tid, sim::Time now);
+  [[noreturn, gnu::cold, gnu::noinline]] static void broken(const std::string& what);
 
   sim::EventQueue& events_;
   const Machine& os_;

@@ -1,7 +1,11 @@
 #include "models/metrics.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <iterator>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <unordered_set>
 
 #include "models/gil_protocol.h"
@@ -112,9 +116,32 @@ Metrics collect_metrics(const RunPlan& plan, const Machine& machine, const Pytho
                         std::uint64_t events) {
   const SimulationConfig& config = plan.config();
   const ThreadControl& control = threads.threads();
+  // The map is built once from the names in byte order (one comparison per
+  // insertion), and each name's entry is kept by its place in metric_names'
+  // list: the per-task and per-thread figures (three per task, twelve per
+  // thread: a million tasks make three million) are written through those
+  // places, not looked up by name, which cost a search of the map per figure.
+  const std::vector<std::string> names = metric_names(plan);
+  // (Sorted as views beside their places: the sort then reads no string it is not comparing.)
+  std::vector<std::pair<std::string_view, std::uint32_t>> order(names.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = {names[i], i};
+  std::sort(order.begin(), order.end());
   Metrics m;
-  for (const auto& name : metric_names(plan)) m[name] = 0;
+  std::vector<double*> at(names.size());
+  for (const auto& [name, i] : order) at[i] = &m.emplace_hint(m.end(), name, 0.0)->second;
   const std::size_t declared = m.size();
+  // Where a section of metric_names' list starts (its first name starting with `prefix`).
+  auto section = [&](const std::string& prefix) {
+    std::size_t i = 0;
+    while (i < names.size() && names[i].compare(0, prefix.size(), prefix) != 0) ++i;
+    return i;
+  };
+  // The walks below follow metric_names' order; a name where a walk expects
+  // another is a bug of one of the two functions.
+  auto expect_name = [&](std::size_t i, const std::string& name) {
+    if (i >= names.size() || names[i] != name)
+      throw InvariantViolation("collect_metrics expected the metric " + name + " at place " + std::to_string(i));
+  };
   m["wall"] = sim::to_seconds(wall);
   // GIL figures add up over the interpreters; `gil.held` is then the mean
   // number of GILs held at once (the fraction of time, with one interpreter).
@@ -162,25 +189,31 @@ Metrics collect_metrics(const RunPlan& plan, const Machine& machine, const Pytho
     m[prefix + "queue_max"] = static_cast<double>(r.queue_max());
     m[prefix + "busy_avg"] = r.busy_avg(wall);
   }
-  // A group's tasks are consecutive: its three entries are looked up once.
-  const std::string* group = nullptr;
-  double* group_value[3] = {};
-  const char* const task_metrics[] = {"end", "latency", "steps"};
-  for (std::size_t k = 0; k < plan.layout().tasks.size(); ++k) {
-    const TaskSpec& spec = plan.layout().tasks[k];
-    const Task& task = threads.asyncio().task(static_cast<int>(k));
-    const double values[] = {sim::to_seconds(task.end), sim::to_seconds(task.end - task.started),
-                             static_cast<double>(task.steps)};
-    if (spec.group_size > 1 && (!group || *group != spec.group)) {
-      group = &spec.group;
-      for (int j = 0; j < 3; ++j) group_value[j] = &m["tasks." + spec.group + "." + task_metrics[j]];
-    }
-    for (int j = 0; j < 3; ++j) {
-      m["tasks." + spec.name + "." + task_metrics[j]] = values[j];
-      if (spec.group_size > 1) {  // a group's end and latency are its last task's; steps add up
-        double& v = *group_value[j];
-        v = j == 2 ? v + values[j] : std::max(v, values[j]);
+  // A group's tasks are consecutive, its three names before its first task's.
+  {
+    std::size_t k3 = section("tasks.");
+    const std::string* group = nullptr;
+    std::size_t group_at = 0;
+    for (std::size_t k = 0; k < plan.layout().tasks.size(); ++k) {
+      const TaskSpec& spec = plan.layout().tasks[k];
+      const Task& task = threads.asyncio().task(static_cast<int>(k));
+      const double values[] = {sim::to_seconds(task.end), sim::to_seconds(task.end - task.started),
+                               static_cast<double>(task.steps)};
+      if (spec.group_size > 1 && (!group || *group != spec.group)) {
+        group = &spec.group;
+        group_at = k3;
+        expect_name(group_at, "tasks." + spec.group + ".end");
+        k3 += 3;
       }
+      if (k == 0 || spec.group_size == 1) expect_name(k3, "tasks." + spec.name + ".end");
+      for (std::size_t j = 0; j < 3; ++j) {
+        *at[k3 + j] = values[j];
+        if (spec.group_size > 1) {  // a group's end and latency are its last task's; steps add up
+          double& v = *at[group_at + j];
+          v = j == 2 ? v + values[j] : std::max(v, values[j]);
+        }
+      }
+      k3 += 3;
     }
   }
 
@@ -192,37 +225,50 @@ Metrics collect_metrics(const RunPlan& plan, const Machine& machine, const Pytho
   }
 
   const auto& layout = plan.layout();
-  const auto suffixes = thread_metric_suffixes();
+  constexpr std::size_t kPerThread = std::size(kThreadMetrics);
+  constexpr std::size_t kEnd = 9;  // kThreadMetrics[kEnd] is "end"
+  std::size_t t12 = section("threads.");
+  const std::string* group = nullptr;
+  std::size_t group_at = 0;
   for (std::size_t i = 0; i < layout.threads.size(); ++i) {
     const PythonThread& t = control[static_cast<int>(i)];
     const ThreadSpec& spec = layout.threads[i];
     auto in = [&](ThreadState s) { return sim::to_seconds(t.time_in[static_cast<int>(s)]); };
-    const double values[] = {in(ThreadState::Python) + in(ThreadState::Native),
-                             in(ThreadState::Python),
-                             in(ThreadState::Native),
-                             in(ThreadState::GilWait),
-                             in(ThreadState::LockWait),
-                             in(ThreadState::Waiting),
-                             in(ThreadState::Runnable),
-                             in(ThreadState::Io),
-                             in(ThreadState::Sleeping),
-                             sim::to_seconds(t.end),
-                             static_cast<double>(control.gil(spec.interpreter)->acquisitions(static_cast<int>(i))),
-                             static_cast<double>(t.io_ops)};
-    for (std::size_t k = 0; k < suffixes.size(); ++k) {
-      m["threads." + t.name + "." + suffixes[k]] = values[k];
+    const double values[kPerThread] = {in(ThreadState::Python) + in(ThreadState::Native),
+                                       in(ThreadState::Python),
+                                       in(ThreadState::Native),
+                                       in(ThreadState::GilWait),
+                                       in(ThreadState::LockWait),
+                                       in(ThreadState::Waiting),
+                                       in(ThreadState::Runnable),
+                                       in(ThreadState::Io),
+                                       in(ThreadState::Sleeping),
+                                       sim::to_seconds(t.end),
+                                       static_cast<double>(control.gil(spec.interpreter)->acquisitions(static_cast<int>(i))),
+                                       static_cast<double>(t.io_ops)};
+    // A group's names come before its first thread's (metric_names).
+    if (spec.group_size > 1 && (!group || *group != spec.group)) {
+      group = &spec.group;
+      group_at = t12;
+      expect_name(group_at, "threads." + spec.group + "." + kThreadMetrics[0]);
+      t12 += kPerThread;
+    }
+    expect_name(t12 + kEnd, "threads." + t.name + ".end");
+    for (std::size_t k = 0; k < kPerThread; ++k) {
+      *at[t12 + k] = values[k];
       if (spec.group_size > 1) {
-        double& group_value = m["threads." + spec.group + "." + suffixes[k]];
+        double& group_value = *at[group_at + k];
         // A group's `end` is its last thread's; everything else is a sum.
-        group_value = suffixes[k] == "end" ? std::max(group_value, values[k]) : group_value + values[k];
+        group_value = k == kEnd ? std::max(group_value, values[k]) : group_value + values[k];
       }
     }
+    t12 += kPerThread;
     if (spec.interpreter > 0 && !layout.processes[static_cast<std::size_t>(spec.interpreter) - 1].pool_worker) {
       // a process ends with its last thread
       const ProcessSpec& p = layout.processes[static_cast<std::size_t>(spec.interpreter) - 1];
       for (const std::string& name : {p.name, p.group}) {
         double& end = m["processes." + name + ".end"];
-        end = std::max(end, values[9]);
+        end = std::max(end, values[kEnd]);
       }
     }
   }

@@ -27,6 +27,13 @@
 //   order and need no sifting: -2.6 % instructions on the 8-thread workload,
 //   -7 % on the server one, but +2.7 % on the claims suite, where durations
 //   drawn from distributions make every delay new.
+// - A front slot beside the heap: an event scheduled before every pending
+//   one (the end of a 30 ns bytecode segment while the other threads wait
+//   for milliseconds) is kept out of the heap and is the next one popped,
+//   with no sift either way. Callgrind: claim C10's scenario -13 %
+//   instructions (5.32 G -> 4.61 G), the claims suite -10 % (10.70 G ->
+//   9.62 G), but the 8-thread yardstick +3 % (798 M -> 823 M), where a new
+//   event is rarely the earliest and the test costs a comparison per push.
 // The order in which events come out is exactly (time, sequence): the same
 // for any heap layout, so the choice of heap never changes a result.
 //
@@ -60,12 +67,31 @@ class EventQueue {
  public:
   // Schedules an event at absolute time `at`, which must not lie before now(),
   // that may be cancelled through the handle.
-  EventHandle schedule(Time at, std::uint32_t kind, std::uint32_t target);
+  EventHandle schedule(Time at, std::uint32_t kind, std::uint32_t target) {
+    std::uint32_t slot;
+    if (free_slots_.empty()) [[unlikely]] {
+      slot = static_cast<std::uint32_t>(slots_.size());
+      slots_.push_back(Slot{0});
+    } else {
+      slot = free_slots_.back();
+      free_slots_.pop_back();
+    }
+    const std::uint32_t generation = slots_[slot].generation;
+    push(Entry{static_cast<std::uint64_t>(at), next_seq_++, kind, target, slot, generation});
+    return EventHandle{slot, generation};
+  }
   // The same for an event that is never cancelled (it takes no slot).
-  void post(Time at, std::uint32_t kind, std::uint32_t target);
+  void post(Time at, std::uint32_t kind, std::uint32_t target) {
+    push(Entry{static_cast<std::uint64_t>(at), next_seq_++, kind, target, kNoSlot, 0});
+  }
   // Removes a pending event. A handle that already fired or was cancelled is
   // ignored, so callers may cancel unconditionally. Resets the handle.
-  void cancel(EventHandle& h);
+  void cancel(EventHandle& h) {
+    // Most calls come after the event fired (a segment's end stops the
+    // segment it ended): nothing to do but forget the handle, inline.
+    if (pending(h)) remove(h.slot);
+    h = EventHandle{};
+  }
   bool pending(const EventHandle& h) const {
     return h.valid() && h.slot < slots_.size() && slots_[h.slot].generation == h.generation;
   }
@@ -77,11 +103,32 @@ class EventQueue {
   // Slots ever allocated: the peak number of pending events, not the total.
   std::size_t slot_capacity() const { return slots_.size(); }
   // Entries in the heap, cancelled ones not yet dropped included.
-  std::size_t entries() const { return heap_.size(); }
+  std::size_t entries() const { return heap_.size() + (has_front_ ? 1 : 0); }
 
   // Removes and returns the earliest pending event and advances now() to its
   // time. The queue must not be empty().
-  Event pop();
+  Event pop() {
+    Entry top;
+    for (;;) {
+      if (has_front_) {
+        has_front_ = false;
+        if (dead(front_)) continue;
+        top = front_;
+        break;
+      }
+      while (dead(heap_.front())) pop_top();
+      top = heap_.front();
+      pop_top();
+      break;
+    }
+    if (top.slot != kNoSlot) release_slot(top.slot);
+    --live_;
+    // The heap order guarantees this; a failure here is a kernel bug, not bad input.
+    if (static_cast<Time>(top.time) < now_) [[unlikely]] fail("event queue went back in time");
+    now_ = static_cast<Time>(top.time);
+    ++processed_;
+    return Event{now_, top.seq, top.kind, top.target};
+  }
 
  private:
   struct Entry {  // 32 bytes
@@ -106,12 +153,54 @@ class EventQueue {
     ++slots_[slot].generation;  // handles and entries of it are stale now
     free_slots_.push_back(slot);
   }
-  void sift_up(std::size_t hole, const Entry& e);
-  void push(const Entry& e);
+  // The hot paths are inline (a call per event cost more than the work of
+  // most pushes: the new entry usually stays at the bottom); the error paths
+  // are cold and out of line.
+  [[noreturn, gnu::cold, gnu::noinline]] static void fail(const char* what);
+  // The entry `e` goes into `hole` or above it.
+  void sift_up(std::size_t hole, const Entry& e) {
+    Entry* const h = heap_.data();
+    while (hole > 0) {
+      const std::size_t parent = (hole - 1) / kArity;
+      if (!before(e, h[parent])) break;
+      h[hole] = h[parent];
+      hole = parent;
+    }
+    h[hole] = e;
+  }
+  [[gnu::always_inline]] void push(const Entry& e) {
+    if (static_cast<Time>(e.time) < now_) [[unlikely]] fail("event scheduled in the past");
+    ++live_;
+    if (!has_front_) {
+      if (heap_.empty() || before(e, heap_.front())) {
+        front_ = e;
+        has_front_ = true;
+        return;
+      }
+    } else if (before(e, front_)) {
+      heap_push(front_);
+      front_ = e;
+      return;
+    }
+    heap_push(e);
+  }
+  [[gnu::always_inline]] void heap_push(const Entry& e) {
+    heap_.emplace_back();
+    sift_up(heap_.size() - 1, e);
+  }
   void sift_down(std::size_t hole, const Entry& e);
-  void pop_top();  // removes heap_[0]
+  void pop_top() {  // removes heap_[0]
+    const Entry last = heap_.back();
+    heap_.pop_back();
+    if (!heap_.empty()) sift_down(0, last);
+  }
   void drop_dead();
+  void remove(std::uint32_t slot);  // cancel()'s work on a pending event
 
+  // The earliest pending event, when it was scheduled before everything in
+  // the heap: it is popped next without touching the heap (see above).
+  Entry front_{};
+  bool has_front_ = false;
   std::vector<Entry> heap_;
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_slots_;

@@ -1,5 +1,6 @@
 #include "sim/json.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +13,13 @@ std::string json_number(double v) {
   // Below 1e21 an integer-valued double prints exactly in fixed notation.
   // The program never calls setlocale: the C locale's '.' is in force.
   if (std::fabs(v) < 1e21 && v == std::trunc(v)) {
+    // Most metrics are counts: as an integer, the same digits as "%.0f"
+    // without printf's floating-point path (a sweep writes millions).
+    if (std::fabs(v) < 9.2e18) {
+      char buf[24];
+      auto res = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
+      return std::string(buf, res.ptr);
+    }
     char buf[64];
     const int n = std::snprintf(buf, sizeof buf, "%.0f", v);
     return std::string(buf, static_cast<std::size_t>(n > 0 ? n : 0));
@@ -23,6 +31,19 @@ std::string json_number(double v) {
 }
 
 std::string json_string(const std::string& s) {
+  // Most strings (metric names: a sweep writes millions) need no escape:
+  // copied whole, not a character at a time.
+  const bool plain = std::none_of(s.begin(), s.end(), [](char ch) {
+    return ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20;
+  });
+  if (plain) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    out += '"';
+    out += s;
+    out += '"';
+    return out;
+  }
   std::string out = "\"";
   for (char ch : s) {
     unsigned char c = static_cast<unsigned char>(ch);

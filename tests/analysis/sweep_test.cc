@@ -90,6 +90,9 @@ TEST_CASE("prepare: points from the file's axes, each point's value in its confi
   CHECK(p3[0]->config().threads[0].count == 2);
   CHECK(loader.plans(2)[0]->config().threads[0].count == 1);
   CHECK(loader.plans(3)[1]->config().threads[0].count == 1);  // solo's own threads are not swept
+  // A point's scenario leaves the sweep section unread: the definition has it.
+  CHECK(loader.scenario(3).sweep.axes.empty());
+  CHECK_FALSE(loader::load_scenario_text(sweep.text, sweep.file).sweep.axes.empty());
   // The loader sets the tree in place: point 3 again, after others, is point 3.
   CHECK(loader.plans(3)[0]->config().threads[0].count == 2);
   // solo replaces the threads: threads.0.count does not reach it.

@@ -52,6 +52,10 @@ TEST_CASE("json_number: integers without decimals and the shortest round-trip ot
   CHECK(sim::json_number(1600000.0) == "1600000");
   CHECK(sim::json_number(-42.0) == "-42");
   CHECK(sim::json_number(1e20) == "100000000000000000000");
+  // Either side of the integer path's bound (9.2e18, below 2^63).
+  CHECK(sim::json_number(9.1e18) == "9100000000000000000");
+  CHECK(sim::json_number(-9.1e18) == "-9100000000000000000");
+  CHECK(sim::json_number(9.3e18) == "9300000000000000000");
   CHECK(sim::json_number(0.1) == "0.1");
   CHECK(sim::json_number(1.5) == "1.5");
   CHECK(sim::json_number(std::numeric_limits<double>::quiet_NaN()) == "null");
@@ -64,6 +68,12 @@ TEST_CASE("json_number: integers without decimals and the shortest round-trip ot
     CHECK(std::strtod(text.c_str(), nullptr) == v);
     CHECK(text.find("inf") == std::string::npos);
   }
+}
+
+TEST_CASE("json_string: plain text copied whole, quotes, backslashes and control characters escaped") {
+  CHECK(sim::json_string("threads.worker-1.cpu") == "\"threads.worker-1.cpu\"");
+  CHECK(sim::json_string("") == "\"\"");
+  CHECK(sim::json_string("a\"b\\c\n\t\x01") == "\"a\\\"b\\\\c\\n\\t\\u0001\"");
 }
 
 TEST_CASE("format_duration: three significant digits in an adaptive unit") {

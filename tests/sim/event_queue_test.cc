@@ -139,3 +139,54 @@ TEST_CASE("posted events (never cancelled) and scheduled ones come out in one or
   CHECK_FALSE(q.pending(a));  // fired
   CHECK(q.slot_capacity() == 2);  // only the two scheduled events took a slot
 }
+
+TEST_CASE("the front slot: an earliest event scheduled, displaced, cancelled, or tied, keeps (time, order)") {
+  EventQueue q;
+  q.post(50, 0, 1);                  // the heap is empty: into the front slot
+  q.post(40, 0, 2);                  // earlier: displaces it into the heap
+  auto c = q.schedule(30, 0, 3);     // earlier again, then cancelled in the slot
+  q.post(40, 0, 4);                  // ties with 2, scheduled after it
+  q.cancel(c);
+  CHECK(q.size() == 3);
+  CHECK(q.pop().target == 2);
+  q.post(45, 0, 5);                  // after the heap's top (4, at 40): into the heap
+  CHECK(q.pop().target == 4);
+  CHECK(q.pop().target == 5);
+  q.post(50, 0, 6);                  // ties with 1 (in the heap): after it
+  CHECK(q.pop().target == 1);
+  CHECK(q.pop().target == 6);
+  CHECK(q.empty());
+  CHECK(q.processed() == 5);
+}
+
+TEST_CASE("the front slot and the heap together give the same order as sorting, with cancellations") {
+  EventQueue q;
+  std::vector<sim::EventHandle> handles;
+  std::uint64_t x = 12345;
+  auto next = [&] { return x = x * 6364136223846793005ULL + 1442695040888963407ULL; };
+  std::vector<std::uint32_t> order;
+  std::vector<bool> cancelled;
+  std::vector<sim::Time> when;
+  for (std::uint32_t i = 0; i < 2000; ++i) {
+    // Interleave pops with pushes, some of them the new earliest event.
+    const sim::Time at = q.now() + static_cast<sim::Time>(next() >> 60);
+    when.push_back(at);
+    handles.push_back(q.schedule(at, 0, i));
+    cancelled.push_back(false);
+    if (next() % 7 == 0) {
+      const std::uint32_t k = static_cast<std::uint32_t>(next() % handles.size());
+      if (q.pending(handles[k])) cancelled[k] = true;
+      q.cancel(handles[k]);
+    }
+    if (next() % 2 == 0 && !q.empty()) order.push_back(q.pop().target);
+  }
+  while (!q.empty()) order.push_back(q.pop().target);
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    const auto a = order[i - 1], b = order[i];
+    CHECK((when[a] < when[b] || (when[a] == when[b] && a < b)));  // targets are the scheduling order
+  }
+  for (auto t : order) CHECK_FALSE(cancelled[t]);
+  std::size_t live = 0;
+  for (bool c : cancelled) live += c ? 0 : 1;
+  CHECK(order.size() == live);
+}
