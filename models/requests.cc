@@ -12,6 +12,15 @@ namespace {
 
 sim::Time round_ns(double ns) { return sim::nearest_ns(ns); }
 
+// The arrival `gap_ns` after `from`, or -1 when that is not before
+// `duration`. Compared as a double first: a tiny rate's gap (1e-99/s) is far
+// past what integer nanoseconds hold.
+sim::Time arrival_before(sim::Time from, double gap_ns, sim::Time duration) {
+  if (!(gap_ns < static_cast<double>(duration - from))) return -1;
+  const sim::Time t = from + round_ns(gap_ns);
+  return t < duration ? t : -1;
+}
+
 }  // namespace
 
 sim::Time percentile(const std::vector<sim::Time>& sorted, double p) {
@@ -48,7 +57,7 @@ void RequestStreams::start() {
     switch (a.kind) {
       case Arrival::Kind::Poisson:
         // The first arrival, like every next one, an exponential gap away.
-        if (const sim::Time t = round_ns(st.rng.exponential(1e9 / a.rate)); t < st.config->duration)
+        if (const sim::Time t = arrival_before(0, st.rng.exponential(1e9 / a.rate), st.config->duration); t >= 0)
           schedule_arrival(si, t);
         break;
       case Arrival::Kind::Constant:
@@ -74,11 +83,11 @@ int RequestStreams::arrivals(int s) {
   sim::Time next = -1;
   switch (a.kind) {
     case Arrival::Kind::Poisson:
-      next = now + round_ns(st.rng.exponential(1e9 / a.rate));
+      next = arrival_before(now, st.rng.exponential(1e9 / a.rate), st.config->duration);
       break;
     case Arrival::Kind::Constant:
       // The i-th arrival at round(i / rate): no drift from rounding each gap.
-      next = round_ns(static_cast<double>(st.counts.arrived + 1) * 1e9 / a.rate);
+      next = arrival_before(0, static_cast<double>(st.counts.arrived + 1) * 1e9 / a.rate, st.config->duration);
       break;
     case Arrival::Kind::Burst:
       n = a.burst_size;
