@@ -113,7 +113,7 @@ add_test(NAME readme.tutorial
 # battle on the AMD EPYC VM (tests/profiled/*.yaml need their profile).
 add_test(NAME profile.amd_old_gil_battle
          COMMAND gilsim run ${PROJECT_SOURCE_DIR}/tests/profiled/old_gil_battle.yaml
-                 --profile ${PROJECT_SOURCE_DIR}/profiles/amd-epyc-2vcpu.yaml)
+                 --profile ${PROJECT_SOURCE_DIR}/profiles/amd-epyc-2vcpu-battle.yaml)
 add_test(NAME profile COMMAND sh ${PROJECT_SOURCE_DIR}/tests/profile_test.sh $<TARGET_FILE:gilsim>
                               ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/profile_test)
 # The findings of issue 12 (tests/robust_test.sh): long names, deep
