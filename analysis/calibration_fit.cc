@@ -196,11 +196,13 @@ std::string value_text(const FittedValue& f) {
   return loader::format_duration(sim::Time(std::llround(f.value)));
 }
 
-// "3.12 12.3us (11.0us..14.1us)" for each of the series' measurements.
-std::string measured_text(const std::vector<CalibrationMeasurement>& all, const std::string& series, bool rate) {
+// "3.12: 12.3us (11.0us..14.1us, 5 rounds)" for each of the series'
+// measurements by the interpreters that count.
+std::string measured_text(const std::vector<CalibrationMeasurement>& all, const std::string& series, bool rate,
+                          FitVersions versions = V::All) {
   std::string out;
   for (const auto& m : all) {
-    if (m.name != series) continue;
+    if (m.name != series || !version_counts(versions, m.python)) continue;
     const RoundSpread s = round_spread(m.rounds);
     auto text = [&](double v) {
       if (!rate) return ns_text(v);
@@ -212,7 +214,7 @@ std::string measured_text(const std::vector<CalibrationMeasurement>& all, const 
     out += m.python;
     if (m.x != 0) {
       char buf[32];
-      std::snprintf(buf, sizeof buf, " x=%g", m.x);
+      std::snprintf(buf, sizeof buf, " x=%.0f", m.x);
       out += buf;
     }
     out += ": " + text(s.median) + " (" + text(s.low) + ".." + text(s.high) + ", " +
@@ -272,7 +274,7 @@ std::string write_profile(const ProfileHeader& header, const std::vector<FittedV
                                                                           std::to_string(f->points) + " measurements"
                                                                     : "") +
                              (f->clamped ? "; the fit was below the least value, clamped" : "") + ": " +
-                             measured_text(measurements, f->row->series, false));
+                             measured_text(measurements, f->row->series, false, f->row->versions));
       out << "  " << (std::string(f->row->key).substr(std::string(section).size() + 1)) << ": " << value_text(*f)
           << "\n";
     }

@@ -274,7 +274,12 @@ int run_validate_command(int argc, const char* const* argv, const Console& c) {
   Quietness quiet;
   quiet.cpus = online_cpus();
   auto add = [&](const std::string& case_id, const std::string& line) {
-    analysis::ProgramOutput out = analysis::parse_program_output(line);
+    analysis::ProgramOutput out;
+    try {
+      out = analysis::parse_program_output(line);
+    } catch (const std::runtime_error& e) {
+      throw request_error(std::string(replay.empty() ? "a program printed " : "--replay " + replay + ": ") + e.what());
+    }
     auto& s = samples[{case_id, out.python}];
     s.python = out.python;
     s.runs.push_back(std::move(out));
@@ -397,7 +402,7 @@ int run_calibrate_command(int argc, const char* const* argv, const Console& c) {
   }
   const int rounds = count_option(vm, "rounds", 5, 100);
   const std::string out_path = text_option(vm, "out");
-  if (!out_path.empty()) check_output_name("--out", out_path);
+  if (!out_path.empty()) check_output_name("calibrate --out", out_path);
   ResultsOutput out(out_path.empty() ? "-" : out_path, c.out);
   const std::string replay = text_option(vm, "replay");
   if (!replay.empty() && vm.count("python")) throw usage_error("--replay runs no Python: it takes no --python");
@@ -405,7 +410,12 @@ int run_calibrate_command(int argc, const char* const* argv, const Console& c) {
   std::vector<analysis::CalibrationMeasurement> measurements;
   int cores = 0;
   auto add = [&](const std::string& line) {
-    analysis::CalibrationOutput o = analysis::parse_calibration_output(line);
+    analysis::CalibrationOutput o;
+    try {
+      o = analysis::parse_calibration_output(line);
+    } catch (const std::runtime_error& e) {
+      throw request_error(std::string(replay.empty() ? "" : "--replay " + replay + ": ") + e.what());
+    }
     cores = std::max(cores, o.cpus);
     for (auto& m : o.measurements) measurements.push_back(std::move(m));
   };
