@@ -27,26 +27,27 @@ using U = FitUnit;
 // measures it yet, a section in validation/calibrate.py).
 const std::vector<FitRow>& fit_table() {
   static const std::vector<FitRow> rows = {
-      {"machine.wakeup_latency", "wakeup_gap", P::Intercept, V::All, 1.0, U::Duration,
-       "half of what pinning to one CPU saves a thread ping-pong's round trip: a wake-up on another, idle "
-       "CPU against a switch on the same one (so a context switch less than the whole wake-up)"},
+      {"machine.wakeup_latency", "pingpong_unpinned", P::Intercept, V::NewGil, 0.5, U::Duration,
+       "half a 3.x thread ping-pong's round trip on all CPUs: a wake-up and a GIL hand-off (so an upper "
+       "bound: the hand-off's Python work is in it), as the reference profile reads its 24 us. 2.x's round "
+       "trips are left out: their woken thread also battles for the old GIL"},
       {"runtime.tick", "countdown_iter", P::Intercept, V::OldGil, 1.0 / 3, U::Duration,
        "a 2.x count-down iteration over its 3 ticking opcodes (COMPARE_OP, INPLACE_SUBTRACT, JUMP_ABSOLUTE; "
        "the others take Python/ceval.c's fast_next_opcode path, which skips the ticker)"},
       {"runtime.eval_breaker_granularity", "countdown_iter", P::Intercept, V::NewGil, 1.0, U::Duration,
        "a 3.x count-down iteration: one back edge, one eval-breaker check"},
-      {"runtime.increment_time", "increment", P::Intercept, V::All, 1.0, U::Duration,
-       "`x += 1` on a global in a for loop, less the empty loop"},
-      {"runtime.pickle_per_call", "pickle_bytes", P::Intercept, V::All, 1.0, U::Duration,
-       "pickle.dumps and loads of bytes (16 B, 64 KiB, 1 MiB), the line's intercept"},
-      {"runtime.pickle_per_byte", "pickle_bytes", P::Slope, V::All, 1.0, U::PerByte,
+      {"runtime.increment_time", "increment", P::Intercept, V::Newest, 1.0, U::Duration,
+       "`x += 1` on a global in a for loop, less the empty loop, newest Python"},
+      {"runtime.pickle_per_call", "pickle_bytes", P::Intercept, V::Newest, 1.0, U::Duration,
+       "pickle.dumps and loads of bytes (16 B, 4 KiB, 64 KiB), newest Python, the line's intercept"},
+      {"runtime.pickle_per_byte", "pickle_bytes", P::Slope, V::Newest, 1.0, U::PerByte,
        "... its slope"},
-      {"runtime.ipc_per_call", "pipe_bytes", P::Intercept, V::All, 1.0, U::Duration,
-       "a multiprocessing.Pipe send_bytes or recv_bytes (64 B .. 60 KiB), the line's intercept"},
-      {"runtime.ipc_per_byte", "pipe_bytes", P::Slope, V::All, 1.0, U::PerByte,
+      {"runtime.ipc_per_call", "pipe_bytes", P::Intercept, V::Newest, 1.0, U::Duration,
+       "a multiprocessing.Pipe send_bytes or recv_bytes (64 B .. 60 KiB), newest Python, the line's intercept"},
+      {"runtime.ipc_per_byte", "pipe_bytes", P::Slope, V::Newest, 1.0, U::PerByte,
        "... its slope"},
-      {"runtime.loop_step", "loop_step", P::Intercept, V::NewGil, 1.0, U::Duration,
-       "asyncio: 100 tasks that each await asyncio.sleep(0) 50 times, per step"},
+      {"runtime.loop_step", "loop_step", P::Intercept, V::Newest, 1.0, U::Duration,
+       "asyncio: 100 tasks that each await asyncio.sleep(0) 50 times, per step, newest Python"},
   };
   return rows;
 }
@@ -54,7 +55,9 @@ const std::vector<FitRow>& fit_table() {
 const std::vector<UnkeyedSeries>& unkeyed_series() {
   static const std::vector<UnkeyedSeries> series = {
       {"pingpong_unpinned", "thread ping-pong round trip, all CPUs (2 wake-ups, 2 GIL hand-offs)"},
-      {"pingpong_pinned", "the same pinned to one CPU: wake-up latency by idle or busy core"},
+      {"pingpong_pinned", "the same pinned to one CPU: switches on one core instead of wake-ups on another"},
+      {"wakeup_gap", "half of what pinning saves a round trip: a wake-up on another, idle CPU against one on "
+                     "a busy CPU (near 0 when no CPU is idle)"},
       {"handoffs_per_s", "GIL hand-offs per second between 2 CPU threads, counted in Python"},
       {"sleep_overshoot", "time.sleep(0.5 ms) beyond 0.5 ms: the timer slack on short waits"},
       {"sleep_overshoot_5ms", "time.sleep(5 ms) beyond 5 ms"},
@@ -65,6 +68,8 @@ const std::vector<UnkeyedSeries>& unkeyed_series() {
       {"pool_ready_fork", "Pool(x) until every worker has run a task (less its 10 ms), fork"},
       {"pool_ready_spawn", "... spawn"},
       {"pool_ready_forkserver", "... forkserver"},
+      {"pickle_bytes_1mb", "pickle.dumps and loads of 1 MiB of bytes: more per byte than the line below 64 KiB "
+                           "(a new 1 MiB buffer is fresh pages)"},
       {"submit_thread", "ThreadPoolExecutor.submit (submit_cost would set it for every pool kind)"},
   };
   return series;
@@ -119,10 +124,28 @@ RoundSpread round_spread(const std::vector<double>& rounds) {
 
 namespace {
 
-bool version_counts(FitVersions versions, const std::string& python) {
-  if (versions == V::All) return true;
-  const bool old_gil = python.rfind("2.", 0) == 0;
-  return versions == V::OldGil ? old_gil : !old_gil;
+std::pair<int, int> version_number(const std::string& python) {
+  int major = 0, minor = 0;
+  std::sscanf(python.c_str(), "%d.%d", &major, &minor);
+  return {major, minor};
+}
+
+// The newest interpreter among the measurements ("3.12" over "3.9").
+std::string newest_python(const std::vector<CalibrationMeasurement>& all) {
+  std::string newest;
+  for (const auto& m : all)
+    if (newest.empty() || version_number(m.python) > version_number(newest)) newest = m.python;
+  return newest;
+}
+
+bool version_counts(FitVersions versions, const std::string& python, const std::string& newest) {
+  switch (versions) {
+    case V::All: return true;
+    case V::OldGil: return version_number(python).first == 2;
+    case V::NewGil: return version_number(python).first >= 3;
+    case V::Newest: return python == newest;
+  }
+  return false;
 }
 
 // The smallest value the loader accepts for the key (increment_time: 2 ns;
@@ -138,10 +161,11 @@ double least_value(const FitRow& row) {
 
 std::vector<FittedValue> fit_profile(const std::vector<CalibrationMeasurement>& measurements) {
   std::vector<FittedValue> out;
+  const std::string newest = newest_python(measurements);
   for (const FitRow& row : fit_table()) {
     std::vector<const CalibrationMeasurement*> points;
     for (const auto& m : measurements)
-      if (m.name == row.series && version_counts(row.versions, m.python)) points.push_back(&m);
+      if (m.name == row.series && version_counts(row.versions, m.python, newest)) points.push_back(&m);
     if (points.empty()) continue;
     std::set<double> sizes;
     for (const auto* p : points) sizes.insert(p->x);
@@ -202,7 +226,7 @@ std::string measured_text(const std::vector<CalibrationMeasurement>& all, const 
                           FitVersions versions = V::All) {
   std::string out;
   for (const auto& m : all) {
-    if (m.name != series || !version_counts(versions, m.python)) continue;
+    if (m.name != series || !version_counts(versions, m.python, newest_python(all))) continue;
     const RoundSpread s = round_spread(m.rounds);
     auto text = [&](double v) {
       if (!rate) return ns_text(v);
@@ -270,7 +294,7 @@ std::string write_profile(const ProfileHeader& header, const std::vector<FittedV
     out << section << ":\n";
     if (cores) out << "  cores: " << header.cores << "                  # the CPUs calibrate's process could use\n";
     for (const FittedValue* f : here) {
-      comment(out, "  ", f->row->how + std::string(f->points > 1 ? ", least squares over " +
+      comment(out, "  ", f->row->how + std::string(f->points > 1 ? "; least squares over " +
                                                                           std::to_string(f->points) + " measurements"
                                                                     : "") +
                              (f->clamped ? "; the fit was below the least value, clamped" : "") + ": " +

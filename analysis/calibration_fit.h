@@ -35,7 +35,10 @@ struct CalibrationOutput {
 CalibrationOutput parse_calibration_output(const std::string& json_line);
 
 enum class FitPart { Intercept, Slope };
-enum class FitVersions { All, OldGil /* 2.x */, NewGil /* 3.x */ };
+// Which interpreters' measurements a key is fitted to: all, 2.x's, 3.x's, or
+// only the newest measured (a cost that differs by version: a profile holds
+// one value, for the interpreter it is most likely used with).
+enum class FitVersions { All, OldGil /* 2.x */, NewGil /* 3.x */, Newest };
 enum class FitUnit { Duration, PerByte };
 
 // A row of the fit table: one profile key.

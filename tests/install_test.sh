@@ -16,9 +16,16 @@ for f in share/man/man1/gilsim.1 share/bash-completion/completions/gilsim \
          share/gilsim/scenarios/c4_convoy_effect.yaml share/gilsim/sweeps/scaling.yaml \
          share/gilsim/calibration/measure_costs.py share/gilsim/analysis/report.sh \
          share/gilsim/analysis/plots/style.gp share/doc/gilsim/LICENSE \
-         share/doc/gilsim/docs/model.md; do
+         share/doc/gilsim/docs/model.md share/gilsim/validation/vlib.py \
+         share/gilsim/validation/countdown.yaml share/gilsim/validation/calibrate.py; do
   [ -s "$prefix/$f" ] || fail "missing $f"
 done
+# validate finds its twins in the installed share/gilsim/validation (the
+# recorded measurements replayed: no Python runs).
+src=$(dirname "$0")/..
+"$prefix/bin/gilsim" validate --profile "$prefix/share/gilsim/profiles/reference.yaml" \
+  --replay "$src/tests/validation/validate_recorded.jsonl" >/dev/null 2>&1
+[ $? -le 1 ] || fail "the installed gilsim validate does not find its twins"
 if command -v groff >/dev/null; then
   groff -man -Tutf8 -ww -z "$prefix/share/man/man1/gilsim.1" 2>&1 | grep . && fail "man page warnings"
 fi
