@@ -341,7 +341,7 @@ int run_validate_command(int argc, const char* const* argv, const Console& c) {
   table << "gilsim validate: profile " << load.profile->name << " (" << profile_path << ")";
   if (replay.empty()) table << "; " << quiet.notes();
   else table << "; replayed from " << replay;
-  table << "\n\n" << analysis::format_rows(rows);
+  table << "\n  programs and twins from " << dir << "\n\n" << analysis::format_rows(rows);
   if (replay.empty()) warn_if_busy(quiet, c);
   if (json)
     json->write(analysis::rows_json(rows, load.profile->name, replay.empty() ? quiet.notes() : "replayed from " + replay));

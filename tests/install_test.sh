@@ -23,9 +23,12 @@ done
 # validate finds its twins in the installed share/gilsim/validation (the
 # recorded measurements replayed: no Python runs).
 src=$(dirname "$0")/..
+code=0
 "$prefix/bin/gilsim" validate --profile "$prefix/share/gilsim/profiles/reference.yaml" \
-  --replay "$src/tests/validation/validate_recorded.jsonl" >/dev/null 2>&1
-[ $? -le 1 ] || fail "the installed gilsim validate does not find its twins"
+  --replay "$src/tests/validation/validate_recorded.jsonl" >"$2/validate.txt" 2>&1 || code=$?
+[ $code -le 1 ] || fail "the installed gilsim validate failed: $(cat "$2/validate.txt")"
+grep -q "and twins from $prefix/share/gilsim/validation" "$2/validate.txt" \
+  || fail "the installed gilsim validate does not take the installed twins"
 if command -v groff >/dev/null; then
   groff -man -Tutf8 -ww -z "$prefix/share/man/man1/gilsim.1" 2>&1 | grep . && fail "man page warnings"
 fi
