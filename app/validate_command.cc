@@ -169,6 +169,12 @@ class Progress {
   std::chrono::steady_clock::time_point start_;
 };
 
+// `gilsim validate --help` and `gilsim calibrate --help`.
+void print_help(const Console& c, const char* usage, const char* summary, const po::options_description& options,
+                const char* example) {
+  c.out << "Usage:\n" << usage << "\n" << summary << "\n" << options << "\nExample:\n  " << example << "\n";
+}
+
 std::string program_path(const std::string& dir, const std::string& program, const char* ext) {
   return (fs::path(dir) / (program + ext)).string();
 }
@@ -243,16 +249,16 @@ int run_validate_command(int argc, const char* const* argv, const Console& c) {
   const po::variables_map vm = parse_options(argc, argv, validate_options());
   StopOnSignal stop;
   if (vm.count("help")) {
-    c.out << "Usage:\n" << validate_usage() << "\n"
-          << "Runs real Python programs (validation/*.py: count-down threads, GIL hand-offs,\n"
+    print_help(c, validate_usage(),
+             "Runs real Python programs (validation/*.py: count-down threads, GIL hand-offs,\n"
              "a loopback echo beside CPU threads, sleeps and asyncio, sha256/zlib threads,\n"
              "lost updates, Pool start) with each interpreter, interleaved and repeated, and\n"
              "their gilsim twins (validation/*.yaml) under the profile, set from what each\n"
              "program measured. Prints a row per comparison: the measured median (and range),\n"
              "the prediction, the row's tolerance and the verdict; warns when the machine is\n"
-             "busy. Exit 1 when a row misses its tolerance.\n\n"
-          << validate_options()
-          << "\nExample:\n  gilsim validate --profile profiles/reference.yaml --python python2.7 --python python3.12\n";
+             "busy. Exit 1 when a row misses its tolerance.\n",
+             validate_options(),
+             "gilsim validate --profile profiles/reference.yaml --python python2.7 --python python3.12");
     return kExitOk;
   }
   const std::string profile_path = text_option(vm, "profile");
@@ -389,15 +395,15 @@ int run_calibrate_command(int argc, const char* const* argv, const Console& c) {
   const po::variables_map vm = parse_options(argc, argv, calibrate_options());
   StopOnSignal stop;
   if (vm.count("help")) {
-    c.out << "Usage:\n" << calibrate_usage() << "\n"
-          << "Runs microbenchmarks (validation/calibrate.py: thread ping-pong pinned and\n"
+    print_help(c, calibrate_usage(),
+             "Runs microbenchmarks (validation/calibrate.py: thread ping-pong pinned and\n"
              "unpinned, GIL hand-offs, bytecode speed, timed-wait overshoot, process and Pool\n"
              "start per method, pickling, pipes, asyncio steps) with each interpreter, fits the\n"
              "profile's keys to them (least squares where several measurements constrain one)\n"
              "and writes the profile, each value with its measurements as a comment; what no\n"
-             "key takes yet is written as comments too. Load it with --profile.\n\n"
-          << calibrate_options()
-          << "\nExample:\n  gilsim calibrate --python python2.7 --python python3.12 --out profiles/my-machine.yaml\n";
+             "key takes yet is written as comments too. Load it with --profile.\n",
+             calibrate_options(),
+             "gilsim calibrate --python python2.7 --python python3.12 --out profiles/my-machine.yaml");
     return kExitOk;
   }
   const int rounds = count_option(vm, "rounds", 5, 100);

@@ -29,12 +29,8 @@ def main():
         countdown(share)
     seq = vlib.now() - t0
     threads = [threading.Thread(target=countdown, args=(share,)) for _ in range(a["threads"])]
-    c0, t0 = vlib.cpu_time(), vlib.now()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = vlib.now() - t0
+    c0 = vlib.cpu_time()
+    wall = vlib.run_threads(threads)
     cpu = vlib.cpu_time() - c0
     vlib.emit({"threads": a["threads"], "pinned": a["pin"], "seq_ns": vlib.ns(seq), "threads_ns": vlib.ns(wall),
                "ratio": wall / seq, "cpu_wall": cpu / wall})

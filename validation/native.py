@@ -36,12 +36,7 @@ def main():
         call()
     seq = vlib.now() - t0
     threads = [threading.Thread(target=call) for _ in range(a["threads"])]
-    t0 = vlib.now()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = vlib.now() - t0
+    wall = vlib.run_threads(threads)
     vlib.emit({"threads": a["threads"], "call_ns": vlib.ns(seq / a["threads"]), "seq_ns": vlib.ns(seq),
                "threads_ns": vlib.ns(wall), "speedup": seq / wall})
 

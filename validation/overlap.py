@@ -24,12 +24,7 @@ def main():
     a = vlib.args({"threads": 4, "sleep_ms": 20.0})
     s = a["sleep_ms"] / 1000.0
     threads = [threading.Thread(target=sleeper, args=(s,)) for _ in range(a["threads"])]
-    t0 = vlib.now()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = vlib.now() - t0
+    wall = vlib.run_threads(threads)
     aio = 0.0
     if sys.version_info[0] >= 3:
         import overlap_asyncio  # `async def` is a syntax error on 2.7

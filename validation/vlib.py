@@ -99,6 +99,16 @@ def emit(values):
     sys.stdout.flush()
 
 
+def run_threads(threads):
+    """Starts the threads, joins them; the wall time in seconds."""
+    t0 = now()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return now() - t0
+
+
 def median(values):
     s = sorted(values)
     n = len(s)
