@@ -23,6 +23,7 @@
 #include "app/output_names.h"
 #include "app/progress_bar.h"
 #include "app/python_runner.h"
+#include "loader/did_you_mean.h"
 #include "loader/profile.h"
 
 namespace app {
@@ -67,7 +68,15 @@ po::options_description calibrate_options() {
 po::variables_map parse_options(int argc, const char* const* argv, const po::options_description& options) {
   const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
   po::variables_map vm;
-  po::store(po::command_line_parser(argc, argv).options(options).style(style).run(), vm);
+  try {
+    po::store(po::command_line_parser(argc, argv).options(options).style(style).run(), vm);
+  } catch (const po::unknown_option& e) {
+    // The did-you-mean among this command's own options.
+    std::vector<std::string> names;
+    for (const auto& o : options.options()) names.push_back(o->long_name());
+    throw usage_error("unknown option '" + e.get_option_name() + "'" +
+                      loader::did_you_mean_option(e.get_option_name(), names));
+  }
   po::notify(vm);
   return vm;
 }

@@ -39,4 +39,7 @@ complete_words() {
 }
 [ "$(complete_words "$prefix/bin/gilsim" ru)" = run ] || fail "completion of 'ru'"
 complete_words "$prefix/bin/gilsim" run --tr | grep -qw -- --trace || fail "completion of 'run --tr'"
+[ "$(complete_words "$prefix/bin/gilsim" vali)" = validate ] || fail "completion of 'vali'"
+complete_words "$prefix/bin/gilsim" validate --rep | grep -qw -- --repeat || fail "completion of 'validate --rep'"
+complete_words "$prefix/bin/gilsim" calibrate --ro | grep -qw -- --rounds || fail "completion of 'calibrate --ro'"
 echo "install_test: ok"

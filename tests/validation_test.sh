@@ -47,7 +47,8 @@ expect2 "--replay with --python" "takes no --python" "$gilsim" validate --profil
 expect2 "a missing interpreter" "not an executable" "$gilsim" validate --profile "$ref" --python "$work/no-python"
 expect2 "an interpreter not on PATH" "not found on PATH" "$gilsim" validate --profile "$ref" --python no-such-python-xyz
 expect2 "--json with another extension" "json" "$gilsim" validate --profile "$ref" --replay "$rec" --json "$work/v.txt"
-expect2 "an unknown option" "unknown option" "$gilsim" validate --profile "$ref" --repaet 2
+expect2 "an unknown option" "did you mean '--repeat'" "$gilsim" validate --profile "$ref" --repaet 2
+expect2 "calibrate: an unknown option" "did you mean '--rounds'" "$gilsim" calibrate --round 2
 
 # calibrate --replay: the hand-computed fit, a profile that run and check load.
 "$gilsim" calibrate --replay "$cal" --name fixture --out "$work/p.yaml" 2>"$work/c.err" \
