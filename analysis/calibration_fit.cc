@@ -59,6 +59,7 @@ const std::vector<UnkeyedSeries>& unkeyed_series() {
       {"wakeup_gap", "half of what pinning saves a round trip: a wake-up on another, idle CPU against one on "
                      "a busy CPU (near 0 when no CPU is idle)"},
       {"handoffs_per_s", "GIL hand-offs per second between 2 CPU threads, counted in Python"},
+      {"handoffs_per_s_pinned", "... pinned to one CPU"},
       {"sleep_overshoot", "time.sleep(0.5 ms) beyond 0.5 ms: the timer slack on short waits"},
       {"sleep_overshoot_5ms", "time.sleep(5 ms) beyond 5 ms"},
       {"timedwait_overshoot", "Lock.acquire(timeout=0.5 ms) beyond 0.5 ms (a timed futex wait, as take_gil's)"},
@@ -306,7 +307,8 @@ std::string write_profile(const ProfileHeader& header, const std::vector<FittedV
   // Series that no key takes (yet): the values, for the record.
   bool heading = false;
   for (const auto& u : unkeyed_series()) {
-    const std::string text = measured_text(measurements, u.series, std::string(u.series) == "handoffs_per_s");
+    const std::string text =
+        measured_text(measurements, u.series, std::string(u.series).rfind("handoffs_per_s", 0) == 0);
     if (text.empty()) continue;
     if (!heading) out << "\n# Measured, no profile key yet:\n";
     heading = true;

@@ -101,26 +101,39 @@ def bench_pingpong():
 
 # ------------------------------------------------------- GIL hand-offs, ticks
 
-def bench_handoffs():
-    rates = []
-    for _ in range(ROUNDS):
-        last, switches, stop = [None], [0], [False]
+def handoff_rate(seconds):
+    """GIL hand-offs per second between two spinning threads, counted in
+    Python (as validation/handoffs.py does)."""
+    last, switches, stop = [None], [0], [False]
 
-        def spin(me):
-            while not stop[0]:
-                if last[0] is not me:
-                    last[0] = me
-                    switches[0] += 1
-        ts = [threading.Thread(target=spin, args=(i,)) for i in range(2)]
-        t0 = vlib.now()
-        for t in ts:
-            t.start()
-        time.sleep(0.2)
-        stop[0] = True
-        for t in ts:
-            t.join()
-        rates.append(max(0, switches[0] - 2) / (vlib.now() - t0))
-    record("handoffs_per_s", 0, rates)
+    def spin(me):
+        while not stop[0]:
+            if last[0] is not me:
+                last[0] = me
+                switches[0] += 1
+    ts = [threading.Thread(target=spin, args=(i,)) for i in range(2)]
+    t0 = vlib.now()
+    for t in ts:
+        t.start()
+    time.sleep(seconds)
+    stop[0] = True
+    for t in ts:
+        t.join()
+    return max(0, switches[0] - 2) / (vlib.now() - t0)
+
+
+def bench_handoffs():
+    cpus = all_cpus()
+    unpinned, pinned = [], []
+    for _ in range(ROUNDS):
+        unpinned.append(handoff_rate(0.2))
+        set_affinity(cpus[:1])
+        try:
+            pinned.append(handoff_rate(0.2))
+        finally:
+            set_affinity(cpus)
+    record("handoffs_per_s", 0, unpinned)
+    record("handoffs_per_s_pinned", 0, pinned)
 
 
 def countdown(n):
