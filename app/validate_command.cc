@@ -293,7 +293,7 @@ int run_validate_command(int argc, const char* const* argv, const Console& c) {
     try {
       out = analysis::parse_program_output(line);
     } catch (const std::runtime_error& e) {
-      throw request_error(std::string(replay.empty() ? "a program printed " : "--replay " + replay + ": ") + e.what());
+      throw request_error("--replay " + replay + ": " + e.what());
     }
     auto& s = samples[{case_id, out.python}];
     s.python = out.python;
@@ -328,10 +328,19 @@ int run_validate_command(int argc, const char* const* argv, const Console& c) {
           const ProgramRun run = run_program(args, 120);
           ++done;
           const std::string line = last_line(run.out);
-          if (run.exit_code != 0 || run.timed_out || line.empty()) {
+          std::string problem = run.timed_out ? "timed out" : run.exit_code != 0 ? "failed" : "";
+          if (problem.empty()) {
+            try {
+              analysis::parse_program_output(line);
+            } catch (const std::runtime_error& e) {
+              problem = std::string("printed ") + e.what();
+            }
+          }
+          // A program that fails is a row less, not the end of the suite.
+          if (!problem.empty()) {
             progress.clear();
-            c.err << "gilsim: warning: " << vc.program << ".py (" << vc.label << ") with " << py.path
-                  << (run.timed_out ? " timed out" : " failed") << ": " << last_line(run.err) << "\n";
+            c.err << "gilsim: warning: " << vc.program << ".py (" << vc.label << ") with " << py.path << " "
+                  << problem << (run.exit_code != 0 ? ": " + last_line(run.err) : "") << "\n";
             continue;
           }
           recorder.add(tagged_line(vc.id, line));
@@ -341,6 +350,7 @@ int run_validate_command(int argc, const char* const* argv, const Console& c) {
     quiet.load_after = load_average();
   }
 
+  if (samples.empty()) throw request_error("validate: no program gave a measurement (the warnings above say why)");
   std::vector<analysis::RowResult> rows;
   for (const auto& vc : analysis::validation_suite()) {
     const std::string twin_file = program_path(dir, vc.program, ".yaml");
@@ -461,8 +471,14 @@ int run_calibrate_command(int argc, const char* const* argv, const Console& c) {
                 << (run.timed_out ? " timed out" : " failed") << ": " << last_line(run.err) << "\n";
           continue;
         }
+        try {
+          add(line);
+        } catch (const CliError& e) {
+          progress.clear();
+          c.err << "gilsim: warning: calibrate.py " << section << " with " << py.path << ": " << e.what() << "\n";
+          continue;
+        }
         recorder.add(line);
-        add(line);
       }
     progress.clear();
     quiet.load_after = load_average();

@@ -68,6 +68,23 @@ expect2 "calibrate: --out with another extension" "yaml" "$gilsim" calibrate --r
 expect2 "calibrate: --rounds 0" "--rounds wants" "$gilsim" calibrate --rounds 0
 expect2 "calibrate: --replay with --python" "takes no --python" "$gilsim" calibrate --replay "$cal" --python python3
 
+# A live run with interpreters that are not Python: one that fails, one that
+# prints what is not a measurement. Each program is a warning, and with no
+# measurement at all, exit 2.
+printf '#!/bin/sh\ncase "$1" in -c) echo 3.12 ;; *) echo boom >&2; exit 1 ;; esac\n' >"$work/failing-python"
+printf '#!/bin/sh\ncase "$1" in -c) echo 2.7 ;; *) echo Traceback ;; esac\n' >"$work/garbage-python"
+chmod +x "$work/failing-python" "$work/garbage-python"
+expect2 "failing programs" "no program gave a measurement" \
+  "$gilsim" validate --profile "$ref" --repeat 1 --python "$work/failing-python" --python "$work/garbage-python"
+grep -q "countdown.py (count-down, 2 threads, all CPUs) with $work/failing-python failed: boom" "$work/err" \
+  || fail "no warning for a failing program"
+grep -q "with $work/garbage-python printed not a JSON object" "$work/err" || fail "no warning for a bad output"
+grep -q "echo.py.*garbage-python" "$work/err" && fail "a 3.x case ran with 2.7"
+expect2 "calibrate with failing programs" "no measurement to fit" \
+  "$gilsim" calibrate --python "$work/failing-python" --python "$work/garbage-python"
+grep -q "calibrate.py pingpong with $work/garbage-python: calibrate: not a JSON object" "$work/err" \
+  || fail "calibrate: no warning for a bad output"
+
 "$gilsim" validate --help | grep -q -- '--profile' || fail "validate --help"
 "$gilsim" calibrate --help | grep -q -- '--rounds' || fail "calibrate --help"
 echo "validation_test: ok"
