@@ -85,6 +85,23 @@ expect2 "calibrate with failing programs" "no measurement to fit" \
 grep -q "calibrate.py pingpong with $work/garbage-python: calibrate: not a JSON object" "$work/err" \
   || fail "calibrate: no warning for a bad output"
 
+# Ctrl-C while a program runs: exit 130, and the program's process group is
+# killed (a stand-in interpreter that writes its pid, then sleeps).
+printf '#!/bin/sh\ncase "$1" in -c) echo 3.12 ;; *) echo $$ >"%s/sleeper.pid"; exec sleep 60 ;; esac\n' "$work" \
+  >"$work/sleeping-python"
+chmod +x "$work/sleeping-python"
+"$gilsim" validate --profile "$ref" --repeat 1 --python "$work/sleeping-python" >"$work/int.out" 2>&1 &
+pid=$!
+i=0
+while [ ! -s "$work/sleeper.pid" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$work/sleeper.pid" ] || fail "the stand-in program never started"
+kill -INT $pid
+wait $pid
+code=$?
+[ $code -eq 130 ] || fail "validate after Ctrl-C: exit $code, not 130"
+grep -q "stopped by SIGINT" "$work/int.out" || fail "validate after Ctrl-C: $(cat "$work/int.out")"
+kill -0 "$(cat "$work/sleeper.pid")" 2>/dev/null && fail "the program outlived validate's Ctrl-C"
+
 "$gilsim" validate --help | grep -q -- '--profile' || fail "validate --help"
 "$gilsim" calibrate --help | grep -q -- '--rounds' || fail "calibrate --help"
 echo "validation_test: ok"
