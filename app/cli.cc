@@ -29,6 +29,7 @@
 #include "app/interrupt.h"
 #include "app/saturation_command.h"
 #include "app/trace_size.h"
+#include "app/validate_command.h"
 #include "loader/input_error.h"
 #include "loader/sweep_spec.h"
 #include "models/simulation.h"
@@ -40,7 +41,8 @@ namespace {
 namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
-const char* const kCommands[] = {"claims", "run", "check", "sweep", "merge", "fit", "saturation", "init"};
+const char* const kCommands[] = {"claims", "run",        "check", "sweep",    "merge",
+                                 "fit",    "saturation", "init",  "validate", "calibrate"};
 
 po::options_description visible_options() {
   po::options_description o("Options");
@@ -100,7 +102,7 @@ std::string help_text() {
        "                    [--json PATH] [--metrics PATTERN,...] [--quiet]\n"
        "  gilsim merge DIR... [--csv PATH] [--json PATH] [--metrics PATTERN,...]\n"
        "  gilsim init [TEMPLATE] [--out FILE] [--list]\n"
-    << fit_usage() << saturation_usage() <<
+    << fit_usage() << saturation_usage() << validate_usage() << calibrate_usage() <<
        "\n"
        "Commands:\n"
        "  claims   run the scenarios shipped for the article's claims and print the\n"
@@ -121,6 +123,11 @@ std::string help_text() {
        "  merge    join the DIRs of a sweep's shards (--shard K/N) into the results\n"
        "           the whole sweep would have written (--csv and/or --json)\n"
        "  init     write a commented starter scenario (--list: the templates)\n"
+       "  validate run real Python programs beside their gilsim twins under a profile;\n"
+       "           a row per comparison with its verdict ('gilsim validate --help')\n"
+       "  calibrate\n"
+       "           microbenchmarks with real Pythons, fitted into a machine profile\n"
+       "           ('gilsim calibrate --help')\n"
        "\n"
        "'gilsim COMMAND --help' prints a command's options and an example.\n"
        "\n"
@@ -348,6 +355,8 @@ int dispatch(int argc, const char* const* argv, const Console& c) {
   // app/saturation_command.h).
   if (argc > 1 && std::string(argv[1]) == "fit") return run_fit_command(argc - 1, argv + 1, c);
   if (argc > 1 && std::string(argv[1]) == "saturation") return run_saturation_command(argc - 1, argv + 1, c);
+  if (argc > 1 && std::string(argv[1]) == "validate") return run_validate_command(argc - 1, argv + 1, c);
+  if (argc > 1 && std::string(argv[1]) == "calibrate") return run_calibrate_command(argc - 1, argv + 1, c);
   Args a = parse(argc, argv);
   if (a.help) {
     const CommandHelp* help = a.command_given ? command_help(a.command) : nullptr;

@@ -86,6 +86,20 @@ add_test(NAME analysis.examples
          COMMAND sh ${PROJECT_SOURCE_DIR}/tests/examples_test.sh $<TARGET_FILE:gilsim>
                  ${PROJECT_SOURCE_DIR}/analysis/examples.sh ${CMAKE_CURRENT_BINARY_DIR}/examples_test)
 
+# The twins of gilsim validate's programs (validation/*.yaml): each checks
+# and runs as shipped, and its expectations hold.
+file(GLOB VALIDATION_TWINS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/validation/*.yaml)
+foreach(f ${VALIDATION_TWINS})
+  get_filename_component(base ${f} NAME_WE)
+  add_test(NAME validation.twin.${base}.check COMMAND gilsim check ${f})
+  add_test(NAME validation.twin.${base}.run COMMAND gilsim run ${f})
+endforeach()
+# validate and calibrate on recorded measurements, their options and their
+# errors (tests/validation_test.sh); no Python runs.
+add_test(NAME validation.commands
+         COMMAND sh ${PROJECT_SOURCE_DIR}/tests/validation_test.sh $<TARGET_FILE:gilsim>
+                 ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/validation_test)
+
 # The calibration's gilsim twin of server_check.py must stay a valid sweep.
 add_test(NAME calibration.server_check
          COMMAND gilsim check ${PROJECT_SOURCE_DIR}/analysis/calibration/server_check.yaml)

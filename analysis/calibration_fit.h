@@ -1,0 +1,89 @@
+// `gilsim calibrate`'s fit: the microbenchmarks' measurements
+// (validation/calibrate.py, one JSON line per interpreter) into a machine
+// profile's values (loader/profile.h, docs/profiles.md).
+//
+// Each profile key is one row of the fit table (calibration_fit.cc): the
+// series of measurements it is fitted to, the part of the line it takes (a
+// series y = a + b x: a, the intercept, or b, the slope), which interpreters'
+// measurements count, and a scale. Where several measurements constrain one
+// parameter (several interpreters, several sizes) it is a weighted least-
+// squares fit (Eigen), each point weighted by the inverse square of its
+// spread over the rounds.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace analysis {
+
+// One measurement of one interpreter: a series' value at size x, per round.
+struct CalibrationMeasurement {
+  std::string python;  // "3.12"
+  std::string name;    // the series: "pickle_bytes"
+  double x = 0;        // its size (bytes, workers), 0 when it has none
+  std::vector<double> rounds;  // ns (or per second for rates), one per round
+};
+
+// calibrate.py's JSON line: {"python": ..., "cpus": N, "measurements": [...]}.
+// Throws std::runtime_error when it is not one.
+struct CalibrationOutput {
+  std::string python;
+  int cpus = 0;
+  std::vector<CalibrationMeasurement> measurements;
+};
+CalibrationOutput parse_calibration_output(const std::string& json_line);
+
+enum class FitPart { Intercept, Slope };
+// Which interpreters' measurements a key is fitted to: all, 2.x's, 3.x's, or
+// only the newest measured (a cost that differs by version: a profile holds
+// one value, for the interpreter it is most likely used with).
+enum class FitVersions { All, OldGil /* 2.x */, NewGil /* 3.x */, Newest };
+enum class FitUnit { Duration, PerByte };
+
+// A row of the fit table: one profile key.
+struct FitRow {
+  const char* key;     // "runtime.pickle_per_byte": the profile's section and key
+  const char* series;  // the measurements it is fitted to
+  FitPart part;
+  FitVersions versions;
+  double scale;        // the parameter is scale x the fitted part
+  FitUnit unit;
+  const char* how;     // the comment: what the series measures and why it gives the key
+};
+const std::vector<FitRow>& fit_table();
+
+// Series measured that no profile key takes yet: written as comments.
+struct UnkeyedSeries {
+  const char* series;
+  const char* what;
+};
+const std::vector<UnkeyedSeries>& unkeyed_series();
+
+struct FittedValue {
+  const FitRow* row = nullptr;
+  double value = 0;       // ns, or ns per byte
+  int points = 0;         // the measurements that constrained it
+  bool clamped = false;   // the fit was below the key's least value
+};
+
+// The fitted value of every row that has measurements.
+std::vector<FittedValue> fit_profile(const std::vector<CalibrationMeasurement>& measurements);
+
+// The median and the range of a measurement's rounds.
+struct RoundSpread {
+  double median = 0, low = 0, high = 0;
+};
+RoundSpread round_spread(const std::vector<double>& rounds);
+
+// The profile's YAML text: its name, description and CPU model, machine.cores,
+// every fitted key with the measurements behind it as a comment, and every
+// measurement without a key, as comments. It loads with --profile.
+struct ProfileHeader {
+  std::string name, description, cpu;
+  int cores = 0;  // 0: not written
+};
+std::string write_profile(const ProfileHeader& header, const std::vector<FittedValue>& fitted,
+                          const std::vector<CalibrationMeasurement>& measurements);
+
+}  // namespace analysis

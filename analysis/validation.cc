@@ -1,0 +1,353 @@
+#include "analysis/validation.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+#include <stdexcept>
+
+#include "analysis/sweep_axes.h"
+#include "loader/yaml_source.h"
+#include "report/runner.h"
+#include "sim/json.h"
+
+namespace analysis {
+
+namespace {
+
+using Kind = Tolerance::Kind;
+
+constexpr Tolerance kWithin25{Kind::Relative, 0.25};
+constexpr Tolerance kWithin50{Kind::Relative, 0.5};
+constexpr Tolerance kFactor2{Kind::Factor, 2.0};
+constexpr Tolerance kFactor3{Kind::Factor, 3.0};
+// A lost fraction is noisy and often near 0: within 3x, or 2 points.
+constexpr Tolerance kLostFraction{Kind::Factor, 3.0, 0.02};
+
+ValidationCase countdown(int threads, bool pinned) {
+  const std::string n = std::to_string(threads);
+  const std::string share = "{seq_ns/" + n + "}ns";
+  return {"countdown-" + n + (pinned ? "-pinned" : "-all"),
+          "count-down, " + n + " threads, " + (pinned ? "pinned to 1 CPU" : "all CPUs"),
+          "countdown",
+          {"--threads", n, "--pin", pinned ? "1" : "0", "--total", "3000000"},
+          Interpreters::All,
+          {{"threads.0.count", n},
+           {"threads.0.run.0.cpu", share},
+           {"variants.sequential.threads.0.run.0.repeat", n},
+           {"variants.sequential.threads.0.run.0.run.0.cpu", share}},
+          {{"threads / sequential", "ratio", "ratio", kWithin25},
+           {"CPU / wall", "cpu_wall", "cpu/wall", kWithin25}}};
+}
+
+ValidationCase echo(int cpu_threads, const std::string& interval_ms, bool with_alone_row) {
+  const std::string k = std::to_string(cpu_threads);
+  ValidationCase c{"echo-" + k + "cpu-" + interval_ms + "ms",
+                   "echo beside " + k + " CPU thread" + (cpu_threads > 1 ? "s" : "") + ", " + interval_ms + " ms",
+                   "echo",
+                   {"--cpu", k, "--interval-ms", interval_ms, "--seconds", "0.5"},
+                   Interpreters::NewGil,
+                   {{"runtime.switch_interval", interval_ms + "ms"}, {"threads.1.count", k}},
+                   {{"throughput beside / alone", "ratio", "throughput beside over alone", kFactor3}}};
+  if (with_alone_row)
+    c.rows.insert(c.rows.begin(), {"requests/s alone", "alone_per_s", "requests per second alone", kFactor2});
+  return c;
+}
+
+ValidationCase native(const std::string& kind, const std::string& mb) {
+  return {"native-" + kind,
+          kind + ", 2 threads",
+          "native",
+          {"--kind", kind, "--threads", "2", "--mb", mb},
+          Interpreters::All,
+          {{"threads.0.run.0.native", "{call_ns}ns"},
+           {"variants.sequential.threads.0.run.0.run.0.native", "{call_ns}ns"}},
+          {{"speed-up", "speedup", "speed-up", kWithin25}}};
+}
+
+ValidationCase lost(const std::string& kind, const std::string& n) {
+  const bool call = kind == "call";
+  return {"lost-" + kind,
+          call ? "lost updates, x = x + f()" : "lost updates, x += 1",
+          "lost",
+          {"--kind", kind, "--n", n},
+          Interpreters::All,
+          // Half an iteration for the increment's read and write, half for
+          // the loop (and f): what the program measured alone.
+          {{"runtime.increment_time", "{iter_ns/2}ns"},
+           {"threads.0.run.0.repeat", "{n}"},
+           {"threads.0.run.0.run.1.cpu", "{iter_ns/2}ns"},
+           {"variants.call.threads.0.run.0.run.0.run.0.cpu", "{iter_ns/2}ns"}},
+          {{"fraction lost", "lost_fraction", call ? "lost, x = x + f()" : "lost, x += 1", kLostFraction}}};
+}
+
+ValidationCase pool(const std::string& method, int workers) {
+  const std::string w = std::to_string(workers);
+  return {"pool-" + method + "-" + w,
+          "Pool(" + w + ") " + method + ", workers ready",
+          "pool_start",
+          {"--method", method, "--workers", w},
+          method == "fork" ? Interpreters::All : Interpreters::Contexts,
+          {{"pools.0.workers", w}, {"pools.0.start_method", method}, {"threads.0.run.0.tasks", w}},
+          {{"ms", "ready_ms", "all workers ready (ms)", kWithin50}}};
+}
+
+}  // namespace
+
+bool Tolerance::agrees(double measured, double predicted) const {
+  if (std::abs(predicted - measured) <= absolute) return true;
+  if (kind == Kind::Relative) return measured != 0 && std::abs(predicted / measured - 1) <= value;
+  if (measured <= 0 || predicted <= 0) return false;
+  return std::max(predicted / measured, measured / predicted) <= value;
+}
+
+std::string Tolerance::describe() const {
+  char buf[64];
+  if (kind == Kind::Relative)
+    std::snprintf(buf, sizeof buf, "±%g %%", value * 100);
+  else
+    std::snprintf(buf, sizeof buf, "%gx", value);
+  std::string out = buf;
+  if (absolute > 0) {
+    std::snprintf(buf, sizeof buf, " or ±%g", absolute);
+    out += buf;
+  }
+  return out;
+}
+
+const std::vector<ValidationCase>& validation_suite() {
+  static const std::vector<ValidationCase> suite = [] {
+    std::vector<ValidationCase> s;
+    for (int threads : {2, 4})
+      for (bool pinned : {false, true}) s.push_back(countdown(threads, pinned));
+    s.push_back({"handoffs",
+                 "2 CPU threads",
+                 "handoffs",
+                 {"--seconds", "0.5"},
+                 Interpreters::All,
+                 {{"threads.0.run.0.cpu", "{wall_ns/2}ns"}},
+                 {{"GIL hand-offs/s", "handoffs_per_s", "hand-offs per second", kFactor2}}});
+    for (const char* interval : {"0.5", "5", "50"})
+      for (int cpu : {1, 2}) s.push_back(echo(cpu, interval, cpu == 1 && std::string(interval) == "5"));
+    s.push_back({"overlap-threads",
+                 "4 threads sleeping",
+                 "overlap",
+                 {"--threads", "4", "--sleep-ms", "20"},
+                 Interpreters::All,
+                 {},
+                 {{"wall / serial", "threads_ratio", "threads, wall over serial", kWithin25}}});
+    s.push_back({"overlap-asyncio",
+                 "4 asyncio tasks sleeping",
+                 "overlap",
+                 {"--threads", "4", "--sleep-ms", "20"},
+                 Interpreters::NewGil,
+                 {},
+                 {{"wall / serial", "asyncio_ratio", "asyncio, wall over serial", kWithin25}}});
+    s.push_back(native("sha256", "8"));
+    s.push_back(native("zlib", "2"));
+    s.push_back(lost("plus", "1000000"));
+    s.push_back(lost("call", "300000"));
+    for (const char* method : {"fork", "spawn"})
+      for (int w : {1, 2}) s.push_back(pool(method, w));
+    return s;
+  }();
+  return suite;
+}
+
+bool applies(const ValidationCase& c, const std::string& python) {
+  int major = 0, minor = 0;
+  if (std::sscanf(python.c_str(), "%d.%d", &major, &minor) != 2) return false;
+  switch (c.interpreters) {
+    case Interpreters::All: return true;
+    case Interpreters::NewGil: return major > 3 || (major == 3 && minor >= 2);
+    case Interpreters::Contexts: return major > 3 || (major == 3 && minor >= 4);
+  }
+  return false;
+}
+
+ProgramOutput parse_program_output(const std::string& json_line) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(json_line).get(root) != simdjson::SUCCESS || !root.is_object())
+    throw std::runtime_error("not a JSON object: '" + json_line.substr(0, 200) + "'");
+  ProgramOutput out;
+  for (auto field : root.get_object()) {
+    const std::string key(field.key);
+    double number = 0;
+    std::string_view text;
+    if (field.value.is_number() && field.value.get_double().get(number) == simdjson::SUCCESS) {
+      out.values[key] = number;
+    } else if (key == "python" && field.value.get_string().get(text) == simdjson::SUCCESS) {
+      out.python = std::string(text);
+    }
+  }
+  if (out.python.empty()) throw std::runtime_error("no \"python\" in '" + json_line.substr(0, 200) + "'");
+  return out;
+}
+
+std::optional<Spread> spread_of(const Samples& s, const std::string& key) {
+  std::vector<double> v;
+  for (const auto& run : s.runs)
+    if (auto it = run.values.find(key); it != run.values.end()) v.push_back(it->second);
+  if (v.empty()) return std::nullopt;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  Spread out;
+  out.median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  out.low = v.front();
+  out.high = v.back();
+  out.n = int(n);
+  return out;
+}
+
+namespace {
+
+std::string format_value(double v) {
+  char buf[64];
+  if (std::abs(v - std::round(v)) < 1e-9 * std::max(1.0, std::abs(v)) || std::abs(v) >= 1e6)
+    std::snprintf(buf, sizeof buf, "%.0f", std::round(v));
+  else
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+// "{KEY}" or "{KEY/N}" in `text`, filled from the medians.
+std::string fill(const std::string& text, const Samples& s) {
+  std::string out;
+  for (std::size_t at = 0; at < text.size();) {
+    const auto open = text.find('{', at);
+    if (open == std::string::npos) {
+      out += text.substr(at);
+      break;
+    }
+    const auto close = text.find('}', open);
+    if (close == std::string::npos) throw std::logic_error("unclosed '{' in twin setting '" + text + "'");
+    out += text.substr(at, open - at);
+    std::string key = text.substr(open + 1, close - open - 1);
+    double divisor = 1;
+    if (const auto slash = key.find('/'); slash != std::string::npos) {
+      divisor = std::stod(key.substr(slash + 1));
+      key = key.substr(0, slash);
+    }
+    if (key == "python") {
+      out += s.python;
+    } else {
+      const auto spread = spread_of(s, key);
+      if (!spread) throw std::runtime_error("the program printed no '" + key + "', which its twin needs");
+      const double v = spread->median / divisor;
+      // Durations are whole nanoseconds; a zero duration would mean nothing to run.
+      out += format_value(text.compare(close + 1, 2, "ns") == 0 ? std::max(1.0, std::round(v)) : v);
+    }
+    at = close + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<TwinSetting> twin_settings(const ValidationCase& c, const Samples& s) {
+  // Every twin runs the interpreter's version on the CPUs the program had.
+  std::vector<TwinSetting> out = {{"runtime.python", "\"" + s.python + "\""}, {"machine.cores", "{cpus}"}};
+  out.insert(out.end(), c.twin.begin(), c.twin.end());
+  for (auto& setting : out) setting.value = fill(setting.value, s);
+  return out;
+}
+
+std::map<std::string, double> predict(const std::string& file, const std::string& text,
+                                      const std::vector<TwinSetting>& settings, const loader::LoadOptions& load) {
+  const loader::YamlSource src(file, text);
+  YAML::Node root = src.parse();
+  for (const auto& setting : settings) {
+    loader::SweepAxis axis;
+    axis.path = setting.path;
+    axis.from_command_line = true;
+    apply_axis(src, root, axis, YAML::Load(setting.value));
+  }
+  const loader::Scenario scenario = loader::load_scenario_tree(src, root, load);
+  const report::ScenarioResult result = report::run_scenario(scenario);
+  std::map<std::string, double> figures;
+  for (const auto& f : result.figures)
+    if (f.value) figures[f.label] = *f.value;
+  return figures;
+}
+
+std::vector<RowResult> compare(const ValidationCase& c, const Samples& s, const std::map<std::string, double>& figures) {
+  std::vector<RowResult> out;
+  for (const auto& row : c.rows) {
+    RowResult r;
+    r.case_id = c.id;
+    r.label = c.label + ": " + row.label;
+    r.python = s.python;
+    r.tolerance = row.tolerance;
+    if (auto m = spread_of(s, row.measured)) r.measured = *m;
+    if (auto it = figures.find(row.figure); it != figures.end()) r.predicted = it->second;
+    r.within = r.measured.n > 0 && r.predicted && row.tolerance.agrees(r.measured.median, *r.predicted);
+    out.push_back(r);
+  }
+  return out;
+}
+
+namespace {
+
+std::string number(double v) {
+  char buf[32];
+  const double a = std::abs(v);
+  if (a != 0 && (a < 0.01 || a >= 1e5))
+    std::snprintf(buf, sizeof buf, "%.3g", v);
+  else
+    std::snprintf(buf, sizeof buf, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : "%.3f", v);
+  return buf;
+}
+
+}  // namespace
+
+std::string format_rows(const std::vector<RowResult>& rows) {
+  std::vector<std::vector<std::string>> cells = {
+      {"python", "what", "measured (min..max, n)", "predicted", "tolerance", "verdict"}};
+  int within = 0;
+  for (const auto& r : rows) {
+    within += r.within;
+    cells.push_back({r.python, r.label,
+                     r.measured.n ? number(r.measured.median) + " (" + number(r.measured.low) + ".." +
+                                        number(r.measured.high) + ", " + std::to_string(r.measured.n) + ")"
+                                  : "-",
+                     r.predicted ? number(*r.predicted) : "-", r.tolerance.describe(),
+                     r.within ? "within" : r.measured.n && r.predicted ? "MISS" : "no data"});
+  }
+  std::vector<std::size_t> width(cells[0].size(), 0);
+  for (const auto& line : cells)
+    for (std::size_t i = 0; i < line.size(); ++i) width[i] = std::max(width[i], line[i].size());
+  std::ostringstream out;
+  for (const auto& line : cells) {
+    out << " ";
+    for (std::size_t i = 0; i < line.size(); ++i)
+      out << " " << line[i] << (i + 1 < line.size() ? std::string(width[i] - line[i].size() + 1, ' ') : "");
+    out << "\n";
+  }
+  out << "\n  " << within << " of " << rows.size() << " rows within their tolerance\n";
+  return out.str();
+}
+
+std::string rows_json(const std::vector<RowResult>& rows, const std::string& profile, const std::string& notes) {
+  std::ostringstream out;
+  out << "{\n  \"profile\": " << sim::json_string(profile) << ",\n  \"notes\": " << sim::json_string(notes)
+      << ",\n  \"rows\": [";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    out << (i ? "," : "") << "\n    {\"case\": " << sim::json_string(r.case_id) << ", \"what\": "
+        << sim::json_string(r.label) << ", \"python\": " << sim::json_string(r.python);
+    if (r.measured.n)
+      out << ", \"measured\": {\"median\": " << format_value(r.measured.median)
+          << ", \"min\": " << format_value(r.measured.low) << ", \"max\": " << format_value(r.measured.high)
+          << ", \"n\": " << r.measured.n << "}";
+    if (r.predicted) out << ", \"predicted\": " << format_value(*r.predicted);
+    out << ", \"tolerance\": " << sim::json_string(r.tolerance.describe())
+        << ", \"within\": " << (r.within ? "true" : "false") << "}";
+  }
+  out << "\n  ]\n}\n";
+  return out.str();
+}
+
+}  // namespace analysis

@@ -1,0 +1,506 @@
+#include "app/validate_command.h"
+
+#include <simdjson.h>
+
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "analysis/calibration_fit.h"
+#include "analysis/validation.h"
+#include "app/commands.h"
+#include "app/interrupt.h"
+#include "app/output_names.h"
+#include "app/progress_bar.h"
+#include "app/python_runner.h"
+#include "loader/did_you_mean.h"
+#include "loader/profile.h"
+
+namespace app {
+
+namespace {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+// Common to both commands: interpreters, recording and replaying.
+void add_common_options(po::options_description& o) {
+  o.add_options()
+      ("help,h", "print this help and exit")
+      ("python", po::value<std::vector<std::string>>()->value_name("PATH"),
+       "an interpreter to run the programs with (repeatable; default: python3 on PATH)")
+      ("record", po::value<std::string>()->value_name("FILE"),
+       "also write the programs' raw measurements here, one JSON line each")
+      ("replay", po::value<std::string>()->value_name("FILE"),
+       "run no Python: take the measurements that --record wrote");
+}
+
+po::options_description validate_options() {
+  po::options_description o("Options of 'gilsim validate'");
+  add_common_options(o);
+  o.add_options()
+      ("profile", po::value<std::string>()->value_name("FILE"), "the machine profile the twins run with (required)")
+      ("repeat", po::value<int>()->value_name("N"), "runs of each program per interpreter, interleaved (default 3)")
+      ("json", po::value<std::string>()->value_name("PATH"), "write the rows as JSON (.json, '-': standard output)");
+  return o;
+}
+
+po::options_description calibrate_options() {
+  po::options_description o("Options of 'gilsim calibrate'");
+  add_common_options(o);
+  o.add_options()
+      ("out", po::value<std::string>()->value_name("FILE"), "write the profile here (.yaml; default: standard output)")
+      ("name", po::value<std::string>()->value_name("NAME"), "the profile's name (default: from the CPU model)")
+      ("rounds", po::value<int>()->value_name("N"), "rounds of each microbenchmark (default 5)");
+  return o;
+}
+
+po::variables_map parse_options(int argc, const char* const* argv, const po::options_description& options) {
+  const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(options).style(style).run(), vm);
+  } catch (const po::unknown_option& e) {
+    // The did-you-mean among this command's own options.
+    std::vector<std::string> names;
+    for (const auto& o : options.options()) names.push_back(o->long_name());
+    throw usage_error("unknown option '" + e.get_option_name() + "'" +
+                      loader::did_you_mean_option(e.get_option_name(), names));
+  }
+  po::notify(vm);
+  return vm;
+}
+
+std::string text_option(const po::variables_map& vm, const char* name) {
+  if (!vm.count(name)) return {};
+  std::string v = vm[name].as<std::string>();
+  if (v.empty()) throw usage_error(std::string("--") + name + " wants a value, not an empty string");
+  return v;
+}
+
+int count_option(const po::variables_map& vm, const char* name, int fallback, int most) {
+  if (!vm.count(name)) return fallback;
+  const int n = vm[name].as<int>();
+  if (n < 1 || n > most)
+    throw usage_error(std::string("--") + name + " wants a whole number from 1 to " + std::to_string(most));
+  return n;
+}
+
+// A bare name is looked up on PATH, as a shell would.
+std::string resolve_interpreter(const std::string& name) {
+  if (name.find('/') != std::string::npos) {
+    if (::access(name.c_str(), X_OK) != 0) throw request_error("--python " + name + ": not an executable file");
+    return name;
+  }
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "");
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    const fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+  }
+  throw request_error("--python " + name + ": not found on PATH");
+}
+
+struct Interpreter {
+  std::string path;
+  std::string version;  // "3.12"
+};
+
+std::vector<Interpreter> interpreters(const po::variables_map& vm) {
+  std::vector<std::string> names = {"python3"};
+  if (vm.count("python")) names = vm["python"].as<std::vector<std::string>>();
+  std::vector<Interpreter> out;
+  for (const auto& name : names) {
+    Interpreter i{resolve_interpreter(name), {}};
+    const ProgramRun run =
+        run_program({i.path, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"}, 30);
+    i.version = last_line(run.out);
+    if (run.exit_code != 0 || i.version.empty())
+      throw request_error("--python " + name + ": it did not run (" + last_line(run.err) + ")");
+    out.push_back(i);
+  }
+  return out;
+}
+
+std::vector<std::string> read_lines(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw request_error("--replay " + path + ": cannot read it");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+// The measurements go to --record as they come, so a long run stopped half
+// way keeps what it measured.
+class Recorder {
+ public:
+  explicit Recorder(const std::string& path) {
+    if (path.empty()) return;
+    file_ = std::make_unique<std::ofstream>(path);
+    if (!*file_) throw request_error("--record " + path + ": cannot write it");
+  }
+  void add(const std::string& line) {
+    if (file_) *file_ << line << "\n" << std::flush;
+  }
+
+ private:
+  std::unique_ptr<std::ofstream> file_;
+};
+
+// The progress line on a terminal: runs done of all, and what runs now.
+class Progress {
+ public:
+  Progress(const Console& c, std::size_t total)
+      : c_(c), total_(total), start_(std::chrono::steady_clock::now()) {}
+  void show(std::size_t done, const std::string& what) {
+    if (!c_.err_is_tty) return;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    c_.err << "\r\033[K" << progress_line(done, total_, elapsed, done, "runs") << "  " << what << std::flush;
+  }
+  void clear() {
+    if (c_.err_is_tty) c_.err << "\r\033[K" << std::flush;
+  }
+
+ private:
+  const Console& c_;
+  std::size_t total_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+// `gilsim validate --help` and `gilsim calibrate --help`.
+void print_help(const Console& c, const char* usage, const char* summary, const po::options_description& options,
+                const char* example) {
+  c.out << "Usage:\n" << usage << "\n" << summary << "\n" << options << "\nExample:\n  " << example << "\n";
+}
+
+std::string program_path(const std::string& dir, const std::string& program, const char* ext) {
+  return (fs::path(dir) / (program + ext)).string();
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw request_error("cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// What the machine was doing: the load average and a spin check, before and
+// after; a warning when either says that something else used the CPUs.
+struct Quietness {
+  double load_before = -1, load_after = -1, spin = 1;
+  int cpus = 1;
+  std::string notes() const {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "load average %.2f before, %.2f after, on %d CPUs; spin check %.2f", load_before,
+                  load_after, cpus, spin);
+    return buf;
+  }
+  bool busy() const { return std::max(load_before, load_after) > 0.5 * cpus || spin > 1.3; }
+};
+
+void warn_if_busy(const Quietness& q, const Console& c) {
+  if (!q.busy()) return;
+  c.err << "gilsim: warning: the machine was busy (" << q.notes()
+        << "): other work inflates the measured times, the wake-up and hand-off figures most\n";
+}
+
+struct SampleKey {
+  std::string case_id, python;
+  bool operator<(const SampleKey& o) const { return std::tie(case_id, python) < std::tie(o.case_id, o.python); }
+};
+
+// A replayed or recorded line: the program's JSON with the case's id.
+std::string tagged_line(const std::string& case_id, const std::string& program_line) {
+  const auto brace = program_line.find('{');
+  return "{\"case\": \"" + case_id + "\", " + program_line.substr(brace + 1);
+}
+
+std::string case_of(const std::string& line) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view id;
+  if (parser.parse(line).get(root) != simdjson::SUCCESS || root["case"].get_string().get(id) != simdjson::SUCCESS)
+    throw request_error("--replay: a line without \"case\": '" + line.substr(0, 120) + "'");
+  return std::string(id);
+}
+
+const analysis::ValidationCase* find_case(const std::string& id) {
+  for (const auto& c : analysis::validation_suite())
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+}  // namespace
+
+const char* validate_usage() {
+  return "  gilsim validate --profile FILE [--python PATH]... [--repeat N] [--json PATH]\n"
+         "                  [--record FILE] [--replay FILE]\n";
+}
+
+const char* calibrate_usage() {
+  return "  gilsim calibrate [--python PATH]... [--rounds N] [--out FILE] [--name NAME]\n"
+         "                   [--record FILE] [--replay FILE]\n";
+}
+
+int run_validate_command(int argc, const char* const* argv, const Console& c) {
+  const po::variables_map vm = parse_options(argc, argv, validate_options());
+  StopOnSignal stop;
+  if (vm.count("help")) {
+    print_help(c, validate_usage(),
+             "Runs real Python programs (validation/*.py: count-down threads, GIL hand-offs,\n"
+             "a loopback echo beside CPU threads, sleeps and asyncio, sha256/zlib threads,\n"
+             "lost updates, Pool start) with each interpreter, interleaved and repeated, and\n"
+             "their gilsim twins (validation/*.yaml) under the profile, set from what each\n"
+             "program measured. Prints a row per comparison: the measured median (and range),\n"
+             "the prediction, the row's tolerance and the verdict; warns when the machine is\n"
+             "busy. Exit 1 when a row misses its tolerance.\n",
+             validate_options(),
+             "gilsim validate --profile profiles/reference.yaml --python python2.7 --python python3.12");
+    return kExitOk;
+  }
+  const std::string profile_path = text_option(vm, "profile");
+  if (profile_path.empty()) throw usage_error("'validate' needs --profile FILE: the machine the twins run on");
+  loader::LoadOptions load;
+  load.profile = std::make_shared<const loader::Profile>(loader::load_profile_file(profile_path));
+  const int repeat = count_option(vm, "repeat", 3, 100);
+  const std::string json_path = text_option(vm, "json");
+  std::optional<ResultsOutput> json;
+  if (!json_path.empty()) {
+    check_output_name("--json", json_path);
+    json.emplace(json_path, c.out);
+  }
+  const std::string dir = validation_dir();
+  const std::string replay = text_option(vm, "replay");
+  if (!replay.empty() && vm.count("python")) throw usage_error("--replay runs no Python: it takes no --python");
+
+  std::map<SampleKey, analysis::Samples> samples;
+  Quietness quiet;
+  quiet.cpus = online_cpus();
+  auto add = [&](const std::string& case_id, const std::string& line) {
+    analysis::ProgramOutput out;
+    try {
+      out = analysis::parse_program_output(line);
+    } catch (const std::runtime_error& e) {
+      throw request_error("--replay " + replay + ": " + e.what());
+    }
+    auto& s = samples[{case_id, out.python}];
+    s.python = out.python;
+    s.runs.push_back(std::move(out));
+  };
+  if (!replay.empty()) {
+    for (const auto& line : read_lines(replay)) {
+      const std::string id = case_of(line);
+      if (!find_case(id)) throw request_error("--replay " + replay + ": no case '" + id + "' in the suite");
+      add(id, line);
+    }
+  } else {
+    const auto pythons = interpreters(vm);
+    Recorder recorder(text_option(vm, "record"));
+    std::size_t total = 0;
+    for (const auto& vc : analysis::validation_suite())
+      for (const auto& py : pythons) total += analysis::applies(vc, py.version) ? std::size_t(repeat) : 0;
+    quiet.load_before = load_average();
+    quiet.spin = spin_check();
+    Progress progress(c, total);
+    std::size_t done = 0;
+    // Interleaved: every case with every interpreter, then again, so that a
+    // noisy minute spreads over all rows instead of spoiling one.
+    for (int r = 0; r < repeat; ++r)
+      for (const auto& vc : analysis::validation_suite())
+        for (const auto& py : pythons) {
+          if (!analysis::applies(vc, py.version)) continue;
+          progress.show(done, vc.label + ", Python " + py.version);
+          throw_if_stopped();
+          std::vector<std::string> args = {py.path, program_path(dir, vc.program, ".py")};
+          args.insert(args.end(), vc.args.begin(), vc.args.end());
+          const ProgramRun run = run_program(args, 120);
+          ++done;
+          const std::string line = last_line(run.out);
+          std::string problem = run.timed_out ? "timed out" : run.exit_code != 0 ? "failed" : "";
+          if (problem.empty()) {
+            try {
+              analysis::parse_program_output(line);
+            } catch (const std::runtime_error& e) {
+              problem = std::string("printed ") + e.what();
+            }
+          }
+          // A program that fails is a row less, not the end of the suite.
+          if (!problem.empty()) {
+            progress.clear();
+            c.err << "gilsim: warning: " << vc.program << ".py (" << vc.label << ") with " << py.path << " "
+                  << problem << (run.exit_code != 0 ? ": " + last_line(run.err) : "") << "\n";
+            continue;
+          }
+          recorder.add(tagged_line(vc.id, line));
+          add(vc.id, line);
+        }
+    progress.clear();
+    quiet.load_after = load_average();
+  }
+
+  if (samples.empty()) throw request_error("validate: no program gave a measurement (the warnings above say why)");
+  std::vector<analysis::RowResult> rows;
+  for (const auto& vc : analysis::validation_suite()) {
+    const std::string twin_file = program_path(dir, vc.program, ".yaml");
+    const std::string twin_text = read_file(twin_file);
+    for (const auto& [key, s] : samples) {
+      if (key.case_id != vc.id) continue;
+      throw_if_stopped();
+      const auto figures = analysis::predict(twin_file, twin_text, analysis::twin_settings(vc, s), load);
+      for (auto& row : analysis::compare(vc, s, figures)) rows.push_back(std::move(row));
+    }
+  }
+  std::ostream& table = json_path == "-" ? c.err : c.out;
+  table << "gilsim validate: profile " << load.profile->name << " (" << profile_path << ")";
+  if (replay.empty()) table << "; " << quiet.notes();
+  else table << "; replayed from " << replay;
+  table << "\n  programs and twins from " << dir << "\n\n" << analysis::format_rows(rows);
+  if (replay.empty()) warn_if_busy(quiet, c);
+  if (json)
+    json->write(analysis::rows_json(rows, load.profile->name, replay.empty() ? quiet.notes() : "replayed from " + replay));
+  for (const auto& r : rows)
+    if (!r.within) return kExitExpectationFailed;
+  return kExitOk;
+}
+
+namespace {
+
+// The sections of validation/calibrate.py, each run as a process of its own
+// (a progress step each; the process and pool sections start children).
+const char* const kCalibrateSections[] = {"pingpong", "handoffs", "bytecode", "timers",
+                                          "processes", "pickle",   "pipes",    "asyncio"};
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon != std::string::npos) {
+        std::string v = line.substr(colon + 1);
+        v.erase(0, v.find_first_not_of(' '));
+        return v;
+      }
+    }
+  return {};
+}
+
+// "AMD EPYC 7B13" -> "amd-epyc-7b13".
+std::string slug(const std::string& text) {
+  std::string out;
+  for (char ch : text) {
+    const char l = char(std::tolower(static_cast<unsigned char>(ch)));
+    if ((l >= 'a' && l <= 'z') || (l >= '0' && l <= '9')) out += l;
+    else if (!out.empty() && out.back() != '-') out += '-';
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "this-machine" : out;
+}
+
+}  // namespace
+
+int run_calibrate_command(int argc, const char* const* argv, const Console& c) {
+  const po::variables_map vm = parse_options(argc, argv, calibrate_options());
+  StopOnSignal stop;
+  if (vm.count("help")) {
+    print_help(c, calibrate_usage(),
+             "Runs microbenchmarks (validation/calibrate.py: thread ping-pong pinned and\n"
+             "unpinned, GIL hand-offs, bytecode speed, timed-wait overshoot, process and Pool\n"
+             "start per method, pickling, pipes, asyncio steps) with each interpreter, fits the\n"
+             "profile's keys to them (least squares where several measurements constrain one)\n"
+             "and writes the profile, each value with its measurements as a comment; what no\n"
+             "key takes yet is written as comments too. Load it with --profile.\n",
+             calibrate_options(),
+             "gilsim calibrate --python python2.7 --python python3.12 --out profiles/my-machine.yaml");
+    return kExitOk;
+  }
+  const int rounds = count_option(vm, "rounds", 5, 100);
+  const std::string out_path = text_option(vm, "out");
+  if (!out_path.empty()) check_output_name("calibrate --out", out_path);
+  ResultsOutput out(out_path.empty() ? "-" : out_path, c.out);
+  const std::string replay = text_option(vm, "replay");
+  if (!replay.empty() && vm.count("python")) throw usage_error("--replay runs no Python: it takes no --python");
+
+  std::vector<analysis::CalibrationMeasurement> measurements;
+  int cores = 0;
+  auto add = [&](const std::string& line) {
+    analysis::CalibrationOutput o;
+    try {
+      o = analysis::parse_calibration_output(line);
+    } catch (const std::runtime_error& e) {
+      throw request_error(std::string(replay.empty() ? "" : "--replay " + replay + ": ") + e.what());
+    }
+    cores = std::max(cores, o.cpus);
+    for (auto& m : o.measurements) measurements.push_back(std::move(m));
+  };
+  Quietness quiet;
+  quiet.cpus = online_cpus();
+  if (!replay.empty()) {
+    for (const auto& line : read_lines(replay)) add(line);
+  } else {
+    const std::string dir = validation_dir();
+    const auto pythons = interpreters(vm);
+    Recorder recorder(text_option(vm, "record"));
+    quiet.load_before = load_average();
+    quiet.spin = spin_check();
+    Progress progress(c, std::size(kCalibrateSections) * pythons.size());
+    std::size_t done = 0;
+    for (const auto& py : pythons)
+      for (const char* section : kCalibrateSections) {
+        progress.show(done, std::string(section) + ", Python " + py.version);
+        throw_if_stopped();
+        const ProgramRun run = run_program({py.path, program_path(dir, "calibrate", ".py"), "--rounds",
+                                            std::to_string(rounds), "--only", section},
+                                           600);
+        ++done;
+        const std::string line = last_line(run.out);
+        if (run.exit_code != 0 || run.timed_out || line.empty()) {
+          progress.clear();
+          c.err << "gilsim: warning: calibrate.py " << section << " with " << py.path
+                << (run.timed_out ? " timed out" : " failed") << ": " << last_line(run.err) << "\n";
+          continue;
+        }
+        try {
+          add(line);
+        } catch (const CliError& e) {
+          progress.clear();
+          c.err << "gilsim: warning: calibrate.py " << section << " with " << py.path << ": " << e.what() << "\n";
+          continue;
+        }
+        recorder.add(line);
+      }
+    progress.clear();
+    quiet.load_after = load_average();
+  }
+  if (measurements.empty()) throw request_error("calibrate: no measurement to fit");
+  analysis::ProfileHeader header;
+  header.cpu = replay.empty() ? cpu_model() : "";
+  header.name = vm.count("name") ? text_option(vm, "name") : slug(header.cpu.empty() ? "this machine" : header.cpu);
+  header.cores = cores;
+  header.description = replay.empty() ? "measured by gilsim calibrate; " + quiet.notes()
+                                      : "fitted by gilsim calibrate from " + replay;
+  const std::string text = analysis::write_profile(header, analysis::fit_profile(measurements), measurements);
+  // What calibrate writes, --profile loads: a profile that does not is a bug here.
+  try {
+    loader::load_profile_text(text, out_path.empty() ? "<calibrate>" : out_path);
+  } catch (const std::exception& e) {
+    throw std::logic_error(std::string("calibrate wrote a profile that does not load: ") + e.what());
+  }
+  out.write(text);
+  if (replay.empty()) warn_if_busy(quiet, c);
+  if (!out_path.empty()) c.err << "gilsim: wrote " << out_path << " (profile " << header.name << ")\n";
+  return kExitOk;
+}
+
+}  // namespace app

@@ -1,0 +1,285 @@
+"""gilsim calibrate's microbenchmarks (standard library only; CPython 2.7 and
+3.6 .. 3.13). The methods follow analysis/calibration/measure_costs.py: each
+measurement is repeated ROUNDS times, and a round's value is the median of
+its timed samples.
+
+    python calibrate.py --rounds 5 --only pingpong,pickle
+
+Prints one line of JSON: {"python": "3.12", "cpus": 2, "measurements":
+[{"name": ..., "x": ..., "rounds": [value per round, ns]}, ...]}, where x is
+the measurement's size (bytes, workers) or 0. `gilsim calibrate` fits the
+profile's parameters to them (analysis/calibration_fit.cc) and writes the
+values as comments. Progress goes to standard error.
+"""
+from __future__ import print_function
+
+import json
+import os
+import pickle
+import sys
+import threading
+import time
+
+import vlib
+
+ROUNDS = 5
+OUT = []
+
+
+def record(name, x, rounds):
+    OUT.append({"name": name, "x": x, "rounds": [float(r) for r in rounds]})
+
+
+def timed_median(fn, n):
+    """The median over n calls of fn(), in ns per call."""
+    samples = []
+    for _ in range(n):
+        t0 = vlib.now()
+        fn()
+        samples.append(vlib.now() - t0)
+    return vlib.median(samples) * 1e9
+
+
+# ------------------------------------------------------------ thread ping-pong
+
+def pingpong_round_trip(n):
+    """Two threads hand a token back and forth through two locks used as
+    binary semaphores (threading.Lock: a sem_t in 2.7, a mutex and condition
+    in 3.x, both futexes): ns per round trip, i.e. two wake-ups and two GIL
+    hand-offs."""
+    ping, pong = threading.Lock(), threading.Lock()
+    ping.acquire()
+    pong.acquire()
+
+    def other():
+        for _ in range(n):
+            ping.acquire()
+            pong.release()
+    t = threading.Thread(target=other)
+    t.start()
+    t0 = vlib.now()
+    for _ in range(n):
+        ping.release()
+        pong.acquire()
+    dt = vlib.now() - t0
+    t.join()
+    return dt / n * 1e9
+
+
+def set_affinity(mask_cpus):
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, mask_cpus)
+        return
+    import ctypes
+    m = ctypes.c_ulong(sum(1 << c for c in mask_cpus))
+    vlib._libc().sched_setaffinity(0, ctypes.sizeof(m), ctypes.byref(m))
+
+
+def all_cpus():
+    if hasattr(os, "sched_getaffinity"):
+        return sorted(os.sched_getaffinity(0))
+    mask = vlib._affinity_mask() or 1
+    return [i for i in range(64) if mask >> i & 1]
+
+
+def bench_pingpong():
+    cpus = all_cpus()
+    unpinned, pinned = [], []
+    for _ in range(ROUNDS):
+        unpinned.append(pingpong_round_trip(2000))
+        set_affinity(cpus[:1])
+        try:
+            pinned.append(pingpong_round_trip(2000))
+        finally:
+            set_affinity(cpus)
+    record("pingpong_unpinned", 0, unpinned)
+    record("pingpong_pinned", 0, pinned)
+    # The part of a round trip that pinning saves, per wake-up: waking a
+    # thread on another (idle) CPU instead of switching on the same one.
+    record("wakeup_gap", 0, [(u - p) / 2 for u, p in zip(unpinned, pinned)])
+
+
+# ------------------------------------------------------- GIL hand-offs, ticks
+
+def handoff_rate(seconds):
+    """GIL hand-offs per second between two spinning threads, counted in
+    Python (as validation/handoffs.py does)."""
+    last, switches, stop = [None], [0], [False]
+
+    def spin(me):
+        while not stop[0]:
+            if last[0] is not me:
+                last[0] = me
+                switches[0] += 1
+    ts = [threading.Thread(target=spin, args=(i,)) for i in range(2)]
+    t0 = vlib.now()
+    for t in ts:
+        t.start()
+    time.sleep(seconds)
+    stop[0] = True
+    for t in ts:
+        t.join()
+    return max(0, switches[0] - 2) / (vlib.now() - t0)
+
+
+def bench_handoffs():
+    cpus = all_cpus()
+    unpinned, pinned = [], []
+    for _ in range(ROUNDS):
+        unpinned.append(handoff_rate(0.2))
+        set_affinity(cpus[:1])
+        try:
+            pinned.append(handoff_rate(0.2))
+        finally:
+            set_affinity(cpus)
+    record("handoffs_per_s", 0, unpinned)
+    record("handoffs_per_s_pinned", 0, pinned)
+
+
+def countdown(n):
+    while n > 0:
+        n -= 1
+
+
+def bench_bytecode():
+    n = 300000
+    record("countdown_iter", 0, [timed_median(lambda: countdown(n), 3) / n for _ in range(ROUNDS)])
+    g = {"x": 0}
+    plus = compile("for _ in r:\n    x += 1\n", "<plus>", "exec")
+    empty = compile("for _ in r:\n    pass\n", "<empty>", "exec")
+    r = range(n) if sys.version_info[0] >= 3 else xrange(n)  # noqa: F821 (2.7)
+    g["r"] = r
+    rounds = []
+    for _ in range(ROUNDS):
+        a = timed_median(lambda: exec_code(plus, g), 3)
+        b = timed_median(lambda: exec_code(empty, g), 3)
+        rounds.append((a - b) / n)
+    record("increment", 0, rounds)
+
+
+def exec_code(code, g):
+    exec(code, g)
+
+
+# ------------------------------------------------------------- timed waits
+
+def bench_timers():
+    for name, wait in (("sleep_overshoot", 0.0005), ("sleep_overshoot_5ms", 0.005)):
+        rounds = []
+        for _ in range(ROUNDS):
+            rounds.append(timed_median(lambda: time.sleep(wait), 20) - wait * 1e9)
+        record(name, int(wait * 1e9), rounds)
+    if sys.version_info[0] >= 3:
+        lock = threading.Lock()
+        lock.acquire()
+        rounds = []
+        for _ in range(ROUNDS):
+            rounds.append(timed_median(lambda: lock.acquire(True, 0.0005), 20) - 0.0005e9)
+        record("timedwait_overshoot", 500000, rounds)
+
+
+# ------------------------------------------------------------- processes
+
+def noop():
+    pass
+
+
+def nap(_):
+    time.sleep(0.01)
+    return 0
+
+
+def bench_processes():
+    import multiprocessing
+    methods = ["fork"]
+    if hasattr(multiprocessing, "get_context"):
+        methods += ["spawn", "forkserver"]
+    for m in methods:
+        ctx = multiprocessing.get_context(m) if hasattr(multiprocessing, "get_context") else multiprocessing
+        rounds = []
+        for _ in range(max(2, ROUNDS // 2)):
+            def start():
+                p = ctx.Process(target=noop)
+                p.start()
+                p.join()
+            rounds.append(timed_median(start, 1))
+        record("process_" + m, 0, rounds)
+        for w in (1, 2):
+            rounds = []
+            for _ in range(max(2, ROUNDS // 2)):
+                t0 = vlib.now()
+                pool = ctx.Pool(w)
+                pool.map(nap, range(w), chunksize=1)
+                rounds.append((vlib.now() - t0) * 1e9 - 10e6)
+                pool.terminate()
+                pool.join()
+            record("pool_ready_" + m, w, rounds)
+
+
+# ------------------------------------------------------- pickling and pipes
+
+def bench_pickle():
+    proto = pickle.HIGHEST_PROTOCOL
+    # The line below 64 KiB; 1 MiB apart (fresh pages cost more per byte).
+    for size, name in ((16, "pickle_bytes"), (4096, "pickle_bytes"), (65536, "pickle_bytes"),
+                       (1 << 20, "pickle_bytes_1mb")):
+        data = b"\x01" * size
+        blob = pickle.dumps(data, proto)
+        n = 200 if size > 100000 else 2000
+        rounds = []
+        for _ in range(ROUNDS):
+            d = timed_median(lambda: pickle.dumps(data, proto), n)
+            l = timed_median(lambda: pickle.loads(blob), n)
+            rounds.append((d + l) / 2)
+        record(name, size, rounds)
+
+
+def bench_pipes():
+    import multiprocessing
+    a, b = multiprocessing.Pipe()
+    for size in (64, 16384, 61440):  # below the pipe's 64 KiB: no reader needed
+        data = b"\x01" * size
+        rounds = []
+        for _ in range(ROUNDS):
+            def one():
+                a.send_bytes(data)
+                b.recv_bytes()
+            rounds.append(timed_median(one, 500) / 2)  # a write and a read
+        record("pipe_bytes", size, rounds)
+    a.close()
+    b.close()
+
+
+# --------------------------------------------------------------- asyncio
+
+def bench_asyncio():
+    if sys.version_info < (3, 6):
+        return
+    import calibrate_asyncio
+    record("loop_step", 0, [calibrate_asyncio.step_ns(100, 50) for _ in range(ROUNDS)])
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as ex:
+        record("submit_thread", 0, [timed_median(lambda: ex.submit(noop), 2000) for _ in range(ROUNDS)])
+
+
+SECTIONS = [("pingpong", bench_pingpong), ("handoffs", bench_handoffs), ("bytecode", bench_bytecode),
+            ("timers", bench_timers), ("processes", bench_processes), ("pickle", bench_pickle),
+            ("pipes", bench_pipes), ("asyncio", bench_asyncio)]
+
+
+def main():
+    global ROUNDS
+    a = vlib.args({"rounds": 5, "only": ""})
+    ROUNDS = a["rounds"]
+    only = [s for s in a["only"].split(",") if s]
+    for name, fn in SECTIONS:
+        if only and name not in only:
+            continue
+        sys.stderr.write("calibrate: %s %s\n" % (vlib.version(), name))
+        sys.stderr.flush()
+        fn()
+    vlib.emit({"measurements": OUT})
+
+
+if __name__ == "__main__":
+    main()
