@@ -54,9 +54,19 @@ void Machine::wake(int tid) {
   woken_.push_back(tid);
   count_runnable(+1);
   policy_->place_woken(tid, events_.now());
-  // A thread with an idle core to go to displaces nobody (in Linux, the
-  // idle core's current is the idle task, which anything preempts).
-  const int core = table_.first_idle_for(tid) == -1 ? policy_->wakeup_preemption_target(tid, events_.now()) : -1;
+  // try_to_wake_up() chooses the core now (select_task_rq_fair): an idle one
+  // if the thread may use one, which it then claims for the wake-up latency
+  // (ttwu_pending), so that a second wake-up meanwhile does not count on it.
+  const int idle = table_.first_idle_for(tid);
+  if (idle != -1) {
+    table_.claim(idle);
+    t.claimed = idle;
+    events_.post(events_.now() + config_.wakeup_latency.sample(rng_), kWakeup, static_cast<std::uint32_t>(tid));
+    return;
+  }
+  // No idle core: check_preempt_wakeup() may let it displace a running thread
+  // (in Linux, an idle core's current is the idle task, which anything preempts).
+  const int core = policy_->wakeup_preemption_target(tid, events_.now());
   if (core >= 0) {
     // The waker's system call returns into the scheduler: the woken thread
     // is queued now and the core switches to it (kTimeslice at once asks the
@@ -71,21 +81,25 @@ void Machine::wake(int tid) {
 }
 
 bool Machine::on_wakeup(int tid) {
-  // Lowest-numbered idle core: deterministic, and what a reader expects.
-  const int core = table_.first_idle_for(tid);
+  OsThread& t = threads_[tid];
+  // Its claimed core, or else the lowest-numbered idle core: deterministic,
+  // and what a reader expects.
+  int core = t.claimed;
+  t.claimed = -1;
+  if (core == -1) core = table_.first_idle_for(tid);
   if (core != -1) {
-    const sim::Time cpu = threads_[tid].slept ? config_.wakeup_cpu.sample(rng_) : 0;
+    const sim::Time cpu = t.slept ? config_.wakeup_cpu.sample(rng_) : 0;
     if (cpu == 0) {
       assign(core, tid);
       return true;
     }
     // The kernel's part of the wake-up runs on the core before the thread's
     // code does: the core is busy, switching to it (kDispatch ends it).
-    threads_[tid].state = OsState::Runnable;
+    t.state = OsState::Runnable;
     switch_to(core, tid, cpu);
     return false;
   }
-  threads_[tid].state = OsState::Runnable;
+  t.state = OsState::Runnable;
   policy_->enqueue(tid);
   ++waiting_;
   arm_timeslices();

@@ -107,6 +107,7 @@ class Machine {
     OsState state = OsState::Blocked;
     int core = -1;
     bool slept = false;  // woken from a sleep (not started): pays wakeup_cpu on an idle core
+    int claimed = -1;    // the idle core it is on its way to (CoreTable::claim), or -1
   };
 
   void assign(int core, int tid);

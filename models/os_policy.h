@@ -98,7 +98,8 @@ class CoreTable {
   // (Linux's sum_exec_runtime).
   sim::Time cpu_time(int tid) const { return cpu_time_[static_cast<std::size_t>(tid)]; }
   const CoreSet& idle() const { return idle_; }
-  // The lowest-numbered idle core the thread may use, or -1.
+  // The lowest-numbered idle core the thread may use, or -1. A core claimed
+  // by a thread on its way to it (claim()) is not idle for anyone else.
   int first_idle_for(int tid) const { return idle_.first_common(affinity_[static_cast<std::size_t>(tid)]); }
 
   // The machine's side. sched_setaffinity(); every core until called.
@@ -117,6 +118,11 @@ class CoreTable {
     s.switching = false;
     s.since = now;
   }
+  // A woken thread is on its way to this idle core (it runs there after its
+  // wake-up latency): Linux's rq->ttwu_pending, which makes idle_cpu() false
+  // (kernel/sched/core.c), so select_idle_sibling() sends the next wake-up
+  // elsewhere. The core stays without a thread until occupy().
+  void claim(int core) { idle_.erase(core); }
   // The thread leaves the core at `now` (blocks, ends, or is preempted).
   void vacate(int core, sim::Time now) {
     Slot& s = cores_[static_cast<std::size_t>(core)];
