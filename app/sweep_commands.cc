@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "analysis/sweep.h"
+#include "analysis/sweep_table.h"
 #include "app/commands.h"
 #include "app/fit_command.h"
 #include "app/interrupt.h"
@@ -241,6 +242,18 @@ int cmd_sweep(const Args& a, const Console& c) {
            std::to_string(shard.index) + "/" + std::to_string(shard.count) + ")")
         << ", " << outcome.ran << " run now, in " << seconds << " s " << (c.err_is_tty ? "\u2192" : "->")
         << " " << results << ".csv\n";
+  if (shard.whole() && !outcome.records.empty()) {
+    // The shape of the results at a glance; the numbers are the CSV's.
+    analysis::SweepTableOptions table;
+    if (!a.metrics.empty())  // the metrics --metrics kept, in the CSV's order
+      for (const analysis::RunRecord& r : outcome.records.front().runs)
+        for (std::size_t i = 0; i < r.metrics.size(); ++i)
+          if (std::find(table.metrics.begin(), table.metrics.end(), r.metrics.name(i)) == table.metrics.end())
+            table.metrics.push_back(r.metrics.name(i));
+    table.rest_in = results + ".csv";
+    analysis::print_sweep_table(summary_stream(a, c), d, outcome.records, table,
+                                report::Style{summary_is_tty(a, c)});
+  }
   return analyse_sweep(sweep, a, shard, dir, results + ".csv", c);
 }
 
