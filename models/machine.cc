@@ -61,7 +61,10 @@ void Machine::wake(int tid) {
   if (idle != -1) {
     table_.claim(idle);
     t.claimed = idle;
-    events_.post(events_.now() + config_.wakeup_latency.sample(rng_), kWakeup, static_cast<std::uint32_t>(tid));
+    // A core that has idled only briefly is still polling (MachineConfig::idle_poll).
+    const bool polling = events_.now() - table_.idle_since(idle) < config_.idle_poll;
+    const sim::Time latency = (polling ? config_.wakeup_latency_polling : config_.wakeup_latency).sample(rng_);
+    events_.post(events_.now() + latency, kWakeup, static_cast<std::uint32_t>(tid));
     return;
   }
   // No idle core: check_preempt_wakeup() may let it displace a running thread

@@ -98,6 +98,8 @@ class CoreTable {
   // (Linux's sum_exec_runtime).
   sim::Time cpu_time(int tid) const { return cpu_time_[static_cast<std::size_t>(tid)]; }
   const CoreSet& idle() const { return idle_; }
+  // When an idle core last left a thread (0 if it never ran one).
+  sim::Time idle_since(int core) const { return cores_[static_cast<std::size_t>(core)].idle_since; }
   // The lowest-numbered idle core the thread may use, or -1. A core claimed
   // by a thread on its way to it (claim()) is not idle for anyone else.
   int first_idle_for(int tid) const { return idle_.first_common(affinity_[static_cast<std::size_t>(tid)]); }
@@ -128,6 +130,7 @@ class CoreTable {
     Slot& s = cores_[static_cast<std::size_t>(core)];
     if (!s.switching) cpu_time_[static_cast<std::size_t>(s.thread)] += now - s.since;
     s.thread = -1;
+    s.idle_since = now;
     idle_.insert(core);
   }
 
@@ -136,6 +139,7 @@ class CoreTable {
     int thread = -1;
     bool switching = false;
     sim::Time since = 0;
+    sim::Time idle_since = 0;
   };
   std::vector<Slot> cores_;
   std::vector<CoreSet> affinity_;
