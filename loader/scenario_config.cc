@@ -36,9 +36,9 @@ const Section<models::MachineConfig>& machine_section() {
            .doc = "From a wake-up (I/O done, a lock or condition signalled, a timer) to running, on an idle core."},
           {.name = "idle_poll", .type = ValueType::Duration, .field = &models::MachineConfig::idle_poll,
            .doc = "How long an idle core polls before it halts; a wake-up onto a core idle for less takes "
-                  "wakeup_latency_polling (0: every idle core halts at once)."},
-          {.name = "wakeup_latency_polling", .type = ValueType::Distribution,
-           .field = &models::MachineConfig::wakeup_latency_polling,
+                  "polled_wakeup_latency (0: every idle core halts at once)."},
+          {.name = "polled_wakeup_latency", .type = ValueType::Distribution,
+           .field = &models::MachineConfig::polled_wakeup_latency,
            .doc = "From a wake-up to running, on a core that has been idle for less than idle_poll (still polling)."},
           {.name = "timeslice", .type = ValueType::Duration, .field = &models::MachineConfig::timeslice,
            .limits = {.above_zero = true},

@@ -34,12 +34,12 @@ struct MachineConfig {
   // KVM guest the haltpoll driver and the host's halt_poll_ns, 200 us by
   // default: drivers/cpuidle/cpuidle-haltpoll.c, virt/kvm/kvm_main.c). A
   // wake-up onto a core idle for less than `idle_poll` needs no exit from a
-  // halt (or from the guest) and takes `wakeup_latency_polling` instead of
+  // halt (or from the guest) and takes `polled_wakeup_latency` instead of
   // `wakeup_latency`. 0 by default: every idle core halts at once, one
   // latency for all (a profile measures both: a ping-pong wakes polling
   // cores, a wake-up after a long sleep a halted one).
   Time idle_poll = 0;
-  Distribution wakeup_latency_polling = Distribution::constant(0);
+  Distribution polled_wakeup_latency = Distribution::constant(0);
   // OS time slice when more threads are runnable than cores: CFS
   // min_granularity 0.75 ms x (1 + ilog2(min(cpus, 8))) = 3 ms on >= 8 CPUs
   // (kernel/sched/fair.c, pre-6.6). gilsim uses a fixed slice (round robin).

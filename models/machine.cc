@@ -63,7 +63,7 @@ void Machine::wake(int tid) {
     t.claimed = idle;
     // A core that has idled only briefly is still polling (MachineConfig::idle_poll).
     const bool polling = events_.now() - table_.idle_since(idle) < config_.idle_poll;
-    const sim::Time latency = (polling ? config_.wakeup_latency_polling : config_.wakeup_latency).sample(rng_);
+    const sim::Time latency = (polling ? config_.polled_wakeup_latency : config_.wakeup_latency).sample(rng_);
     events_.post(events_.now() + latency, kWakeup, static_cast<std::uint32_t>(tid));
     return;
   }
