@@ -132,6 +132,15 @@ BattleFit fit_battle(const std::vector<CalibrationMeasurement>& all, const Profi
   if (cpu_wall)
     targets.push_back({"count-down, 2 threads, all CPUs: CPU / wall", "countdown-2-all", "cpu/wall", all_cpus,
                        *cpu_wall});
+  const auto ratio4 = median_of(all, py, "countdown4_ratio");
+  const auto seq4 = median_of(all, py, "countdown4_seq");
+  if (ratio4 && seq4) {
+    const Samples four = samples_of(py, {{"seq_ns", *seq4}, {"cpus", cpus}});
+    targets.push_back({"count-down, 4 threads, all CPUs: threads / sequential", "countdown-4-all", "ratio", four,
+                       *ratio4});
+    if (const auto cw = median_of(all, py, "countdown4_cpu_wall"))
+      targets.push_back({"count-down, 4 threads, all CPUs: CPU / wall", "countdown-4-all", "cpu/wall", four, *cw});
+  }
   const auto ratio_pinned = median_of(all, py, "countdown2_ratio_pinned");
   const auto seq_pinned = median_of(all, py, "countdown2_seq_pinned");
   if (ratio_pinned && seq_pinned)

@@ -197,25 +197,27 @@ def countdown_threads(threads, total):
 
 
 def bench_battle():
-    """Two count-down threads against one after another, on all CPUs and
-    pinned to one: the GIL's multicore battle (2.x) or its absence (3.x).
-    calibrate fits the costs that make the battle (wake-up CPU, cache
-    refill, futex wake, tick) by running the count-down twin on them."""
+    """Two and four count-down threads against one after another, on all
+    CPUs and (two) pinned to one: the GIL's multicore battle (2.x) or its
+    absence (3.x). calibrate fits the costs that make the battle (wake-up
+    CPU, cache refill, futex wake, tick) by running the count-down twin on
+    them."""
     cpus = all_cpus()
-    for suffix, mask in (("", cpus), ("_pinned", cpus[:1])):
+    for threads, suffix, mask in ((2, "", cpus), (2, "_pinned", cpus[:1]), (4, "", cpus)):
         ratio, cpu_wall, seq = [], [], []
         set_affinity(mask)
         try:
             for _ in range(ROUNDS):
-                r, c, s = countdown_threads(2, 3000000)
+                r, c, s = countdown_threads(threads, 3000000)
                 ratio.append(r)
                 cpu_wall.append(c)
                 seq.append(s)
         finally:
             set_affinity(cpus)
-        record("countdown2_ratio" + suffix, 0, ratio)
-        record("countdown2_cpu_wall" + suffix, 0, cpu_wall)
-        record("countdown2_seq" + suffix, 0, seq)
+        name = "countdown%d_" % threads
+        record(name + "ratio" + suffix, 0, ratio)
+        record(name + "cpu_wall" + suffix, 0, cpu_wall)
+        record(name + "seq" + suffix, 0, seq)
 
 
 # ------------------------------------------------------------- timed waits
