@@ -7,8 +7,8 @@
 //   futex_wake, tick), which no single microbenchmark isolates: calibrate runs
 //   validate's count-down and hand-off twins (validation/countdown.yaml,
 //   handoffs.yaml) on candidate values and keeps those that minimise the
-//   squared log error against 2.x's measured ratio, CPU/wall and hand-offs/s,
-//   on all CPUs and pinned.
+//   squared log errors, in units of validate's tolerances, against 2.x's
+//   measured ratio, CPU/wall and hand-offs/s, on all CPUs and pinned.
 #pragma once
 
 #include <functional>
