@@ -253,13 +253,12 @@ BattleFit fit_battle(const std::vector<CalibrationMeasurement>& all, const Profi
                number_text(predicted[i]) + ")";
   }
   const std::string how =
-      "fitted through the model with the three others of its kind (wakeup_cpu, cache_refill, futex_wake, "
-      "tick): validate's count-down and hand-off twins run on a coarse grid of candidates, then coordinate "
-      "descent from its three best (" +
+      "fitted through the model together with cache_refill, futex_wake and tick: validate's count-down and "
+      "hand-off twins run on a coarse grid of candidates, then coordinate descent from its three best (" +
       std::to_string(fit.runs) +
       " runs), keeping those with the least sum of squared log errors, each in units of validate's tolerance "
       "for it (ln 1.25 for the count-down figures, ln 2 for the hand-offs), against " +
-      py + "'s measured " + matched + "; ";
+      py + "'s measured " + matched;
   const std::string what[] = {
       "a woken thread's kernel work on its idle core before its code runs",
       "the cache misses of a thread that takes the GIL last held on another core",
@@ -268,8 +267,10 @@ BattleFit fit_battle(const std::vector<CalibrationMeasurement>& all, const Profi
           (iter ? ns_text(*iter) + " a count-down iteration of 3 ticking opcodes, so " + ns_text(tick) : std::string("none")) +
           ")",
   };
+  // The whole story once, on the first key; the others point to it.
   for (std::size_t i = 0; i < keys.size(); ++i)
-    set_value(values, {keys[i].key, duration_text(keys[i].value), what[i] + "; " + how});
+    set_value(values, {keys[i].key, duration_text(keys[i].value),
+                       what[i] + "; " + (i == 0 ? how : "fitted together with wakeup_cpu (see its comment)")});
   fit.wakeup_cpu = keys[0].value;
   return fit;
 }

@@ -107,10 +107,12 @@ TEST_CASE("calibrate: the battle search finds the costs of a twin whose answer i
   CHECK(fit.runs == calls);
   REQUIRE(fit.targets.size() == 5);
   CHECK(fit.targets[0].predicted == doctest::Approx(3));
-  // Each value's comment names what it was fitted to, with the predictions.
-  CHECK(value(values, "machine.cache_refill").comment.find("2.7's measured") != std::string::npos);
-  CHECK(value(values, "machine.cache_refill").comment.find("hand-offs/s 5e+03 (predicted 5e+03)") !=
+  // The first key's comment names what they were fitted to, with the
+  // predictions; the others point to it.
+  CHECK(value(values, "machine.wakeup_cpu").comment.find("2.7's measured") != std::string::npos);
+  CHECK(value(values, "machine.wakeup_cpu").comment.find("hand-offs/s 5e+03 (predicted 5e+03)") !=
         std::string::npos);
+  CHECK(value(values, "machine.cache_refill").comment.find("see its comment") != std::string::npos);
 }
 
 TEST_CASE("calibrate: no battle fit without 2.x count-down measurements") {
