@@ -172,6 +172,8 @@ BattleFit fit_battle(const std::vector<CalibrationMeasurement>& all, const Profi
       {"machine.cache_refill", {0, 500, 1000, 1500, 2000, 3000, 5000, 8000, 12000}, 0},
       {"machine.futex_wake", {200, 500, 1000, 1500, 2000, 3000, 5000, 8000}, 1000},
       {"runtime.tick", {}, tick},
+      {"machine.idle_poll", {0, 20000, 50000, 100000, 200000}, 0},
+      {"machine.polled_wakeup_latency", {500, 1000, 2000, 4000}, 1000},
   };
   for (double f : {0.5, 0.75, 1.0, 1.5, 2.0, 3.0}) keys[3].grid.push_back(std::max(1.0, std::round(tick * f)));
 
@@ -231,13 +233,14 @@ BattleFit fit_battle(const std::vector<CalibrationMeasurement>& all, const Profi
     return std::pair{best, ks};
   };
   std::vector<std::pair<double, std::vector<Key>>> coarse;
-  for (double w : {0.0, 1000.0, 2000.0, 4000.0, 8000.0})
-    for (double c : {0.0, 1000.0, 2000.0, 5000.0})
-      for (double f : {500.0, 1000.0, 3000.0, 8000.0}) {
-        auto ks = keys;
-        ks[0].value = w, ks[1].value = c, ks[2].value = f;
-        coarse.push_back({error(ks), ks});
-      }
+  for (double poll : {0.0, 50000.0})
+    for (double w : {0.0, 1000.0, 2000.0, 4000.0, 8000.0})
+      for (double c : {0.0, 1000.0, 2000.0, 5000.0})
+        for (double f : {500.0, 1000.0, 3000.0, 8000.0}) {
+          auto ks = keys;
+          ks[0].value = w, ks[1].value = c, ks[2].value = f, ks[4].value = poll;
+          coarse.push_back({error(ks), ks});
+        }
   std::stable_sort(coarse.begin(), coarse.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   double best = coarse[0].first;
   keys = coarse[0].second;
@@ -253,8 +256,9 @@ BattleFit fit_battle(const std::vector<CalibrationMeasurement>& all, const Profi
                number_text(predicted[i]) + ")";
   }
   const std::string how =
-      "fitted through the model together with cache_refill, futex_wake and tick: validate's count-down and "
-      "hand-off twins run on a coarse grid of candidates, then coordinate descent from its three best (" +
+      "fitted through the model together with cache_refill, futex_wake, tick, idle_poll and "
+      "polled_wakeup_latency: validate's count-down and hand-off twins run on a coarse grid of candidates, "
+      "then coordinate descent from its three best (" +
       std::to_string(fit.runs) +
       " runs), keeping those with the least sum of squared log errors, each in units of validate's tolerance "
       "for it (ln 1.25 for the count-down figures, ln 2 for the hand-offs), against " +
@@ -266,6 +270,9 @@ BattleFit fit_battle(const std::vector<CalibrationMeasurement>& all, const Profi
       "a 2.x tick: check_interval of them between the old GIL's releases (measured alone: " +
           (iter ? ns_text(*iter) + " a count-down iteration of 3 ticking opcodes, so " + ns_text(tick) : std::string("none")) +
           ")",
+      "how long an idle core polls before it halts: a wake-up onto a core idle for less waits "
+      "polled_wakeup_latency (2.x's battle hands the GIL between cores that went idle microseconds ago)",
+      "a wake-up onto a core that still polls",
   };
   // The whole story once, on the first key; the others point to it.
   for (std::size_t i = 0; i < keys.size(); ++i)

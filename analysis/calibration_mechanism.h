@@ -4,7 +4,8 @@
 //   ping-pong round trips, and the timer slack, from a timed wait's overshoot
 //   less a wake-up;
 // - the costs of 2.x's multicore GIL battle (wakeup_cpu, cache_refill,
-//   futex_wake, tick), which no single microbenchmark isolates: calibrate runs
+//   futex_wake, tick, idle_poll and polled_wakeup_latency), which no single
+//   microbenchmark isolates: calibrate runs
 //   validate's count-down and hand-off twins (validation/countdown.yaml,
 //   handoffs.yaml) on candidate values and keeps those that minimise the
 //   squared log errors, in units of validate's tolerances, against 2.x's
@@ -48,9 +49,9 @@ struct BattleFit {
   std::vector<BattleTarget> targets;
 };
 
-// The search: coordinate descent over a grid per key, from the reference
-// values (and the measured tick). Writes the four keys into `values`, each
-// with a comment naming the measurements and the predictions at the optimum.
+// The search: a coarse grid, then coordinate descent over a grid per key from
+// its best points. Writes the six keys into `values`; the first's comment
+// names the measurements and the predictions at the optimum.
 BattleFit fit_battle(const std::vector<CalibrationMeasurement>& measurements, const ProfileHeader& header,
                      std::vector<ProfileValue>& values, const TwinPredictor& predict);
 

@@ -45,6 +45,12 @@ const Section<models::MachineConfig>& machine_section() {
           {.name = "wakeup_cpu", .type = ValueType::Distribution, .field = &models::MachineConfig::wakeup_cpu,
            .doc = "CPU time a woken thread spends on its idle core, after wakeup_latency, before its code runs "
                   "(the kernel's switch and system-call return)."},
+          {.name = "idle_poll", .type = ValueType::Duration, .field = &models::MachineConfig::idle_poll,
+           .doc = "How long an idle core polls before it halts (a VM guest's haltpoll): a thread woken onto a "
+                  "core idle for less than this waits polled_wakeup_latency instead of wakeup_latency. 0: never."},
+          {.name = "polled_wakeup_latency", .type = ValueType::Distribution,
+           .field = &models::MachineConfig::polled_wakeup_latency,
+           .doc = "From a wake-up to running, on a core that went idle less than idle_poll ago."},
           {.name = "timer_slack", .type = ValueType::Duration, .field = &models::MachineConfig::timer_slack,
            .doc = "How late a timed wait (the new GIL's) expires after its deadline: Linux's timer slack, 50 us for a "
                   "normal thread."},

@@ -59,6 +59,18 @@ struct MachineConfig {
   // off the core. A VM that exits to its hypervisor on every wake-up spends
   // microseconds here (a profile measures it).
   Distribution wakeup_cpu = Distribution::constant(0);
+  // How long an idle core polls before it halts. A thread woken onto a core
+  // idle for less than this runs after `polled_wakeup_latency` instead of
+  // `wakeup_latency`: the core never left its polling loop (a VM guest's
+  // cpuidle haltpoll governor, drivers/cpuidle/governors/haltpoll.c,
+  // guest_halt_poll_ns 200 us by default, and KVM's halt_poll_ns on the host;
+  // on bare metal the shallow idle states, whose exit latency is small). Waking
+  // a halted vCPU is an exit to the hypervisor and an IPI: the plain
+  // wakeup_latency. 0 by default: every wake-up pays wakeup_latency. A thread
+  // that hands a lock back and forth (2.x's GIL battle, a ping-pong) mostly
+  // wakes polling cores; one that slept for milliseconds, a halted one.
+  Time idle_poll = 0;
+  Distribution polled_wakeup_latency = Distribution::constant(1 * sim::kMicrosecond);
   // Linux's timer slack of a normal thread (task_struct.timer_slack_ns, 50 us
   // by default: init_task's, inherited): a futex wait with a timeout arms an
   // hrtimer with this range (kernel/futex/core.c, futex_setup_timer:

@@ -67,7 +67,12 @@ void Machine::wake(int tid) {
     c.slice = events_.schedule(events_.now(), kTimeslice, static_cast<std::uint32_t>(core));
     return;
   }
-  events_.post(events_.now() + config_.wakeup_latency.sample(rng_), kWakeup, static_cast<std::uint32_t>(tid));
+  // The core it will go to (the lowest-numbered idle one it may use) still
+  // polls if it went idle less than idle_poll ago: a short wake-up.
+  const int idle = table_.first_idle_for(tid);
+  const bool polling = idle != -1 && events_.now() - table_.idle_since(idle) < config_.idle_poll;
+  const sim::Distribution& latency = polling ? config_.polled_wakeup_latency : config_.wakeup_latency;
+  events_.post(events_.now() + latency.sample(rng_), kWakeup, static_cast<std::uint32_t>(tid));
 }
 
 bool Machine::on_wakeup(int tid) {

@@ -11,9 +11,10 @@
 // Choices (documented in docs/model.md, "Model choices"): a thread that wants a core
 // takes the lowest-numbered idle core its affinity allows. A thread woken
 // onto an idle core runs after `wakeup_latency` (off the core: the core's exit
-// from its idle state) and then `wakeup_cpu` (on the core: the kernel's switch
-// to it and its system call's return); a core switching from one thread to
-// another pays `context_switch`.
+// from its idle state; `polled_wakeup_latency` if the core went idle less than
+// `idle_poll` ago and still polls) and then `wakeup_cpu` (on the core: the
+// kernel's switch to it and its system call's return); a core switching from
+// one thread to another pays `context_switch`.
 // Time slices are fixed (`timeslice`) and armed only while threads wait.
 #pragma once
 

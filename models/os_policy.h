@@ -93,6 +93,8 @@ class CoreTable {
   bool switching(int core) const { return cores_[static_cast<std::size_t>(core)].switching; }
   // When thread_on(core) started running there (or the switch started).
   sim::Time since(int core) const { return cores_[static_cast<std::size_t>(core)].since; }
+  // When an idle core's last thread left it (0 if none ever ran there).
+  sim::Time idle_since(int core) const { return cores_[static_cast<std::size_t>(core)].idle_since; }
   bool allowed(int tid, int core) const { return affinity_[static_cast<std::size_t>(tid)].contains(core); }
   // Up to the thread's last leaving a core; the switch to it excluded
   // (Linux's sum_exec_runtime).
@@ -122,6 +124,7 @@ class CoreTable {
     Slot& s = cores_[static_cast<std::size_t>(core)];
     if (!s.switching) cpu_time_[static_cast<std::size_t>(s.thread)] += now - s.since;
     s.thread = -1;
+    s.idle_since = now;
     idle_.insert(core);
   }
 
@@ -130,6 +133,7 @@ class CoreTable {
     int thread = -1;
     bool switching = false;
     sim::Time since = 0;
+    sim::Time idle_since = 0;
   };
   std::vector<Slot> cores_;
   std::vector<CoreSet> affinity_;
