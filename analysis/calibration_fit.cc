@@ -62,7 +62,6 @@ const std::vector<UnkeyedSeries>& unkeyed_series() {
       {"handoffs_per_s_pinned", "... pinned to one CPU"},
       {"sleep_overshoot", "time.sleep(0.5 ms) beyond 0.5 ms: the timer slack on short waits"},
       {"sleep_overshoot_5ms", "time.sleep(5 ms) beyond 5 ms"},
-      {"timedwait_overshoot", "Lock.acquire(timeout=0.5 ms) beyond 0.5 ms (a timed futex wait, as take_gil's)"},
       {"process_fork", "multiprocessing.Process start + join, fork"},
       {"process_spawn", "... spawn"},
       {"process_forkserver", "... forkserver"},
@@ -200,8 +199,6 @@ std::vector<FittedValue> fit_profile(const std::vector<CalibrationMeasurement>& 
   return out;
 }
 
-namespace {
-
 std::string ns_text(double ns) {
   char buf[48];
   const double a = std::abs(ns);
@@ -212,6 +209,8 @@ std::string ns_text(double ns) {
   return buf;
 }
 
+namespace {
+
 std::string value_text(const FittedValue& f) {
   if (f.row->unit == U::PerByte) {
     char buf[48];
@@ -221,10 +220,10 @@ std::string value_text(const FittedValue& f) {
   return loader::format_duration(sim::Time(std::llround(f.value)));
 }
 
-// "3.12: 12.3us (11.0us..14.1us, 5 rounds)" for each of the series'
-// measurements by the interpreters that count.
+}  // namespace
+
 std::string measured_text(const std::vector<CalibrationMeasurement>& all, const std::string& series, bool rate,
-                          FitVersions versions = V::All) {
+                          FitVersions versions) {
   std::string out;
   for (const auto& m : all) {
     if (m.name != series || !version_counts(versions, m.python, newest_python(all))) continue;
@@ -247,6 +246,8 @@ std::string measured_text(const std::vector<CalibrationMeasurement>& all, const 
   }
   return out;
 }
+
+namespace {
 
 // A comment over several lines, each "  # " + a piece of at most ~96 columns.
 void comment(std::ostringstream& out, const std::string& indent, const std::string& text) {
@@ -273,7 +274,40 @@ std::string yaml_quoted(const std::string& s) {
 
 }  // namespace
 
+std::vector<ProfileValue> profile_values(const std::vector<FittedValue>& fitted,
+                                         const std::vector<CalibrationMeasurement>& measurements) {
+  std::vector<ProfileValue> out;
+  for (const auto& f : fitted)
+    out.push_back({f.row->key, value_text(f),
+                   f.row->how + std::string(f.points > 1 ? "; least squares over " + std::to_string(f.points) +
+                                                                " measurements"
+                                                          : "") +
+                       (f.clamped ? "; the fit was below the least value, clamped" : "") + ": " +
+                       measured_text(measurements, f.row->series, false, f.row->versions)});
+  return out;
+}
+
+void set_value(std::vector<ProfileValue>& values, ProfileValue v) {
+  for (auto& old : values)
+    if (old.key == v.key) {
+      old = std::move(v);
+      return;
+    }
+  values.push_back(std::move(v));
+}
+
+const ProfileValue* find_value(const std::vector<ProfileValue>& values, const std::string& key) {
+  for (const auto& v : values)
+    if (v.key == key) return &v;
+  return nullptr;
+}
+
 std::string write_profile(const ProfileHeader& header, const std::vector<FittedValue>& fitted,
+                          const std::vector<CalibrationMeasurement>& measurements) {
+  return write_profile(header, profile_values(fitted, measurements), measurements);
+}
+
+std::string write_profile(const ProfileHeader& header, const std::vector<ProfileValue>& values,
                           const std::vector<CalibrationMeasurement>& measurements) {
   std::ostringstream out;
   std::set<std::string> pythons;
@@ -287,21 +321,17 @@ std::string write_profile(const ProfileHeader& header, const std::vector<FittedV
   if (!header.description.empty()) out << "description: " << yaml_quoted(header.description) << "\n";
   if (!header.cpu.empty()) out << "cpu: " << yaml_quoted(header.cpu) << "\n";
   for (const char* section : {"machine", "runtime"}) {
-    std::vector<const FittedValue*> here;
-    for (const auto& f : fitted)
-      if (std::string(f.row->key).rfind(std::string(section) + ".", 0) == 0) here.push_back(&f);
+    const std::string prefix = std::string(section) + ".";
+    std::vector<const ProfileValue*> here;
+    for (const auto& v : values)
+      if (v.key.rfind(prefix, 0) == 0) here.push_back(&v);
     const bool cores = std::string(section) == "machine" && header.cores > 0;
     if (here.empty() && !cores) continue;
     out << section << ":\n";
     if (cores) out << "  cores: " << header.cores << "                  # the CPUs calibrate's process could use\n";
-    for (const FittedValue* f : here) {
-      comment(out, "  ", f->row->how + std::string(f->points > 1 ? "; least squares over " +
-                                                                          std::to_string(f->points) + " measurements"
-                                                                    : "") +
-                             (f->clamped ? "; the fit was below the least value, clamped" : "") + ": " +
-                             measured_text(measurements, f->row->series, false, f->row->versions));
-      out << "  " << (std::string(f->row->key).substr(std::string(section).size() + 1)) << ": " << value_text(*f)
-          << "\n";
+    for (const ProfileValue* v : here) {
+      comment(out, "  ", v->comment);
+      out << "  " << v->key.substr(prefix.size()) << ": " << v->text << "\n";
     }
   }
   // Series that no key takes (yet): the values, for the record.

@@ -76,13 +76,35 @@ struct RoundSpread {
 };
 RoundSpread round_spread(const std::vector<double>& rounds);
 
+// A value as the profile writes it: the key, its YAML text (a duration, or a
+// distribution), and the comment above it that says what measured it.
+struct ProfileValue {
+  std::string key;  // "machine.wakeup_latency"
+  std::string text;
+  std::string comment;
+};
+// The fitted values as the profile writes them, in the fit table's order.
+std::vector<ProfileValue> profile_values(const std::vector<FittedValue>& fitted,
+                                         const std::vector<CalibrationMeasurement>& measurements);
+// Replaces the value of the same key, or adds it at the end.
+void set_value(std::vector<ProfileValue>& values, ProfileValue v);
+const ProfileValue* find_value(const std::vector<ProfileValue>& values, const std::string& key);
+
+// "3.12: 12.3us (11.0us..14.1us, 5 rounds); 2.7: ..." for each of the
+// series' measurements by the interpreters that count (rates per second).
+std::string measured_text(const std::vector<CalibrationMeasurement>& all, const std::string& series, bool rate,
+                          FitVersions versions = FitVersions::All);
+std::string ns_text(double ns);  // "12.3us"
+
 // The profile's YAML text: its name, description and CPU model, machine.cores,
-// every fitted key with the measurements behind it as a comment, and every
+// every value with the measurements behind it as a comment, and every
 // measurement without a key, as comments. It loads with --profile.
 struct ProfileHeader {
   std::string name, description, cpu;
   int cores = 0;  // 0: not written
 };
+std::string write_profile(const ProfileHeader& header, const std::vector<ProfileValue>& values,
+                          const std::vector<CalibrationMeasurement>& measurements);
 std::string write_profile(const ProfileHeader& header, const std::vector<FittedValue>& fitted,
                           const std::vector<CalibrationMeasurement>& measurements);
 

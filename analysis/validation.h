@@ -30,7 +30,8 @@ struct Tolerance {
 // A setting of the twin: a sweep-style path ("threads.0.count",
 // "variants.sequential.threads.0.run.0.repeat") and its value, a template in
 // which {KEY} is the median of the program's value KEY (a whole number when
-// it is one: counts, nanoseconds) and {KEY/N} that median divided by N.
+// it is one: counts, nanoseconds) and {KEY/N} that median divided by N;
+// {KEY|OTHER} takes OTHER (a key or a number) when no run printed KEY.
 struct TwinSetting {
   std::string path;
   std::string value;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "analysis/calibration_fit.h"
+#include "analysis/calibration_mechanism.h"
 #include "analysis/validation.h"
 #include "app/commands.h"
 #include "app/interrupt.h"
@@ -379,7 +380,7 @@ namespace {
 
 // The sections of validation/calibrate.py, each run as a process of its own
 // (a progress step each; the process and pool sections start children).
-const char* const kCalibrateSections[] = {"pingpong", "handoffs", "bytecode", "timers",
+const char* const kCalibrateSections[] = {"pingpong", "handoffs", "battle", "bytecode", "timers",
                                           "processes", "pickle",   "pipes",    "asyncio"};
 
 std::string cpu_model() {
@@ -490,7 +491,27 @@ int run_calibrate_command(int argc, const char* const* argv, const Console& c) {
   header.cores = cores;
   header.description = replay.empty() ? "measured by gilsim calibrate; " + quiet.notes()
                                       : "fitted by gilsim calibrate from " + replay;
-  const std::string text = analysis::write_profile(header, analysis::fit_profile(measurements), measurements);
+  std::vector<analysis::ProfileValue> values =
+      analysis::profile_values(analysis::fit_profile(measurements), measurements);
+  analysis::fit_wakeups(measurements, values);
+  // The costs that act through the mechanism are fitted through it: the
+  // validation twins, run here on candidate values.
+  const std::string dir = validation_dir();
+  std::map<std::string, std::string> twins;  // file -> text, read once
+  const analysis::TwinPredictor predictor = [&](const std::string& case_id, const analysis::Samples& s,
+                                                const loader::LoadOptions& load) {
+    const analysis::ValidationCase* vc = find_case(case_id);
+    if (!vc) throw std::logic_error("calibrate: no validation case '" + case_id + "'");
+    const std::string file = program_path(dir, vc->program, ".yaml");
+    if (!twins.count(file)) twins[file] = read_file(file);
+    throw_if_stopped();
+    return analysis::predict(file, twins[file], analysis::twin_settings(*vc, s), load);
+  };
+  if (c.err_is_tty) c.err << "calibrate: fitting the 2.x GIL battle's costs through the twins..." << std::flush;
+  const analysis::BattleFit battle = analysis::fit_battle(measurements, header, values, predictor);
+  if (c.err_is_tty) c.err << "\r\033[K" << std::flush;
+  if (battle.done) analysis::fit_wakeups(measurements, values, battle.wakeup_cpu);
+  const std::string text = analysis::write_profile(header, values, measurements);
   // What calibrate writes, --profile loads: a profile that does not is a bug here.
   try {
     loader::load_profile_text(text, out_path.empty() ? "<calibrate>" : out_path);

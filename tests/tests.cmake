@@ -99,6 +99,12 @@ endforeach()
 add_test(NAME validation.commands
          COMMAND sh ${PROJECT_SOURCE_DIR}/tests/validation_test.sh $<TARGET_FILE:gilsim>
                  ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/validation_test)
+# Issue 10's must-show on the recorded measurements of the project's VM:
+# calibrate's fit gives the shipped profile, and validate with it keeps the
+# count-down, hand-off and convoy rows within (tests/fidelity_test.sh).
+add_test(NAME validation.fidelity_amd_epyc
+         COMMAND sh ${PROJECT_SOURCE_DIR}/tests/fidelity_test.sh $<TARGET_FILE:gilsim>
+                 ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/fidelity_test)
 
 # The calibration's gilsim twin of server_check.py must stay a valid sweep.
 add_test(NAME calibration.server_check

@@ -42,11 +42,11 @@ def timed_median(fn, n):
 
 # ------------------------------------------------------------ thread ping-pong
 
-def pingpong_round_trip(n):
+def pingpong_round_trips(n):
     """Two threads hand a token back and forth through two locks used as
     binary semaphores (threading.Lock: a sem_t in 2.7, a mutex and condition
-    in 3.x, both futexes): ns per round trip, i.e. two wake-ups and two GIL
-    hand-offs."""
+    in 3.x, both futexes): each round trip's time in ns, i.e. two wake-ups
+    and two GIL hand-offs. The clock read per trip costs ~0.1 us."""
     ping, pong = threading.Lock(), threading.Lock()
     ping.acquire()
     pong.acquire()
@@ -57,13 +57,21 @@ def pingpong_round_trip(n):
             pong.release()
     t = threading.Thread(target=other)
     t.start()
+    trips = []
     t0 = vlib.now()
     for _ in range(n):
         ping.release()
         pong.acquire()
-    dt = vlib.now() - t0
+        t1 = vlib.now()
+        trips.append(t1 - t0)
+        t0 = t1
     t.join()
-    return dt / n * 1e9
+    return [x * 1e9 for x in trips]
+
+
+def quantile(values, q):
+    s = sorted(values)
+    return s[min(len(s) - 1, int(q * len(s)))]
 
 
 def set_affinity(mask_cpus):
@@ -85,15 +93,26 @@ def all_cpus():
 def bench_pingpong():
     cpus = all_cpus()
     unpinned, pinned = [], []
+    p10, p50, p90 = [], [], []
     for _ in range(ROUNDS):
-        unpinned.append(pingpong_round_trip(2000))
+        trips = pingpong_round_trips(2000)
+        unpinned.append(sum(trips) / len(trips))
+        # The spread of single round trips: each is two wake-ups, so their
+        # spread is (about) that of a wake-up's latency.
+        p10.append(quantile(trips, 0.1))
+        p50.append(quantile(trips, 0.5))
+        p90.append(quantile(trips, 0.9))
         set_affinity(cpus[:1])
         try:
-            pinned.append(pingpong_round_trip(2000))
+            trips = pingpong_round_trips(2000)
+            pinned.append(sum(trips) / len(trips))
         finally:
             set_affinity(cpus)
     record("pingpong_unpinned", 0, unpinned)
     record("pingpong_pinned", 0, pinned)
+    record("pingpong_unpinned_p10", 0, p10)
+    record("pingpong_unpinned_p50", 0, p50)
+    record("pingpong_unpinned_p90", 0, p90)
     # The part of a round trip that pinning saves, per wake-up: waking a
     # thread on another (idle) CPU instead of switching on the same one.
     record("wakeup_gap", 0, [(u - p) / 2 for u, p in zip(unpinned, pinned)])
@@ -159,6 +178,46 @@ def bench_bytecode():
 
 def exec_code(code, g):
     exec(code, g)
+
+
+def countdown_threads(threads, total):
+    """validation/countdown.py's measurement: the threads' wall time over the
+    same count-downs one after another, the threaded run's CPU time over its
+    wall time, and the sequential time (ns)."""
+    share = total // threads
+    countdown(share // 10)  # warm up
+    t0 = vlib.now()
+    for _ in range(threads):
+        countdown(share)
+    seq = vlib.now() - t0
+    ts = [threading.Thread(target=countdown, args=(share,)) for _ in range(threads)]
+    c0 = vlib.cpu_time()
+    wall = vlib.run_threads(ts)
+    return wall / seq, (vlib.cpu_time() - c0) / wall, seq * 1e9
+
+
+def bench_battle():
+    """Two and four count-down threads against one after another, on all
+    CPUs and (two) pinned to one: the GIL's multicore battle (2.x) or its
+    absence (3.x). calibrate fits the costs that make the battle (wake-up
+    CPU, cache refill, futex wake, tick) by running the count-down twin on
+    them."""
+    cpus = all_cpus()
+    for threads, suffix, mask in ((2, "", cpus), (2, "_pinned", cpus[:1]), (4, "", cpus)):
+        ratio, cpu_wall, seq = [], [], []
+        set_affinity(mask)
+        try:
+            for _ in range(ROUNDS):
+                r, c, s = countdown_threads(threads, 3000000)
+                ratio.append(r)
+                cpu_wall.append(c)
+                seq.append(s)
+        finally:
+            set_affinity(cpus)
+        name = "countdown%d_" % threads
+        record(name + "ratio" + suffix, 0, ratio)
+        record(name + "cpu_wall" + suffix, 0, cpu_wall)
+        record(name + "seq" + suffix, 0, seq)
 
 
 # ------------------------------------------------------------- timed waits
@@ -262,7 +321,8 @@ def bench_asyncio():
         record("submit_thread", 0, [timed_median(lambda: ex.submit(noop), 2000) for _ in range(ROUNDS)])
 
 
-SECTIONS = [("pingpong", bench_pingpong), ("handoffs", bench_handoffs), ("bytecode", bench_bytecode),
+SECTIONS = [("pingpong", bench_pingpong), ("handoffs", bench_handoffs), ("battle", bench_battle),
+            ("bytecode", bench_bytecode),
             ("timers", bench_timers), ("processes", bench_processes), ("pickle", bench_pickle),
             ("pipes", bench_pipes), ("asyncio", bench_asyncio)]
 

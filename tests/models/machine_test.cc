@@ -200,3 +200,22 @@ TEST_CASE("the machine runs with another policy made by its maker: FIFO picks wh
   CHECK(run(make_fifo) == 0);
   CHECK(run(models::os_policy_maker("cfs")) == 2);
 }
+
+TEST_CASE("a thread woken onto a core that still polls waits polled_wakeup_latency, else wakeup_latency") {
+  // One core. The sleeper sleeps 20 us, so its core has been idle 20 us when
+  // the timer wakes it: within idle_poll (100 us) the wake-up is the polled
+  // 1 us, not the 30 us of a halted core. After a 500 us sleep the core has
+  // halted: 30 us. Without idle_poll (the default), both pay 30 us: a model
+  // without the polling window fails the first check.
+  auto run = [](sim::Time nap, sim::Time idle_poll) {
+    auto c = config(1);
+    c.machine.wakeup_latency = sim::Distribution::constant(30 * kMicrosecond);
+    c.machine.polled_wakeup_latency = sim::Distribution::constant(1 * kMicrosecond);
+    c.machine.idle_poll = idle_poll;
+    add(c, "s", {native(1 * kMillisecond), sleep(nap), native(1 * kMillisecond)});
+    return simulate(c).metrics["wall"];
+  };
+  CHECK(run(20 * kMicrosecond, 100 * kMicrosecond) == doctest::Approx(0.002 + 21e-6).epsilon(1e-6));
+  CHECK(run(500 * kMicrosecond, 100 * kMicrosecond) == doctest::Approx(0.002 + 530e-6).epsilon(1e-6));
+  CHECK(run(20 * kMicrosecond, 0) == doctest::Approx(0.002 + 50e-6).epsilon(1e-6));
+}

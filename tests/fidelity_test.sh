@@ -1,0 +1,65 @@
+#!/bin/sh
+# Issue 10's first "must show", without running Python: the profile that
+# `gilsim calibrate` fits to this project's recorded measurements of its
+# 2-vCPU AMD EPYC VM (analysis/calibration/calibrate-amd-epyc-2vcpu.jsonl) is
+# the one shipped (profiles/amd-epyc-2vcpu.yaml), and `gilsim validate` with
+# it, on the recorded real programs (validate-amd-epyc-2vcpu.jsonl), has the
+# count-down ratios within 25 %, the hand-offs/s within 2x and the convoy's
+# throughput ratios within 3x, except the rows listed below as known misses
+# (docs/validation.md says why), which must still miss: a model that gets
+# them right must take them off the list.
+#   tests/fidelity_test.sh GILSIM SOURCE_DIR WORK_DIR
+set -u
+gilsim=$1 src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work"
+fail() { echo "fidelity_test: $*" >&2; exit 1; }
+cal=$src/analysis/calibration/calibrate-amd-epyc-2vcpu.jsonl
+rec=$src/analysis/calibration/validate-amd-epyc-2vcpu.jsonl
+shipped=$src/profiles/amd-epyc-2vcpu.yaml
+
+# The fit on the recorded measurements gives the shipped profile's values.
+# (The recording's 2.7 count-down line is validate's own count-down runs, as
+# docs/validation.md says: 2.7's rows of 2 threads, all CPUs and pinned, and 4
+# threads on all CPUs agree partly by construction; the others do not.)
+"$gilsim" calibrate --replay "$cal" --out "$work/fitted.yaml" 2>"$work/c.err" || fail "calibrate: $(cat "$work/c.err")"
+values() { grep -E '^(machine:|runtime:|  [a-z_]+: )' "$1"; }
+values "$work/fitted.yaml" >"$work/fitted.values"
+values "$shipped" >"$work/shipped.values"
+diff "$work/shipped.values" "$work/fitted.values" >"$work/diff" \
+  || fail "calibrate --replay does not give $shipped's values: $(cat "$work/diff")"
+# The values that act through the mechanism are there, each fitted.
+for key in wakeup_latency timer_slack wakeup_cpu cache_refill futex_wake tick; do
+  grep -q "^  $key: " "$work/fitted.values" || fail "calibrate wrote no $key"
+done
+grep -q '^  wakeup_latency: {lognormal: ' "$work/fitted.values" || fail "the wake-up latency is not a distribution"
+
+# validate with it on the recorded programs.
+"$gilsim" validate --profile "$shipped" --replay "$rec" --json "$work/rows.json" >"$work/table.txt" 2>&1
+# row CASE PYTHON WHAT: the row's JSON line
+row() { grep "\"case\": \"$1\", \"what\": \"[^\"]*$3\", \"python\": \"$2\"" "$work/rows.json"; }
+check() {  # check CASE PYTHON WHAT within|MISS
+  line=$(row "$1" "$2" "$3")
+  [ -n "$line" ] || fail "no row $1 $2 '$3'"
+  case "$4" in
+    within) echo "$line" | grep -q '"within": true' || fail "$2 $1 '$3' misses: $line" ;;
+    MISS) echo "$line" | grep -q '"within": false' \
+      || fail "$2 $1 '$3' is within now: take it off the known misses (and update docs/validation.md)" ;;
+  esac
+}
+# Known misses, as CASE/PYTHON (docs/validation.md, "Fidelity on this project's
+# VM", says why): 2.7's 4 threads pinned to one CPU (1.16x predicted, 1.60x
+# real: not among calibrate's measurements, and the fitted costs leave it
+# short), and the echo server beside 2 CPU threads at 5 and 50 ms (real:
+# several switch intervals per request; gilsim's new GIL: under two).
+KNOWN="countdown-4-pinned/2.7 echo-2cpu-5ms/3.12 echo-2cpu-50ms/3.12"
+verdict() { case " $KNOWN " in *" $1/$2 "*) echo MISS ;; *) echo within ;; esac; }
+for py in 2.7 3.12; do
+  for c in countdown-2-all countdown-2-pinned countdown-4-all countdown-4-pinned; do
+    check $c $py "threads / sequential" "$(verdict $c $py)"
+  done
+  check handoffs $py "GIL hand-offs/s" "$(verdict handoffs $py)"
+done
+for c in echo-1cpu-0.5ms echo-2cpu-0.5ms echo-1cpu-5ms echo-2cpu-5ms echo-1cpu-50ms echo-2cpu-50ms; do
+  check $c 3.12 "throughput beside / alone" "$(verdict $c 3.12)"
+done
+echo "fidelity_test: ok"
