@@ -15,8 +15,11 @@
 #include "analysis/sweep_points.h"
 #include "loader/yaml_source.h"
 #include "models/simulation.h"
+#include "sim/parallel.h"
 
 namespace analysis {
+
+using sim::parallel_for;
 
 loader::ParseResult<Shard> parse_shard(std::string_view text) {
   loader::ParseResult<Shard> r;
@@ -157,44 +160,6 @@ std::string identity_text(const std::string& text, std::vector<loader::SourcePos
 
 
 namespace {
-
-// Runs fn(worker, item) for items 0..count-1, taken in order from a shared
-// counter by `jobs` threads; `worker` is the thread's number, for its own
-// state. After an exception no new item starts, the items under way end, and
-// the exception of the lowest item that threw is rethrown: the same error
-// whatever the number of threads (every lower item had started, and ran).
-void parallel_for(unsigned jobs, std::size_t count, const std::function<void(unsigned, std::size_t)>& fn) {
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::mutex mutex;  // guards the error
-  std::exception_ptr error;
-  std::size_t error_item = count;
-  auto worker = [&](unsigned w) {
-    while (!stop.load()) {
-      const std::size_t item = next.fetch_add(1);
-      if (item >= count) return;
-      try {
-        fn(w, item);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (item < error_item) {
-          error = std::current_exception();
-          error_item = item;
-        }
-        stop.store(true);
-      }
-    }
-  };
-  jobs = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(jobs, count)));
-  if (jobs == 1) {
-    worker(0);
-  } else {
-    std::vector<std::thread> threads;
-    for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(worker, j);
-    for (auto& t : threads) t.join();
-  }
-  if (error) std::rethrow_exception(error);
-}
 
 // Serialises a progress callback.
 class Reporter {

@@ -37,8 +37,9 @@ std::string param_csv(const ParamValue& v) {
 
 // Point files keep every double exactly: JSON has no NaN or infinity, so
 // those are written as the strings "nan", "inf", "-inf".
-std::string exact_number(double v) {
-  return std::isfinite(v) ? sim::json_number(v) : sim::json_string(report::csv_number(v));
+void append_exact_number(std::string& out, double v) {
+  if (std::isfinite(v)) sim::append_json_number(out, v);
+  else sim::append_json_string(out, report::csv_number(v));
 }
 
 // The parameters of a point: {"PATH": value, ...} on one line.
@@ -230,7 +231,9 @@ std::string point_json(const SweepDefinition& d, const PointRecord& r) {
     if (run.metrics.size() == 0) out += "{}";
     for (std::size_t m = 0; m < run.metrics.size(); ++m) {
       out.append(m == 0 ? "{\n        " : ",\n        ");
-      out.append(sim::json_string(run.metrics.name(m))).append(": ").append(exact_number(run.metrics.value(m)));
+      sim::append_json_string(out, run.metrics.name(m));
+      out.append(": ");
+      append_exact_number(out, run.metrics.value(m));
     }
     if (run.metrics.size() > 0) out += "\n      }";
     out += "\n    }";
@@ -252,7 +255,7 @@ T required(simdjson::simdjson_result<T> r, const char* what) {
   return value;
 }
 
-// A metric's value: a number, or "nan", "inf", "-inf" (exact_number above).
+// A metric's value: a number, or "nan", "inf", "-inf" (append_exact_number above).
 // Read from its text, as written, with from_chars: exact for every double.
 double metric_value(simdjson::ondemand::value v, std::string_view name) {
   std::string_view text;
@@ -435,7 +438,7 @@ void write_sweep_csv(const SweepDefinition& d, const std::vector<PointRecord>& r
       std::size_t next = 0;  // the next of the run's metrics, by column
       for (std::size_t col = 0; col < columns.names.size(); ++col) {
         out += ',';
-        if (next < at.size() && at[next] == col) out += report::csv_number(run.metrics.value(next++));
+        if (next < at.size() && at[next] == col) report::append_csv_number(out, run.metrics.value(next++));
       }
       out += '\n';
       chunks.maybe_flush();
@@ -487,10 +490,19 @@ void write_sweep_json(const SweepDefinition& d, const std::vector<PointRecord>& 
       row.member("replication", std::to_string(run.replication));
       row.member("seed", std::to_string(run.seed));
       row.member("params", params);
-      sim::JsonBlock metrics('{', row.inner());
-      for (std::size_t i = 0; i < run.metrics.size(); ++i)
-        metrics.member(run.metrics.name(i), sim::json_number(run.metrics.value(i)));
-      row.member("metrics", metrics.str());
+      // The metrics in sim::JsonBlock's layout, written straight into one
+      // string: a block holds a string per member (12 million here).
+      std::string metrics = "{";
+      const std::string pad(static_cast<std::size_t>(row.inner() + 2), ' ');
+      for (std::size_t i = 0; i < run.metrics.size(); ++i) {
+        metrics.append(i ? ",\n" : "\n").append(pad);
+        sim::append_json_string(metrics, run.metrics.name(i));
+        metrics.append(": ");
+        sim::append_json_number(metrics, run.metrics.value(i));
+      }
+      if (run.metrics.size() > 0) metrics.append("\n").append(static_cast<std::size_t>(row.inner()), ' ');
+      metrics += '}';
+      row.member("metrics", metrics);
       out.append(static_cast<std::size_t>(rows_indent + 2), ' ').append(row.str());
       chunks.maybe_flush();
     }

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "app/commands.h"
 #include "app/interrupt.h"
@@ -300,7 +301,9 @@ int cmd_claims(const Args& a, const Console& c) {
     throw_if_stopped();
     if (c.err_is_tty && !a.quiet) c.err << "\r\033[Krunning " << path << std::flush;
   };
-  report::ClaimsRun run = report::run_claims(a.load, progress);
+  // On every core: the suite's scenarios are independent runs.
+  report::ClaimsRun run =
+      report::run_claims(a.load, progress, std::max(1u, std::thread::hardware_concurrency()));
   if (c.err_is_tty) c.err << "\r\033[K" << std::flush;
   throw_if_stopped();
 

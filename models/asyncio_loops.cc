@@ -43,7 +43,7 @@ void AsyncioLoops::enter(int tid, const Op& o) {
   for (const TaskGroup& g : o.tasks)
     for (int i = 0; i < g.count; ++i, ++k) {
       Task& t = task(k);
-      t.cursor.program = &g.program;
+      t.cursor.run(&g.program);
       t.cursor.pc = 0;
       t.cursor.loops.clear();
       t.started = threads_.events().now();
@@ -170,7 +170,7 @@ void AsyncioLoops::new_request_task(int tid, int item, const Program* body) {
   }
   Task& tk = task(k);
   tk.thread = tid;
-  tk.cursor.program = body;
+  tk.cursor.run(body);
   tk.cursor.pc = 0;
   tk.cursor.loops.clear();
   tk.item = item;

@@ -17,18 +17,8 @@ void GilRecorder::set_trace(sim::TraceSink* trace, sim::TrackId gil_track, sim::
   names_ = thread_names;
 }
 
-void GilRecorder::taken(sim::Time now, int tid, bool handoff) {
-  held_.set(now, 1);
-  held_since_ = now;
-  if (handoff && released_by_ >= 0 && released_by_ != tid) arrow(released_by_, released_at_, tid, now, "hand-off");
-}
-
-void GilRecorder::released(sim::Time now, int tid) {
-  if (trace_ && now > held_since_)
-    trace_->labelled_slice(gil_track_, held_since_, now, kGilHeld, (*names_)[static_cast<std::size_t>(tid)]);
-  held_.set(now, 0);
-  released_by_ = tid;
-  released_at_ = now;
+void GilRecorder::trace_held(sim::Time now, int tid) {
+  trace_->labelled_slice(gil_track_, held_since_, now, kGilHeld, (*names_)[static_cast<std::size_t>(tid)]);
 }
 
 void GilRecorder::finish(sim::Time end, int holder) {

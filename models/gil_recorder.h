@@ -19,8 +19,18 @@ class GilRecorder {
                  sim::TrackId first_thread_track, const std::vector<std::string>* thread_names);
 
   // `tid` took the GIL; `handoff` if the previous holder was another thread.
-  void taken(sim::Time now, int tid, bool handoff);
-  void released(sim::Time now, int tid);
+  // (Inline: once per take and per release, the trace's work behind one test.)
+  void taken(sim::Time now, int tid, bool handoff) {
+    held_.set(now, 1);
+    held_since_ = now;
+    if (trace_ && handoff && released_by_ >= 0 && released_by_ != tid) arrow(released_by_, released_at_, tid, now, "hand-off");
+  }
+  void released(sim::Time now, int tid) {
+    if (trace_ && now > held_since_) [[unlikely]] trace_held(now, tid);
+    held_.set(now, 0);
+    released_by_ = tid;
+    released_at_ = now;
+  }
   void waiters(sim::Time now, std::int64_t count) {
     if (trace_) trace_->counter(waiters_counter_, now, count);
   }
@@ -33,6 +43,8 @@ class GilRecorder {
   double held_fraction(sim::Time end) const { return held_.mean(end); }
 
  private:
+  // The slice of the GIL's track that `tid`'s hold ending now draws.
+  [[gnu::noinline]] void trace_held(sim::Time now, int tid);
   sim::TrackId thread_track(int tid) const { return first_thread_track_ + static_cast<sim::TrackId>(tid); }
 
   sim::TimeWeighted held_;

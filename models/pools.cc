@@ -78,7 +78,7 @@ bool Pools::take_item(int tid, const Op& o) {
 
 void Pools::run_body(int tid) {
   PythonThread& t = threads_[tid];
-  t.body.program = work_.items[t.item].body;
+  t.body.run(work_.items[t.item].body);
   t.body.pc = 0;
   t.body.loops.clear();
   t.in_body = true;

@@ -19,15 +19,25 @@ class GilProtocol;
 
 // Where a thread, or an asyncio task, is in its program.
 struct Cursor {
-  const Program* program = nullptr;
   std::uint32_t pc = 0;
   std::vector<std::int64_t> loops;  // iterations left, innermost last
 
+  // Points the cursor at `p` (pc and loops are the caller's to set).
+  void run(const Program* p) {
+    ops_ = p->data();
+    size_ = static_cast<std::uint32_t>(p->size());
+  }
   // The operation under way, or none once the program is through (an old-GIL
-  // check can fall right after the last operation).
-  OpKind kind_now() const { return pc < program->size() ? (*program)[pc].kind : OpKind::NativeReleased; }
-  const Op& op() const { return (*program)[pc]; }
-  bool at_end() const { return pc == program->size(); }
+  // check can fall right after the last operation). Read several times per
+  // event: from the operations and their count kept here, not through the
+  // vector (its size is a division by sizeof(Op)).
+  OpKind kind_now() const { return pc < size_ ? ops_[pc].kind : OpKind::NativeReleased; }
+  const Op& op() const { return ops_[pc]; }
+  bool at_end() const { return pc == size_; }
+
+ private:
+  const Op* ops_ = nullptr;
+  std::uint32_t size_ = 0;
 };
 
 // Where a thread's wall time goes: exclusive states, summed per thread.

@@ -185,7 +185,7 @@ bool PythonThreads::program_returned(int tid) {
 
 // CPU work (bytecode, C calls) starts a segment on the core; a blocking call
 // (I/O, sleep) leaves it. Either way advance() returns.
-bool PythonThreads::run_compute(int tid, const Op& o) {
+inline bool PythonThreads::run_compute(int tid, const Op& o) {
   PythonThread& t = threads_[tid];
   switch (o.kind) {
     case OpKind::IncrementLoad:
@@ -316,11 +316,15 @@ void PythonThreads::finish_operation(int tid) {
     counters_[o.index].value = t.loaded + 1;
     ++counters_[o.index].increments;
   }
-  if (o.process_startup)  // the child's interpreter is up: its other threads start
-    for (int i = 0; i < threads_.size(); ++i)
-      if (plan_.layout().threads[static_cast<std::size_t>(i)].started_by == tid) os_.start(i);
+  if (o.process_startup) [[unlikely]]
+    start_children(tid);
   ++t.cursor().pc;
   t.phase = Phase::Idle;
+}
+
+void PythonThreads::start_children(int tid) {
+  for (int i = 0; i < threads_.size(); ++i)
+    if (plan_.layout().threads[static_cast<std::size_t>(i)].started_by == tid) os_.start(i);
 }
 
 // What happens when a thread's I/O (or sleep) completes: its slot of a

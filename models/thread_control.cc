@@ -38,7 +38,7 @@ ThreadControl::ThreadControl(const RunPlan& plan, std::uint64_t seed, sim::Event
     t.name = spec.name;
     t.interpreter = spec.interpreter;
     t.gil = gil(spec.interpreter);
-    t.main.program = spec.program;
+    t.main.run(spec.program);
     t.main.loops.reserve(static_cast<std::size_t>(loop_depth(*spec.program)));
     t.service = spec.service;
     t.loop_from = spec.loop_from;  // a pool worker serves work after its start-up, not again
@@ -84,42 +84,6 @@ bool ThreadControl::at_check_point(int tid) {
   }
   account(tid);
   return false;
-}
-
-// The segment stops at the next check point for bytecode whose holder must
-// act there: every check for the old GIL, and for the new GIL only while a
-// drop request is pending.
-void ThreadControl::start_segment(int tid) {
-  PythonThread& t = (*this)[tid];
-  t.segment_start = events_.now();
-  if (t.overhead > 0) {
-    t.paying = true;
-    t.segment = events_.schedule(events_.now() + t.overhead, kSegmentEnd, static_cast<std::uint32_t>(tid));
-    return;
-  }
-  sim::Time run = t.remaining;
-  if (ticks(t.kind_now()) && checks_.serialises && t.gil->must_stop(tid))
-    run = std::min(run, checks_.spacing - t.since_check);
-  t.segment = events_.schedule(events_.now() + run, kSegmentEnd, static_cast<std::uint32_t>(tid));
-}
-
-bool ThreadControl::stop_segment(int tid) {
-  PythonThread& t = (*this)[tid];
-  const sim::Time ran = events_.now() - t.segment_start;
-  events_.cancel(t.segment);
-  if (t.paying) {
-    t.paying = false;
-    t.overhead -= ran;  // what is left is still owed if it was interrupted
-    return false;
-  }
-  t.remaining -= ran;
-  bool at_check = false;
-  if (ticks(t.kind_now())) {
-    t.since_check += ran;
-    at_check = ran > 0 && t.since_check >= checks_.spacing;
-    t.since_check %= checks_.spacing;
-  }
-  return at_check;
 }
 
 void ThreadControl::on_drop_request(int holder) {

@@ -10,12 +10,14 @@
 // the next check point (Python/ceval.c, Python/ceval_gil.c).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "models/accounting.h"
+#include "models/events.h"
 #include "models/gil_protocol.h"
 #include "models/machine.h"
 #include "models/python_thread.h"
@@ -59,12 +61,47 @@ class ThreadControl {
   bool at_check_point(int tid);
 
   // --- on-core work: CPU time of the current operation, in segments
+  // (inline: one start and one stop per event where threads run short
+  // operations back to back, as claim C10's increments do)
   // Runs the current operation's work until it ends or, for bytecode, until
-  // the next check point that matters. System-call time owed is paid first.
-  void start_segment(int tid);
+  // the next check point that matters: every check for the old GIL, and for
+  // the new GIL only while a drop request is pending. System-call time owed
+  // is paid first.
+  void start_segment(int tid) {
+    PythonThread& t = (*this)[tid];
+    t.segment_start = events_.now();
+    if (t.overhead > 0) {
+      t.paying = true;
+      t.segment = events_.schedule(events_.now() + t.overhead, kSegmentEnd, static_cast<std::uint32_t>(tid));
+      return;
+    }
+    sim::Time run = t.remaining;
+    if (ticks(t.kind_now()) && checks_.serialises && t.gil->must_stop(tid))
+      run = std::min(run, checks_.spacing - t.since_check);
+    t.segment = events_.schedule(events_.now() + run, kSegmentEnd, static_cast<std::uint32_t>(tid));
+  }
   // Stops the work running now and books the CPU time it got. True if the
   // bytecode work reached a check point.
-  bool stop_segment(int tid);
+  bool stop_segment(int tid) {
+    PythonThread& t = (*this)[tid];
+    const sim::Time ran = events_.now() - t.segment_start;
+    events_.cancel(t.segment);
+    if (t.paying) {
+      t.paying = false;
+      t.overhead -= ran;  // what is left is still owed if it was interrupted
+      return false;
+    }
+    t.remaining -= ran;
+    bool at_check = false;
+    if (ticks(t.kind_now())) {
+      t.since_check += ran;
+      at_check = ran > 0 && t.since_check >= checks_.spacing;
+      // The division (tens of cycles) only when the clock reached a check
+      // point: most segments end before (x % spacing is x below spacing).
+      if (t.since_check >= checks_.spacing) t.since_check %= checks_.spacing;
+    }
+    return at_check;
+  }
   // Whether CPU time of this operation advances the check-point clock.
   bool ticks(OpKind k) const { return k == OpKind::Cpu || (checks_.counts_increments && is_bytecode(k)); }
   // C code the thread runs before its work goes on (a futex wake it made).

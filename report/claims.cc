@@ -1,8 +1,10 @@
 #include "report/claims.h"
 
 #include <algorithm>
+#include <mutex>
 
 #include "report/embedded_scenarios.h"
+#include "sim/parallel.h"
 
 namespace report {
 
@@ -25,21 +27,32 @@ const std::vector<ArticleClaim>& article_claims() {
   return claims;
 }
 
-ClaimsRun run_claims(const loader::LoadOptions& load,
-                     const std::function<void(const std::string&)>& progress) {
+ClaimsRun run_claims(const loader::LoadOptions& load, const std::function<void(const std::string&)>& progress,
+                     unsigned jobs) {
   ClaimsRun run;
+  std::vector<loader::Scenario> scenarios;
+  std::vector<std::string> paths;
   for (const auto& embedded : embedded_scenarios()) {
     std::string path(embedded.path);
-    loader::Scenario scenario;
     try {
-      scenario = loader::load_scenario_text(std::string(embedded.text), path, load);
+      scenarios.push_back(loader::load_scenario_text(std::string(embedded.text), path, load));
     } catch (const loader::InputError& e) {
       run.load_errors.push_back(e.what());
       continue;
     }
-    if (progress) progress(path);
-    run.results.push_back(run_scenario(scenario));
+    paths.push_back(std::move(path));
   }
+  // Each scenario's runs depend on nothing but the scenario: run side by
+  // side, the results are those of a serial run, kept in path order.
+  run.results.resize(scenarios.size());
+  std::mutex progress_mutex;
+  sim::parallel_for(jobs, scenarios.size(), [&](unsigned, std::size_t i) {
+    if (progress) {
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      progress(paths[i]);
+    }
+    run.results[i] = run_scenario(scenarios[i]);
+  });
   return run;
 }
 

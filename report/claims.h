@@ -29,10 +29,12 @@ struct ClaimsRun {
   std::vector<std::string> load_errors;
 };
 
-// Loads and runs every embedded scenario. `progress` (may be empty) is told
-// each scenario's path before it runs.
+// Loads and runs every embedded scenario, `jobs` at once (the results are
+// the same for any number). `progress` (may be empty) is told each
+// scenario's path before it runs, one call at a time; an exception it throws
+// stops the suite (the runs under way end first).
 ClaimsRun run_claims(const loader::LoadOptions& load,
-                     const std::function<void(const std::string&)>& progress = {});
+                     const std::function<void(const std::string&)>& progress = {}, unsigned jobs = 1);
 
 // A claim holds when it has at least one scenario and all of them hold.
 // Claims with no scenario are "not modelled yet"; they do not fail the table.

@@ -577,9 +577,15 @@ std::string csv_field(const std::string& s) {
 
 // CSV readers (pandas, R) read "nan" and "inf"; JSON's null has no CSV spelling.
 std::string csv_number(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  return sim::json_number(v);
+  std::string out;
+  append_csv_number(out, v);
+  return out;
+}
+
+void append_csv_number(std::string& out, double v) {
+  if (std::isnan(v)) out += "nan";
+  else if (std::isinf(v)) out += v > 0 ? "inf" : "-inf";
+  else sim::append_json_number(out, v);
 }
 
 std::string results_json(const ScenarioResult& result) { return scenario_json(result, 0) + "\n"; }

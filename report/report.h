@@ -80,6 +80,8 @@ std::size_t display_width(const std::string& s);
 std::string csv_field(const std::string& s);
 // A CSV number: json_number, but "nan", "inf" and "-inf" for what JSON calls null.
 std::string csv_number(double v);
+// The same, appended to `out` (a sweep's CSV writes millions).
+void append_csv_number(std::string& out, double v);
 
 // The JSON object of one scenario (docs/commands.md), with the
 // extensions "file", "description", "claim" (when set), per-variant "seed" and

@@ -67,7 +67,7 @@ class EventQueue {
  public:
   // Schedules an event at absolute time `at`, which must not lie before now(),
   // that may be cancelled through the handle.
-  EventHandle schedule(Time at, std::uint32_t kind, std::uint32_t target) {
+  [[gnu::always_inline]] EventHandle schedule(Time at, std::uint32_t kind, std::uint32_t target) {
     std::uint32_t slot;
     if (free_slots_.empty()) [[unlikely]] {
       slot = static_cast<std::uint32_t>(slots_.size());

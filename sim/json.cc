@@ -7,9 +7,15 @@
 
 namespace sim {
 
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  if (v == 0) return "0";  // and -0: same value, one spelling
+void append_json_number(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out += "null";
+    return;
+  }
+  if (v == 0) {  // and -0: same value, one spelling
+    out += '0';
+    return;
+  }
   // Below 1e21 an integer-valued double prints exactly in fixed notation.
   // The program never calls setlocale: the C locale's '.' is in force.
   if (std::fabs(v) < 1e21 && v == std::trunc(v)) {
@@ -18,33 +24,38 @@ std::string json_number(double v) {
     if (std::fabs(v) < 9.2e18) {
       char buf[24];
       auto res = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
-      return std::string(buf, res.ptr);
+      out.append(buf, res.ptr);
+      return;
     }
     char buf[64];
     const int n = std::snprintf(buf, sizeof buf, "%.0f", v);
-    return std::string(buf, static_cast<std::size_t>(n > 0 ? n : 0));
+    out.append(buf, static_cast<std::size_t>(n > 0 ? n : 0));
+    return;
   }
   // Shortest round-trip form (std::to_chars is locale-independent and exact).
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, res.ptr);
+  out.append(buf, res.ptr);
 }
 
-std::string json_string(const std::string& s) {
+std::string json_number(double v) {
+  std::string out;
+  append_json_number(out, v);
+  return out;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
   // Most strings (metric names: a sweep writes millions) need no escape:
   // copied whole, not a character at a time.
   const bool plain = std::none_of(s.begin(), s.end(), [](char ch) {
     return ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20;
   });
+  out += '"';
   if (plain) {
-    std::string out;
-    out.reserve(s.size() + 2);
-    out += '"';
     out += s;
     out += '"';
-    return out;
+    return;
   }
-  std::string out = "\"";
   for (char ch : s) {
     unsigned char c = static_cast<unsigned char>(ch);
     switch (ch) {
@@ -63,7 +74,14 @@ std::string json_string(const std::string& s) {
         }
     }
   }
-  return out + "\"";
+  out += '"';
+}
+
+std::string json_string(const std::string& s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  append_json_string(out, s);
+  return out;
 }
 
 std::string JsonBlock::str() const {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sim {
@@ -12,10 +13,14 @@ namespace sim {
 // integer values without exponent or decimals ("1600000"); null when not
 // finite (JSON has no NaN or infinity).
 std::string json_number(double v);
+// The same, appended to `out` (writers of millions of numbers: no string each).
+void append_json_number(std::string& out, double v);
 
 // A JSON string literal: quotes, with `"`, `\`, and control characters escaped;
 // UTF-8 passes through.
 std::string json_string(const std::string& s);
+// The same, appended to `out`.
+void append_json_string(std::string& out, std::string_view s);
 
 // A pretty-printed JSON object or array, one member per line, built by
 // appending members in the order they should appear. `indent` is the column
