@@ -250,6 +250,9 @@ def nap(_):
 
 def bench_processes():
     import multiprocessing
+    # ctx.Pool() imports multiprocessing.pool on its first call: 15-30 ms of
+    # 3.12's first Pool(1) round, which made Pool(2) look faster than Pool(1).
+    import multiprocessing.pool  # noqa: F401
     methods = ["fork"]
     if hasattr(multiprocessing, "get_context"):
         methods += ["spawn", "forkserver"]
