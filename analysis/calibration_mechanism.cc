@@ -94,6 +94,17 @@ void fit_wakeups(const std::vector<CalibrationMeasurement>& all, std::vector<Pro
   }
 }
 
+void fit_syscall(const std::vector<CalibrationMeasurement>& all, std::vector<ProfileValue>& values) {
+  std::string py = newest_of(all, 3);
+  if (!median_of(all, py, "syscall")) py = newest_of(all, 2);
+  const auto cost = median_of(all, py, "syscall");
+  if (!cost || *cost <= 0) return;
+  set_value(values, {"machine.futex_wake_nobody", duration_text(*cost),
+                     "a FUTEX_WAKE that finds nobody asleep (the old GIL's sem_post while a woken waiter has not "
+                     "retried): a system call's entry and exit, os.getppid less an empty call: " +
+                         measured_text(all, "syscall", false, FitVersions::All)});
+}
+
 namespace {
 
 struct Key {
@@ -174,6 +185,13 @@ BattleFit fit_battle(const std::vector<CalibrationMeasurement>& all, const Profi
       {"runtime.tick", {}, tick},
       {"machine.idle_poll", {0, 20000, 50000, 100000, 200000}, 0},
       {"machine.polled_wakeup_latency", {500, 1000, 2000, 4000}, 1000},
+      // The pinned runs decide it: whether a waiter that a release wakes
+      // preempts the holder at once (and takes the lock before the holder's
+      // sem_wait) or waits for the time slice while every release costs the
+      // holder a futex call. Linux before 6.6 (CFS) needs the waiter 1-4 ms
+      // of run time behind; EEVDF (6.6+) preempts for a waiter that is owed
+      // CPU, which 0 comes nearest to.
+      {"machine.wakeup_granularity", {0, 250000, 500000, 1000000, 2000000}, 2000000},
   };
   for (double f : {0.5, 0.75, 1.0, 1.5, 2.0, 3.0}) keys[3].grid.push_back(std::max(1.0, std::round(tick * f)));
 
@@ -233,14 +251,15 @@ BattleFit fit_battle(const std::vector<CalibrationMeasurement>& all, const Profi
     return std::pair{best, ks};
   };
   std::vector<std::pair<double, std::vector<Key>>> coarse;
-  for (double poll : {0.0, 50000.0})
-    for (double w : {0.0, 1000.0, 2000.0, 4000.0, 8000.0})
-      for (double c : {0.0, 1000.0, 2000.0, 5000.0})
-        for (double f : {500.0, 1000.0, 3000.0, 8000.0}) {
-          auto ks = keys;
-          ks[0].value = w, ks[1].value = c, ks[2].value = f, ks[4].value = poll;
-          coarse.push_back({error(ks), ks});
-        }
+  for (double gran : {2000000.0, 0.0})
+    for (double poll : {0.0, 50000.0})
+      for (double w : {0.0, 1000.0, 2000.0, 4000.0, 8000.0})
+        for (double c : {0.0, 1000.0, 2000.0, 5000.0})
+          for (double f : {500.0, 1000.0, 3000.0, 8000.0}) {
+            auto ks = keys;
+            ks[0].value = w, ks[1].value = c, ks[2].value = f, ks[4].value = poll, ks[6].value = gran;
+            coarse.push_back({error(ks), ks});
+          }
   std::stable_sort(coarse.begin(), coarse.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   double best = coarse[0].first;
   keys = coarse[0].second;
@@ -256,8 +275,8 @@ BattleFit fit_battle(const std::vector<CalibrationMeasurement>& all, const Profi
                number_text(predicted[i]) + ")";
   }
   const std::string how =
-      "fitted through the model together with cache_refill, futex_wake, tick, idle_poll and "
-      "polled_wakeup_latency: validate's count-down and hand-off twins run on a coarse grid of candidates, "
+      "fitted through the model together with cache_refill, futex_wake, tick, idle_poll, "
+      "polled_wakeup_latency and wakeup_granularity: validate's count-down and hand-off twins run on a coarse grid of candidates, "
       "then coordinate descent from its three best (" +
       std::to_string(fit.runs) +
       " runs), keeping those with the least sum of squared log errors, each in units of validate's tolerance "
@@ -273,6 +292,8 @@ BattleFit fit_battle(const std::vector<CalibrationMeasurement>& all, const Profi
       "how long an idle core polls before it halts: a wake-up onto a core idle for less waits "
       "polled_wakeup_latency (2.x's battle hands the GIL between cores that went idle microseconds ago)",
       "a wake-up onto a core that still polls",
+      "how far a woken thread's run time must be behind a running one's for it to preempt (0: whenever it is "
+      "behind, as Linux 6.6+'s EEVDF nearly does for a waiter owed CPU)",
   };
   // The whole story once, on the first key; the others point to it.
   for (std::size_t i = 0; i < keys.size(); ++i)

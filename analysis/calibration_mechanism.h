@@ -4,7 +4,8 @@
 //   ping-pong round trips, and the timer slack, from a timed wait's overshoot
 //   less a wake-up;
 // - the costs of 2.x's multicore GIL battle (wakeup_cpu, cache_refill,
-//   futex_wake, tick, idle_poll and polled_wakeup_latency), which no single
+//   futex_wake, tick, idle_poll, polled_wakeup_latency and
+//   wakeup_granularity), which no single
 //   microbenchmark isolates: calibrate runs
 //   validate's count-down and hand-off twins (validation/countdown.yaml,
 //   handoffs.yaml) on candidate values and keeps those that minimise the
@@ -30,6 +31,12 @@ namespace analysis {
 void fit_wakeups(const std::vector<CalibrationMeasurement>& measurements, std::vector<ProfileValue>& values,
                  double wakeup_cpu_ns = 0);
 
+// futex_wake_nobody, from the cost of a system call (calibrate.py's
+// `syscall`: os.getppid less an empty call, the newest interpreter's): a
+// FUTEX_WAKE that finds nobody asleep is a system call and a hash-bucket
+// look-up. Before the battle fit, which runs the twins with it.
+void fit_syscall(const std::vector<CalibrationMeasurement>& measurements, std::vector<ProfileValue>& values);
+
 // Runs validate's case `case_id` with the samples' values under the profile
 // in `load`: the twin's figures by label. The command gives one that reads
 // the twins from the validation directory.
@@ -50,7 +57,7 @@ struct BattleFit {
 };
 
 // The search: a coarse grid, then coordinate descent over a grid per key from
-// its best points. Writes the six keys into `values`; the first's comment
+// its best points. Writes the seven keys into `values`; the first's comment
 // names the measurements and the predictions at the optimum.
 BattleFit fit_battle(const std::vector<CalibrationMeasurement>& measurements, const ProfileHeader& header,
                      std::vector<ProfileValue>& values, const TwinPredictor& predict);

@@ -494,6 +494,7 @@ int run_calibrate_command(int argc, const char* const* argv, const Console& c) {
   std::vector<analysis::ProfileValue> values =
       analysis::profile_values(analysis::fit_profile(measurements), measurements);
   analysis::fit_wakeups(measurements, values);
+  analysis::fit_syscall(measurements, values);
   // The costs that act through the mechanism are fitted through it: the
   // validation twins, run here on candidate values.
   const std::string dir = validation_dir();
