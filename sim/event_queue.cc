@@ -16,6 +16,10 @@ void EventQueue::remove(std::uint32_t slot) {
 }
 
 void EventQueue::drop_dead() {
+  if (root_vacant_) {
+    root_vacant_ = false;
+    pop_top();
+  }
   if (has_front_ && dead(front_)) has_front_ = false;
   std::erase_if(heap_, [this](const Entry& e) { return dead(e); });
   // Floyd's heap construction, bottom up: O(n).

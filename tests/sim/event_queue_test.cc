@@ -190,3 +190,62 @@ TEST_CASE("the front slot and the heap together give the same order as sorting, 
   for (bool c : cancelled) live += c ? 0 : 1;
   CHECK(order.size() == live);
 }
+
+TEST_CASE("the root a pop leaves vacant: filled by the next push, or closed by a pop or a mass cancellation") {
+  EventQueue q;
+  q.post(10, 0, 1);  // front slot
+  q.post(20, 0, 2);
+  q.post(30, 0, 3);
+  q.post(40, 0, 4);
+  CHECK(q.pop().target == 1);  // from the front slot: no hole
+  CHECK(q.pop().target == 2);  // from the heap: its root is vacant now
+  CHECK(q.entries() == 2);     // the hole is not an entry
+  q.post(35, 0, 5);            // after the heap's earliest (3): fills the hole
+  q.post(25, 0, 6);            // before it: the front slot
+  CHECK(q.pop().target == 6);
+  CHECK(q.pop().target == 3);  // leaves a hole that no push fills
+  CHECK(q.pop().target == 5);  // closes it first
+  // A hole, then cancellations that outnumber the live events: drop_dead()
+  // must close the hole before it rebuilds the heap.
+  std::vector<sim::EventHandle> far;
+  for (std::uint32_t i = 0; i < 20; ++i) far.push_back(q.schedule(1000 + i, 0, 100 + i));
+  CHECK(q.pop().target == 4);  // the heap's root: vacant
+  for (auto& h : far) q.cancel(h);
+  CHECK(q.empty());
+  CHECK(q.entries() <= 8);
+  q.post(2000, 0, 7);
+  CHECK(q.pop().target == 7);
+  CHECK(q.empty());
+}
+
+TEST_CASE("pops and pushes in any mix, with a vacant root, come out as sorting gives") {
+  EventQueue q;
+  std::uint64_t x = 99;
+  auto next = [&] { return x = x * 6364136223846793005ULL + 1442695040888963407ULL; };
+  std::vector<sim::Time> when;
+  std::vector<sim::EventHandle> handles;
+  std::vector<std::uint32_t> order;
+  std::size_t cancelled = 0;
+  for (int step = 0; step < 5000; ++step) {
+    // 0-2 pushes after each pop, as event handlers do; some the earliest,
+    // some ties, some cancelled.
+    const int pushes = static_cast<int>(next() % 3);
+    for (int k = 0; k < pushes; ++k) {
+      const auto i = static_cast<std::uint32_t>(when.size());
+      when.push_back(q.now() + static_cast<sim::Time>(next() >> 61));
+      handles.push_back(q.schedule(when.back(), 0, i));
+    }
+    if (next() % 5 == 0 && !handles.empty()) {
+      auto& h = handles[next() % handles.size()];
+      if (q.pending(h)) ++cancelled;
+      q.cancel(h);
+    }
+    if (!q.empty()) order.push_back(q.pop().target);
+  }
+  while (!q.empty()) order.push_back(q.pop().target);
+  for (std::size_t i = 1; i < order.size(); ++i) {
+    const auto a = order[i - 1], b = order[i];
+    CHECK((when[a] < when[b] || (when[a] == when[b] && a < b)));
+  }
+  CHECK(order.size() + cancelled == when.size());  // every event not cancelled, once
+}
