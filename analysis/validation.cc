@@ -106,6 +106,25 @@ ValidationCase pool(const std::string& method, int workers) {
           {{"ms", "ready_ms", "all workers ready (ms)", kWithin50}}};
 }
 
+// Short switch intervals: the timer slack decides whether the waiters' timed
+// waits end on time (slack_ns 1: prctl(PR_SET_TIMERSLACK, 1), a machine
+// without slack) or ~50 us late (0: Linux's default kept).
+ValidationCase smallint(int threads, int interval_us, bool no_slack) {
+  const std::string n = std::to_string(threads), us = std::to_string(interval_us);
+  return {"smallint-" + n + "-" + us + "us" + (no_slack ? "-noslack" : ""),
+          n + " CPU threads at " + us + " us, " + (no_slack ? "timer slack 1 ns" : "default timer slack"),
+          "smallint",
+          {"--threads", n, "--interval-us", us, "--slack-ns", no_slack ? "1" : "0", "--total", "2000000"},
+          Interpreters::NewGil,
+          {{"runtime.switch_interval", us + "us"},
+           {"machine.timer_slack", "{slack_ns|50000}ns"},
+           {"threads.0.count", n},
+           {"threads.0.run.0.cpu", "{one_ns/" + n + "}ns"},
+           {"variants.one.threads.0.run.0.cpu", "{one_ns}ns"}},
+          {{"threads / one", "ratio", "ratio", kFactor2},
+           {"GIL hand-offs/s", "handoffs_per_s", "hand-offs per second", kFactor2}}};
+}
+
 }  // namespace
 
 bool Tolerance::agrees(double measured, double predicted) const {
@@ -163,6 +182,9 @@ const std::vector<ValidationCase>& validation_suite() {
     s.push_back(lost("call", "300000"));
     for (const char* method : {"fork", "spawn"})
       for (int w : {1, 2}) s.push_back(pool(method, w));
+    for (bool no_slack : {true, false})
+      for (int interval_us : {1, 10})
+        for (int threads : {2, 8}) s.push_back(smallint(threads, interval_us, no_slack));
     return s;
   }();
   return suite;

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
@@ -51,6 +52,8 @@ po::options_description validate_options() {
   add_common_options(o);
   o.add_options()
       ("profile", po::value<std::string>()->value_name("FILE"), "the machine profile the twins run with (required)")
+      ("case", po::value<std::vector<std::string>>()->value_name("PREFIX"),
+       "only the cases whose id starts with PREFIX (repeatable; like smallint, echo-2cpu)")
       ("repeat", po::value<int>()->value_name("N"), "runs of each program per interpreter, interleaved (default 3)")
       ("json", po::value<std::string>()->value_name("PATH"), "write the rows as JSON (.json, '-': standard output)");
   return o;
@@ -243,11 +246,44 @@ const analysis::ValidationCase* find_case(const std::string& id) {
   return nullptr;
 }
 
+// --case PREFIX...: which cases run (all without it). A prefix that starts
+// no case's id is a usage error, with the ids it is likely a slip for.
+class CaseFilter {
+ public:
+  explicit CaseFilter(const po::variables_map& vm) {
+    if (vm.count("case")) prefixes_ = vm["case"].as<std::vector<std::string>>();
+    // The hint compares with the ids and with their families ("smallint").
+    std::vector<std::string> ids, words;
+    for (const auto& c : analysis::validation_suite()) {
+      ids.push_back(c.id);
+      const std::string family = c.id.substr(0, c.id.find('-'));
+      if (std::find(words.begin(), words.end(), family) == words.end()) words.push_back(family);
+    }
+    words.insert(words.end(), ids.begin(), ids.end());
+    for (const auto& p : prefixes_) {
+      bool any = false;
+      for (const auto& id : ids) any = any || id.rfind(p, 0) == 0;
+      if (!any)
+        throw usage_error("--case " + p + ": no case's id starts with it" + loader::did_you_mean(p, words) +
+                          " (the ids are in docs/validation.md)");
+    }
+  }
+  bool selects(const std::string& id) const {
+    if (prefixes_.empty()) return true;
+    for (const auto& p : prefixes_)
+      if (id.rfind(p, 0) == 0) return true;
+    return false;
+  }
+
+ private:
+  std::vector<std::string> prefixes_;
+};
+
 }  // namespace
 
 const char* validate_usage() {
-  return "  gilsim validate --profile FILE [--python PATH]... [--repeat N] [--json PATH]\n"
-         "                  [--record FILE] [--replay FILE]\n";
+  return "  gilsim validate --profile FILE [--python PATH]... [--case PREFIX]... [--repeat N]\n"
+         "                  [--json PATH] [--record FILE] [--replay FILE]\n";
 }
 
 const char* calibrate_usage() {
@@ -262,11 +298,12 @@ int run_validate_command(int argc, const char* const* argv, const Console& c) {
     print_help(c, validate_usage(),
              "Runs real Python programs (validation/*.py: count-down threads, GIL hand-offs,\n"
              "a loopback echo beside CPU threads, sleeps and asyncio, sha256/zlib threads,\n"
-             "lost updates, Pool start) with each interpreter, interleaved and repeated, and\n"
-             "their gilsim twins (validation/*.yaml) under the profile, set from what each\n"
-             "program measured. Prints a row per comparison: the measured median (and range),\n"
-             "the prediction, the row's tolerance and the verdict; warns when the machine is\n"
-             "busy. Exit 1 when a row misses its tolerance.\n",
+             "lost updates, Pool start, CPU threads at short switch intervals) with each\n"
+             "interpreter, interleaved and repeated, and their gilsim twins (validation/*.yaml)\n"
+             "under the profile, set from what each program measured. Prints a row per\n"
+             "comparison: the measured median (and range), the prediction, the row's tolerance\n"
+             "and the verdict; warns when the machine is busy. Exit 1 when a row misses its\n"
+             "tolerance.\n",
              validate_options(),
              "gilsim validate --profile profiles/reference.yaml --python python2.7 --python python3.12");
     return kExitOk;
@@ -285,6 +322,7 @@ int run_validate_command(int argc, const char* const* argv, const Console& c) {
   const std::string dir = validation_dir();
   const std::string replay = text_option(vm, "replay");
   if (!replay.empty() && vm.count("python")) throw usage_error("--replay runs no Python: it takes no --python");
+  const CaseFilter cases(vm);
 
   std::map<SampleKey, analysis::Samples> samples;
   Quietness quiet;
@@ -304,14 +342,15 @@ int run_validate_command(int argc, const char* const* argv, const Console& c) {
     for (const auto& line : read_lines(replay)) {
       const std::string id = case_of(line);
       if (!find_case(id)) throw request_error("--replay " + replay + ": no case '" + id + "' in the suite");
-      add(id, line);
+      if (cases.selects(id)) add(id, line);
     }
   } else {
     const auto pythons = interpreters(vm);
     Recorder recorder(text_option(vm, "record"));
     std::size_t total = 0;
     for (const auto& vc : analysis::validation_suite())
-      for (const auto& py : pythons) total += analysis::applies(vc, py.version) ? std::size_t(repeat) : 0;
+      for (const auto& py : pythons)
+        total += analysis::applies(vc, py.version) && cases.selects(vc.id) ? std::size_t(repeat) : 0;
     quiet.load_before = load_average();
     quiet.spin = spin_check();
     Progress progress(c, total);
@@ -321,7 +360,7 @@ int run_validate_command(int argc, const char* const* argv, const Console& c) {
     for (int r = 0; r < repeat; ++r)
       for (const auto& vc : analysis::validation_suite())
         for (const auto& py : pythons) {
-          if (!analysis::applies(vc, py.version)) continue;
+          if (!analysis::applies(vc, py.version) || !cases.selects(vc.id)) continue;
           progress.show(done, vc.label + ", Python " + py.version);
           throw_if_stopped();
           std::vector<std::string> args = {py.path, program_path(dir, vc.program, ".py")};
@@ -432,6 +471,7 @@ int run_calibrate_command(int argc, const char* const* argv, const Console& c) {
   ResultsOutput out(out_path.empty() ? "-" : out_path, c.out);
   const std::string replay = text_option(vm, "replay");
   if (!replay.empty() && vm.count("python")) throw usage_error("--replay runs no Python: it takes no --python");
+  const CaseFilter cases(vm);
 
   std::vector<analysis::CalibrationMeasurement> measurements;
   int cores = 0;

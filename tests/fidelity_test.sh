@@ -67,4 +67,19 @@ done
 for c in echo-1cpu-0.5ms echo-2cpu-0.5ms echo-1cpu-5ms echo-2cpu-5ms echo-1cpu-50ms echo-2cpu-50ms; do
   check $c 3.12 "throughput beside / alone" "$(verdict $c 3.12)"
 done
+# Short switch intervals (issue 10's second "must show", on this VM): with the
+# timer slack at 1 ns (prctl) every ratio of N threads over one is within 2x,
+# 8 threads' collapse at 1 us and 10 us included. The hand-offs per second of
+# 8 threads without slack miss by 15-30x, and 3.12's 8 threads at 1 us with
+# the default slack by 2.06x: docs/validation.md, "Known gaps", says why.
+for py in 3.9 3.12; do
+  for c in smallint-2-1us-noslack smallint-8-1us-noslack smallint-2-10us-noslack smallint-8-10us-noslack \
+           smallint-2-1us smallint-8-1us smallint-2-10us smallint-8-10us; do
+    check $c $py "threads / one" within
+  done
+  for c in smallint-8-1us-noslack smallint-8-10us-noslack; do
+    check $c $py "GIL hand-offs/s" MISS
+  done
+done
+check smallint-8-1us 3.12 "GIL hand-offs/s" MISS
 echo "fidelity_test: ok"

@@ -16,7 +16,7 @@ cal=$src/tests/validation/calibrate_recorded.jsonl
 "$gilsim" validate --profile "$ref" --replay "$rec" --json "$work/v.json" >"$work/v.txt" 2>"$work/v.err"
 code=$?
 [ $code -eq 1 ] || fail "validate --replay: exit $code, not 1 (some rows miss): $(cat "$work/v.err")"
-[ "$(grep -c '"case":' "$work/v.json")" -eq 42 ] || fail "validate --replay: not 42 rows in the JSON"
+[ "$(grep -c '"case":' "$work/v.json")" -eq 58 ] || fail "validate --replay: not 58 rows in the JSON"
 grep -q '"predicted"' "$work/v.json" || fail "no prediction in the JSON"
 grep -q 'no data' "$work/v.txt" && fail "a row without a prediction or measurement"
 grep -q 'rows within their tolerance' "$work/v.txt" || fail "no count of the rows within"
@@ -37,6 +37,15 @@ expect2 "no --profile" "needs --profile" "$gilsim" validate --replay "$rec"
 expect2 "a missing profile" "nowhere.yaml" "$gilsim" validate --profile "$work/nowhere.yaml" --replay "$rec"
 expect2 "--repeat 0" "--repeat wants" "$gilsim" validate --profile "$ref" --repeat 0
 expect2 "a missing replay file" "cannot read" "$gilsim" validate --profile "$ref" --replay "$work/none.jsonl"
+expect2 "--case that starts no case" "did you mean 'smallint'" "$gilsim" validate --profile "$ref" --case smallnt \
+  --replay "$rec"
+# --case keeps only the cases whose id starts with one of its prefixes.
+"$gilsim" validate --profile "$ref" --replay "$rec" --case countdown-2 --case handoffs --json "$work/c.json" \
+  >/dev/null 2>&1
+[ $? -le 1 ] || fail "validate --case: exit not 0 or 1"
+grep -o '"case": "[a-z0-9-]*"' "$work/c.json" | sort -u | tr '\n' ' ' >"$work/c.cases"
+[ "$(cat "$work/c.cases")" = '"case": "countdown-2-all" "case": "countdown-2-pinned" "case": "handoffs" ' ] \
+  || fail "validate --case countdown-2 --case handoffs ran: $(cat "$work/c.cases")"
 printf '{"case": "no-such-case", "python": "3.12"}\n' >"$work/unknown.jsonl"
 expect2 "an unknown case" "no case 'no-such-case'" "$gilsim" validate --profile "$ref" --replay "$work/unknown.jsonl"
 printf '{"python": "3.12"}\n' >"$work/nocase.jsonl"
