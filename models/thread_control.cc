@@ -54,7 +54,7 @@ bool ThreadControl::take_gil(int tid) {
   t.overhead += r.cost;
   if (r.acquired) return true;
   t.blocked_on = ThreadState::GilWait;
-  account(tid);
+  accounting_.account_off_core(tid, ThreadState::GilWait);  // take() left it blocked (GilTake)
   return false;
 }
 
