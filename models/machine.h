@@ -113,11 +113,14 @@ class Machine {
   };
 
   void assign(int core, int tid);
-  void run_next(int core);
+  // The core takes the next waiting thread, if any. Out of line: most
+  // blocks leave nobody waiting, and then cost no call and no registers.
+  [[gnu::noinline]] void run_next(int core);
   // The core starts switching to the thread; kDispatch after `cost`.
   void switch_to(int core, int tid, sim::Time cost);
   void arm_timeslices();
   void release(int core);
+  [[gnu::noinline]] void trace_core(int core);  // release()'s slice on the core's track
   void count_runnable(int delta) {
     runnable_ += delta;
     if (trace_) trace_runnable();

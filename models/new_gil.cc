@@ -73,7 +73,7 @@ class NewGil final : public GilProtocol {
   bool acquire(int tid);  // true if it woke a switch_cond waiter
   void release(int tid);
   void push_waiter(int tid);
-  void remove_waiter(int tid);
+  void remove_waiter(int tid);  // (inline below: every timeout calls it)
   int pick_waiter();
 
   sim::Time interval_, timer_slack_, cache_refill_;
@@ -219,7 +219,7 @@ void NewGil::push_waiter(int tid) {
   recorder_.waiters(events_.now(), waiter_count_);
 }
 
-void NewGil::remove_waiter(int tid) {
+inline void NewGil::remove_waiter(int tid) {
   PerThread& p = per_[tid];
   if (!p.waiting) throw InvariantViolation("removed a thread that was not waiting for the GIL");
   if (p.prev >= 0) per_[p.prev].next = p.next;
