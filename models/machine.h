@@ -125,7 +125,7 @@ class Machine {
     runnable_ += delta;
     if (trace_) trace_runnable();
   }
-  void trace_runnable();
+  [[gnu::noinline]] void trace_runnable();  // out of line: an untraced run pays the test only
 
   MachineConfig config_;
   sim::EventQueue& events_;
