@@ -132,8 +132,7 @@ void Machine::release(int core) {
   if (trace_) trace_core(core);
   // Slices are armed only while threads wait: usually there is none to cancel.
   if (cores_[core].slice.valid()) events_.cancel(cores_[core].slice);
-  table_.vacate(core, events_.now());
-  busy_.add(events_.now(), -1);
+  vacate(core);
 }
 
 void Machine::block(int tid) {
@@ -142,6 +141,12 @@ void Machine::block(int tid) {
   const int core = t.core;
   t.state = OsState::Blocked;
   t.core = -1;
+  // The common case: nothing to trace, no time slice to cancel, nobody
+  // waiting for the core. It then makes no call, and saves no registers.
+  if (!trace_ && !cores_[core].slice.valid() && waiting_ == 0) {
+    vacate(core);
+    return;
+  }
   release(core);
   if (waiting_ > 0) run_next(core);
 }

@@ -119,7 +119,13 @@ class Machine {
   // The core starts switching to the thread; kDispatch after `cost`.
   void switch_to(int core, int tid, sim::Time cost);
   void arm_timeslices();
-  void release(int core);
+  // The thread on the core leaves it: its trace slice, its time slice
+  // cancelled, then vacate().
+  [[gnu::noinline]] void release(int core);
+  void vacate(int core) {
+    table_.vacate(core, events_.now());
+    busy_.add(events_.now(), -1);
+  }
   [[gnu::noinline]] void trace_core(int core);  // release()'s slice on the core's track
   void count_runnable(int delta) {
     runnable_ += delta;

@@ -152,7 +152,7 @@ class EventQueue {
       }
       if (fifo_size_ > 0) {
         const Entry& f = fifo_[fifo_head_];
-        if (dead(f)) {
+        if (slots_[f.slot].generation != f.generation) {  // dead (the FIFO's entries all have slots)
           pop_fifo();
           continue;
         }
