@@ -110,7 +110,7 @@ bool Machine::on_wakeup(int tid) {
   return false;
 }
 
-void Machine::assign(int core, int tid) {
+inline void Machine::assign(int core, int tid) {
   if (table_.thread_on(core) != -1) throw InvariantViolation("a core was given a second thread");
   table_.occupy(core, tid, events_.now(), /*switching=*/false);
   CoreBooks& c = cores_[core];

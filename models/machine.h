@@ -112,7 +112,8 @@ class Machine {
     int claimed = -1;    // the idle core it is on its way to (CoreTable::claim), or -1
   };
 
-  void assign(int core, int tid);
+  // (Inline into on_wakeup, its one caller: a wake-up onto an idle core makes no second call.)
+  [[gnu::always_inline]] inline void assign(int core, int tid);
   // The core takes the next waiting thread, if any. Out of line: most
   // blocks leave nobody waiting, and then cost no call and no registers.
   [[gnu::noinline]] void run_next(int core);
