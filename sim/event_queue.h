@@ -151,21 +151,20 @@ class EventQueue {
         break;
       }
       if (fifo_size_ > 0) {
-        const Entry& f = fifo_[fifo_head_];
-        if (slots_[f.slot].generation != f.generation) {  // dead (the FIFO's entries all have slots)
-          pop_fifo();
-          continue;
-        }
         // The FIFO's front goes first if it is before the heap's earliest
         // (with the root vacant, before both of its children; a dead entry
         // there is dropped below, and the FIFO's front then compared again).
+        const Entry& f = fifo_[fifo_head_];
         const Entry* const h = heap_.data();
         const std::size_t n = heap_.size();
         const bool first = root_vacant_ ? n == 1 || (before(f, h[1]) && (n == 2 || before(f, h[2])))
                                         : n == 0 || before(f, h[0]);
         if (first) {
+          // Dead or not, it leaves the FIFO (its entries all have slots).
+          const bool cancelled = slots_[f.slot].generation != f.generation;
           top = f;
           pop_fifo();
+          if (cancelled) continue;
           break;
         }
       }
