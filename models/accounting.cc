@@ -47,13 +47,7 @@ void Accounting::account(int tid) {
                                                    !t.retaking && !t.paying));
   const bool flips = runs_with_gil != t.runs_with_gil;
   if (s == t.state && !flips) return;
-  if (s != t.state) {
-    const sim::Time now = events_.now();
-    if (trace_) [[unlikely]] trace_state(t, tid, now);
-    t.time_in[static_cast<int>(t.state)] += now - t.state_since;
-    t.state = s;
-    t.state_since = now;
-  }
+  if (s != t.state) enter(t, tid, s, events_.now());
   if (runs_with_gil && t.gil->holder() != tid) [[unlikely]]
     broken("thread " + t.name + " runs bytecode without holding the GIL");
   if (flips) {

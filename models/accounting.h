@@ -29,6 +29,20 @@ class Accounting {
              bool serialises);
 
   void account(int tid);
+  // The same for a thread the caller knows to be off its core in state `s`:
+  // woken (Runnable) or blocked (what it blocked on). Such a thread runs
+  // nothing with the GIL, so what account() would work out (the operation,
+  // the machine's view, C1) is known. Inline: a GIL-bound workload's most
+  // frequent changes are these two, a waiter woken by its timeout and its
+  // failed retry blocking it again.
+  void account_off_core(int tid, ThreadState s) {
+    PythonThread& t = threads_[static_cast<std::size_t>(tid)];
+    if (s != t.state) enter(t, tid, s, events_.now());
+    if (t.runs_with_gil) [[unlikely]] {
+      t.runs_with_gil = false;
+      --with_gil_running_[static_cast<std::size_t>(t.interpreter)];
+    }
+  }
   // Closes the books (and the trace's slices) at the end of the run.
   void finish(sim::Time end);
   void set_trace(sim::TraceSink* trace, const TraceTracks& tracks) {
@@ -38,6 +52,13 @@ class Accounting {
 
  private:
   ThreadState current_state(const PythonThread& t, int tid) const;
+  // Books the time since the last change to the state left, and enters `s`.
+  void enter(PythonThread& t, int tid, ThreadState s, sim::Time now) {
+    if (trace_) [[unlikely]] trace_state(t, tid, now);
+    t.time_in[static_cast<int>(t.state)] += now - t.state_since;
+    t.state = s;
+    t.state_since = now;
+  }
   // Out of line: an untraced run pays one test of trace_ per change.
   [[gnu::noinline]] void trace_state(const PythonThread& t, int tid, sim::Time now);
   [[noreturn, gnu::cold, gnu::noinline]] static void broken(const std::string& what);

@@ -21,6 +21,12 @@ void GilRecorder::trace_held(sim::Time now, int tid) {
   trace_->labelled_slice(gil_track_, held_since_, now, kGilHeld, (*names_)[static_cast<std::size_t>(tid)]);
 }
 
+void GilRecorder::trace_waiters(sim::Time now, std::int64_t count) { trace_->counter(waiters_counter_, now, count); }
+
+void GilRecorder::trace_arrow(int from, sim::Time t_from, int to, sim::Time t_to, const char* name) {
+  trace_->flow(thread_track(from), t_from, thread_track(to), t_to, name);
+}
+
 void GilRecorder::finish(sim::Time end, int holder) {
   if (trace_ && holder >= 0 && end > held_since_)
     trace_->labelled_slice(gil_track_, held_since_, end, kGilHeld, (*names_)[static_cast<std::size_t>(holder)]);

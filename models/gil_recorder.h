@@ -32,11 +32,11 @@ class GilRecorder {
     released_at_ = now;
   }
   void waiters(sim::Time now, std::int64_t count) {
-    if (trace_) trace_->counter(waiters_counter_, now, count);
+    if (trace_) [[unlikely]] trace_waiters(now, count);
   }
   // An arrow between two threads' tracks (e.g. a drop request to the holder).
   void arrow(int from, sim::Time t_from, int to, sim::Time t_to, const char* name) {
-    if (trace_) trace_->flow(thread_track(from), t_from, thread_track(to), t_to, name);
+    if (trace_) [[unlikely]] trace_arrow(from, t_from, to, t_to, name);
   }
   void finish(sim::Time end, int holder);
 
@@ -45,6 +45,11 @@ class GilRecorder {
  private:
   // The slice of the GIL's track that `tid`'s hold ending now draws.
   [[gnu::noinline]] void trace_held(sim::Time now, int tid);
+  // The trace's calls out of line: inline, a call on the hot paths (every
+  // timed wait changes the waiters) made their callers save registers
+  // whether they traced or not.
+  [[gnu::noinline]] void trace_waiters(sim::Time now, std::int64_t count);
+  [[gnu::noinline]] void trace_arrow(int from, sim::Time t_from, int to, sim::Time t_to, const char* name);
   sim::TrackId thread_track(int tid) const { return first_thread_track_ + static_cast<sim::TrackId>(tid); }
 
   sim::TimeWeighted held_;

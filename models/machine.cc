@@ -62,7 +62,8 @@ void Machine::wake(int tid) {
     table_.claim(idle);
     t.claimed = idle;
     // A core that has idled only briefly is still polling (MachineConfig::idle_poll).
-    const bool polling = events_.now() - table_.idle_since(idle) < config_.idle_poll;
+    // (Tested first: 0 by default, and then no core polls.)
+    const bool polling = config_.idle_poll > 0 && events_.now() - table_.idle_since(idle) < config_.idle_poll;
     const sim::Time latency = (polling ? config_.polled_wakeup_latency : config_.wakeup_latency).sample(rng_);
     events_.post(events_.now() + latency, kWakeup, static_cast<std::uint32_t>(tid));
     return;
@@ -109,7 +110,7 @@ bool Machine::on_wakeup(int tid) {
   return false;
 }
 
-void Machine::assign(int core, int tid) {
+inline void Machine::assign(int core, int tid) {
   if (table_.thread_on(core) != -1) throw InvariantViolation("a core was given a second thread");
   table_.occupy(core, tid, events_.now(), /*switching=*/false);
   CoreBooks& c = cores_[core];
@@ -121,14 +122,17 @@ void Machine::assign(int core, int tid) {
   count_runnable(-1);
 }
 
-void Machine::release(int core) {
-  if (trace_ && !table_.switching(core) && events_.now() > table_.since(core))
+void Machine::trace_core(int core) {
+  if (!table_.switching(core) && events_.now() > table_.since(core))
     trace_->labelled_slice(first_core_track_ + static_cast<sim::TrackId>(core), table_.since(core), events_.now(),
                            kCoreRunning, (*names_)[static_cast<std::size_t>(table_.thread_on(core))]);
+}
+
+void Machine::release(int core) {
+  if (trace_) trace_core(core);
   // Slices are armed only while threads wait: usually there is none to cancel.
   if (cores_[core].slice.valid()) events_.cancel(cores_[core].slice);
-  table_.vacate(core, events_.now());
-  busy_.add(events_.now(), -1);
+  vacate(core);
 }
 
 void Machine::block(int tid) {
@@ -137,12 +141,17 @@ void Machine::block(int tid) {
   const int core = t.core;
   t.state = OsState::Blocked;
   t.core = -1;
+  // The common case: nothing to trace, no time slice to cancel, nobody
+  // waiting for the core. It then makes no call, and saves no registers.
+  if (!trace_ && !cores_[core].slice.valid() && waiting_ == 0) {
+    vacate(core);
+    return;
+  }
   release(core);
-  run_next(core);
+  if (waiting_ > 0) run_next(core);
 }
 
 void Machine::run_next(int core) {
-  if (waiting_ == 0) return;
   const int tid = policy_->pick_next(core);
   if (tid == -1) return;
   --waiting_;
@@ -197,7 +206,7 @@ void Machine::preempt(int core) {
   count_runnable(+1);
   policy_->enqueue(tid);
   ++waiting_;
-  run_next(core);
+  run_next(core);  // (waiting_ > 0)
 }
 
 void Machine::finish_trace(sim::Time end) {

@@ -112,17 +112,27 @@ class Machine {
     int claimed = -1;    // the idle core it is on its way to (CoreTable::claim), or -1
   };
 
-  void assign(int core, int tid);
-  void run_next(int core);
+  // (Inline into on_wakeup, its one caller: a wake-up onto an idle core makes no second call.)
+  [[gnu::always_inline]] inline void assign(int core, int tid);
+  // The core takes the next waiting thread, if any. Out of line: most
+  // blocks leave nobody waiting, and then cost no call and no registers.
+  [[gnu::noinline]] void run_next(int core);
   // The core starts switching to the thread; kDispatch after `cost`.
   void switch_to(int core, int tid, sim::Time cost);
   void arm_timeslices();
-  void release(int core);
+  // The thread on the core leaves it: its trace slice, its time slice
+  // cancelled, then vacate().
+  [[gnu::noinline]] void release(int core);
+  void vacate(int core) {
+    table_.vacate(core, events_.now());
+    busy_.add(events_.now(), -1);
+  }
+  [[gnu::noinline]] void trace_core(int core);  // release()'s slice on the core's track
   void count_runnable(int delta) {
     runnable_ += delta;
     if (trace_) trace_runnable();
   }
-  void trace_runnable();
+  [[gnu::noinline]] void trace_runnable();  // out of line: an untraced run pays the test only
 
   MachineConfig config_;
   sim::EventQueue& events_;

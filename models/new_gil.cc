@@ -73,7 +73,7 @@ class NewGil final : public GilProtocol {
   bool acquire(int tid);  // true if it woke a switch_cond waiter
   void release(int tid);
   void push_waiter(int tid);
-  void remove_waiter(int tid);
+  void remove_waiter(int tid);  // (inline below: every timeout calls it)
   int pick_waiter();
 
   sim::Time interval_, timer_slack_, cache_refill_;
@@ -125,11 +125,13 @@ GilTake NewGil::take(int tid) {
   // COND_TIMED_WAIT(gil->cond, gil->mutex, interval, timed_out): a new full
   // interval starts on every pass, also after a signal that lost the race.
   // The futex wait's hrtimer fires at the end of its slack range (MachineConfig::timer_slack).
+  // Every timed wait lasts as long: the timers come due in the order they
+  // are set (EventQueue::schedule_fifo).
   me.saved_switch_number = switch_number_;
   me.timed_out = false;
   push_waiter(tid);
-  me.timer =
-      events_.schedule(events_.now() + interval_ + timer_slack_, kGilTimeout, static_cast<std::uint32_t>(tid));
+  me.timer = events_.schedule_fifo(events_.now() + interval_ + timer_slack_, kGilTimeout,
+                                   static_cast<std::uint32_t>(tid));
   os_.block(tid);
   return {false, asked, 0};
 }
@@ -217,7 +219,7 @@ void NewGil::push_waiter(int tid) {
   recorder_.waiters(events_.now(), waiter_count_);
 }
 
-void NewGil::remove_waiter(int tid) {
+inline void NewGil::remove_waiter(int tid) {
   PerThread& p = per_[tid];
   if (!p.waiting) throw InvariantViolation("removed a thread that was not waiting for the GIL");
   if (p.prev >= 0) per_[p.prev].next = p.next;

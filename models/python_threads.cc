@@ -352,11 +352,6 @@ void PythonThreads::on_preempted(int tid) {
   }
 }
 
-// The timeout wakes the thread (Machine::wake): the loop's account_woken()
-// books its Runnable state after this returns, at the same time and before
-// anything else happens, so it is not booked here a second time.
-void PythonThreads::on_gil_timeout(int tid) { threads_[tid].gil->on_timeout(tid); }
-
 void PythonThreads::on_task_resume(int k) {
   Task& task = asyncio_.task(k);
   if (task.resource >= 0) {

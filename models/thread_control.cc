@@ -54,7 +54,7 @@ bool ThreadControl::take_gil(int tid) {
   t.overhead += r.cost;
   if (r.acquired) return true;
   t.blocked_on = ThreadState::GilWait;
-  account(tid);
+  accounting_.account_off_core(tid, ThreadState::GilWait);  // take() left it blocked (GilTake)
   return false;
 }
 
@@ -73,9 +73,10 @@ bool ThreadControl::at_check_point(int tid) {
   switch (c.kind) {
     case GilCheck::Kind::Continue:
       return true;
-    case GilCheck::Kind::Waits:
+    case GilCheck::Kind::Waits:  // blocked (GilCheck), waiting for the hand-off
       t.blocked_on = ThreadState::GilWait;
-      break;
+      accounting_.account_off_core(tid, ThreadState::GilWait);
+      return false;
     case GilCheck::Kind::Retakes:  // C code, then take() when the segment ends
       t.retaking = true;
       t.segment_start = events_.now();

@@ -125,8 +125,9 @@ class ThreadControl {
   void account(int tid) { accounting_.account(tid); }
   // Books the state change of every thread the machine woke during an event
   // (a GIL release wakes a waiter that the releasing thread's code does not see).
+  // (Machine::wake leaves them Waking: Runnable, off their cores.)
   void account_woken() {
-    os_.drain_woken([this](int tid) { accounting_.account(tid); });
+    os_.drain_woken([this](int tid) { accounting_.account_off_core(tid, ThreadState::Runnable); });
   }
   Accounting& accounting() { return accounting_; }
   const Accounting& accounting() const { return accounting_; }

@@ -15,12 +15,28 @@ void EventQueue::remove(std::uint32_t slot) {
   if (entries() > 8 && entries() > 2 * live_) drop_dead();
 }
 
+void EventQueue::grow_fifo() {
+  std::vector<Entry> ring(fifo_.empty() ? 16 : 2 * fifo_.size());
+  for (std::size_t i = 0; i < fifo_size_; ++i) ring[i] = fifo_[(fifo_head_ + i) & (fifo_.size() - 1)];
+  fifo_.swap(ring);
+  fifo_head_ = 0;
+}
+
 void EventQueue::drop_dead() {
   if (root_vacant_) {
     root_vacant_ = false;
     pop_top();
   }
   if (has_front_ && dead(front_)) has_front_ = false;
+  // The FIFO keeps its order: its live entries close up behind its front
+  // (the k-th kept goes where the k-th was, never past one not yet read).
+  const std::size_t mask = fifo_.size() - 1;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < fifo_size_; ++i) {
+    const Entry& e = fifo_[(fifo_head_ + i) & mask];
+    if (!dead(e)) fifo_[(fifo_head_ + kept++) & mask] = e;
+  }
+  fifo_size_ = kept;
   std::erase_if(heap_, [this](const Entry& e) { return dead(e); });
   // Floyd's heap construction, bottom up: O(n).
   if (heap_.size() > 1)

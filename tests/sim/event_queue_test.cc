@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 using sim::EventQueue;
@@ -218,24 +219,28 @@ TEST_CASE("the root a pop leaves vacant: filled by the next push, or closed by a
   CHECK(q.empty());
 }
 
-TEST_CASE("pops and pushes in any mix, with a vacant root, come out as sorting gives") {
+// Pops and pushes in a random mix, as event handlers make them: 0-2 pushes
+// before each pop (`schedule(q, r, target)` makes one from the random number
+// r and returns its time and handle), and one cancellation in
+// `cancel_one_in`. Every event not cancelled must come out once, by time and
+// then by the order it was scheduled.
+template <class Schedule>
+void check_random_mix(std::uint64_t seed, int steps, std::uint64_t cancel_one_in, Schedule schedule) {
   EventQueue q;
-  std::uint64_t x = 99;
+  std::uint64_t x = seed;
   auto next = [&] { return x = x * 6364136223846793005ULL + 1442695040888963407ULL; };
   std::vector<sim::Time> when;
   std::vector<sim::EventHandle> handles;
   std::vector<std::uint32_t> order;
   std::size_t cancelled = 0;
-  for (int step = 0; step < 5000; ++step) {
-    // 0-2 pushes after each pop, as event handlers do; some the earliest,
-    // some ties, some cancelled.
+  for (int step = 0; step < steps; ++step) {
     const int pushes = static_cast<int>(next() % 3);
     for (int k = 0; k < pushes; ++k) {
-      const auto i = static_cast<std::uint32_t>(when.size());
-      when.push_back(q.now() + static_cast<sim::Time>(next() >> 61));
-      handles.push_back(q.schedule(when.back(), 0, i));
+      const auto [at, h] = schedule(q, next(), static_cast<std::uint32_t>(when.size()));
+      when.push_back(at);
+      handles.push_back(h);
     }
-    if (next() % 5 == 0 && !handles.empty()) {
+    if (next() % cancel_one_in == 0 && !handles.empty()) {
       auto& h = handles[next() % handles.size()];
       if (q.pending(h)) ++cancelled;
       q.cancel(h);
@@ -248,4 +253,52 @@ TEST_CASE("pops and pushes in any mix, with a vacant root, come out as sorting g
     CHECK((when[a] < when[b] || (when[a] == when[b] && a < b)));
   }
   CHECK(order.size() + cancelled == when.size());  // every event not cancelled, once
+}
+
+TEST_CASE("pops and pushes in any mix, with a vacant root, come out as sorting gives") {
+  // Some pushes the earliest, some ties, some cancelled.
+  check_random_mix(99, 5000, 5, [](EventQueue& q, std::uint64_t r, std::uint32_t i) {
+    const sim::Time at = q.now() + static_cast<sim::Time>(r >> 61);
+    return std::pair{at, q.schedule(at, 0, i)};
+  });
+}
+
+TEST_CASE("schedule_fifo: events in order wait in the FIFO, others in the heap, and all come out as sorting gives") {
+  // A mix as a GIL's waiters make: timers a constant delay ahead (now and
+  // then one out of order, which the heap takes), near events, ties,
+  // cancellations, and far events cancelled in bulk.
+  check_random_mix(7, 20000, 3, [](EventQueue& q, std::uint64_t r, std::uint32_t i) {
+    if (r % 3 == 0) {
+      const sim::Time at = q.now() + ((r >> 8) % 16 == 0 ? 3 : 50);
+      return std::pair{at, q.schedule_fifo(at, 0, i)};
+    }
+    const sim::Time at = q.now() + (r % 3 == 1 ? static_cast<sim::Time>(r >> 61) : 1'000'000);
+    return std::pair{at, q.schedule(at, 0, i)};
+  });
+}
+
+TEST_CASE("schedule_fifo: the FIFO wraps, grows, ties with the heap and the front slot, and drops its dead in bulk") {
+  EventQueue q;
+  // 40 timers in order: the ring grows past its first 16 entries.
+  std::vector<sim::EventHandle> t;
+  for (std::uint32_t i = 0; i < 40; ++i) t.push_back(q.schedule_fifo(100 + i, 0, i));
+  q.post(100, 0, 1000);       // ties with the FIFO's front, scheduled after it
+  q.post(5, 0, 1001);         // the front slot: before the FIFO's front
+  auto late = q.schedule_fifo(90, 0, 1002);  // before the FIFO's last: into the heap
+  CHECK(q.pending(late));
+  CHECK(q.pop().target == 1001);
+  CHECK(q.pop().target == 1002);
+  CHECK(q.pop().target == 0);
+  CHECK(q.pop().target == 1000);
+  // Cancel all but every tenth: the dead outnumber the live, and go at once.
+  for (std::uint32_t i = 1; i < 40; ++i)
+    if (i % 10 != 0) q.cancel(t[i]);
+  CHECK(q.size() == 3);
+  CHECK(q.entries() <= 8);
+  for (std::uint32_t i = 0; i < 20; ++i) q.schedule_fifo(200 + i, 0, 2000 + i);  // wraps around the ring
+  std::vector<std::uint32_t> order;
+  while (!q.empty()) order.push_back(q.pop().target);
+  std::vector<std::uint32_t> expected{10, 20, 30};
+  for (std::uint32_t i = 0; i < 20; ++i) expected.push_back(2000 + i);
+  CHECK(order == expected);
 }
