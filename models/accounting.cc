@@ -66,6 +66,11 @@ void Accounting::trace_state(const PythonThread& t, int tid, sim::Time now) {
 
 void Accounting::broken(const std::string& what) { throw InvariantViolation("C1 broken: " + what); }
 
+void Accounting::mismatch(int tid) const {
+  throw InvariantViolation("account_off_core booked thread " + threads_[static_cast<std::size_t>(tid)].name +
+                           " in a state other than its own");
+}
+
 void Accounting::finish(sim::Time end) {
   for (std::size_t i = 0; i < threads_.size(); ++i) {
     PythonThread& t = threads_[i];

@@ -37,6 +37,12 @@ class Accounting {
   // failed retry blocking it again.
   void account_off_core(int tid, ThreadState s) {
     PythonThread& t = threads_[static_cast<std::size_t>(tid)];
+#ifndef NDEBUG
+    // Debug builds (the sanitizer build CI runs) check the caller's word
+    // against the state worked out as account() does.
+    if (s != current_state(t, tid)) [[unlikely]]
+      mismatch(tid);
+#endif
     if (s != t.state) enter(t, tid, s, events_.now());
     if (t.runs_with_gil) [[unlikely]] {
       t.runs_with_gil = false;
@@ -62,6 +68,7 @@ class Accounting {
   // Out of line: an untraced run pays one test of trace_ per change.
   [[gnu::noinline]] void trace_state(const PythonThread& t, int tid, sim::Time now);
   [[noreturn, gnu::cold, gnu::noinline]] static void broken(const std::string& what);
+  [[noreturn, gnu::cold, gnu::noinline]] void mismatch(int tid) const;
 
   sim::EventQueue& events_;
   const Machine& os_;
