@@ -268,6 +268,7 @@ class CaseFilter {
                           " (the ids are in docs/validation.md)");
     }
   }
+  bool all() const { return prefixes_.empty(); }
   bool selects(const std::string& id) const {
     if (prefixes_.empty()) return true;
     for (const auto& p : prefixes_)
@@ -390,6 +391,9 @@ int run_validate_command(int argc, const char* const* argv, const Console& c) {
     quiet.load_after = load_average();
   }
 
+  if (samples.empty() && !replay.empty())
+    throw request_error("--replay " + replay + ": no measurement" +
+                        (cases.all() ? std::string() : " of the cases --case selects"));
   if (samples.empty()) throw request_error("validate: no program gave a measurement (the warnings above say why)");
   std::vector<analysis::RowResult> rows;
   for (const auto& vc : analysis::validation_suite()) {

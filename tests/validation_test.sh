@@ -39,6 +39,11 @@ expect2 "--repeat 0" "--repeat wants" "$gilsim" validate --profile "$ref" --repe
 expect2 "a missing replay file" "cannot read" "$gilsim" validate --profile "$ref" --replay "$work/none.jsonl"
 expect2 "--case that starts no case" "did you mean 'smallint'" "$gilsim" validate --profile "$ref" --case smallnt \
   --replay "$rec"
+grep '"case": "handoffs"' "$rec" | head -n 1 >"$work/handoffs-only.jsonl"
+expect2 "--case that selects no replayed line" "no measurement of the cases --case selects" \
+  "$gilsim" validate --profile "$ref" --replay "$work/handoffs-only.jsonl" --case countdown
+: >"$work/nothing.jsonl"
+expect2 "an empty replay file" "nothing.jsonl: no measurement$" "$gilsim" validate --profile "$ref" --replay "$work/nothing.jsonl"
 # --case keeps only the cases whose id starts with one of its prefixes.
 "$gilsim" validate --profile "$ref" --replay "$rec" --case countdown-2 --case handoffs --json "$work/c.json" \
   >/dev/null 2>&1
