@@ -52,25 +52,19 @@ RunResult simulate(const RunPlan& plan, std::uint64_t seed, sim::TraceSink* trac
       next_look += watch->every;
     }
     const int id = static_cast<int>(e.target);
-    // The three kinds a GIL-bound workload is made of are tested first, as
-    // conditional branches: the switch's jump table is one indirect branch
-    // per event, whose target changes from one event to the next. Segment
-    // ends first: most of the claims suite's events (short bytecode segments).
-    const auto kind = static_cast<EventKind>(e.kind);
-    if (kind == kSegmentEnd) {
-      threads.on_segment_end(id);
-    } else if (kind == kGilTimeout) {
-      threads.on_gil_timeout(id);
-    } else if (kind == kWakeup) {
-      if (machine.on_wakeup(id)) threads.on_running(id);
-      else threads.on_runnable(id);
-    } else switch (kind) {
+    switch (static_cast<EventKind>(e.kind)) {
       case kSegmentEnd:
-      case kGilTimeout:
-      case kWakeup:
-        break;  // (above)
+        threads.on_segment_end(id);
+        break;
       case kBlockEnd:
         threads.on_block_end(id);
+        break;
+      case kGilTimeout:
+        threads.on_gil_timeout(id);
+        break;
+      case kWakeup:
+        if (machine.on_wakeup(id)) threads.on_running(id);
+        else threads.on_runnable(id);
         break;
       case kDispatch:
         threads.on_running(machine.on_dispatch(id));
