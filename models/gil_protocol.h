@@ -114,7 +114,8 @@ class GilProtocol {
   // The holder is at a check point where must_stop() holds.
   virtual GilCheck at_check(int tid) = 0;
   // kGilTimeout for `tid`: its timed wait expired (not on a core). It wakes
-  // the thread through Machine::wake, which has it accounted (account_woken).
+  // the thread through Machine::wake_unlisted: the caller books it
+  // (ThreadControl::on_gil_timeout), and wakes nobody else.
   virtual void on_timeout(int tid);
   // The holder's thread ends: the GIL is released, with no hand-off.
   virtual void exit(int tid) = 0;

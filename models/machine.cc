@@ -45,13 +45,12 @@ void Machine::start(int tid) {
   events_.post(events_.now(), kWakeup, static_cast<std::uint32_t>(tid));
 }
 
-void Machine::wake(int tid) {
+void Machine::wake_unlisted(int tid) {
   OsThread& t = threads_[tid];
   if (t.state != OsState::Blocked) throw InvariantViolation("woke a thread that was not blocked");
   t.state = OsState::Waking;
   t.slept = true;
   ++wakeups_;
-  woken_.push_back(tid);
   count_runnable(+1);
   policy_->place_woken(tid, events_.now());
   // try_to_wake_up() chooses the core now (select_task_rq_fair): an idle one

@@ -60,9 +60,17 @@ class Machine {
   // A new thread wants a core, at once (kWakeup at the current time).
   void start(int tid);
   // A blocked thread is woken (I/O done, condvar signalled, timer expired):
-  // after wakeup_latency the kWakeup event calls on_wakeup().
-  void wake(int tid);
-  // The threads woken since the last call, for the thread model to account
+  // after wakeup_latency the kWakeup event calls on_wakeup(). It is listed
+  // for drain_woken().
+  void wake(int tid) {
+    woken_.push_back(tid);
+    wake_unlisted(tid);
+  }
+  // The same, not listed: for a caller whose caller books the thread itself
+  // (a GIL timeout, ThreadControl::on_gil_timeout, where the woken thread is
+  // the event's own: booked there, it costs no list and no second pass).
+  void wake_unlisted(int tid);
+  // The threads woken (wake()) since the last call, for the thread model to account
   // (a GIL release wakes a waiter that the releasing thread's code does not see).
   template <class F>
   void drain_woken(F&& f) {

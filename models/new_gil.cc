@@ -143,7 +143,7 @@ void NewGil::on_timeout(int tid) {
   me.timed_out = true;
   me.returning = true;
   ++stats_.timeouts;
-  os_.wake(tid);
+  os_.wake_unlisted(tid);  // booked Runnable by the caller (GilProtocol::on_timeout)
 }
 
 bool NewGil::acquire(int tid) {

@@ -40,11 +40,8 @@ class PythonThreads {
   void on_segment_end(int tid);      // kSegmentEnd
   void on_block_end(int tid);        // kBlockEnd: I/O or sleep done
   void on_preempted(int tid);        // before the machine takes its core at a slice end
-  // kGilTimeout: the GIL's business (GilProtocol::on_timeout), inline. The
-  // timeout wakes the thread (Machine::wake): the loop's account_woken()
-  // books its Runnable state after this returns, at the same time and
-  // before anything else happens, so it is not booked here a second time.
-  void on_gil_timeout(int tid) { threads_[tid].gil->on_timeout(tid); }
+  // kGilTimeout: the GIL's business (ThreadControl::on_gil_timeout), inline.
+  void on_gil_timeout(int tid) { threads_.on_gil_timeout(tid); }
   void on_task_resume(int task);     // kTaskResume: an asyncio task's await is over
   void on_arrival(int stream) { servers_.on_arrival(stream); }
   void on_syn_retry(int item) { servers_.on_syn_retry(item); }
