@@ -35,8 +35,10 @@ class Accounting {
   // the machine's view, C1) is known. Inline: a GIL-bound workload's most
   // frequent changes are these two, a waiter woken by its timeout and its
   // failed retry blocking it again.
-  void account_off_core(int tid, ThreadState s) {
-    PythonThread& t = threads_[static_cast<std::size_t>(tid)];
+  void account_off_core(int tid, ThreadState s) { account_off_core(threads_[static_cast<std::size_t>(tid)], tid, s); }
+  // The same with the thread at hand (`t` is thread `tid`): the caller's
+  // reference, not a second look-up through this class's own.
+  void account_off_core(PythonThread& t, int tid, ThreadState s) {
 #ifndef NDEBUG
     // Debug builds (the sanitizer build CI runs) check the caller's word
     // against the state worked out as account() does.

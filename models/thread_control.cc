@@ -54,7 +54,7 @@ bool ThreadControl::take_gil(int tid) {
   t.overhead += r.cost;
   if (r.acquired) return true;
   t.blocked_on = ThreadState::GilWait;
-  accounting_.account_off_core(tid, ThreadState::GilWait);  // take() left it blocked (GilTake)
+  accounting_.account_off_core(t, tid, ThreadState::GilWait);  // take() left it blocked (GilTake)
   return false;
 }
 
@@ -75,7 +75,7 @@ bool ThreadControl::at_check_point(int tid) {
       return true;
     case GilCheck::Kind::Waits:  // blocked (GilCheck), waiting for the hand-off
       t.blocked_on = ThreadState::GilWait;
-      accounting_.account_off_core(tid, ThreadState::GilWait);
+      accounting_.account_off_core(t, tid, ThreadState::GilWait);
       return false;
     case GilCheck::Kind::Retakes:  // C code, then take() when the segment ends
       t.retaking = true;

@@ -64,8 +64,9 @@ class ThreadControl {
   // here, where it is at hand, and not through the machine's list of woken
   // threads (account_woken): that pass cost 3 % of the yardstick's time.
   void on_gil_timeout(int tid) {
-    (*this)[tid].gil->on_timeout(tid);
-    accounting_.account_off_core(tid, ThreadState::Runnable);
+    PythonThread& t = (*this)[tid];
+    t.gil->on_timeout(tid);
+    accounting_.account_off_core(t, tid, ThreadState::Runnable);
   }
 
   // --- on-core work: CPU time of the current operation, in segments
