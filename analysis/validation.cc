@@ -106,6 +106,19 @@ ValidationCase pool(const std::string& method, int workers) {
           {{"ms", "ready_ms", "all workers ready (ms)", kWithin50}}};
 }
 
+// One Process started and joined: the parent's share of start() (its
+// thread's CPU time, 3.7+) and the whole start + join.
+ValidationCase process(const std::string& method) {
+  return {"process-" + method,
+          "Process " + method + ", start + join",
+          "process_start",
+          {"--method", method},
+          Interpreters::Contexts,
+          {{"processes.0.start_method", method}},
+          {{"ms", "total_ms", "start and join (ms)", kWithin50},
+           {"the parent's start(), CPU ms", "start_cpu_ms", "the parent's start() (CPU ms)", kWithin50}}};
+}
+
 // Short switch intervals: the timer slack decides whether the waiters' timed
 // waits end on time (slack_ns 1: prctl(PR_SET_TIMERSLACK, 1), a machine
 // without slack) or ~50 us late (0: Linux's default kept).
@@ -181,7 +194,8 @@ const std::vector<ValidationCase>& validation_suite() {
     s.push_back(lost("plus", "1000000"));
     s.push_back(lost("call", "300000"));
     for (const char* method : {"fork", "spawn"})
-      for (int w : {1, 2}) s.push_back(pool(method, w));
+      for (int w : {1, 2, 4}) s.push_back(pool(method, w));
+    for (const char* method : {"fork", "spawn"}) s.push_back(process(method));
     for (bool no_slack : {true, false})
       for (int interval_us : {1, 10})
         for (int threads : {2, 8}) s.push_back(smallint(threads, interval_us, no_slack));

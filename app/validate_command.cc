@@ -299,12 +299,12 @@ int run_validate_command(int argc, const char* const* argv, const Console& c) {
     print_help(c, validate_usage(),
              "Runs real Python programs (validation/*.py: count-down threads, GIL hand-offs,\n"
              "a loopback echo beside CPU threads, sleeps and asyncio, sha256/zlib threads,\n"
-             "lost updates, Pool start, CPU threads at short switch intervals) with each\n"
-             "interpreter, interleaved and repeated, and their gilsim twins (validation/*.yaml)\n"
-             "under the profile, set from what each program measured. Prints a row per\n"
-             "comparison: the measured median (and range), the prediction, the row's tolerance\n"
-             "and the verdict; warns when the machine is busy. Exit 1 when a row misses its\n"
-             "tolerance.\n",
+             "lost updates, Pool and Process start, CPU threads at short switch intervals)\n"
+             "with each interpreter, interleaved and repeated, and their gilsim twins\n"
+             "(validation/*.yaml) under the profile, set from what each program measured.\n"
+             "Prints a row per comparison: the measured median (and range), the prediction,\n"
+             "the row's tolerance and the verdict; warns when the machine is busy. Exit 1 when\n"
+             "a row misses its tolerance.\n",
              validate_options(),
              "gilsim validate --profile profiles/reference.yaml --python python2.7 --python python3.12");
     return kExitOk;

@@ -143,8 +143,8 @@ const Section<models::PoolConfig, PoolExtra>& pool_section() {
            .fallback = pool_startups(), .doc = "Each worker's start-up before it takes work."},
           {.name = "start_interval", .type = ValueType::Duration, .field = &models::PoolConfig::start_interval,
            .fallback = "process pools " + start_interval_by_start_method() + "; other pools 0",
-           .doc = "Process pools: the parent starts the workers one after another (Pool's _repopulate_pool), this "
-                  "far apart."},
+           .doc = "Process pools: the parent's share of each worker's Process.start() (Pool's _repopulate_pool), "
+                  "booked like a child process's (`processes`, `start_interval`), after the children's starts."},
           {.name = "cores", .type = ValueType::Cores, .fallback = "every core",
            .read = [](PoolReading& r, const PoolKey&, const YamlEntry* e) {
              r.target.cores = read_cores(r.src, e->value, r.naming.label, "a pool's worker", r.extra.max_core);

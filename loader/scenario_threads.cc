@@ -100,8 +100,8 @@ using ProcessKey = Key<models::ProcessGroup, ProcessExtra>;
 const Section<models::ProcessGroup, ProcessExtra>& process_section() {
   static const Section<models::ProcessGroup, ProcessExtra> section(
       "a process", "an item of `processes`, at the top level or in a variant",
-      "A group of child processes (multiprocessing.Process), started by the main process at time 0, each "
-      "with its own interpreter, GIL and threads. A process's threads are named PROCESS_THREAD in metrics.",
+      "A group of child processes (multiprocessing.Process), started by the main process when the run "
+      "starts, one after another (start_interval), each with its own interpreter, GIL and threads. A process's threads are named PROCESS_THREAD in metrics.",
       {
           {.name = kNameKey, .type = ValueType::Identifier, .field = &models::ProcessGroup::name,
            .presence = Presence::Required, .doc = "The process's name; with a count, NAME_0, NAME_1, ..."},
@@ -118,8 +118,9 @@ const Section<models::ProcessGroup, ProcessExtra>& process_section() {
            .doc = "CPU time of the child's start-up (process, interpreter, imports) before its threads run."},
           {.name = "start_interval", .type = ValueType::Duration, .field = &models::ProcessGroup::start_interval,
            .fallback = start_interval_by_start_method(),
-           .doc = "The parent's share of Process.start(): the main process starts its children one after another, "
-                  "this far apart."},
+           .doc = "The parent's share of Process.start(): the main process's first thread (its main thread) starts "
+                  "the children one after another, each this much of its CPU with the GIL held; a child starts "
+                  "when its share ends. With no thread in the main process, they start this far apart."},
           {.name = "threads", .type = ValueType::List, .items = "a thread", .presence = Presence::Required,
            .needs = ", the threads it runs",
            .read = [](ProcessReading& r, const ProcessKey&, const YamlEntry* e) {

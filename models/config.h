@@ -161,12 +161,15 @@ struct ProcessGroup {
   // Defaults by start method: the median process start+join of a no-op
   // target measured on a 2-vCPU VM with CPython 3.11.7:
   // fork 13.7 ms, forkserver 87 ms, spawn 144 ms. gilsim books all of it as
-  // the child's CPU work; the parent's share is not modelled.
+  // the child's CPU work; the parent's share is start_interval.
   Time startup = -1;  // -1: the start method's default
   std::vector<ThreadGroup> threads;
-  // The parent's share of Process.start(), which it spends before it starts
-  // the next process: the processes of all groups start one after another,
-  // `start_interval` apart (the first at 0). -1: the start method's default.
+  // The parent's share of Process.start(): the main process's main thread
+  // (its first) runs it as bytecode, with the GIL held, and the child starts
+  // at its end; the processes of all groups, then the process pools'
+  // workers, are started one after another (models/layout.cc). With no
+  // thread in the main process, they start `start_interval` apart (the
+  // first at 0). -1: the start method's default.
   Time start_interval = -1;
 };
 
@@ -175,7 +178,10 @@ Time default_startup(StartMethod m);
 // CPython 3.11-3.13 (the median of 7, the machine busy): fork 0.6-0.9 ms
 // (os.fork), forkserver 3.6-7.6 ms (a request to the fork server and its
 // answer), spawn 8-12 ms (_posixsubprocess.fork_exec, which waits for the
-// exec, then the preparation data written to the child's pipe).
+// exec, then the preparation data written to the child's pipe). The same VM
+// quiet (validation/process_start.py, its thread's CPU time, 2026-12-07):
+// fork 0.6-1.2 ms (3.9, 3.12), spawn 1.1-1.5 ms (3.12) and 2.9-3.6 ms (3.9);
+// docs/validation.md.
 Time default_start_interval(StartMethod m);
 
 enum class PoolKind {
@@ -203,8 +209,9 @@ struct PoolConfig {
   Time startup = -1;  // -1: the default
   // A process pool's workers are started one after another by the parent
   // (multiprocessing.pool.Pool._repopulate_pool_static: a loop of
-  // Process.start()), this far apart. -1: the start method's default
-  // (default_start_interval); thread, interpreter and Celery pools: 0.
+  // Process.start()), each this much of the parent's main thread's CPU (as
+  // ProcessGroup::start_interval). -1: the start method's default
+  // (default_start_interval); thread, interpreter and Celery pools have none.
   Time start_interval = -1;
   std::vector<int> cores;  // its workers' affinity; empty: every core
   // Celery: the resource that is the broker (and result backend), the time of

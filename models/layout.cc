@@ -18,19 +18,73 @@ void add_group(Layout& out, const ThreadGroup& g, const std::string& prefix, int
   }
 }
 
-// Operations before a thread's own program: its process's start-up, and the
-// wait for its turn to be started before it.
+// Operations before a thread's own program: the main thread's shares of the
+// process starts; a child's process start-up, and the wait for its turn to
+// be started before it.
 std::uint32_t prefix_ops(const ThreadSpec& t) {
-  if (t.startup <= 0) return 0;
-  return t.start_delay > 0 ? 2 : 1;
+  const auto starts = static_cast<std::uint32_t>(t.starts.size());
+  if (t.startup <= 0) return starts;
+  return starts + (t.start_delay > 0 ? 2 : 1);
 }
+
+// The main process starts its children and its process pools' workers one
+// after another, in its main thread: multiprocessing.Process.start()
+// (Lib/multiprocessing/process.py) runs Popen._launch in the caller, and
+// Pool.__init__ calls _repopulate_pool_static (Lib/multiprocessing/pool.py),
+// a loop of Process.start(). The parent's share of a start is Python and C
+// code with the GIL held: popen_fork.Popen._launch calls os.fork(), which
+// keeps the GIL across fork() (Modules/posixmodule.c, os_fork_impl: no
+// Py_BEGIN_ALLOW_THREADS; PyOS_BeforeFork takes the import lock);
+// popen_spawn_posix.Popen._launch pickles the preparation data and the
+// process object, then util.spawnv_passfds calls
+// _posixsubprocess.fork_exec, which keeps the GIL across fork() or vfork()
+// (Modules/_posixsubprocess.c, subprocess_fork_exec_impl; with vfork the
+// parent is suspended until the child's exec), and writes the pickles to the
+// child's pipe. The child's own start-up runs in the child, after that.
+class Starter {
+ public:
+  explicit Starter(bool has_main_thread) : main_thread_(has_main_thread) {}
+
+  // The process whose threads are `threads` (its first is its main thread)
+  // is started next, its parent's share taking `interval`.
+  void start(std::vector<ThreadSpec>& all, std::size_t first, std::size_t end, Time interval) {
+    if (!main_thread_) {
+      // Nobody in the main process to book the share to: the processes start
+      // at fixed times, each after the parent's shares of those before it.
+      all[first].start_delay = busy_;
+      busy_ += interval;
+      return;
+    }
+    // The share is booked as the main thread's CPU work (models/python_threads.cc,
+    // Op::starts); the process starts at its end. One with no share starts
+    // with the one before it (or at 0).
+    if (interval > 0) shares_.push_back(interval);
+    if (shares_.empty()) return;
+    // With a start-up, the process's other threads wait for its main
+    // thread's (started_by = first); without, all of them start at once.
+    const std::size_t last = all[first].startup > 0 ? first + 1 : end;
+    for (std::size_t t = first; t < last; ++t) {
+      all[t].started_by = 0;
+      all[t].start_group = static_cast<int>(shares_.size()) - 1;
+    }
+  }
+
+  // The main thread's shares, for its program's prefix.
+  std::vector<Time> shares() && { return std::move(shares_); }
+
+ private:
+  bool main_thread_;
+  Time busy_ = 0;
+  std::vector<Time> shares_;
+};
 
 Layout layout(const SimulationConfig& config, const std::vector<PoolThreads>& pools, const QueueIds& queues) {
   Layout out;
   for (const auto& g : config.threads) add_group(out, g, "", 0);
-  // The main process starts its children one after another (a loop of
-  // Process.start()): each waits for the parent's share of the starts before it.
-  Time parent_busy = 0;
+  // The main process's first thread is its main thread (as a child's first
+  // thread is the child's): it starts the processes, children first, then
+  // the process pools' workers, each in the order written.
+  Starter starter(!out.threads.empty());
   for (const auto& p : config.processes) {
     const Time interval = p.start_interval >= 0 ? p.start_interval : default_start_interval(p.start_method);
     for (int i = 0; i < p.count; ++i) {
@@ -41,11 +95,10 @@ Layout layout(const SimulationConfig& config, const std::vector<PoolThreads>& po
       // The process's first thread is its main thread: it runs the start-up,
       // and the others are started once it is done.
       out.threads[first].startup = p.startup >= 0 ? p.startup : default_startup(p.start_method);
-      out.threads[first].start_delay = parent_busy;
-      parent_busy += interval;
       if (out.threads[first].startup > 0)  // with no start-up, all start at once
         for (std::size_t t = first + 1; t < out.threads.size(); ++t)
           out.threads[t].started_by = static_cast<int>(first);
+      starter.start(out.threads, first, out.threads.size(), interval);
       out.processes.push_back(std::move(proc));
     }
   }
@@ -69,23 +122,31 @@ Layout layout(const SimulationConfig& config, const std::vector<PoolThreads>& po
                                                                 : default_startup(pool.start_method);
       // multiprocessing.pool.Pool._repopulate_pool_static starts the workers
       // in a loop, each Process.start() in the parent before the next.
-      const Time interval = pool.kind != PoolKind::Process ? 0
-                            : pool.start_interval >= 0   ? pool.start_interval
-                                                         : default_start_interval(pool.start_method);
+      // Interpreter and Celery pools' workers start at 0.
+      const Time interval = pool.start_interval >= 0 ? pool.start_interval : default_start_interval(pool.start_method);
       const std::size_t first = out.threads.size();
       add_group(out, *workers, "", 0);
       for (std::size_t t = first; t < out.threads.size(); ++t) {
-        out.threads[t].start_delay = static_cast<Time>(t - first) * interval;
         ProcessSpec proc{out.threads[t].name, pool.name, pool.workers, true, pool.kind == PoolKind::Interpreter};
         out.threads[t].interpreter = static_cast<int>(out.processes.size()) + 1;
         out.threads[t].startup = startup;
+        if (pool.kind == PoolKind::Process) starter.start(out.threads, t, t + 1, interval);
         out.threads[t].loop_from = prefix_ops(out.threads[t]);
         out.processes.push_back(std::move(proc));
       }
+      // Pool.__init__ starts its handler threads (the task handler, here the
+      // feeder, and the result handler) after _repopulate_pool(): with the
+      // last worker.
+      if (pool.kind == PoolKind::Process && pool.workers > 0)
+        for (std::size_t t = first - 2; t < first; ++t) {
+          out.threads[t].started_by = out.threads[out.threads.size() - 1].started_by;
+          out.threads[t].start_group = out.threads[out.threads.size() - 1].start_group;
+        }
     }
     for (std::size_t t = out.threads.size() - static_cast<std::size_t>(pool.workers); t < out.threads.size(); ++t)
       out.threads[t].service = true;
   }
+  if (!out.threads.empty()) out.threads.front().starts = std::move(starter).shares();
   // A server's threads: one that ends in `serve` loops over its last three
   // operations (take, handle, respond); an asyncio loop that serves a stream
   // never returns. Neither keeps the run going.
@@ -105,6 +166,22 @@ Layout layout(const SimulationConfig& config, const std::vector<PoolThreads>& po
   // own interpreter.
   for (ThreadSpec& thread : out.threads) {
     thread.program = &thread.spec->program;
+    if (!thread.starts.empty()) {
+      // The main thread's shares of the starts: Python with the GIL held (see
+      // Starter), each starting its group's process when it ends.
+      Program& p = out.startup_programs.emplace_back();
+      for (std::size_t k = 0; k < thread.starts.size(); ++k) {
+        Op share;
+        share.kind = OpKind::Cpu;
+        share.duration = sim::Distribution::constant(thread.starts[k]);
+        share.starts = static_cast<std::int32_t>(k);
+        p.push_back(std::move(share));
+      }
+      p.insert(p.end(), thread.spec->program.begin(), thread.spec->program.end());
+      link_repeats(p);
+      thread.program = &p;
+      continue;
+    }
     if (thread.startup <= 0) continue;
     Op startup;
     startup.kind = OpKind::Cpu;

@@ -25,10 +25,20 @@ struct ThreadSpec {
   const ThreadGroup* spec = nullptr;
   const Program* program = nullptr;  // what it runs: its group's, after its process's start-up if any
   sim::Time startup = 0;  // > 0: it first runs its process's start-up
-  // The parent starts processes one after another: this process's start-up
-  // begins this late (the parent's shares of the starts before it).
+  // The parent starts processes one after another. When the main process
+  // has no thread to book its share of the starts to, this process's
+  // start-up begins this late (the parent's shares of the starts before it).
   sim::Time start_delay = 0;
-  int started_by = -1;    // the thread whose start-up must finish first, or -1
+  // The thread that starts this one, or -1 (it starts at 0): with
+  // start_group -1, the thread whose process start-up must finish first (a
+  // child's other threads wait for its main thread's); with start_group k,
+  // the main process's main thread, at the end of its share of the k-th
+  // Process.start() (the operation whose Op::starts is k).
+  int started_by = -1;
+  int start_group = -1;
+  // The main process's main thread: its share of each Process.start(), in
+  // the order of the start groups, run before its own program.
+  std::vector<sim::Time> starts;
   // A pool's thread (worker, feeder, result thread) or a server's: it serves
   // work items for ever from operation `loop_from` of its program, and the
   // run does not wait for it to end.

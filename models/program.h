@@ -69,6 +69,9 @@ struct Op {
   std::string object;          // Lock*, Increment*: the lock's or counter's name
   std::uint32_t index = 0;     // ... its index among the run's locks / counters
   bool process_startup = false;  // Cpu: a child process's start-up, before its program
+  // Cpu: the parent's share of Process.start() (models/layout.cc); at its
+  // end the processes of start group `starts` begin their start-up. -1: none.
+  std::int32_t starts = -1;
   // Io, AwaitIo: queue for a resource's capacity first (index = resource).
   bool uses_resource = false;
   // Submit, ToThread: the work, what is pickled to and from a process or

@@ -316,15 +316,17 @@ void PythonThreads::finish_operation(int tid) {
     counters_[o.index].value = t.loaded + 1;
     ++counters_[o.index].increments;
   }
-  if (o.process_startup) [[unlikely]]
-    start_children(tid);
+  if (o.process_startup || o.starts >= 0) [[unlikely]]
+    start_children(tid, o.starts);
   ++t.cursor().pc;
   t.phase = Phase::Idle;
 }
 
-void PythonThreads::start_children(int tid) {
-  for (int i = 0; i < threads_.size(); ++i)
-    if (plan_.layout().threads[static_cast<std::size_t>(i)].started_by == tid) os_.start(i);
+void PythonThreads::start_children(int tid, std::int32_t group) {
+  for (int i = 0; i < threads_.size(); ++i) {
+    const ThreadSpec& spec = plan_.layout().threads[static_cast<std::size_t>(i)];
+    if (spec.started_by == tid && spec.start_group == group) os_.start(i);
+  }
 }
 
 // What happens when a thread's I/O (or sleep) completes: its slot of a

@@ -90,10 +90,12 @@ class PythonThreads {
   // The operation's work is done: the load or store of an increment happens
   // now, at the end of its opcodes.
   void finish_operation(int tid);
-  // A child process's interpreter is up: its other threads start. Out of
-  // line, so that finish_operation, run at the end of every operation, stays
-  // a leaf that inlines.
-  [[gnu::noinline]] void start_children(int tid);
+  // A child process's interpreter is up: its other threads start (group
+  // -1); or the parent's share of Process.start() is done: the processes of
+  // its start group begin their start-up. Out of line, so that
+  // finish_operation, run at the end of every operation, stays a leaf that
+  // inlines.
+  [[gnu::noinline]] void start_children(int tid, std::int32_t group);
   // A pickling or pipe operation's cost per byte of the work item in hand.
   sim::Time sized_extra(const PythonThread& t, const Op& o);
   // A queued request got its resource's slot: its time starts now.

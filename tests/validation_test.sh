@@ -16,7 +16,7 @@ cal=$src/tests/validation/calibrate_recorded.jsonl
 "$gilsim" validate --profile "$ref" --replay "$rec" --json "$work/v.json" >"$work/v.txt" 2>"$work/v.err"
 code=$?
 [ $code -eq 1 ] || fail "validate --replay: exit $code, not 1 (some rows miss): $(cat "$work/v.err")"
-[ "$(grep -c '"case":' "$work/v.json")" -eq 58 ] || fail "validate --replay: not 58 rows in the JSON"
+[ "$(grep -c '"case":' "$work/v.json")" -eq 64 ] || fail "validate --replay: not 64 rows in the JSON"
 grep -q '"predicted"' "$work/v.json" || fail "no prediction in the JSON"
 grep -q 'no data' "$work/v.txt" && fail "a row without a prediction or measurement"
 grep -q 'rows within their tolerance' "$work/v.txt" || fail "no count of the rows within"

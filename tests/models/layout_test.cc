@@ -66,6 +66,61 @@ TEST_CASE("a child's main thread runs its start-up first, as bytecode; its other
   CHECK(models::make_layout(models::lower(d)).threads[0].startup == models::default_startup(models::StartMethod::Spawn));
 }
 
+TEST_CASE("the main thread runs the parent's share of each Process.start(); each process starts at its end") {
+  auto c = config(4);
+  add(c, "main", {cpu(1 * kMillisecond), serve(0)});
+  add_stream(c, "api", poisson(10), {cpu(1 * kMillisecond)}, 1 * kSecond);
+  models::ProcessGroup p = process("p", 2, 5 * kMillisecond, {group("main", {cpu(1 * kMillisecond)})});
+  p.start_interval = 2 * kMillisecond;
+  p.threads.push_back(group("helper", {cpu(1 * kMillisecond)}));
+  c.processes.push_back(std::move(p));
+  add_pool(c, "pool", PoolKind::Process, 2).start_interval = 3 * kMillisecond;
+  add_pool(c, "subs", PoolKind::Interpreter, 1);
+  const models::Layout l = models::make_layout(models::lower(c));
+  // main, p_0_main, p_0_helper, p_1_main, p_1_helper, pool_feeder,
+  // pool_results, pool_0, pool_1, subs
+  REQUIRE(l.threads.size() == 10);
+  const Program& main = *l.threads[0].program;
+  REQUIRE(main.size() == 4 + 1 + 3);  // the shares, cpu, and serve lowered (take, handle, respond)
+  const sim::Time shares[] = {2 * kMillisecond, 2 * kMillisecond, 3 * kMillisecond, 3 * kMillisecond};
+  for (int k = 0; k < 4; ++k) {
+    CAPTURE(k);
+    CHECK(main[static_cast<std::size_t>(k)].kind == models::OpKind::Cpu);  // bytecode: the GIL held
+    CHECK(main[static_cast<std::size_t>(k)].duration.a == shares[k]);
+    CHECK(main[static_cast<std::size_t>(k)].starts == k);
+    CHECK_FALSE(main[static_cast<std::size_t>(k)].process_startup);
+  }
+  CHECK(main[4].starts == -1);
+  // The server's loop moved by the four shares.
+  CHECK(l.threads[0].loop_from == 4 + 1);
+  // Each child's main thread is started by the parent's share; its helper
+  // by its main thread's start-up; the pool's threads once its last worker is.
+  const int started_by[] = {-1, 0, 1, 0, 3, 0, 0, 0, 0, -1};
+  const int start_group[] = {-1, 0, -1, 1, -1, 3, 3, 2, 3, -1};
+  for (std::size_t t = 0; t < l.threads.size(); ++t) {
+    CAPTURE(l.threads[t].name);
+    CHECK(l.threads[t].started_by == started_by[t]);
+    CHECK(l.threads[t].start_group == start_group[t]);
+    CHECK(l.threads[t].start_delay == 0);
+  }
+  // The pool workers' loop starts after their start-up alone.
+  CHECK(l.threads[7].loop_from == 1);
+  // With no thread in the main process, nobody's CPU is booked: the processes
+  // start at fixed times, each after the shares of those before it.
+  c.threads.clear();
+  c.requests.clear();
+  const models::Layout bare = models::make_layout(models::lower(c));
+  const sim::Time delays[] = {0, 0, 2 * kMillisecond, 0, 0, 0, 4 * kMillisecond, 7 * kMillisecond, 0};
+  REQUIRE(bare.threads.size() == 9);
+  for (std::size_t t = 0; t < bare.threads.size(); ++t) {
+    CAPTURE(bare.threads[t].name);
+    CHECK(bare.threads[t].start_delay == delays[t]);
+    CHECK(bare.threads[t].start_group == -1);
+    CHECK(bare.threads[t].starts.empty());
+  }
+  CHECK(bare.threads[6].loop_from == 2);  // pool_0: the wait for its turn, then its start-up
+}
+
 TEST_CASE("servers: a thread that ends in serve loops over its take, handle, respond; an asyncio server never returns") {
   auto c = config(4);
   add_stream(c, "api", poisson(10), {cpu(1 * kMillisecond)}, 1 * kSecond);
