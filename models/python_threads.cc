@@ -316,8 +316,10 @@ void PythonThreads::finish_operation(int tid) {
     counters_[o.index].value = t.loaded + 1;
     ++counters_[o.index].increments;
   }
-  if (o.process_startup || o.starts >= 0) [[unlikely]]
+  if (o.process_startup || o.starts >= 0) [[unlikely]] {
+    if (o.process_startup) last_startup_ = events_.now();
     start_children(tid, o.starts);
+  }
   ++t.cursor().pc;
   t.phase = Phase::Idle;
 }
@@ -392,8 +394,14 @@ void PythonThreads::check_quiescent() const {
 }
 
 sim::Time PythonThreads::end_of_work() const {
-  // The interpreter's exit waits for its executors.
-  sim::Time end = work_.last_completion;
+  // The interpreter's exit waits for its executors: for the work submitted
+  // to them, and for every worker process it started to have started up
+  // (concurrent.futures.process._python_exit joins the executor manager
+  // thread, which sends each worker its sentinel and joins it, and a worker
+  // reads its sentinel only once its interpreter is up). Without this, a
+  // worker still starting when the last thread ends would run, and be
+  // booked, past the run's end.
+  sim::Time end = std::max(work_.last_completion, last_startup_);
   for (const PythonThread& t : threads_.threads())
     if (!t.service) end = std::max(end, t.end);
   return end;

@@ -69,7 +69,8 @@ class PythonThreads {
   // not come. Throws InvariantViolation otherwise (a lost wake-up).
   void check_quiescent() const;
   // The end of the run: the last thread's, or the last work item a pool
-  // finished (or request a server answered) after that.
+  // finished (or request a server answered), or the last start-up of a
+  // pool's worker process, after that.
   sim::Time end_of_work() const;
   void finish(sim::Time end);  // closes the accounting (and trace) at the end of the run
 
@@ -116,6 +117,7 @@ class PythonThreads {
   double cpu_overhead_;
   sim::Time increment_half_;
   int user_threads_ = 0;
+  sim::Time last_startup_ = 0;  // when the last child process finished starting up
 };
 
 }  // namespace models
