@@ -24,7 +24,8 @@ Machine::Machine(const MachineConfig& config, sim::EventQueue& events, int threa
       table_(config.cores, threads),
       cores_(static_cast<std::size_t>(config.cores)),
       threads_(static_cast<std::size_t>(threads)),
-      policy_(make(config_, table_)) {
+      policy_(make(config_, table_)),
+      places_woken_(threads > config.cores) {
   woken_.reserve(static_cast<std::size_t>(threads));
 }
 
@@ -52,7 +53,7 @@ void Machine::wake_unlisted(int tid) {
   t.slept = true;
   ++wakeups_;
   count_runnable(+1);
-  policy_->place_woken(tid, events_.now());
+  if (places_woken_) policy_->place_woken(tid, events_.now());
   // try_to_wake_up() chooses the core now (select_task_rq_fair): an idle one
   // if the thread may use one, which it then claims for the wake-up latency
   // (ttwu_pending), so that a second wake-up meanwhile does not count on it.

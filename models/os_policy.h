@@ -18,6 +18,12 @@
 //   a core falls free              pick_next
 //   a time slice ends              waiting_for: preempt its thread?
 //
+// A machine with at least as many cores as threads and no affinity never
+// has a thread waiting for a core: it asks its policy nothing, not even
+// place_woken (whose placement only pick_next and wakeup_preemption_target
+// read). A policy's standing must therefore matter through those two calls
+// only.
+//
 // The machine counts the waiting threads (enqueued, not yet picked) and asks
 // pick_next and waiting_for only when there are some: the common case of a
 // free core and nobody waiting costs no call. It also counts each thread's

@@ -201,6 +201,45 @@ TEST_CASE("the machine runs with another policy made by its maker: FIFO picks wh
   CHECK(run(models::os_policy_maker("cfs")) == 2);
 }
 
+// Counts the woken threads it is asked to place; otherwise FIFO.
+int placements = 0;
+class CountingFifo final : public models::OsPolicy {
+ public:
+  CountingFifo(const models::MachineConfig& config, const models::CoreTable& cores) : fifo_(config, cores) {}
+  void place_woken(int, sim::Time) override { ++placements; }
+  int wakeup_preemption_target(int tid, sim::Time now) override { return fifo_.wakeup_preemption_target(tid, now); }
+  void enqueue(int tid) override { fifo_.enqueue(tid); }
+  int pick_next(int core) override { return fifo_.pick_next(core); }
+  bool waiting_for(int core) const override { return fifo_.waiting_for(core); }
+
+ private:
+  Fifo fifo_;
+};
+
+TEST_CASE("a woken thread is placed by the policy only if some thread could ever wait for a core") {
+  // Placement is read only by pick_next and wakeup_preemption_target: with a
+  // core for every thread and no affinity neither is ever asked, and the
+  // machine skips it (models/machine.h, places_woken_).
+  auto wakes = [](int cores, int threads, bool pinned) {
+    placements = 0;
+    Bench b(cores, threads, [](const models::MachineConfig& c, const models::CoreTable& t) {
+      return std::unique_ptr<models::OsPolicy>(std::make_unique<CountingFifo>(c, t));
+    });
+    if (pinned) b.machine.set_affinity(0, {0, 1});
+    CHECK(b.start(0) == 0);
+    b.machine.block(0);
+    b.machine.wake(0);
+    b.machine.drain_woken([](int) {});
+    b.next(models::kWakeup);
+    CHECK(b.got_core);
+    return placements;
+  };
+  CHECK(wakes(2, 2, false) == 0);
+  CHECK(wakes(4, 2, false) == 0);
+  CHECK(wakes(2, 3, false) == 1);  // a third thread could find both cores taken
+  CHECK(wakes(3, 2, true) == 1);   // affinity: a thread may wait while a core is idle
+}
+
 TEST_CASE("a thread woken onto a core that still polls waits polled_wakeup_latency, else wakeup_latency") {
   // One core. The sleeper sleeps 20 us, so its core has been idle 20 us when
   // the timer wakes it: within idle_poll (100 us) the wake-up is the polled
