@@ -16,7 +16,9 @@
 // `idle_poll` ago and still polls) and then `wakeup_cpu` (on the core: the
 // kernel's switch to it and its system call's return); a core switching from
 // one thread to another pays `context_switch`.
-// Time slices are fixed (`timeslice`) and armed only while threads wait.
+// Time slices are armed only while threads wait; the policy says when they
+// end (CFS: the fixed `timeslice`; EEVDF: the scheduler tick after the
+// thread's deadline) and whether the thread then gives its core up.
 #pragma once
 
 #include <cstdint>
@@ -42,7 +44,7 @@ enum class OsState : std::uint8_t {
 
 class Machine {
  public:
-  // With the default policy (the first of os_policies()).
+  // With the policy config.scheduler names (the default: the first of os_policies()).
   Machine(const MachineConfig& config, sim::EventQueue& events, int threads, sim::Rng rng);
   // With the policy `make` makes (os_policy_maker(name) finds one by name).
   Machine(const MachineConfig& config, sim::EventQueue& events, int threads, sim::Rng rng, OsPolicyMaker make);
@@ -141,6 +143,7 @@ class Machine {
   std::vector<CoreBooks> cores_;
   std::vector<OsThread> threads_;
   std::unique_ptr<OsPolicy> policy_;  // reads table_
+  const bool hears_blocks_;           // policy_->hears_blocks(): a block costs CFS no call
   int waiting_ = 0;  // enqueued with the policy and not yet picked
   std::vector<int> woken_;  // reserved for every thread: never reallocates
 
