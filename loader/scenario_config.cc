@@ -6,12 +6,14 @@
 #include <memory>
 #include <utility>
 
+#include "loader/did_you_mean.h"
 #include "loader/scenario_pools.h"
 #include "loader/scenario_program.h"
 #include "loader/scenario_requests.h"
 #include "loader/scenario_threads.h"
 #include "loader/unique_names.h"
 #include "loader/yaml_values.h"
+#include "models/os_policy.h"
 #include "models/python_versions.h"
 
 namespace loader {
@@ -21,6 +23,32 @@ namespace {
 
 // ---------------------------------------------------------------------------
 // machine
+
+using MachineReading = Reading<models::MachineConfig, NoExtra>;
+using MachineKey = Key<models::MachineConfig>;
+
+std::vector<std::string> os_policy_names() {
+  std::vector<std::string> names;
+  for (const models::OsPolicyEntry& p : models::os_policies()) names.emplace_back(p.name);
+  return names;
+}
+
+const char* os_policy_choices() {
+  static const std::string choices = join_words(os_policy_names(), " | ", " | ");
+  return choices.c_str();
+}
+
+// machine.scheduler: a name of kOsPolicies (models/os_policy.cc).
+void read_scheduler(const YamlSource& src, const YAML::Node& node, const std::string& where,
+                    models::MachineConfig& m) {
+  const std::string name = read_string(src, node, where);
+  const std::vector<std::string> names = os_policy_names();
+  if (std::find(names.begin(), names.end(), name) != names.end()) {
+    m.scheduler = name;
+    return;
+  }
+  src.fail(node, where + " is " + join_words(names, " or ") + ", got '" + name + "'" + did_you_mean(name, names));
+}
 
 const Section<models::MachineConfig>& machine_section() {
   static const Section<models::MachineConfig> section(
@@ -64,7 +92,22 @@ const Section<models::MachineConfig>& machine_section() {
            .doc = "How far below a running thread's run time a woken thread must be to preempt it."},
           {.name = "sched_latency", .type = ValueType::Duration, .field = &models::MachineConfig::sched_latency,
            .fallback = "6ms x (1 + ilog2(min(cores, 8)))",
-           .doc = "The scheduler's latency; a thread that slept is credited half of it when it wakes."},
+           .doc = "The scheduler's latency; a thread that slept is credited half of it when it wakes (CFS)."},
+          {.name = "scheduler", .type = ValueType::Word, .fallback = models::MachineConfig{}.scheduler,
+           .choices = os_policy_choices(),
+           .read = [](MachineReading& r, const MachineKey& key, const YamlEntry* e) {
+             read_scheduler(r.src, e->value, r.where(key.name), r.target);
+           },
+           .doc = "The OS scheduling policy: `cfs`, Linux's Completely Fair Scheduler before 6.6 (fixed time "
+                  "slices, wake-up preemption by vruntime), or `eevdf`, Linux 6.6+'s Earliest Eligible Virtual "
+                  "Deadline First (lag, virtual deadlines, slices checked at the scheduler tick)."},
+          {.name = "base_slice", .type = ValueType::Duration, .field = &models::MachineConfig::base_slice,
+           .limits = {.above_zero = true}, .fallback = "0.7ms x (1 + ilog2(min(cores, 8)))",
+           .doc = "EEVDF: the slice a thread asks for; its virtual deadline is this much past its vruntime."},
+          {.name = "scheduler_tick", .type = ValueType::Duration, .field = &models::MachineConfig::scheduler_tick,
+           .limits = {.above_zero = true},
+           .doc = "EEVDF: the period of the scheduler tick, at which a thread past its deadline gives way "
+                  "(4ms: HZ=250)."},
       });
   return section;
 }

@@ -5,20 +5,10 @@
 
 namespace models {
 
-namespace {
-
-// get_update_sysctl_factor(): 1 + ilog2(min(online cpus, 8)).
-int sysctl_factor(int cores) {
-  int factor = 1;
-  for (int cpus = std::min(cores, 8); cpus > 1; cpus /= 2) ++factor;
-  return factor;
-}
-
-}  // namespace
-
 Cfs::Cfs(const MachineConfig& config, const CoreTable& cores)
     : cores_(cores),
       wakeup_preemption_(config.wakeup_preemption),
+      timeslice_(config.timeslice),
       wakeup_granularity_(config.wakeup_granularity >= 0 ? config.wakeup_granularity
                                                          : sysctl_factor(config.cores) * sim::kMillisecond),
       // GENTLE_FAIR_SLEEPERS: half of sched_latency.
@@ -26,7 +16,7 @@ Cfs::Cfs(const MachineConfig& config, const CoreTable& cores)
                                                  : 6 * sysctl_factor(config.cores) * sim::kMillisecond) /
                       2),
       placed_(static_cast<std::size_t>(cores.threads())),
-      queue_(static_cast<std::size_t>(cores.threads()) + 1) {}
+      queue_(cores.threads()) {}
 
 sim::Time Cfs::current_vruntime(int core, sim::Time now) const {
   const sim::Time vr = vruntime(cores_.thread_on(core));
@@ -38,7 +28,7 @@ sim::Time Cfs::update_min_vruntime(sim::Time now) {
   sim::Time m = INT64_MAX;
   for (int core = 0; core < cores_.cores(); ++core)
     if (cores_.thread_on(core) != -1) m = std::min(m, current_vruntime(core, now));
-  for (std::size_t i = 0; i < queued_; ++i) m = std::min(m, vruntime(queued_at(i)));
+  for (std::size_t i = 0; i < queue_.size(); ++i) m = std::min(m, vruntime(queue_.at(i)));
   if (m != INT64_MAX) min_vruntime_ = std::max(min_vruntime_, m);
   return min_vruntime_;
 }
@@ -82,34 +72,23 @@ int Cfs::wakeup_preemption_target(int tid, sim::Time now) {
   return best;
 }
 
-void Cfs::enqueue(int tid) {
-  queue_[(head_ + queued_) % queue_.size()] = tid;
-  ++queued_;
-}
+void Cfs::enqueue(int tid) { queue_.push(tid); }
 
 // pick_next_entity(): the lowest vruntime among the waiting threads allowed
 // on `core`; the one that waited longest on a tie.
-int Cfs::pick_next(int core) {
-  std::size_t best = queued_;
-  for (std::size_t i = 0; i < queued_; ++i) {
-    const int tid = queued_at(i);
+int Cfs::pick_next(int core, sim::Time) {
+  const std::size_t n = queue_.size();
+  std::size_t best = n;
+  for (std::size_t i = 0; i < n; ++i) {
+    const int tid = queue_.at(i);
     if (!cores_.allowed(tid, core)) continue;
-    if (best == queued_ || vruntime(tid) < vruntime(queued_at(best))) best = i;
+    if (best == n || vruntime(tid) < vruntime(queue_.at(best))) best = i;
   }
-  if (best == queued_) return -1;
-  const int tid = queued_at(best);
-  // Close the gap: shift the threads queued before it one place back.
-  const std::size_t cap = queue_.size();
-  for (std::size_t j = best; j > 0; --j) queue_[(head_ + j) % cap] = queue_[(head_ + j - 1) % cap];
-  head_ = (head_ + 1) % cap;
-  --queued_;
-  return tid;
+  return best == n ? -1 : queue_.take(best);
 }
 
 bool Cfs::waiting_for(int core) const {
-  for (std::size_t i = 0; i < queued_; ++i)
-    if (cores_.allowed(queued_at(i), core)) return true;
-  return false;
+  return queue_.any([&](int tid) { return cores_.allowed(tid, core); });
 }
 
 }  // namespace models

@@ -15,12 +15,13 @@
 // core, with affinity), weights, the red-black tree (the queue is a ring
 // scanned in order: gilsim's queues hold a few threads, and the scan's order
 // is the tie-break), and slices that shrink with the number of runnable
-// threads (the machine's time slice is fixed). docs/model.md, "Model choices".
+// threads (the time slice is the machine's fixed `timeslice`). docs/model.md, "Model choices".
 #pragma once
 
 #include <vector>
 
 #include "models/os_policy.h"
+#include "models/wait_queue.h"
 
 namespace models {
 
@@ -31,8 +32,12 @@ class Cfs final : public OsPolicy {
   void place_woken(int tid, sim::Time now) override;
   int wakeup_preemption_target(int tid, sim::Time now) override;
   void enqueue(int tid) override;
-  int pick_next(int core) override;
+  int pick_next(int core, sim::Time now) override;
   bool waiting_for(int core) const override;
+  // The machine's fixed `timeslice` after the thread got its core.
+  sim::Time slice_end(int core, sim::Time now) const override {
+    return std::max(now, cores_.since(core) + timeslice_);
+  }
 
   // Up to the thread's last leaving a core.
   sim::Time vruntime(int tid) const { return cores_.cpu_time(tid) + placed_[static_cast<std::size_t>(tid)]; }
@@ -46,19 +51,15 @@ class Cfs final : public OsPolicy {
   // The vruntime of the thread on `core`, counting the time it has run so far.
   sim::Time current_vruntime(int core, sim::Time now) const;
   sim::Time update_min_vruntime(sim::Time now);
-  int queued_at(std::size_t i) const { return queue_[(head_ + i) % queue_.size()]; }
 
   const CoreTable& cores_;
   const bool wakeup_preemption_;
-  const sim::Time wakeup_granularity_, sleeper_credit_;
+  const sim::Time timeslice_, wakeup_granularity_, sleeper_credit_;
   sim::Time min_vruntime_ = 0;
   // How far place_woken has moved each thread's vruntime past its CPU time
   // (the machine counts that, so a thread leaving its core needs no call).
   std::vector<sim::Time> placed_;
-  // The waiting threads in the order they came, a ring sized for every
-  // thread (plus one) so that it never reallocates.
-  std::vector<int> queue_;
-  std::size_t head_ = 0, queued_ = 0;
+  WaitQueue queue_;
 };
 
 }  // namespace models

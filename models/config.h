@@ -19,6 +19,10 @@ using sim::Time;
 
 struct MachineConfig {
   int cores = 4;
+  // The OS scheduling policy, by name (models/os_policy.cc, kOsPolicies):
+  // `cfs`, a simplified CFS of Linux before 6.6 (models/cfs.h), or `eevdf`,
+  // Linux 6.6+'s EEVDF (models/eevdf.h).
+  std::string scheduler = "cfs";
   // Putting another thread on a core that just ran a different one.
   // ~1.7 us kernel thread switch: jimblandy/context-switch README.md.
   // Both are drawn per event from the machine's own random stream when given
@@ -52,6 +56,14 @@ struct MachineConfig {
   bool wakeup_preemption = true;
   Time wakeup_granularity = -1;
   Time sched_latency = -1;  // the sleeper credit is half of it (place_entity)
+  // EEVDF only (CFS's slices are `timeslice`). A thread's slice, the service
+  // it asks for before its virtual deadline: sysctl_sched_base_slice, 0.70 ms
+  // since Linux 6.15 (0.75 ms before) x (1 + ilog2(min(cores, 8))) as
+  // update_sysctl() scales it; negative: derive. Linux checks it at the
+  // scheduler tick (entity_tick() -> update_curr() -> update_deadline()), every
+  // 1/CONFIG_HZ: HZ=250 in Debian's kernels, 4 ms.
+  Time base_slice = -1;
+  Time scheduler_tick = 4 * sim::kMillisecond;
   // A futex-wake system call (sem_post or cond_signal with a waiter), paid
   // in CPU time by a thread that wakes another and keeps running: the old
   // GIL's holder at every check with waiters, the new GIL's taker that

@@ -14,7 +14,7 @@ const auto& kCoreSwitch = trace_styles::kCoreSwitch;
 }  // namespace
 
 Machine::Machine(const MachineConfig& config, sim::EventQueue& events, int threads, sim::Rng rng)
-    : Machine(config, events, threads, rng, os_policies().front().make) {}
+    : Machine(config, events, threads, rng, os_policy_maker(config.scheduler)) {}
 
 Machine::Machine(const MachineConfig& config, sim::EventQueue& events, int threads, sim::Rng rng,
                  OsPolicyMaker make)
@@ -25,7 +25,10 @@ Machine::Machine(const MachineConfig& config, sim::EventQueue& events, int threa
       cores_(static_cast<std::size_t>(config.cores)),
       threads_(static_cast<std::size_t>(threads)),
       policy_(make(config_, table_)),
-      places_woken_(threads > config.cores) {
+      hears_blocks_(policy_->hears_blocks()),
+      // A policy that hears blocks keeps books over every runnable thread
+      // (EEVDF's average vruntime): it must see every wake-up too.
+      places_woken_(threads > config.cores || hears_blocks_) {
   woken_.reserve(static_cast<std::size_t>(threads));
 }
 
@@ -43,6 +46,7 @@ void Machine::start(int tid) {
   threads_[tid].state = OsState::Waking;
   threads_[tid].slept = false;
   count_runnable(+1);
+  policy_->place_started(tid, events_.now());
   events_.post(events_.now(), kWakeup, static_cast<std::uint32_t>(tid));
 }
 
@@ -139,6 +143,7 @@ void Machine::block(int tid) {
   OsThread& t = threads_[tid];
   if (t.state != OsState::Running) throw InvariantViolation("a thread blocked while not running");
   const int core = t.core;
+  if (hears_blocks_) policy_->blocked(tid, core, events_.now());
   t.state = OsState::Blocked;
   t.core = -1;
   // The common case: nothing to trace, no time slice to cancel, nobody
@@ -152,7 +157,7 @@ void Machine::block(int tid) {
 }
 
 void Machine::run_next(int core) {
-  const int tid = policy_->pick_next(core);
+  const int tid = policy_->pick_next(core, events_.now());
   if (tid == -1) return;
   --waiting_;
   const bool other = cores_[core].last_thread != tid;
@@ -185,8 +190,7 @@ void Machine::arm_timeslices() {
   for (int core = 0; core < table_.cores(); ++core) {
     CoreBooks& c = cores_[core];
     if (table_.thread_on(core) == -1 || table_.switching(core) || events_.pending(c.slice)) continue;
-    c.slice = events_.schedule(std::max(events_.now(), table_.since(core) + config_.timeslice), kTimeslice,
-                               static_cast<std::uint32_t>(core));
+    c.slice = events_.schedule(policy_->slice_end(core, events_.now()), kTimeslice, static_cast<std::uint32_t>(core));
   }
 }
 
@@ -194,7 +198,13 @@ int Machine::timeslice_victim(int core) {
   cores_[core].slice = sim::EventHandle{};
   const int tid = table_.thread_on(core);
   if (tid == -1 || table_.switching(core) || waiting_ == 0 || !policy_->waiting_for(core)) return -1;
-  return tid;
+  if (policy_->slice_expired(core, events_.now())) return tid;
+  // The policy keeps the thread on (EEVDF: it is still the one to run): a new
+  // end, later, or the same question would come back at once for ever.
+  const sim::Time end = policy_->slice_end(core, events_.now());
+  if (end <= events_.now()) throw InvariantViolation("an OS policy kept a thread on past a slice end that is not later");
+  cores_[core].slice = events_.schedule(end, kTimeslice, static_cast<std::uint32_t>(core));
+  return -1;
 }
 
 void Machine::preempt(int core) {

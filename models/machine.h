@@ -16,7 +16,9 @@
 // `idle_poll` ago and still polls) and then `wakeup_cpu` (on the core: the
 // kernel's switch to it and its system call's return); a core switching from
 // one thread to another pays `context_switch`.
-// Time slices are fixed (`timeslice`) and armed only while threads wait.
+// Time slices are armed only while threads wait; the policy says when they
+// end (CFS: the fixed `timeslice`; EEVDF: the scheduler tick after the
+// thread's deadline) and whether the thread then gives its core up.
 #pragma once
 
 #include <cstdint>
@@ -42,7 +44,7 @@ enum class OsState : std::uint8_t {
 
 class Machine {
  public:
-  // With the default policy (the first of os_policies()).
+  // With the policy config.scheduler names (the default: the first of os_policies()).
   Machine(const MachineConfig& config, sim::EventQueue& events, int threads, sim::Rng rng);
   // With the policy `make` makes (os_policy_maker(name) finds one by name).
   Machine(const MachineConfig& config, sim::EventQueue& events, int threads, sim::Rng rng, OsPolicyMaker make);
@@ -152,6 +154,7 @@ class Machine {
   std::vector<CoreBooks> cores_;
   std::vector<OsThread> threads_;
   std::unique_ptr<OsPolicy> policy_;  // reads table_
+  const bool hears_blocks_;           // policy_->hears_blocks(): a block costs CFS no call
   int waiting_ = 0;  // enqueued with the policy and not yet picked
   // Whether a woken thread is placed (OsPolicy::place_woken). A placement is
   // read only when some thread waits for a core (pick_next) or a woken one
@@ -160,7 +163,9 @@ class Machine {
   // claimed are at most the other threads', so a thread that wants one
   // always finds one idle. The policy is then never asked anything, and its
   // placements, 3 % of the yardstick's time (8 threads on 8 cores), are
-  // skipped (docs/speed.md, the speed4 branch).
+  // skipped (docs/speed.md, the speed4 branch). Not for a policy that hears
+  // blocks (EEVDF): its average vruntime counts every runnable thread, so it
+  // must see each wake-up as it sees each block.
   bool places_woken_;
   std::vector<int> woken_;  // reserved for every thread: never reallocates
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "models/cfs.h"
+#include "models/eevdf.h"
 
 namespace models {
 
@@ -14,9 +15,10 @@ std::unique_ptr<OsPolicy> make(const MachineConfig& config, const CoreTable& cor
   return std::make_unique<Policy>(config, cores);
 }
 
-// The scenario files do not choose a policy yet: the first is everyone's.
+// The machine key `scheduler` chooses one; the first is the default.
 constexpr OsPolicyEntry kOsPolicies[] = {
     {"cfs", make<Cfs>},
+    {"eevdf", make<Eevdf>},
 };
 
 }  // namespace
@@ -33,6 +35,12 @@ OsPolicyMaker os_policy_maker(std::string_view name) {
   throw std::invalid_argument("no OS scheduling policy named '" + std::string(name) + "' (known: " + known + ")");
 }
 
+int sysctl_factor(int cores) {
+  int factor = 1;
+  for (int cpus = std::min(cores, 8); cpus > 1; cpus /= 2) ++factor;
+  return factor;
+}
+
 CoreSet::CoreSet(int cores, bool every) : words_((static_cast<std::size_t>(cores) + 63) / 64) {
   if (every)
     for (int c = 0; c < cores; ++c) insert(c);
@@ -42,6 +50,7 @@ CoreTable::CoreTable(int cores, int threads)
     : cores_(static_cast<std::size_t>(cores)),
       affinity_(static_cast<std::size_t>(threads), CoreSet(cores, true)),
       cpu_time_(static_cast<std::size_t>(threads)),
+      switch_time_(static_cast<std::size_t>(threads)),
       idle_(cores, true) {}
 
 void CoreTable::set_affinity(int tid, const std::vector<int>& cores) {

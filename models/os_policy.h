@@ -11,24 +11,32 @@
 //
 // When the machine calls the policy:
 //
+//   a new thread starts            place_started
 //   a blocked thread is woken      place_woken, then (if no core it may use
 //                                  is idle) wakeup_preemption_target
 //   it finds no idle core          enqueue
 //   a thread is preempted          enqueue
 //   a core falls free              pick_next
-//   a time slice ends              waiting_for: preempt its thread?
+//   a thread waits, a core runs    slice_end: when its time slice ends
+//   a time slice ends              waiting_for, then slice_expired: preempt
+//                                  its thread? (if not, slice_end again)
+//   a running thread blocks/ends   blocked, if the policy hears_blocks()
 //
 // A machine with at least as many cores as threads and no affinity never
-// has a thread waiting for a core: it asks its policy nothing, not even
-// place_woken (whose placement only pick_next and wakeup_preemption_target
-// read). A policy's standing must therefore matter through those two calls
-// only.
+// has a thread waiting for a core: it asks a policy that does not hear
+// blocks nothing, not even place_woken (whose placement only pick_next and
+// wakeup_preemption_target read). Such a policy's standing must therefore
+// matter through those two calls only. A policy that hears blocks is told
+// of every wake-up too (place_woken), so that its books of the runnable
+// threads stay whole.
 //
 // The machine counts the waiting threads (enqueued, not yet picked) and asks
 // pick_next and waiting_for only when there are some: the common case of a
 // free core and nobody waiting costs no call. It also counts each thread's
 // CPU time (CoreTable::cpu_time), so a policy needs no call when a thread
-// leaves its core.
+// leaves its core; a policy that must see the run queue as a thread leaves it
+// (EEVDF keeps the thread's lag) says so once, in hears_blocks(), and only
+// then does a block cost a call.
 //
 // Idle cores are the machine's business, not the policy's: a thread that
 // wants a core takes the lowest-numbered idle core its affinity allows before
@@ -40,7 +48,8 @@
 // thread at construction.
 //
 // To add a policy: implement OsPolicy in a file of its own and add a line to
-// kOsPolicies (models/os_policy.cc). models/cfs.h is the one shipped.
+// kOsPolicies (models/os_policy.cc). models/cfs.h (the default) and
+// models/eevdf.h are the ones shipped; the machine key `scheduler` chooses.
 #pragma once
 
 #include <algorithm>
@@ -103,6 +112,11 @@ class CoreTable {
   // Up to the thread's last leaving a core; the switch to it excluded
   // (Linux's sum_exec_runtime).
   sim::Time cpu_time(int tid) const { return cpu_time_[static_cast<std::size_t>(tid)]; }
+  // The time cores spent switching to the thread, up to its last switch's
+  // end (or its leaving a core mid-switch). Linux charges it to the thread:
+  // set_next_entity() starts its clock before context_switch(), so a woken
+  // thread's return from its system call counts too (EEVDF's vruntime).
+  sim::Time switch_time(int tid) const { return switch_time_[static_cast<std::size_t>(tid)]; }
   const CoreSet& idle() const { return idle_; }
   // When an idle core last left a thread (0 if it never ran one).
   sim::Time idle_since(int core) const { return cores_[static_cast<std::size_t>(core)].idle_since; }
@@ -123,6 +137,7 @@ class CoreTable {
   // The switch is over: the thread runs from `now`.
   void switched(int core, sim::Time now) {
     Slot& s = cores_[static_cast<std::size_t>(core)];
+    switch_time_[static_cast<std::size_t>(s.thread)] += now - s.since;
     s.switching = false;
     s.since = now;
   }
@@ -134,7 +149,7 @@ class CoreTable {
   // The thread leaves the core at `now` (blocks, ends, or is preempted).
   void vacate(int core, sim::Time now) {
     Slot& s = cores_[static_cast<std::size_t>(core)];
-    if (!s.switching) cpu_time_[static_cast<std::size_t>(s.thread)] += now - s.since;
+    (s.switching ? switch_time_ : cpu_time_)[static_cast<std::size_t>(s.thread)] += now - s.since;
     s.thread = -1;
     s.idle_since = now;
     idle_.insert(core);
@@ -149,7 +164,7 @@ class CoreTable {
   };
   std::vector<Slot> cores_;
   std::vector<CoreSet> affinity_;
-  std::vector<sim::Time> cpu_time_;
+  std::vector<sim::Time> cpu_time_, switch_time_;
   CoreSet idle_;
 };
 
@@ -171,10 +186,31 @@ class OsPolicy {
   virtual void enqueue(int tid) = 0;
   // `core` is free and some thread waits: the one it takes (no longer
   // waiting), or -1 if none may run there.
-  virtual int pick_next(int core) = 0;
+  virtual int pick_next(int core, sim::Time now) = 0;
   // Some thread waits: whether one may run on `core`. Only then does the end
   // of a time slice there preempt its thread.
   virtual bool waiting_for(int core) const = 0;
+
+  // Some thread waits and the thread on `core` runs (not switching): when its
+  // time slice ends (the machine's kTimeslice; not before `now`).
+  virtual sim::Time slice_end(int core, sim::Time now) const = 0;
+  // The time slice on `core` has ended (or a wake-up preemption chose the
+  // core) and a thread that may run there waits: whether its thread gives the
+  // core up. If not, the machine arms slice_end(core, now) again, which must
+  // then be after `now`. CFS's slices are fixed: every end preempts.
+  virtual bool slice_expired(int core, sim::Time now) {
+    (void)core, (void)now;
+    return true;
+  }
+  // A new thread wants a core (before it takes an idle one or is enqueued):
+  // Linux's wake_up_new_task() places it (place_entity() with
+  // ENQUEUE_INITIAL). CFS's model keeps a new thread's vruntime at 0.
+  virtual void place_started(int tid, sim::Time now) { (void)tid, (void)now; }
+  // Whether blocked() is wanted; asked once, when the machine is made.
+  virtual bool hears_blocks() const { return false; }
+  // The thread on `core` blocks or ends, still on the core (dequeue_entity()
+  // with DEQUEUE_SLEEP): its CPU time is counted when it has left.
+  virtual void blocked(int tid, int core, sim::Time now) { (void)tid, (void)core, (void)now; }
 };
 
 // Makes a policy that reads `cores` (which outlives it) for a machine
@@ -185,6 +221,10 @@ struct OsPolicyEntry {
   std::string_view name;
   OsPolicyMaker make;
 };
+// Linux's get_update_sysctl_factor(): 1 + ilog2(min(cores, 8)), by which
+// update_sysctl() scales the scheduler's latencies and slices.
+int sysctl_factor(int cores);
+
 // Every policy by name, the default first.
 std::span<const OsPolicyEntry> os_policies();
 // The maker for `name`; throws std::invalid_argument naming the known ones.

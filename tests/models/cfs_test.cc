@@ -4,10 +4,11 @@
 
 #include <doctest/doctest.h>
 
-#include <initializer_list>
+#include "tests/models/core_table_fill.h"
 
 using models::Cfs;
 using models::CoreTable;
+using testing::after_running;
 using models::MachineConfig;
 using sim::kMillisecond;
 
@@ -22,18 +23,6 @@ MachineConfig tuned(int cores) {
   return c;
 }
 
-// A table whose threads 0, 1, ... have had the CPU time given (ms) before
-// the scenario starts; every core idle.
-CoreTable after_running(int cores, std::initializer_list<int> cpu_ms) {
-  CoreTable t(cores, static_cast<int>(cpu_ms.size()));
-  int tid = 0;
-  for (int ms : cpu_ms) {
-    t.occupy(0, tid++, 0, /*switching=*/false);
-    t.vacate(0, ms * kMillisecond);
-  }
-  return t;
-}
-
 }  // namespace
 
 TEST_CASE("CFS: a free core takes the lowest vruntime it may run, the first queued on a tie") {
@@ -41,23 +30,23 @@ TEST_CASE("CFS: a free core takes the lowest vruntime it may run, the first queu
   t.set_affinity(3, {1});
   Cfs cfs(tuned(2), t);
   for (int tid : {0, 1, 2, 3}) cfs.enqueue(tid);
-  CHECK(cfs.pick_next(0) == 1);  // 3 is lower but may not run on core 0; 1 came before 2
-  CHECK(cfs.pick_next(0) == 2);
-  CHECK(cfs.pick_next(1) == 3);
-  CHECK(cfs.pick_next(0) == 0);
+  CHECK(cfs.pick_next(0, 0) == 1);  // 3 is lower but may not run on core 0; 1 came before 2
+  CHECK(cfs.pick_next(0, 0) == 2);
+  CHECK(cfs.pick_next(1, 0) == 3);
+  CHECK(cfs.pick_next(0, 0) == 0);
 }
 
 TEST_CASE("CFS: taking a thread from the middle of the queue keeps the others' order") {
   CoreTable t = after_running(1, {3, 1, 3});
   Cfs cfs(tuned(1), t);
   for (int tid : {0, 1, 2}) cfs.enqueue(tid);
-  CHECK(cfs.pick_next(0) == 1);
-  CHECK(cfs.pick_next(0) == 0);  // tied with 2, queued before it
+  CHECK(cfs.pick_next(0, 0) == 1);
+  CHECK(cfs.pick_next(0, 0) == 0);  // tied with 2, queued before it
   cfs.enqueue(1);
   cfs.enqueue(0);  // 2, 1, 0, around the end of the ring
-  CHECK(cfs.pick_next(0) == 1);
-  CHECK(cfs.pick_next(0) == 2);
-  CHECK(cfs.pick_next(0) == 0);
+  CHECK(cfs.pick_next(0, 0) == 1);
+  CHECK(cfs.pick_next(0, 0) == 2);
+  CHECK(cfs.pick_next(0, 0) == 0);
 }
 
 TEST_CASE("CFS: a time slice ends in a preemption only if a waiting thread may use that core") {
@@ -67,8 +56,8 @@ TEST_CASE("CFS: a time slice ends in a preemption only if a waiting thread may u
   cfs.enqueue(1);
   CHECK_FALSE(cfs.waiting_for(0));
   CHECK(cfs.waiting_for(1));
-  CHECK(cfs.pick_next(0) == -1);
-  CHECK(cfs.pick_next(1) == 1);
+  CHECK(cfs.pick_next(0, 0) == -1);
+  CHECK(cfs.pick_next(1, 0) == 1);
   CHECK_FALSE(cfs.waiting_for(1));
 }
 

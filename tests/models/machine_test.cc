@@ -123,11 +123,12 @@ struct Bench {
 // OsPolicy alone, as a second policy would be.
 class Fifo final : public models::OsPolicy {
  public:
-  Fifo(const models::MachineConfig&, const models::CoreTable& cores) : cores_(cores) {}
+  Fifo(const models::MachineConfig& config, const models::CoreTable& cores)
+      : cores_(cores), timeslice_(config.timeslice) {}
   void place_woken(int, sim::Time) override {}
   int wakeup_preemption_target(int, sim::Time) override { return -1; }
   void enqueue(int tid) override { queue_.push_back(tid); }
-  int pick_next(int core) override {
+  int pick_next(int core, sim::Time) override {
     for (auto it = queue_.begin(); it != queue_.end(); ++it) {
       if (!cores_.allowed(*it, core)) continue;
       const int tid = *it;
@@ -141,9 +142,13 @@ class Fifo final : public models::OsPolicy {
       if (cores_.allowed(tid, core)) return true;
     return false;
   }
+  sim::Time slice_end(int core, sim::Time now) const override {
+    return std::max(now, cores_.since(core) + timeslice_);
+  }
 
  private:
   const models::CoreTable& cores_;
+  const sim::Time timeslice_;
   std::vector<int> queue_;
 };
 

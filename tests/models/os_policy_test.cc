@@ -8,6 +8,7 @@
 #include <string>
 
 #include "models/cfs.h"
+#include "models/eevdf.h"
 
 using models::CoreSet;
 using models::CoreTable;
@@ -78,7 +79,7 @@ TEST_CASE("the core table counts CPU time from the end of the switch to leaving 
   CHECK(t.cpu_time(1) == 0);
 }
 
-TEST_CASE("OS policies by name: CFS is the default, an unknown name lists the known ones") {
+TEST_CASE("OS policies by name: CFS is the default, then EEVDF; an unknown name lists the known ones") {
   REQUIRE(!models::os_policies().empty());
   CHECK(models::os_policies().front().name == "cfs");
   const bool same_maker = models::os_policy_maker("cfs") == models::os_policies().front().make;
@@ -86,11 +87,13 @@ TEST_CASE("OS policies by name: CFS is the default, an unknown name lists the kn
   models::MachineConfig config;
   CoreTable t(config.cores, 2);
   CHECK(dynamic_cast<models::Cfs*>(models::os_policy_maker("cfs")(config, t).get()) != nullptr);
+  CHECK(dynamic_cast<models::Eevdf*>(models::os_policy_maker("eevdf")(config, t).get()) != nullptr);
+  CHECK(models::MachineConfig{}.scheduler == models::os_policies().front().name);
   try {
-    models::os_policy_maker("eevdf");
+    models::os_policy_maker("bfs");
     FAIL("no exception");
   } catch (const std::invalid_argument& e) {
-    CHECK(std::string(e.what()).find("'eevdf'") != std::string::npos);
-    CHECK(std::string(e.what()).find("cfs") != std::string::npos);
+    CHECK(std::string(e.what()).find("'bfs'") != std::string::npos);
+    CHECK(std::string(e.what()).find("cfs, eevdf") != std::string::npos);
   }
 }
