@@ -206,16 +206,21 @@ TEST_CASE("the machine runs with another policy made by its maker: FIFO picks wh
   CHECK(run(models::os_policy_maker("cfs")) == 2);
 }
 
-// Counts the woken threads it is asked to place; otherwise FIFO.
+// Counts the woken threads it is asked to place; otherwise FIFO. With
+// `hearing`, it asks to hear blocks, as EEVDF does.
 int placements = 0;
+bool hearing = false;
 class CountingFifo final : public models::OsPolicy {
  public:
   CountingFifo(const models::MachineConfig& config, const models::CoreTable& cores) : fifo_(config, cores) {}
+  bool hears_blocks() const override { return hearing; }
+  void blocked(int, int, sim::Time) override {}
   void place_woken(int, sim::Time) override { ++placements; }
   int wakeup_preemption_target(int tid, sim::Time now) override { return fifo_.wakeup_preemption_target(tid, now); }
   void enqueue(int tid) override { fifo_.enqueue(tid); }
-  int pick_next(int core) override { return fifo_.pick_next(core); }
+  int pick_next(int core, sim::Time now) override { return fifo_.pick_next(core, now); }
   bool waiting_for(int core) const override { return fifo_.waiting_for(core); }
+  sim::Time slice_end(int core, sim::Time now) const override { return fifo_.slice_end(core, now); }
 
  private:
   Fifo fifo_;
@@ -243,6 +248,11 @@ TEST_CASE("a woken thread is placed by the policy only if some thread could ever
   CHECK(wakes(4, 2, false) == 0);
   CHECK(wakes(2, 3, false) == 1);  // a third thread could find both cores taken
   CHECK(wakes(3, 2, true) == 1);   // affinity: a thread may wait while a core is idle
+  // A policy that hears blocks keeps books over the runnable threads (EEVDF's
+  // average vruntime): it hears every wake-up too, cores to spare or not.
+  hearing = true;
+  CHECK(wakes(4, 2, false) == 1);
+  hearing = false;
 }
 
 TEST_CASE("a thread woken onto a core that still polls waits polled_wakeup_latency, else wakeup_latency") {
