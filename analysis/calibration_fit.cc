@@ -223,10 +223,8 @@ std::vector<FittedValue> fit_profile(const std::vector<CalibrationMeasurement>& 
     f.value = row.scale * fit->value;
     f.points = fit->points;
     if (row.less)
-      if (const auto less = fit_series(measurements, row.less, row.part, row.versions, newest)) {
-        f.value -= less->value;
-        f.points += less->points;
-      }
+      if (const auto less = fit_series(measurements, row.less, row.part, row.versions, newest))
+        f.value -= less->value;  // its measurements are named in the comment, after "less"
     const double least = least_value(row);
     if (!(f.value >= least)) {
       f.value = least;
