@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -48,6 +49,24 @@ const std::vector<FitRow>& fit_table() {
        "... its slope"},
       {"runtime.loop_step", "loop_step", P::Intercept, V::Newest, 1.0, U::Duration,
        "asyncio: 100 tasks that each await asyncio.sleep(0) 50 times, per step, newest Python"},
+      // Process start-up: the model runs the parent's share of a start
+      // (process_start_interval) on the parent's main thread, then the
+      // child's start-up (process_startup); a start + join takes both, so
+      // the child's is the start + join less the parent's CPU in start().
+      {"runtime.process_start_interval.fork", "process_start_cpu_fork", P::Intercept, V::Newest, 1.0, U::Duration,
+       "the parent's thread CPU time in Process.start(), fork (os.fork in popen_fork), newest Python"},
+      {"runtime.process_start_interval.forkserver", "process_start_cpu_forkserver", P::Intercept, V::Newest, 1.0,
+       U::Duration, "... forkserver (a request to the fork server and its answer)"},
+      {"runtime.process_start_interval.spawn", "process_start_cpu_spawn", P::Intercept, V::Newest, 1.0,
+       U::Duration, "... spawn (_posixsubprocess.fork_exec, then the preparation data to the child's pipe)"},
+      {"runtime.process_startup.fork", "process_fork", P::Intercept, V::Newest, 1.0, U::Duration,
+       "one multiprocessing.Process start + join of a no-op target, fork, newest Python, less the parent's "
+       "CPU in start() (process_start_interval) when measured",
+       "process_start_cpu_fork"},
+      {"runtime.process_startup.forkserver", "process_forkserver", P::Intercept, V::Newest, 1.0, U::Duration,
+       "... forkserver", "process_start_cpu_forkserver"},
+      {"runtime.process_startup.spawn", "process_spawn", P::Intercept, V::Newest, 1.0, U::Duration,
+       "... spawn", "process_start_cpu_spawn"},
   };
   return rows;
 }
@@ -62,9 +81,6 @@ const std::vector<UnkeyedSeries>& unkeyed_series() {
       {"handoffs_per_s_pinned", "... pinned to one CPU"},
       {"sleep_overshoot", "time.sleep(0.5 ms) beyond 0.5 ms: the timer slack on short waits"},
       {"sleep_overshoot_5ms", "time.sleep(5 ms) beyond 5 ms"},
-      {"process_fork", "multiprocessing.Process start + join, fork"},
-      {"process_spawn", "... spawn"},
-      {"process_forkserver", "... forkserver"},
       {"pool_ready_fork", "Pool(x) until every worker has run a task (less its 10 ms), fork"},
       {"pool_ready_spawn", "... spawn"},
       {"pool_ready_forkserver", "... forkserver"},
@@ -159,36 +175,56 @@ double least_value(const FitRow& row) {
 
 }  // namespace
 
+namespace {
+
+// The intercept or slope of one series' line (its measurements that `versions`
+// takes), or nothing when it is not measured (or a slope has one size).
+struct SeriesFit {
+  double value = 0;
+  int points = 0;
+};
+std::optional<SeriesFit> fit_series(const std::vector<CalibrationMeasurement>& measurements, const std::string& series,
+                                    FitPart part, FitVersions versions, const std::string& newest) {
+  std::vector<const CalibrationMeasurement*> points;
+  for (const auto& m : measurements)
+    if (m.name == series && version_counts(versions, m.python, newest)) points.push_back(&m);
+  if (points.empty()) return std::nullopt;
+  std::set<double> sizes;
+  for (const auto* p : points) sizes.insert(p->x);
+  const bool line = sizes.size() > 1;
+  if (part == P::Slope && !line) return std::nullopt;  // a slope needs two sizes
+  // Weighted least squares: each point's residual over its spread (half
+  // its rounds' range, at least 2 % of its value and 1 ns, so that a
+  // point whose rounds agree exactly does not take all the weight).
+  const Eigen::Index n = Eigen::Index(points.size());
+  Eigen::MatrixXd a(n, line ? 2 : 1);
+  Eigen::VectorXd y(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const RoundSpread s = round_spread(points[i]->rounds);
+    const double sd = std::max({0.5 * (s.high - s.low), 0.02 * std::abs(s.median), 1.0});
+    a(i, 0) = 1 / sd;
+    if (line) a(i, 1) = points[i]->x / sd;
+    y(i) = s.median / sd;
+  }
+  const Eigen::VectorXd p = a.colPivHouseholderQr().solve(y);
+  return SeriesFit{part == P::Intercept ? p(0) : p(1), int(n)};
+}
+
+}  // namespace
+
 std::vector<FittedValue> fit_profile(const std::vector<CalibrationMeasurement>& measurements) {
   std::vector<FittedValue> out;
   const std::string newest = newest_python(measurements);
   for (const FitRow& row : fit_table()) {
-    std::vector<const CalibrationMeasurement*> points;
-    for (const auto& m : measurements)
-      if (m.name == row.series && version_counts(row.versions, m.python, newest)) points.push_back(&m);
-    if (points.empty()) continue;
-    std::set<double> sizes;
-    for (const auto* p : points) sizes.insert(p->x);
-    const bool line = sizes.size() > 1;
-    if (row.part == P::Slope && !line) continue;  // a slope needs two sizes
-    // Weighted least squares: each point's residual over its spread (half
-    // its rounds' range, at least 2 % of its value and 1 ns, so that a
-    // point whose rounds agree exactly does not take all the weight).
-    const Eigen::Index n = Eigen::Index(points.size());
-    Eigen::MatrixXd a(n, line ? 2 : 1);
-    Eigen::VectorXd y(n);
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const RoundSpread s = round_spread(points[i]->rounds);
-      const double sd = std::max({0.5 * (s.high - s.low), 0.02 * std::abs(s.median), 1.0});
-      a(i, 0) = 1 / sd;
-      if (line) a(i, 1) = points[i]->x / sd;
-      y(i) = s.median / sd;
-    }
-    const Eigen::VectorXd p = a.colPivHouseholderQr().solve(y);
+    const std::optional<SeriesFit> fit = fit_series(measurements, row.series, row.part, row.versions, newest);
+    if (!fit) continue;
     FittedValue f;
     f.row = &row;
-    f.value = row.scale * (row.part == P::Intercept ? p(0) : p(1));
-    f.points = int(n);
+    f.value = row.scale * fit->value;
+    f.points = fit->points;
+    if (row.less)
+      if (const auto less = fit_series(measurements, row.less, row.part, row.versions, newest))
+        f.value -= less->value;  // its measurements are named in the comment, after "less"
     const double least = least_value(row);
     if (!(f.value >= least)) {
       f.value = least;
@@ -283,7 +319,11 @@ std::vector<ProfileValue> profile_values(const std::vector<FittedValue>& fitted,
                                                                 " measurements"
                                                           : "") +
                        (f.clamped ? "; the fit was below the least value, clamped" : "") + ": " +
-                       measured_text(measurements, f.row->series, false, f.row->versions)});
+                       measured_text(measurements, f.row->series, false, f.row->versions) +
+                       (f.row->less && !measured_text(measurements, f.row->less, false, f.row->versions).empty()
+                            ? "; less " + std::string(f.row->less) + ": " +
+                                  measured_text(measurements, f.row->less, false, f.row->versions)
+                            : "")});
   return out;
 }
 
@@ -329,9 +369,26 @@ std::string write_profile(const ProfileHeader& header, const std::vector<Profile
     if (here.empty() && !cores) continue;
     out << section << ":\n";
     if (cores) out << "  cores: " << header.cores << "                  # the CPUs calibrate's process could use\n";
+    // A key of a map in the section ("process_startup.fork") is written
+    // under its map's key, with its map's other keys.
+    std::vector<std::string> written_maps;
     for (const ProfileValue* v : here) {
-      comment(out, "  ", v->comment);
-      out << "  " << v->key.substr(prefix.size()) << ": " << v->text << "\n";
+      const std::string key = v->key.substr(prefix.size());
+      const std::size_t dot = key.find('.');
+      if (dot == std::string::npos) {
+        comment(out, "  ", v->comment);
+        out << "  " << key << ": " << v->text << "\n";
+        continue;
+      }
+      const std::string map = key.substr(0, dot);
+      if (std::find(written_maps.begin(), written_maps.end(), map) != written_maps.end()) continue;
+      written_maps.push_back(map);
+      out << "  " << map << ":\n";
+      for (const ProfileValue* w : here)
+        if (w->key.rfind(prefix + map + ".", 0) == 0) {
+          comment(out, "    ", w->comment);
+          out << "    " << w->key.substr(prefix.size() + dot + 1) << ": " << w->text << "\n";
+        }
     }
   }
   // Series that no key takes (yet): the values, for the record.

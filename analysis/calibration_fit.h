@@ -44,12 +44,16 @@ enum class FitUnit { Duration, PerByte };
 // A row of the fit table: one profile key.
 struct FitRow {
   const char* key;     // "runtime.pickle_per_byte": the profile's section and key
+                       // ("runtime.process_startup.fork": a key of a map in it)
   const char* series;  // the measurements it is fitted to
   FitPart part;
   FitVersions versions;
   double scale;        // the parameter is scale x the fitted part
   FitUnit unit;
   const char* how;     // the comment: what the series measures and why it gives the key
+  // A series whose fit (the same part and versions) is taken off, when it is
+  // measured: a share of `series` that another key holds. Null: none.
+  const char* less = nullptr;
 };
 const std::vector<FitRow>& fit_table();
 

@@ -163,6 +163,55 @@ std::string submit_costs() {
          ", thread and interpreter pools " + format_duration(models::submit_cost_for(c, models::PoolKind::Thread));
 }
 
+// The runtime's process start-up costs: a map with a duration for each start
+// method (`{fork: 2ms, spawn: 60ms}`); a method not written keeps its default.
+using StartCostsReading = Reading<models::StartMethodCosts, NoExtra>;
+using StartCostsKey = Key<models::StartMethodCosts>;
+
+Section<models::StartMethodCosts> start_costs_section(std::string title, std::string place, std::string doc,
+                                                      sim::Time (*fallback)(models::StartMethod)) {
+  using models::StartMethod;
+  using models::StartMethodCosts;
+  const auto row = [&](const char* name, sim::Time StartMethodCosts::*field, StartMethod m, const char* what) {
+    return StartCostsKey{.name = name, .type = ValueType::Duration, .field = field,
+                         .fallback = format_duration(fallback(m)), .doc = what};
+  };
+  return Section<StartMethodCosts>(
+      std::move(title), std::move(place), std::move(doc),
+      {row("fork", &StartMethodCosts::fork, StartMethod::Fork, "os.fork() (multiprocessing's popen_fork)."),
+       row("forkserver", &StartMethodCosts::forkserver, StartMethod::Forkserver,
+           "A request to the fork server, which forks (popen_forkserver)."),
+       row("spawn", &StartMethodCosts::spawn, StartMethod::Spawn,
+           "A new interpreter, executed (popen_spawn_posix), that imports the parent's main module.")});
+}
+
+// `process_startup` (the child's start-up) or, with `parent_share`,
+// `process_start_interval` (the parent's share of each start).
+const Section<models::StartMethodCosts>& process_start_section(bool parent_share) {
+  static const Section<models::StartMethodCosts> startup = start_costs_section(
+      "process_startup", "`runtime: {process_startup: {...}}`",
+      "CPU time of a child process's start-up, by start method: the default `startup` of every process "
+      "group and process pool that does not set its own. Measured: one Process start + join of a no-op "
+      "target, less the parent's share.",
+      models::default_startup);
+  static const Section<models::StartMethodCosts> interval = start_costs_section(
+      "process_start_interval", "`runtime: {process_start_interval: {...}}`",
+      "The parent's share of each Process.start(), by start method: the default `start_interval` of every "
+      "process group and process pool that does not set its own. Measured: the CPU time of the thread "
+      "that calls start().",
+      models::default_start_interval);
+  return parent_share ? interval : startup;
+}
+
+void read_start_costs(RuntimeReading& r, const RuntimeKey& key, const YamlEntry* e,
+                      const Section<models::StartMethodCosts>& section, models::StartMethodCosts& out) {
+  const std::string label = r.where(key.name);
+  const auto entries = map_entries(r.src, e->value, label);
+  NoExtra none;
+  StartCostsReading inner{r.src, entries, e->value, {label, label + "."}, out, none};
+  read_section(section, inner, "in " + label);
+}
+
 const Section<models::RuntimeConfig>& runtime_section() {
   using models::RuntimeConfig;
   static const Section<RuntimeConfig> section(
@@ -237,6 +286,19 @@ const Section<models::RuntimeConfig>& runtime_section() {
           {.name = "loop_step", .type = ValueType::Duration, .field = &RuntimeConfig::loop_step,
            .fallback = pool_cost(&models::PoolCosts::loop_step),
            .doc = "asyncio: the event loop's work for each step of a task, with the GIL."},
+          {.name = "process_startup", .type = ValueType::Map, .fallback = "the defaults below",
+           .items = "process_startup",
+           .read = [](RuntimeReading& r, const RuntimeKey& key, const YamlEntry* e) {
+             read_start_costs(r, key, e, process_start_section(false), r.target.process_startup);
+           },
+           .doc = "A child process's start-up by start method, unless its process group or pool sets `startup`."},
+          {.name = "process_start_interval", .type = ValueType::Map, .fallback = "the defaults below",
+           .items = "process_start_interval",
+           .read = [](RuntimeReading& r, const RuntimeKey& key, const YamlEntry* e) {
+             read_start_costs(r, key, e, process_start_section(true), r.target.process_start_interval);
+           },
+           .doc = "The parent's share of each Process.start() by start method, unless its process group or pool "
+                  "sets `start_interval`."},
       });
   return section;
 }
@@ -423,7 +485,8 @@ models::SimulationConfig read_settings(const YamlSource& src, const YAML::Node& 
 }
 
 std::vector<SectionDoc> settings_docs() {
-  return {settings_section().doc(), machine_section().doc(), runtime_section().doc()};
+  return {settings_section().doc(), machine_section().doc(), runtime_section().doc(), process_start_section(false).doc(),
+          process_start_section(true).doc()};
 }
 
 }  // namespace loader

@@ -157,14 +157,14 @@ std::string start_interval_by_start_method() {
   std::vector<std::string> each;
   for (const auto& m : kStartMethods)
     each.push_back(std::string(m.name) + " " + format_duration(models::default_start_interval(m.method)));
-  return "by start_method: " + join_words(each, ", ");
+  return "runtime.process_start_interval, by start_method: " + join_words(each, ", ");
 }
 
 std::string startup_by_start_method() {
   std::vector<std::string> each;
   for (const auto& m : kStartMethods)
     each.push_back(std::string(m.name) + " " + format_duration(models::default_startup(m.method)));
-  return "by start_method: " + join_words(each, ", ");
+  return "runtime.process_startup, by start_method: " + join_words(each, ", ");
 }
 
 std::vector<int> read_cores(const YamlSource& src, const YAML::Node& node, const std::string& label,

@@ -26,6 +26,16 @@ Time default_start_interval(StartMethod m) {
   return 0;
 }
 
+Time startup_for(const RuntimeConfig& runtime, StartMethod m) {
+  const Time t = runtime.process_startup.of(m);
+  return t >= 0 ? t : default_startup(m);
+}
+
+Time start_interval_for(const RuntimeConfig& runtime, StartMethod m) {
+  const Time t = runtime.process_start_interval.of(m);
+  return t >= 0 ? t : default_start_interval(m);
+}
+
 // A round trip to a broker on the local network (Redis: a few hundred us
 // including the client's and server's work). gilsim's choice.
 Time default_broker_latency() { return 300 * sim::kMicrosecond; }

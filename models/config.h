@@ -17,6 +17,19 @@ namespace models {
 using sim::Distribution;
 using sim::Time;
 
+// multiprocessing's start methods (multiprocessing/context.py).
+enum class StartMethod { Fork, Forkserver, Spawn };
+
+// One cost for each start method, the runtime's process start-up costs
+// (RuntimeConfig::process_startup, process_start_interval). -1: the start
+// method's built-in default.
+struct StartMethodCosts {
+  Time fork = -1;
+  Time forkserver = -1;
+  Time spawn = -1;
+  Time of(StartMethod m) const { return m == StartMethod::Fork ? fork : m == StartMethod::Forkserver ? forkserver : spawn; }
+};
+
 struct MachineConfig {
   int cores = 4;
   // The OS scheduling policy, by name (models/os_policy.cc, kOsPolicies):
@@ -147,6 +160,17 @@ struct RuntimeConfig {
   // asyncio: the event loop's work per task step (BaseEventLoop._run_once
   // picking the next ready handle, Task.__step, the send into the coroutine).
   Time loop_step = -1;
+
+  // A child process's start-up and the parent's share of Process.start(), by
+  // start method: the defaults of every process group's and process pool's
+  // `startup` and `start_interval` (which win when set). They are the
+  // runtime's, not the machine's: multiprocessing's code and the interpreter's
+  // start (spawn imports the parent's main module again) make most of them,
+  // and they differ between Python versions on one machine (spawn's parent
+  // share: 3.5 ms on 3.9, 1.2 ms on 3.12). -1 each: default_startup,
+  // default_start_interval.
+  StartMethodCosts process_startup;
+  StartMethodCosts process_start_interval;
 };
 
 
@@ -160,8 +184,6 @@ struct ThreadGroup {
   std::vector<int> cores;
 };
 
-enum class StartMethod { Fork, Forkserver, Spawn };
-
 // `count` identical child processes, each with its own interpreter (and GIL),
 // started by the main process at time 0 (multiprocessing.Process.start()).
 struct ProcessGroup {
@@ -174,18 +196,20 @@ struct ProcessGroup {
   // target measured on a 2-vCPU VM with CPython 3.11.7:
   // fork 13.7 ms, forkserver 87 ms, spawn 144 ms. gilsim books all of it as
   // the child's CPU work; the parent's share is start_interval.
-  Time startup = -1;  // -1: the start method's default
+  Time startup = -1;  // -1: the runtime's process_startup (startup_for)
   std::vector<ThreadGroup> threads;
   // The parent's share of Process.start(): the main process's main thread
   // (its first) runs it as bytecode, with the GIL held, and the child starts
   // at its end; the processes of all groups, then the process pools'
   // workers, are started one after another (models/layout.cc). With no
   // thread in the main process, they start `start_interval` apart (the
-  // first at 0). -1: the start method's default.
+  // first at 0). -1: the runtime's process_start_interval (start_interval_for).
   Time start_interval = -1;
 };
 
 Time default_startup(StartMethod m);
+// The runtime's process_startup for `m`, else default_startup(m).
+Time startup_for(const RuntimeConfig& runtime, StartMethod m);
 // Process.start() in the parent, measured on a 2-vCPU AMD EPYC VM with
 // CPython 3.11-3.13 (the median of 7, the machine busy): fork 0.6-0.9 ms
 // (os.fork), forkserver 3.6-7.6 ms (a request to the fork server and its
@@ -195,6 +219,8 @@ Time default_startup(StartMethod m);
 // fork 0.6-1.2 ms (3.9, 3.12), spawn 1.1-1.5 ms (3.12) and 2.9-3.6 ms (3.9);
 // docs/validation.md.
 Time default_start_interval(StartMethod m);
+// The runtime's process_start_interval for `m`, else default_start_interval(m).
+Time start_interval_for(const RuntimeConfig& runtime, StartMethod m);
 
 enum class PoolKind {
   Process,      // concurrent.futures.ProcessPoolExecutor / multiprocessing.Pool
@@ -216,14 +242,14 @@ struct PoolConfig {
   int workers = 4;
   StartMethod start_method = StartMethod::Fork;  // process pools
   // Each worker's start-up before it takes work: a process pool's by start
-  // method (default_startup), an interpreter pool's by
+  // method (startup_for), an interpreter pool's by
   // default_interpreter_startup(); thread pools have none.
   Time startup = -1;  // -1: the default
   // A process pool's workers are started one after another by the parent
   // (multiprocessing.pool.Pool._repopulate_pool_static: a loop of
   // Process.start()), each this much of the parent's main thread's CPU (as
-  // ProcessGroup::start_interval). -1: the start method's default
-  // (default_start_interval); thread, interpreter and Celery pools have none.
+  // ProcessGroup::start_interval). -1: the runtime's, by start method
+  // (start_interval_for); thread, interpreter and Celery pools have none.
   Time start_interval = -1;
   std::vector<int> cores;  // its workers' affinity; empty: every core
   // Celery: the resource that is the broker (and result backend), the time of

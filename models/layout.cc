@@ -86,7 +86,7 @@ Layout layout(const SimulationConfig& config, const std::vector<PoolThreads>& po
   // the process pools' workers, each in the order written.
   Starter starter(!out.threads.empty());
   for (const auto& p : config.processes) {
-    const Time interval = p.start_interval >= 0 ? p.start_interval : default_start_interval(p.start_method);
+    const Time interval = p.start_interval >= 0 ? p.start_interval : start_interval_for(config.runtime, p.start_method);
     for (int i = 0; i < p.count; ++i) {
       ProcessSpec proc{p.count == 1 ? p.name : p.name + "_" + std::to_string(i), p.name, p.count};
       const int interpreter = static_cast<int>(out.processes.size()) + 1;
@@ -94,7 +94,7 @@ Layout layout(const SimulationConfig& config, const std::vector<PoolThreads>& po
       for (const auto& g : p.threads) add_group(out, g, proc.name + "_", interpreter);
       // The process's first thread is its main thread: it runs the start-up,
       // and the others are started once it is done.
-      out.threads[first].startup = p.startup >= 0 ? p.startup : default_startup(p.start_method);
+      out.threads[first].startup = p.startup >= 0 ? p.startup : startup_for(config.runtime, p.start_method);
       if (out.threads[first].startup > 0)  // with no start-up, all start at once
         for (std::size_t t = first + 1; t < out.threads.size(); ++t)
           out.threads[t].started_by = static_cast<int>(first);
@@ -119,11 +119,11 @@ Layout layout(const SimulationConfig& config, const std::vector<PoolThreads>& po
       const Time startup = pool.startup >= 0                     ? pool.startup
                            : pool.kind == PoolKind::Interpreter ? default_interpreter_startup()
                            : pool.kind == PoolKind::Celery      ? 0
-                                                                : default_startup(pool.start_method);
+                                                                : startup_for(config.runtime, pool.start_method);
       // multiprocessing.pool.Pool._repopulate_pool_static starts the workers
       // in a loop, each Process.start() in the parent before the next.
       // Interpreter and Celery pools' workers start at 0.
-      const Time interval = pool.start_interval >= 0 ? pool.start_interval : default_start_interval(pool.start_method);
+      const Time interval = pool.start_interval >= 0 ? pool.start_interval : start_interval_for(config.runtime, pool.start_method);
       const std::size_t first = out.threads.size();
       add_group(out, *workers, "", 0);
       for (std::size_t t = first; t < out.threads.size(); ++t) {

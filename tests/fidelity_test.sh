@@ -24,7 +24,9 @@ if [ "$mode" = fit ]; then
 # docs/validation.md says: 2.7's rows of 2 threads, all CPUs and pinned, and 4
 # threads on all CPUs agree partly by construction; the others do not.)
 "$gilsim" calibrate --replay "$cal" --out "$work/fitted.yaml" 2>"$work/c.err" || fail "calibrate: $(cat "$work/c.err")"
-values() { grep -E '^(machine:|runtime:|  [a-z_]+: )' "$1"; }
+# (a key of a map in a section, such as runtime.process_startup's fork, one
+# level deeper)
+values() { grep -E '^(machine:|runtime:|  [a-z_]+:( |$)|    [a-z_]+: )' "$1"; }
 values "$work/fitted.yaml" >"$work/fitted.values"
 values "$shipped" >"$work/shipped.values"
 diff "$work/shipped.values" "$work/fitted.values" >"$work/diff" \
@@ -33,6 +35,12 @@ diff "$work/shipped.values" "$work/fitted.values" >"$work/diff" \
 for key in wakeup_latency timer_slack wakeup_cpu cache_refill futex_wake futex_wake_nobody wakeup_granularity tick; do
   grep -q "^  $key: " "$work/fitted.values" || fail "calibrate wrote no $key"
 done
+# The process start-up by start method, each fitted (processes section).
+for key in process_startup process_start_interval; do
+  grep -q "^  $key:\$" "$work/fitted.values" || fail "calibrate wrote no $key"
+done
+[ "$(grep -cE '^    (fork|forkserver|spawn): ' "$work/fitted.values")" -eq 6 ] \
+  || fail "calibrate did not fit the start-up of every start method"
 grep -q '^  wakeup_latency: {lognormal: ' "$work/fitted.values" || fail "the wake-up latency is not a distribution"
 elif [ "$mode" != skip-fit ]; then
   fail "the fourth argument is fit or skip-fit, not '$mode'"
@@ -82,16 +90,22 @@ for py in 3.9 3.12; do
   done
 done
 check smallint-8-1us 3.12 "GIL hand-offs/s" MISS
-# Process start-up (issue 10 (e)): the parent's share of a fork start is its
-# main thread's CPU, as measured (a model that books it to nobody predicts
-# 0). The rest misses: spawn's share (10 ms by default; 1.2 ms with 3.12 and
-# 3.5 ms with 3.9, quiet) and every start + join and Pool(4): the children's
-# start-up defaults (fork 13.7 ms, spawn 144 ms) are 2.5-6x what this VM
-# took quiet (docs/validation.md says why).
+# Process start-up (issue 10 (e)), with the start-up and the parent's share
+# by start method that calibrate fits (runtime.process_startup,
+# process_start_interval; its processes section re-recorded quiet): the
+# parent's share of a fork start, every start + join and Pool(4) are within.
+# Spawn's parent share misses: calibrate's median start (0.42 ms) is not
+# validate's first start of a fresh interpreter (1.16 ms on 3.12, 3.54 ms on
+# 3.9). Pool(1) and Pool(2) with fork miss: their recorded real runs (01:12
+# UTC, the machine busy) took 38-50 ms, longer than the quiet Pool(4)'s 21 ms
+# (docs/validation.md says why).
 for py in 3.9 3.12; do
   check process-fork $py "the parent's start(), CPU ms" within
   check process-spawn $py "the parent's start(), CPU ms" MISS
-  for c in process-fork process-spawn; do check $c $py "start + join: ms" MISS; done
-  for c in pool-fork-4 pool-spawn-4; do check $c $py "workers ready: ms" MISS; done
+  for c in process-fork process-spawn; do check $c $py "start + join: ms" within; done
+  for c in pool-fork-4 pool-spawn-4; do check $c $py "workers ready: ms" within; done
+done
+for py in 2.7 3.12; do
+  for c in pool-fork-1 pool-fork-2; do check $c $py "workers ready: ms" MISS; done
 done
 echo "fidelity_test: ok"

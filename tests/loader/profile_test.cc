@@ -54,6 +54,58 @@ TEST_SUITE("profile") {
     CHECK(own.runtime.tick == 5);                                                // profile, for 2.7
   }
 
+  TEST_CASE("process start-up by start method: profile < scenario < variant, per method; a pool's own wins") {
+    loader::LoadOptions options;
+    options.profile = profile(
+        "profile: test\n"
+        "runtime:\n"
+        "  process_startup: {fork: 2500us, spawn: 65ms}\n"
+        "  process_start_interval: {fork: 800us, spawn: 1200us}\n");
+    const loader::Scenario s = load(
+        "name: t\n"
+        "runtime: {process_startup: {spawn: 100ms}}\n"
+        "threads: [{name: a, run: [cpu: 1ms]}]\n"
+        "pools: [{name: p, kind: process, workers: 2, startup: 3ms}]\n"
+        "variants:\n"
+        "  plain: {}\n"
+        "  own:\n"
+        "    runtime: {process_start_interval: {fork: 1ms}}\n",
+        options);
+    REQUIRE(s.variants.size() == 2);
+    const auto& plain = s.variants[0].config.runtime;
+    CHECK(plain.process_startup.fork == 2500 * kMicrosecond);        // profile
+    CHECK(plain.process_startup.spawn == 100 * kMillisecond);        // scenario over profile
+    CHECK(plain.process_startup.forkserver == -1);                   // built-in
+    CHECK(plain.process_start_interval.fork == 800 * kMicrosecond);  // profile
+    const auto& own = s.variants[1].config.runtime;
+    CHECK(own.process_start_interval.fork == 1 * kMillisecond);       // variant over profile
+    CHECK(own.process_start_interval.spawn == 1200 * kMicrosecond);   // profile, beside the variant's
+    CHECK(own.process_startup.spawn == 100 * kMillisecond);
+    // The pool's own startup wins; its start_interval (fork) is the profile's,
+    // the main thread's share of each worker's start.
+    const models::Layout& l = s.variants[0].plan->layout();
+    REQUIRE(l.threads[0].name == "a");
+    CHECK((*l.threads[0].program)[0].duration.a == 800 * kMicrosecond);
+    int workers = 0;
+    for (const auto& t : l.threads)
+      if (t.name == "p_0" || t.name == "p_1") {
+        CHECK(t.startup == 3 * kMillisecond);
+        ++workers;
+      }
+    CHECK(workers == 2);
+  }
+
+  TEST_CASE("an unknown start method in a profile: its file, line and column, and a did-you-mean") {
+    const std::string typo = profile_error("profile: p\nruntime:\n  process_startup: {fork: 2ms, spwan: 60ms}\n");
+    CHECK(contains(typo, "p.yaml:3:32"));
+    CHECK(contains(typo, "unknown key 'spwan'"));
+    CHECK(contains(typo, "did you mean 'spawn'"));
+    const std::string negative = profile_error("profile: p\nruntime:\n  process_start_interval: {fork: -1ms}\n");
+    CHECK(contains(negative, "p.yaml:3:34"));
+    const std::string not_a_map = profile_error("profile: p\nruntime:\n  process_startup: 2ms\n");
+    CHECK(contains(not_a_map, "p.yaml:3:20"));
+  }
+
   TEST_CASE("without a profile the built-in costs hold") {
     const loader::Scenario s = load("name: t\nthreads: [{name: a, run: [cpu: 1ms]}]\n");
     CHECK(s.profile.empty());

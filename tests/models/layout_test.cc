@@ -64,6 +64,35 @@ TEST_CASE("a child's main thread runs its start-up first, as bytecode; its other
   d.processes.push_back(process("q", 1, -1, {group("main", {cpu(1 * kMillisecond)})}));
   d.processes[0].start_method = models::StartMethod::Spawn;
   CHECK(models::make_layout(models::lower(d)).threads[0].startup == models::default_startup(models::StartMethod::Spawn));
+  // The runtime's process start-up costs replace the start method's defaults
+  // (that method's only); a group's or pool's own values win over them.
+  d.runtime.process_startup.spawn = 60 * kMillisecond;
+  d.runtime.process_startup.fork = 1 * kMillisecond;
+  d.runtime.process_start_interval.spawn = 1200 * kMicrosecond;
+  d.runtime.process_start_interval.forkserver = 5 * kMillisecond;
+  d.threads.clear();
+  add_pool(d, "pool", PoolKind::Process, 2).start_method = models::StartMethod::Spawn;
+  add_pool(d, "own", PoolKind::Process, 1).start_method = models::StartMethod::Spawn;
+  d.pools[1].startup = 7 * kMillisecond;
+  d.pools[1].start_interval = 3 * kMillisecond;
+  const models::Layout from_runtime = models::make_layout(models::lower(d));
+  // q_main, pool_feeder, pool_results, pool_0, pool_1, own_feeder, own_results, own_0
+  REQUIRE(from_runtime.threads.size() == 8);
+  CHECK(from_runtime.threads[0].startup == 60 * kMillisecond);
+  CHECK(from_runtime.threads[3].startup == 60 * kMillisecond);
+  CHECK(from_runtime.threads[4].startup == 60 * kMillisecond);
+  CHECK(from_runtime.threads[7].startup == 7 * kMillisecond);
+  // No thread in the main process: each starts after the shares before it.
+  const sim::Time delays[] = {0, 0, 0, 1200 * kMicrosecond, 2400 * kMicrosecond, 0, 0, 3600 * kMicrosecond};
+  for (std::size_t t = 0; t < from_runtime.threads.size(); ++t) {
+    CAPTURE(from_runtime.threads[t].name);
+    CHECK(from_runtime.threads[t].start_delay == delays[t]);
+  }
+  CHECK(models::startup_for(d.runtime, models::StartMethod::Forkserver) ==
+        models::default_startup(models::StartMethod::Forkserver));
+  CHECK(models::start_interval_for(d.runtime, models::StartMethod::Fork) ==
+        models::default_start_interval(models::StartMethod::Fork));
+  CHECK(models::start_interval_for(d.runtime, models::StartMethod::Forkserver) == 5 * kMillisecond);
 }
 
 TEST_CASE("the main thread runs the parent's share of each Process.start(); each process starts at its end") {
