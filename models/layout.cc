@@ -105,6 +105,7 @@ Layout layout(const SimulationConfig& config, const std::vector<PoolThreads>& po
   for (std::size_t pi = 0; pi < config.pools.size(); ++pi) {
     const PoolConfig& pool = config.pools[pi];
     const PoolThreads& pool_threads = pools[pi];
+    const std::size_t handlers = out.threads.size();  // a process pool's feeder and result threads
     if (pool.kind == PoolKind::Process) {
       add_group(out, *pool_threads.feeder, "", 0);
       out.threads.back().service = true;
@@ -137,11 +138,13 @@ Layout layout(const SimulationConfig& config, const std::vector<PoolThreads>& po
       // Pool.__init__ starts its handler threads (the task handler, here the
       // feeder, and the result handler) after _repopulate_pool(): with the
       // last worker.
-      if (pool.kind == PoolKind::Process && pool.workers > 0)
-        for (std::size_t t = first - 2; t < first; ++t) {
-          out.threads[t].started_by = out.threads[out.threads.size() - 1].started_by;
-          out.threads[t].start_group = out.threads[out.threads.size() - 1].start_group;
+      if (pool.kind == PoolKind::Process && pool.workers > 0) {
+        const ThreadSpec& last = out.threads.back();
+        for (std::size_t t = handlers; t < first; ++t) {
+          out.threads[t].started_by = last.started_by;
+          out.threads[t].start_group = last.start_group;
         }
+      }
     }
     for (std::size_t t = out.threads.size() - static_cast<std::size_t>(pool.workers); t < out.threads.size(); ++t)
       out.threads[t].service = true;
