@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "loader/schema.h"
+#include "models/config.h"
 
 namespace analysis {
 
@@ -58,7 +59,16 @@ const std::vector<FitRow>& fit_table() {
       {"runtime.process_start_interval.forkserver", "process_start_cpu_forkserver", P::Intercept, V::Newest, 1.0,
        U::Duration, "... forkserver (a request to the fork server and its answer)"},
       {"runtime.process_start_interval.spawn", "process_start_cpu_spawn", P::Intercept, V::Newest, 1.0,
-       U::Duration, "... spawn (_posixsubprocess.fork_exec, then the preparation data to the child's pipe)"},
+       U::Duration,
+       "... spawn (_posixsubprocess.fork_exec, then the preparation data to the child's pipe; with vfork, 3.10+: "
+       "before 3.10, less the fork share)",
+       nullptr, "process_start_cpu_fork"},
+      {"runtime.resource_tracker_start", "process_first_start_cpu_spawn", P::Intercept, V::Newest, 1.0,
+       U::Duration,
+       "a fresh interpreter's first Process.start(), spawn, in thread CPU time, which also starts "
+       "multiprocessing's resource tracker, less a later start's (process_start_interval.spawn); before 3.10 "
+       "less the fork share too",
+       "process_start_cpu_spawn", "process_start_cpu_fork"},
       {"runtime.process_startup.fork", "process_fork", P::Intercept, V::Newest, 1.0, U::Duration,
        "one multiprocessing.Process start + join of a no-op target, fork, newest Python, less the parent's "
        "CPU in start() (process_start_interval) when measured",
@@ -225,6 +235,9 @@ std::vector<FittedValue> fit_profile(const std::vector<CalibrationMeasurement>& 
     if (row.less)
       if (const auto less = fit_series(measurements, row.less, row.part, row.versions, newest))
         f.value -= less->value;  // its measurements are named in the comment, after "less"
+    if (row.less_when_fork_exec_forks && models::fork_exec_forks(newest))
+      if (const auto fork = fit_series(measurements, row.less_when_fork_exec_forks, row.part, row.versions, newest))
+        f.value -= fork->value;
     const double least = least_value(row);
     if (!(f.value >= least)) {
       f.value = least;

@@ -54,6 +54,10 @@ struct FitRow {
   // A series whose fit (the same part and versions) is taken off, when it is
   // measured: a share of `series` that another key holds. Null: none.
   const char* less = nullptr;
+  // A series taken off too when the newest measured Python's fork_exec
+  // forks (before 3.10: models/config.h, fork_exec_forks): the profile holds
+  // a vfork Python's value, and the model adds the fork for older ones.
+  const char* less_when_fork_exec_forks = nullptr;
 };
 const std::vector<FitRow>& fit_table();
 

@@ -298,7 +298,14 @@ const Section<models::RuntimeConfig>& runtime_section() {
              read_start_costs(r, key, e, process_start_section(true), r.target.process_start_interval);
            },
            .doc = "The parent's share of each Process.start() by start method, unless its process group or pool "
-                  "sets `start_interval`."},
+                  "sets `start_interval`. Before Python 3.10 a spawn start also pays the fork share: "
+                  "_posixsubprocess.fork_exec forks the parent there, and uses vfork() from 3.10 on."},
+          {.name = "resource_tracker_start", .type = ValueType::Duration,
+           .field = &RuntimeConfig::resource_tracker_start,
+           .fallback = format_duration(models::default_resource_tracker_start()),
+           .doc = "The parent's CPU, with the GIL, for starting multiprocessing's resource tracker: added to its "
+                  "first Process.start() with spawn or forkserver (and, before Python 3.10, a fork share with "
+                  "it)."},
       });
   return section;
 }

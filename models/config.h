@@ -171,6 +171,16 @@ struct RuntimeConfig {
   // default_start_interval.
   StartMethodCosts process_startup;
   StartMethodCosts process_start_interval;
+  // The parent's CPU, with the GIL held, for starting multiprocessing's
+  // resource tracker, on its first Process.start() with spawn or forkserver
+  // (Lib/multiprocessing/resource_tracker.py, ResourceTracker.ensure_running,
+  // reached from popen_spawn_posix.Popen._launch through
+  // resource_tracker.getfd(), and from ForkServer.ensure_running): one more
+  // util.spawnv_passfds, a _posixsubprocess.fork_exec of the tracker's
+  // interpreter, which the parent does not wait for. A process's first such
+  // start costs this much more than the others (3.12 here: 1.16 ms against
+  // 0.37 ms). -1: default_resource_tracker_start().
+  Time resource_tracker_start = -1;
 };
 
 
@@ -208,6 +218,17 @@ struct ProcessGroup {
 };
 
 Time default_startup(StartMethod m);
+Time default_resource_tracker_start();
+// The runtime's resource_tracker_start, else the default.
+Time resource_tracker_start_for(const RuntimeConfig& runtime);
+// Whether `python`'s _posixsubprocess.fork_exec, with which spawn starts a
+// child and the resource tracker, forks the parent: before 3.10 it does;
+// from 3.10 it uses vfork(), which copies no page tables (bpo-35823,
+// Modules/_posixsubprocess.c, do_fork_exec). A fork() of the parent costs
+// what a fork start's os.fork() does, so such a version's spawn start and
+// tracker start each cost process_start_interval.fork more than the
+// profile's, which calibrate measures with a vfork Python.
+bool fork_exec_forks(const std::string& python);
 // The runtime's process_startup for `m`, else default_startup(m).
 Time startup_for(const RuntimeConfig& runtime, StartMethod m);
 // Process.start() in the parent, measured on a 2-vCPU AMD EPYC VM with

@@ -78,6 +78,34 @@ class Starter {
   std::vector<Time> shares_;
 };
 
+// The parent's share of each start, in the order of the starts: the start
+// method's process_start_interval (or the group's or pool's own
+// start_interval), and on the first spawn or forkserver start the resource
+// tracker's start too; a Python whose fork_exec forks (before 3.10) pays a
+// fork start's share more for each fork_exec, the child's and the tracker's
+// (models/config.h, fork_exec_forks). A group's own start_interval is taken
+// as measured, whole.
+class StartShares {
+ public:
+  explicit StartShares(const RuntimeConfig& runtime)
+      : runtime_(runtime), fork_(fork_exec_forks(runtime.python) ? start_interval_for(runtime, StartMethod::Fork) : 0) {}
+
+  Time next(StartMethod m, Time own_interval) {
+    Time share = own_interval >= 0 ? own_interval : start_interval_for(runtime_, m);
+    if (own_interval < 0 && m == StartMethod::Spawn) share += fork_;
+    if (m != StartMethod::Fork && !tracker_started_) {
+      tracker_started_ = true;
+      share += resource_tracker_start_for(runtime_) + fork_;
+    }
+    return share;
+  }
+
+ private:
+  const RuntimeConfig& runtime_;
+  Time fork_;
+  bool tracker_started_ = false;
+};
+
 Layout layout(const SimulationConfig& config, const std::vector<PoolThreads>& pools, const QueueIds& queues) {
   Layout out;
   for (const auto& g : config.threads) add_group(out, g, "", 0);
@@ -85,8 +113,8 @@ Layout layout(const SimulationConfig& config, const std::vector<PoolThreads>& po
   // thread is the child's): it starts the processes, children first, then
   // the process pools' workers, each in the order written.
   Starter starter(!out.threads.empty());
+  StartShares shares(config.runtime);
   for (const auto& p : config.processes) {
-    const Time interval = p.start_interval >= 0 ? p.start_interval : start_interval_for(config.runtime, p.start_method);
     for (int i = 0; i < p.count; ++i) {
       ProcessSpec proc{p.count == 1 ? p.name : p.name + "_" + std::to_string(i), p.name, p.count};
       const int interpreter = static_cast<int>(out.processes.size()) + 1;
@@ -98,7 +126,7 @@ Layout layout(const SimulationConfig& config, const std::vector<PoolThreads>& po
       if (out.threads[first].startup > 0)  // with no start-up, all start at once
         for (std::size_t t = first + 1; t < out.threads.size(); ++t)
           out.threads[t].started_by = static_cast<int>(first);
-      starter.start(out.threads, first, out.threads.size(), interval);
+      starter.start(out.threads, first, out.threads.size(), shares.next(p.start_method, p.start_interval));
       out.processes.push_back(std::move(proc));
     }
   }
@@ -124,14 +152,14 @@ Layout layout(const SimulationConfig& config, const std::vector<PoolThreads>& po
       // multiprocessing.pool.Pool._repopulate_pool_static starts the workers
       // in a loop, each Process.start() in the parent before the next.
       // Interpreter and Celery pools' workers start at 0.
-      const Time interval = pool.start_interval >= 0 ? pool.start_interval : start_interval_for(config.runtime, pool.start_method);
       const std::size_t first = out.threads.size();
       add_group(out, *workers, "", 0);
       for (std::size_t t = first; t < out.threads.size(); ++t) {
         ProcessSpec proc{out.threads[t].name, pool.name, pool.workers, true, pool.kind == PoolKind::Interpreter};
         out.threads[t].interpreter = static_cast<int>(out.processes.size()) + 1;
         out.threads[t].startup = startup;
-        if (pool.kind == PoolKind::Process) starter.start(out.threads, t, t + 1, interval);
+        if (pool.kind == PoolKind::Process)
+          starter.start(out.threads, t, t + 1, shares.next(pool.start_method, pool.start_interval));
         out.threads[t].loop_from = prefix_ops(out.threads[t]);
         out.processes.push_back(std::move(proc));
       }

@@ -248,6 +248,38 @@ def nap(_):
     return 0
 
 
+# A fresh interpreter's first Process.start() with `method`: its thread's CPU
+# time in start(), in ns. The first spawn or forkserver start also starts
+# multiprocessing's resource tracker (resource_tracker.ensure_running, a second
+# fork_exec), which later starts do not; so this runs in a new interpreter each
+# time. The Popen module is imported before the clock starts, as above.
+FIRST_START = """
+import multiprocessing, sys, time
+import multiprocessing.popen_%s_posix
+def noop():
+    pass
+if __name__ == "__main__":
+    p = multiprocessing.get_context("%s").Process(target=noop)
+    c0 = time.thread_time()
+    p.start()
+    c1 = time.thread_time()
+    p.join()
+    print((c1 - c0) * 1e9)
+"""
+
+
+def first_start_cpu(method):
+    import subprocess
+    import tempfile
+    fd, path = tempfile.mkstemp(suffix=".py")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(FIRST_START % (method, method))
+        return float(subprocess.check_output([sys.executable, path]).decode().strip())
+    finally:
+        os.unlink(path)
+
+
 def bench_processes():
     import multiprocessing
     # ctx.Pool() imports multiprocessing.pool on its first call: 15-30 ms of
@@ -284,6 +316,8 @@ def bench_processes():
         record("process_" + m, 0, rounds)
         if thread_time:
             record("process_start_cpu_" + m, 0, cpu)
+        if thread_time and m == "spawn":
+            record("process_first_start_cpu_spawn", 0, [first_start_cpu(m) for _ in range(max(3, ROUNDS))])
         for w in (1, 2):
             rounds = []
             for _ in range(max(2, ROUNDS // 2)):

@@ -142,6 +142,26 @@ TEST_CASE("calibrate: process start-up by start method, the child's less the par
   CHECK(text.find("less process_start_cpu_fork: 3.12: 800us") != std::string::npos);
 }
 
+TEST_CASE("calibrate: the resource tracker's start is a first spawn start less a later one; before 3.10 less a fork") {
+  // 3.12 (fork_exec with vfork): the first start 1.3 ms, the later ones 0.5 ms.
+  std::vector<analysis::CalibrationMeasurement> m = {
+      {"3.12", "process_start_cpu_fork", 0, {0.8e6, 0.8e6, 0.8e6}},
+      {"3.12", "process_start_cpu_spawn", 0, {0.5e6, 0.5e6, 0.5e6}},
+      {"3.12", "process_first_start_cpu_spawn", 0, {1.2e6, 1.4e6, 1.3e6}}};
+  auto fitted = by_key(analysis::fit_profile(m));
+  CHECK(fitted.at("runtime.resource_tracker_start").value == doctest::Approx(0.8e6));
+  CHECK(fitted.at("runtime.process_start_interval.spawn").value == doctest::Approx(0.5e6));
+  // The same measured with 3.9, whose fork_exec forks: the profile holds a
+  // vfork Python's values (the model adds the fork back for 3.9), so each
+  // loses the fork start's share.
+  for (auto& x : m) x.python = "3.9";
+  m[1].rounds = {1.3e6, 1.3e6, 1.3e6};
+  m[2].rounds = {2.9e6, 2.9e6, 2.9e6};
+  fitted = by_key(analysis::fit_profile(m));
+  CHECK(fitted.at("runtime.process_start_interval.spawn").value == doctest::Approx(0.5e6));
+  CHECK(fitted.at("runtime.resource_tracker_start").value == doctest::Approx(0.8e6));
+}
+
 TEST_CASE("calibrate: the written profile loads, with each value and its measurements") {
   const auto m = recorded();
   analysis::ProfileHeader h{"test-machine", "from the fixture", "AMD EPYC", 2};

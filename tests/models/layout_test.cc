@@ -70,6 +70,7 @@ TEST_CASE("a child's main thread runs its start-up first, as bytecode; its other
   d.runtime.process_startup.fork = 1 * kMillisecond;
   d.runtime.process_start_interval.spawn = 1200 * kMicrosecond;
   d.runtime.process_start_interval.forkserver = 5 * kMillisecond;
+  d.runtime.resource_tracker_start = 0;  // (the tracker's share: the test case below)
   d.threads.clear();
   add_pool(d, "pool", PoolKind::Process, 2).start_method = models::StartMethod::Spawn;
   add_pool(d, "own", PoolKind::Process, 1).start_method = models::StartMethod::Spawn;
@@ -189,4 +190,39 @@ TEST_CASE("names without lowering: the top level of a file may name pools only i
   const models::NamedLayout named = models::name_layout(c);
   REQUIRE(named.layout.threads.size() == 2);
   CHECK(named.layout.threads[1].name == "main_1");
+}
+
+// Lib/multiprocessing/resource_tracker.py: the first spawn or forkserver
+// start also starts the resource tracker (a second fork_exec); before 3.10
+// _posixsubprocess.fork_exec forks, so a spawn start, and the tracker's,
+// each cost a fork start's share more (models/config.h, fork_exec_forks).
+TEST_CASE("the first spawn or forkserver start starts the resource tracker; before 3.10 fork_exec forks") {
+  const sim::Time us = kMicrosecond;
+  auto shares_of = [&](const std::string& python, sim::Time own_spawn_interval) {
+    auto c = config(4);
+    c.runtime.python = python;
+    c.runtime.process_start_interval = {.fork = 500 * us, .forkserver = 300 * us, .spawn = 400 * us};
+    c.runtime.resource_tracker_start = 800 * us;
+    add(c, "main", {cpu(1 * kMillisecond)});
+    models::ProcessGroup f = process("f", 1, 1 * kMillisecond, {group("main", {cpu(1 * kMillisecond)})});
+    c.processes.push_back(std::move(f));
+    models::ProcessGroup s = process("s", 2, 1 * kMillisecond, {group("main", {cpu(1 * kMillisecond)})});
+    s.start_method = models::StartMethod::Spawn;
+    s.start_interval = own_spawn_interval;
+    c.processes.push_back(std::move(s));
+    add_pool(c, "pool", PoolKind::Process, 1).start_method = models::StartMethod::Forkserver;
+    const models::Layout l = models::make_layout(models::lower(c));
+    std::vector<sim::Time> out;
+    for (const auto& op : *l.threads[0].program)
+      if (op.starts >= 0) out.push_back(op.duration.a);
+    return out;
+  };
+  // fork; the first spawn with the tracker; the second spawn; the forkserver
+  // worker (the tracker runs already).
+  CHECK(shares_of("3.12", -1) == std::vector<sim::Time>{500 * us, 1200 * us, 400 * us, 300 * us});
+  CHECK(shares_of("3.10", -1) == std::vector<sim::Time>{500 * us, 1200 * us, 400 * us, 300 * us});
+  CHECK(shares_of("3.9", -1) == std::vector<sim::Time>{500 * us, 2200 * us, 900 * us, 300 * us});
+  // A group's own start_interval is taken whole; the tracker still starts.
+  CHECK(shares_of("3.9", 2 * kMillisecond) == std::vector<sim::Time>{500 * us, 3300 * us, 2000 * us, 300 * us});
+  CHECK(shares_of("3.12", 2 * kMillisecond) == std::vector<sim::Time>{500 * us, 2800 * us, 2000 * us, 300 * us});
 }
