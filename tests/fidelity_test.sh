@@ -93,7 +93,7 @@ check smallint-8-1us 3.12 "GIL hand-offs/s" MISS
 # Process start-up (issue 10 (e)), with the start-up and the parent's share
 # by start method that calibrate fits (runtime.process_startup,
 # process_start_interval, resource_tracker_start; its processes section and
-# validate's process and Pool rows re-recorded quiet at 10:58-11:02 UTC):
+# validate's process and Pool rows re-recorded quiet at 10:10-10:11 UTC):
 # every row is within. Spawn's parent share (a fresh interpreter's first
 # start) missed until the first spawn start also started the resource
 # tracker and 3.9's fork_exec forked (1.16 and 3.5 ms real against 0.42 ms).
@@ -108,7 +108,7 @@ for py in 2.7 3.12; do
   for c in pool-fork-1 pool-fork-2; do check $c $py "workers ready: ms" within; done
   # C calls in 2 threads: 2.7's built-in sha256 holds the GIL (a 2.7 twin
   # running it as bytecode predicted 0.39, the old GIL's battle), the others
-  # release it (quiet re-recording at 10:08 UTC, calls of ~40 ms or more).
+  # release it (quiet re-recording at 09:52 UTC, calls of ~40 ms or more).
   for c in native-sha256 native-zlib; do check $c $py "speed-up" within; done
 done
 echo "fidelity_test: ok"
