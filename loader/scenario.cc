@@ -18,6 +18,7 @@
 #include "loader/yaml_values.h"
 #include "models/metrics.h"
 #include "models/operation_count.h"
+#include "models/python_versions.h"
 
 namespace loader {
 
@@ -96,6 +97,39 @@ void check_operation_count(const YamlSource& src, const VariantSettings& v,
                "--max-operations N");
 }
 
+// Before 3.4 multiprocessing only forks on POSIX (Lib/multiprocessing/forking.py:
+// Popen calls os.fork()); start methods came with 3.4 (get_context,
+// set_start_method). A variant of 2.x or 3.0-3.3 with spawn or forkserver is
+// refused at the first start_method that says so.
+void check_start_methods(const YamlSource& src, const VariantSettings& v, const models::SimulationConfig& config) {
+  const models::PythonVersion* version = models::find_python_version(config.runtime.python);
+  if (!version || version->major > 3 || (version->major == 3 && version->minor >= 4)) return;
+  auto forks = [](models::StartMethod m) { return m == models::StartMethod::Fork; };
+  bool all_fork = true;
+  for (const auto& p : config.processes) all_fork = all_fork && forks(p.start_method);
+  for (const auto& p : config.pools)
+    all_fork = all_fork && (p.kind != models::PoolKind::Process || forks(p.start_method));
+  if (all_fork) return;
+  YAML::Node at;
+  for (const char* list : {"processes", "pools"}) {
+    const YAML::Node items = v.settings[list];
+    if (!items.IsDefined() || !items.IsSequence()) continue;
+    for (const auto& item : items) {
+      if (!item.IsMap() || !item["start_method"].IsDefined()) continue;
+      const YAML::Node m = item["start_method"];
+      if (m.IsScalar() && m.Scalar() != "fork") {
+        at = m;
+        break;
+      }
+    }
+    if (at.IsDefined()) break;
+  }
+  src.fail(at.IsDefined() ? at : v.name_node,
+           "start_method " + (at.IsDefined() ? "'" + at.Scalar() + "' " : std::string("spawn or forkserver ")) +
+               "needs Python 3.4 or later: Python " + config.runtime.python +
+               "'s multiprocessing only forks (start methods came in 3.4)");
+}
+
 Variant make_variant(const YamlSource& src, const VariantSettings& v, const YAML::Node& root,
                      std::uint64_t max_operations) {
   Variant out;
@@ -106,6 +140,7 @@ Variant make_variant(const YamlSource& src, const VariantSettings& v, const YAML
     src.fail(v.name_node, "variant '" + v.name +
                               "' has no threads: give it 'threads', or set them at the top level");
   }
+  check_start_methods(src, v, out.config);
   check_operation_count(src, v, out.config, max_operations);
   return out;
 }

@@ -112,7 +112,7 @@ const Section<models::ProcessGroup, ProcessExtra>& process_section() {
            .read = [](ProcessReading& r, const ProcessKey& key, const YamlEntry* e) {
              r.target.start_method = read_start_method(r.src, e->value, r.where(key.name));
            },
-           .doc = "How multiprocessing starts it; it sets the start-up's default."},
+           .doc = "How multiprocessing starts it; it sets the start-up's default. Python before 3.4 only forks."},
           {.name = "startup", .type = ValueType::Duration, .field = &models::ProcessGroup::startup,
            .fallback = startup_by_start_method(),
            .doc = "CPU time of the child's start-up (process, interpreter, imports) before its threads run."},
