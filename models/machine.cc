@@ -28,13 +28,15 @@ Machine::Machine(const MachineConfig& config, sim::EventQueue& events, int threa
       hears_blocks_(policy_->hears_blocks()),
       // A policy that hears blocks keeps books over every runnable thread
       // (EEVDF's average vruntime): it must see every wake-up too.
-      places_woken_(threads > config.cores || hears_blocks_) {
+      places_woken_(threads > config.cores || hears_blocks_),
+      defers_arrivals_(!hears_blocks_) {
   woken_.reserve(static_cast<std::size_t>(threads));
 }
 
 void Machine::set_trace(sim::TraceSink* trace, sim::TrackId first_core_track, sim::TrackId runnable_counter,
                         const std::vector<std::string>* thread_names) {
   trace_ = trace;
+  defers_arrivals_ = !trace_ && !hears_blocks_;
   first_core_track_ = first_core_track;
   runnable_counter_ = runnable_counter;
   names_ = thread_names;
@@ -43,6 +45,7 @@ void Machine::set_trace(sim::TraceSink* trace, sim::TrackId first_core_track, si
 void Machine::trace_runnable() { trace_->counter(runnable_counter_, events_.now(), runnable_); }
 
 void Machine::start(int tid) {
+  settle();  // (place_started reads the core table)
   threads_[tid].state = OsState::Waking;
   threads_[tid].slept = false;
   count_runnable(+1);
@@ -51,6 +54,7 @@ void Machine::start(int tid) {
 }
 
 void Machine::wake_unlisted(int tid) {
+  settle();  // (the placement and the choice of a core read the core table)
   OsThread& t = threads_[tid];
   if (t.state != OsState::Blocked) throw InvariantViolation("woke a thread that was not blocked");
   t.state = OsState::Waking;
@@ -89,12 +93,18 @@ void Machine::wake_unlisted(int tid) {
 }
 
 bool Machine::on_wakeup(int tid) {
+#ifndef NDEBUG
+  check_settled();  // (a test per wake-up: in debug builds only)
+#endif
   OsThread& t = threads_[tid];
   // Its claimed core, or else the lowest-numbered idle core: deterministic,
   // and what a reader expects.
   int core = t.claimed;
   t.claimed = -1;
-  if (core == -1) core = table_.first_idle_for(tid);
+  if (core == -1) {
+    core = table_.first_idle_for(tid);
+    if (core != -1) table_.claim(core);  // (a started thread's: see arriving_)
+  }
   if (core != -1) {
     const sim::Time cpu = t.slept ? config_.wakeup_cpu.sample(rng_) : 0;
     if (cpu == 0) {
@@ -116,14 +126,28 @@ bool Machine::on_wakeup(int tid) {
 
 inline void Machine::assign(int core, int tid) {
   if (table_.thread_on(core) != -1) throw InvariantViolation("a core was given a second thread");
-  table_.occupy(core, tid, events_.now(), /*switching=*/false);
   CoreBooks& c = cores_[core];
   if (c.last_thread != tid) ++context_switches_;
   c.last_thread = tid;
   threads_[tid].state = OsState::Running;
   threads_[tid].core = core;
-  busy_.add(events_.now(), +1);
   count_runnable(-1);
+  if (defers_arrivals_) {
+    arriving_ = tid;
+    return;
+  }
+  table_.occupy(core, tid, events_.now(), /*switching=*/false);
+  busy_.add(events_.now(), +1);
+}
+
+void Machine::check_settled() const {
+  if (arriving_ >= 0) throw InvariantViolation("a thread's arrival on a core was not settled before the next event");
+}
+
+void Machine::book_arrival() {
+  table_.occupy(threads_[arriving_].core, arriving_, events_.now(), /*switching=*/false);
+  busy_.add(events_.now(), +1);
+  arriving_ = -1;
 }
 
 void Machine::trace_core(int core) {
@@ -143,6 +167,27 @@ void Machine::block(int tid) {
   OsThread& t = threads_[tid];
   if (t.state != OsState::Running) throw InvariantViolation("a thread blocked while not running");
   const int core = t.core;
+  if (arriving_ == tid) {
+    // It arrived on the core in this instant (arriving_): the core was
+    // never booked as taken. With nobody waiting for it, it is idle again
+    // from now, as occupy() and vacate() would leave it (the thread's CPU
+    // time grows by 0); the busy cores' level never changed (a level held
+    // for no time is no maximum, and adds nothing to the average).
+    arriving_ = -1;
+    t.state = OsState::Blocked;
+    t.core = -1;
+    if (waiting_ == 0) {
+      table_.left_at_once(core, events_.now());
+      return;
+    }
+    // Someone waits: the usual way, the core taken and left, then given.
+    table_.occupy(core, tid, events_.now(), /*switching=*/false);
+    busy_.add(events_.now(), +1);
+    release(core);
+    run_next(core);
+    return;
+  }
+  settle();  // (the policy and the next thread read the core table)
   if (hears_blocks_) policy_->blocked(tid, core, events_.now());
   t.state = OsState::Blocked;
   t.core = -1;
@@ -175,6 +220,7 @@ void Machine::switch_to(int core, int tid, sim::Time cost) {
 }
 
 int Machine::on_dispatch(int core) {
+  check_settled();
   if (trace_ && events_.now() > table_.since(core))
     trace_->slice(first_core_track_ + static_cast<sim::TrackId>(core), table_.since(core), events_.now(),
                   kCoreSwitch);
@@ -195,6 +241,7 @@ void Machine::arm_timeslices() {
 }
 
 int Machine::timeslice_victim(int core) {
+  check_settled();
   cores_[core].slice = sim::EventHandle{};
   const int tid = table_.thread_on(core);
   if (tid == -1 || table_.switching(core) || waiting_ == 0 || !policy_->waiting_for(core)) return -1;
@@ -208,6 +255,7 @@ int Machine::timeslice_victim(int core) {
 }
 
 void Machine::preempt(int core) {
+  check_settled();
   const int tid = table_.thread_on(core);
   ++preemptions_;
   release(core);

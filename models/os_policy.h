@@ -146,6 +146,14 @@ class CoreTable {
   // (kernel/sched/core.c), so select_idle_sibling() sends the next wake-up
   // elsewhere. The core stays without a thread until occupy().
   void claim(int core) { idle_.erase(core); }
+  // A thread that was to take the core (claim()) leaves it in the same
+  // instant: the core is idle from `now`, as after occupy() and vacate()
+  // at `now` (Machine::arriving_; since() is read only while a thread is on
+  // the core).
+  void left_at_once(int core, sim::Time now) {
+    cores_[static_cast<std::size_t>(core)].idle_since = now;
+    idle_.insert(core);
+  }
   // The thread leaves the core at `now` (blocks, ends, or is preempted).
   void vacate(int core, sim::Time now) {
     Slot& s = cores_[static_cast<std::size_t>(core)];

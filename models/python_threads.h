@@ -36,7 +36,12 @@ class PythonThreads {
   void start_all();
 
   // Event handlers (the simulation's dispatch switch calls these).
-  void on_running(int tid) { advance(tid); }  // got a core (kWakeup with an idle core, kDispatch)
+  // Got a core (kWakeup with an idle core, kDispatch). The machine then books
+  // its arrival on the core unless it left the core at once (Machine::settle).
+  void on_running(int tid) {
+    advance(tid);
+    os_.settle();
+  }
   void on_segment_end(int tid);      // kSegmentEnd
   void on_block_end(int tid);        // kBlockEnd: I/O or sleep done
   void on_preempted(int tid);        // before the machine takes its core at a slice end

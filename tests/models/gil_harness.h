@@ -43,6 +43,7 @@ struct GilHarness {
     switch (e.kind) {
       case models::kWakeup:
         os->on_wakeup(id);
+        os->settle();  // (after the thread's code, which the harness does not run)
         break;
       case models::kDispatch:
         os->on_dispatch(id);

@@ -102,7 +102,10 @@ struct Bench {
     REQUIRE(e.kind == kind);
     const int id = static_cast<int>(e.target);
     if (kind == models::kDispatch) last_dispatched = machine.on_dispatch(id);
-    if (kind == models::kWakeup) got_core = machine.on_wakeup(id);
+    if (kind == models::kWakeup) {
+      got_core = machine.on_wakeup(id);
+      machine.settle();  // (after the thread's code, which these tests do not run)
+    }
     if (kind == models::kTimeslice) {
       const int victim = machine.timeslice_victim(id);
       if (victim >= 0) machine.preempt(id);
@@ -272,4 +275,61 @@ TEST_CASE("a thread woken onto a core that still polls waits polled_wakeup_laten
   CHECK(run(20 * kMicrosecond, 100 * kMicrosecond) == doctest::Approx(0.002 + 21e-6).epsilon(1e-6));
   CHECK(run(500 * kMicrosecond, 100 * kMicrosecond) == doctest::Approx(0.002 + 530e-6).epsilon(1e-6));
   CHECK(run(20 * kMicrosecond, 0) == doctest::Approx(0.002 + 50e-6).epsilon(1e-6));
+}
+
+// Machine::arriving_: a thread that on_wakeup() puts on an idle core has its
+// core booked only when it stays (settle()); one that blocks again in the
+// same instant (a timed-out GIL waiter that finds the GIL taken) leaves the
+// books as occupy() and vacate() in that instant would.
+TEST_CASE("a thread woken onto a core and blocked again at once is booked as if it had held the core for no time") {
+  struct Books {
+    double busy_avg;
+    std::int64_t busy_max;
+    std::uint64_t context_switches;
+    int on_core1, idle_for_1;
+    sim::Time idle_since1, cpu1;
+  };
+  auto run = [](bool settle_first) {
+    Bench b(2, 2);
+    b.start(0);  // core 0, for good
+    b.start(1);  // core 1
+    b.events.post(1000, models::kBlockEnd, 0);  // (only the time matters)
+    b.events.pop();
+    b.machine.block(1);  // core 1 idle from 1,000 ns
+    b.machine.wake(1);   // claims core 1
+    const sim::Event e = b.events.pop();
+    REQUIRE(e.kind == models::kWakeup);
+    REQUIRE(b.machine.on_wakeup(1));
+    if (settle_first) b.machine.settle();  // booked at once, as a traced run does
+    b.machine.block(1);                    // the thread's code blocked it again
+    const models::CoreTable& t = b.machine.core_table();
+    return Books{b.machine.busy_avg(e.time + 1000), b.machine.busy_max(), b.machine.context_switches(),
+                 t.thread_on(1), t.first_idle_for(1), t.idle_since(1), t.cpu_time(1)};
+  };
+  const Books deferred = run(false), settled = run(true);
+  CHECK(deferred.busy_avg == settled.busy_avg);
+  CHECK(deferred.busy_max == settled.busy_max);
+  CHECK(deferred.context_switches == settled.context_switches);
+  CHECK(deferred.on_core1 == -1);
+  CHECK(deferred.idle_for_1 == 1);  // core 1 is idle again, for anyone
+  CHECK(deferred.idle_since1 == settled.idle_since1);
+  CHECK(deferred.cpu1 == settled.cpu1);
+  CHECK(settled.busy_max == 2);
+}
+
+TEST_CASE("a thread woken onto a core is booked there before it wakes another thread") {
+  Bench b(2, 3);
+  b.start(0);  // core 0
+  b.start(1);  // core 1
+  b.events.post(1000, models::kBlockEnd, 0);
+  b.events.pop();
+  b.machine.block(1);
+  b.machine.wake(1);
+  REQUIRE(b.events.pop().kind == models::kWakeup);
+  REQUIRE(b.machine.on_wakeup(1));  // not settled: its code runs now, and wakes thread 2
+  b.machine.wake(2);
+  CHECK(b.machine.core_table().thread_on(1) == 1);
+  CHECK(b.machine.core_table().first_idle_for(2) == -1);  // no core for thread 2 to claim
+  b.machine.settle();
+  CHECK(b.machine.core_table().thread_on(1) == 1);
 }
