@@ -87,7 +87,8 @@ sim::Time Eevdf::average_vruntime(int core, sim::Time now) const { return mean(c
 bool Eevdf::eligible(int tid, sim::Time now) const {
   for (int core = 0; core < cores_.cores(); ++core)
     if (cores_.thread_on(core) == tid) return average(core, now).admits(current_vruntime(core, now));
-  return average(rq_[static_cast<std::size_t>(tid)], now).admits(vruntime(tid));
+  const int rq = rq_[static_cast<std::size_t>(tid)];
+  return rq == -1 || average(rq, now).admits(vruntime(tid));  // never placed: no queue to be behind
 }
 
 // place_entity(): lag is kept across the sleep, scaled by (n + 1) / n so that

@@ -384,3 +384,33 @@ TEST_CASE("EEVDF: a thread the machine puts on another idle core than its wake-u
   CHECK(e.vruntime(2) == 1'500 * kMicrosecond);
   CHECK(e.lag(2) == 0);
 }
+
+TEST_CASE("EEVDF: a delayed thread woken onto another core's idle queue leaves its old queue's V") {
+  // As in the delayed test: 0 and 1 (2 ms, only core 0) wait on core 0's
+  // queue; 2 runs there and blocks at 5 ms, 2 ms ahead of V (3 ms): delayed.
+  // 3 runs on core 1.
+  CoreTable t = after_running(2, {2, 2, 0, 0});
+  for (int tid : {0, 1}) t.set_affinity(tid, {0});
+  Eevdf e(tuned(2), t);
+  e.enqueue(0);
+  e.enqueue(1);
+  t.occupy(0, 2, 0, false);
+  t.occupy(1, 3, 0, false);
+  const sim::Time at = 5 * kMillisecond;
+  e.blocked(2, 0, at);
+  t.vacate(0, at);
+  CHECK(e.average_vruntime(0, at) == 3 * kMillisecond);
+  CHECK(e.pick_next(0, at) == 0);
+  t.occupy(0, 0, at, false);
+  // 3 blocks: core 1 is idle when 2 is woken at 6 ms, so 2 goes there.
+  e.blocked(3, 1, at);
+  t.vacate(1, at);
+  const sim::Time now = 6 * kMillisecond;
+  e.place_woken(2, now);
+  CHECK(e.queue_of(2) == 1);
+  // Core 0's V no longer counts it: 0 (3 ms, running) and 1 (2 ms); with it, (3 + 2 + 5) / 3 ms.
+  CHECK(e.average_vruntime(0, now) == 2'500 * kMicrosecond);
+  // Alone on core 1's queue, it is placed at that V, 3's vruntime as it blocked (5 ms).
+  CHECK(e.vruntime(2) == 5 * kMillisecond);
+  CHECK(e.lag(2) == -2'500 * kMicrosecond);
+}
