@@ -100,14 +100,15 @@ const Section<models::MachineConfig>& machine_section() {
            },
            .doc = "The OS scheduling policy: `cfs`, Linux's Completely Fair Scheduler before 6.6 (fixed time "
                   "slices, wake-up preemption by vruntime), or `eevdf`, Linux 6.6+'s Earliest Eligible Virtual "
-                  "Deadline First (lag, virtual deadlines, slices checked at the scheduler tick)."},
+                  "Deadline First (a run queue per core, lag, virtual deadlines, slices checked at the scheduler "
+                  "tick)."},
           {.name = "base_slice", .type = ValueType::Duration, .field = &models::MachineConfig::base_slice,
            .limits = {.above_zero = true}, .fallback = "0.7ms x (1 + ilog2(min(cores, 8)))",
            .doc = "EEVDF: the slice a thread asks for; its virtual deadline is this much past its vruntime."},
           {.name = "scheduler_tick", .type = ValueType::Duration, .field = &models::MachineConfig::scheduler_tick,
            .limits = {.above_zero = true},
            .doc = "EEVDF: the period of the scheduler tick, at which a thread past its deadline gives way "
-                  "(4ms: HZ=250)."},
+                  "and a core whose run queue is 2 threads shorter than the longest pulls one (4ms: HZ=250)."},
       });
   return section;
 }

@@ -17,8 +17,9 @@
 // kernel's switch to it and its system call's return); a core switching from
 // one thread to another pays `context_switch`.
 // Time slices are armed only while threads wait; the policy says when they
-// end (CFS: the fixed `timeslice`; EEVDF: the scheduler tick after the
-// thread's deadline) and whether the thread then gives its core up.
+// end (CFS: the fixed `timeslice`; EEVDF: each scheduler tick, where it
+// checks the thread's deadline and balances its queues) and whether the
+// thread then gives its core up.
 #pragma once
 
 #include <cstdint>
