@@ -82,6 +82,9 @@ const Section<models::MachineConfig>& machine_section() {
           {.name = "timer_slack", .type = ValueType::Duration, .field = &models::MachineConfig::timer_slack,
            .doc = "How late a timed wait (the new GIL's) expires after its deadline: Linux's timer slack, 50 us for a "
                   "normal thread."},
+          {.name = "timed_wait_cpu", .type = ValueType::Duration, .field = &models::MachineConfig::timed_wait_cpu,
+           .doc = "CPU time a timed wait (the new GIL's) costs its thread on its core before it sleeps; a wait due "
+                  "by then returns at once, without sleeping."},
           {.name = "cache_refill", .type = ValueType::Duration, .field = &models::MachineConfig::cache_refill,
            .doc = "CPU time a thread loses refilling its caches when it takes the GIL last held by a thread on "
                   "another core."},

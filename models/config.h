@@ -102,6 +102,18 @@ struct MachineConfig {
   // GIL's COND_TIMED_WAIT): a 1 us switch interval waits 51 us. Timers that
   // expire together on one CPU fire early; gilsim does not model that.
   Time timer_slack = 50 * sim::kMicrosecond;
+  // CPU time a timed wait (the new GIL's COND_TIMED_WAIT) costs its thread on
+  // its core before the thread sleeps: pthread_cond_timedwait's unlock, the
+  // futex system call, arming the hrtimer (futex_setup_timer,
+  // hrtimer_sleeper_start_expires) and switching out. The deadline runs from
+  // before the call (ceval_gil.c computes it first), so a wait whose timer is
+  // due by the time this is done returns at once and its thread never leaves
+  // its core: with a short switch interval and little timer slack every
+  // waiter busy-waits, and N waiters compete with the GIL's holder for the
+  // cores. 0 by default (the call is free and the thread sleeps at once); a
+  // VM whose timer writes exit to the hypervisor spends tens of microseconds
+  // here (a profile measures it).
+  Time timed_wait_cpu = 0;
   // CPU time a thread loses to cache misses when it takes the GIL last held by
   // a thread on another core: the interpreter state, the objects both threads
   // touch and the GIL itself move between the cores' caches. Paid by the

@@ -59,6 +59,10 @@ struct GilTake {
   bool acquired = false;
   int drop_request_on = -1;  // the holder this attempt asked to drop the GIL, or -1
   sim::Time cost = 0;        // C code the taker runs after it (a futex wake it made)
+  // Not acquired, and the wait's own C code runs first on the thread's core
+  // for this long (MachineConfig::timed_wait_cpu); take() is called again
+  // after it, and only then may the thread sleep. 0: it waits at once.
+  sim::Time busy = 0;
 };
 
 // What the holder does at a check point where it must stop.

@@ -25,6 +25,7 @@ class NewGil final : public GilProtocol {
         // ceval_gil.c: "if (interval < 1) interval = 1" (microseconds).
         interval_(std::max<sim::Time>(s.runtime.switch_interval, sim::kMicrosecond)),
         timer_slack_(s.machine.timer_slack),
+        timed_wait_cpu_(s.machine.timed_wait_cpu),
         cache_refill_(s.machine.cache_refill),
         wake_random_(s.runtime.wake_random),
         futex_wake_(s.machine.futex_wake),
@@ -64,6 +65,7 @@ class NewGil final : public GilProtocol {
     bool waiting = false;      // in cond_timedwait on the GIL's cond
     bool returning = false;    // woken from the cond wait, not yet re-checked
     bool timed_out = false;
+    bool arming = false;       // on its core, in the timed wait's C code (timed_wait_cpu)
     std::uint64_t saved_switch_number = 0;
     sim::EventHandle timer;
     int prev = -1, next = -1;  // intrusive FIFO of cond waiters
@@ -76,7 +78,7 @@ class NewGil final : public GilProtocol {
   void remove_waiter(int tid);  // (inline below: every timeout calls it)
   int pick_waiter();
 
-  sim::Time interval_, timer_slack_, cache_refill_;
+  sim::Time interval_, timer_slack_, timed_wait_cpu_, cache_refill_;
   bool wake_random_;
   sim::Time futex_wake_;
   sim::EventQueue& events_;
@@ -101,6 +103,17 @@ class NewGil final : public GilProtocol {
 // each call is one pass, made when the thread runs on a core.
 GilTake NewGil::take(int tid) {
   PerThread& me = per_[tid];
+  if (me.arming) {
+    // The timed wait's C code is done. If nothing ended the wait meanwhile,
+    // the thread sleeps now; a wait signalled or due by now returns without
+    // sleeping (futex_wait finds the futex word changed, or the hrtimer
+    // fired before schedule()), and the thread re-checks on its core.
+    me.arming = false;
+    if (!me.returning) {
+      os_.block(tid);
+      return {false, -1, 0};
+    }
+  }
   int asked = -1;
   if (me.returning) {
     me.returning = false;
@@ -132,6 +145,15 @@ GilTake NewGil::take(int tid) {
   push_waiter(tid);
   me.timer = events_.schedule_fifo(events_.now() + interval_ + timer_slack_, kGilTimeout,
                                    static_cast<std::uint32_t>(tid));
+  // The waiter's own C code, on its core, before it can sleep: the call's
+  // unlock, the futex system call and the hrtimer's arming
+  // (MachineConfig::timed_wait_cpu). The deadline runs from before the call
+  // (_PyThread_cond_after, then pthread_cond_timedwait), so a wait due by the
+  // time that is done returns without sleeping: the waiter spins.
+  if (timed_wait_cpu_ > 0) {
+    me.arming = true;
+    return {false, asked, 0, timed_wait_cpu_};
+  }
   os_.block(tid);
   return {false, asked, 0};
 }
@@ -143,7 +165,7 @@ void NewGil::on_timeout(int tid) {
   me.timed_out = true;
   me.returning = true;
   ++stats_.timeouts;
-  os_.wake_unlisted(tid);  // booked Runnable by the caller (GilProtocol::on_timeout)
+  if (!me.arming) os_.wake_unlisted(tid);  // booked Runnable by the caller; an arming thread has not slept
 }
 
 bool NewGil::acquire(int tid) {
@@ -185,7 +207,7 @@ void NewGil::release(int tid) {
     events_.cancel(pw.timer);
     pw.timed_out = false;
     pw.returning = true;
-    os_.wake(w);
+    if (!pw.arming) os_.wake(w);  // an arming waiter has not slept yet: its wait returns at once
   }
 }
 

@@ -95,7 +95,10 @@ struct PythonThread {
   sim::EventHandle segment;   // kSegmentEnd of the work running now
   sim::Time overhead = 0;     // system-call time owed before its work goes on
   bool paying = false;        // the running segment is that overhead (C code, not bytecode)
-  bool retaking = false;      // old GIL: between the check's sem_post and its sem_wait
+  sim::Time retake_end = 0;   // when the retake's C code (below) ends
+  sim::Time retake_left = 0;  // the rest of it, when the thread was preempted in it
+  bool retaking = false;      // old GIL: between the check's sem_post and its sem_wait;
+                              // new GIL: in its timed wait's C code (timed_wait_cpu)
   std::int64_t loaded = 0;    // `counter += 1`: the value read by the load, until the store
 
   // Accounting (models/accounting.h): what it blocked on, the state it is

@@ -51,7 +51,20 @@ void PythonThreads::start_all() {
 // for something (the GIL, I/O, its CPU work to take time) or it ends.
 void PythonThreads::advance(int tid) {
   PythonThread& t = threads_[tid];
-  if (t.retaking) {  // old GIL: the sem_wait right after the check's sem_post
+  // Old GIL: the sem_wait right after the check's sem_post. New GIL: the
+  // timed wait's C code is done (MachineConfig::timed_wait_cpu).
+  if (t.retaking) {
+    // Preempted in that C code: the rest of it first (a real thread finishes
+    // its system call before it re-checks; re-checking at once let the core
+    // that switched back to it always win the GIL).
+    if (t.retake_left > 0) {
+      t.segment_start = events_.now();
+      t.retake_end = events_.now() + t.retake_left;
+      t.segment = events_.schedule(t.retake_end, kSegmentEnd, static_cast<std::uint32_t>(tid));
+      t.retake_left = 0;
+      threads_.account(tid);
+      return;
+    }
     t.retaking = false;
     if (!threads_.take_gil(tid)) return;
   }
@@ -63,7 +76,8 @@ void PythonThreads::advance(int tid) {
         throw InvariantViolation("a finished or blocked thread was given a core");
 
       case Phase::Returning:  // Py_END_ALLOW_THREADS after a blocking call
-        if (threads_.checks().serialises && !threads_.take_gil(tid)) return;
+        // (It may hold the GIL already: taken when its timed wait's C code ended.)
+        if (threads_.checks().serialises && !threads_.holds_gil(tid) && !threads_.take_gil(tid)) return;
         t.phase = Phase::Idle;
         if (t.kind_now() == OpKind::Asyncio) continue;  // back from select(): the loop goes on
         if (t.kind_now() == OpKind::Io) ++t.io_ops;
@@ -350,7 +364,8 @@ void PythonThreads::on_block_end(int tid) {
 void PythonThreads::on_preempted(int tid) {
   PythonThread& t = threads_[tid];
   if (t.retaking) {
-    events_.cancel(t.segment);  // the sem_wait happens when it runs again
+    t.retake_left = events_.pending(t.segment) ? std::max<sim::Time>(0, t.retake_end - events_.now()) : 0;
+    events_.cancel(t.segment);  // the sem_wait (old GIL), the timed wait's rest (new), when it runs again
   } else if (t.phase == Phase::Executing && events_.pending(t.segment)) {
     threads_.stop_segment(tid);
   }

@@ -53,6 +53,14 @@ bool ThreadControl::take_gil(int tid) {
   if (r.drop_request_on >= 0) on_drop_request(r.drop_request_on);
   t.overhead += r.cost;
   if (r.acquired) return true;
+  if (r.busy > 0) {  // the timed wait's C code on the core, then take() again
+    t.retaking = true;
+    t.segment_start = events_.now();
+    t.retake_end = events_.now() + r.busy;
+    t.segment = events_.schedule(events_.now() + r.busy, kSegmentEnd, static_cast<std::uint32_t>(tid));
+    account(tid);
+    return false;
+  }
   t.blocked_on = ThreadState::GilWait;
   accounting_.account_off_core(t, tid, ThreadState::GilWait);  // take() left it blocked (GilTake)
   return false;
@@ -80,6 +88,10 @@ bool ThreadControl::at_check_point(int tid) {
     case GilCheck::Kind::Retakes:  // C code, then take() when the segment ends
       t.retaking = true;
       t.segment_start = events_.now();
+      // Not resumed after a preemption inside it (retake_end 0): the old
+      // GIL's gap is a few instructions (release_gap, 50 ns by default), and
+      // its re-take at once is how the battle's twins were fitted.
+      t.retake_end = 0;
       t.segment = events_.schedule(events_.now() + c.delay, kSegmentEnd, static_cast<std::uint32_t>(tid));
       break;
   }

@@ -68,6 +68,9 @@ class ThreadControl {
   void on_gil_timeout(int tid) {
     PythonThread& t = (*this)[tid];
     t.gil->on_timeout(tid);
+    // In its timed wait's C code (MachineConfig::timed_wait_cpu), on its core
+    // or preempted in it: it has not slept, so nothing wakes it.
+    if (t.retaking) return;
     accounting_.account_off_core(t, tid, ThreadState::Runnable);
   }
 
