@@ -91,6 +91,9 @@ const std::vector<UnkeyedSeries>& unkeyed_series() {
       {"handoffs_per_s_pinned", "... pinned to one CPU"},
       {"sleep_overshoot", "time.sleep(0.5 ms) beyond 0.5 ms: the timer slack on short waits"},
       {"sleep_overshoot_5ms", "time.sleep(5 ms) beyond 5 ms"},
+      {"timedwait_cpu_alone", "a timed wait's thread CPU, Lock.acquire(True, 1 us) on a held lock, slept or not"},
+      {"timedwait_cpu_busy", "... pinned beside a CPU-bound process on the same CPU (what machine.timed_wait_cpu "
+                             "stands for when spinning GIL waiters keep the CPUs busy)"},
       {"pool_ready_fork", "Pool(x) until every worker has run a task (less its 10 ms), fork"},
       {"pool_ready_spawn", "... spawn"},
       {"pool_ready_forkserver", "... forkserver"},
