@@ -101,7 +101,8 @@ void check_operation_count(const YamlSource& src, const VariantSettings& v,
 // Popen calls os.fork()); start methods came with 3.4 (get_context,
 // set_start_method). A variant of 2.x or 3.0-3.3 with spawn or forkserver is
 // refused at the first start_method that says so.
-void check_start_methods(const YamlSource& src, const VariantSettings& v, const models::SimulationConfig& config) {
+void check_start_methods(const YamlSource& src, const VariantSettings& v, const models::SimulationConfig& config,
+                         const YAML::Node& root) {
   const models::PythonVersion* version = models::find_python_version(config.runtime.python);
   if (!version || version->major > 3 || (version->major == 3 && version->minor >= 4)) return;
   auto forks = [](models::StartMethod m) { return m == models::StartMethod::Fork; };
@@ -124,7 +125,9 @@ void check_start_methods(const YamlSource& src, const VariantSettings& v, const 
     }
     if (at.IsDefined()) break;
   }
-  src.fail(at.IsDefined() ? at : v.name_node,
+  // (A start method other than fork is always written in a start_method; the
+  // variant, or the file's top, is only a fallback.)
+  src.fail(at.IsDefined() ? at : v.written ? v.name_node : root,
            "start_method " + (at.IsDefined() ? "'" + at.Scalar() + "' " : std::string("spawn or forkserver ")) +
                "needs Python 3.4 or later: Python " + config.runtime.python +
                "'s multiprocessing only forks (start methods came in 3.4)");
@@ -140,7 +143,7 @@ Variant make_variant(const YamlSource& src, const VariantSettings& v, const YAML
     src.fail(v.name_node, "variant '" + v.name +
                               "' has no threads: give it 'threads', or set them at the top level");
   }
-  check_start_methods(src, v, out.config);
+  check_start_methods(src, v, out.config, root);
   check_operation_count(src, v, out.config, max_operations);
   return out;
 }
