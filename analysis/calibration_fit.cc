@@ -33,6 +33,11 @@ const std::vector<FitRow>& fit_table() {
        "half a 3.x thread ping-pong's round trip on all CPUs: a wake-up and a GIL hand-off (so an upper "
        "bound: the hand-off's Python work is in it), as the reference profile reads its 24 us. 2.x's round "
        "trips are left out: their woken thread also battles for the old GIL"},
+      {"machine.timed_wait_cpu", "timedwait_cpu_busy", P::Intercept, V::NewGil, 1.0, U::Duration,
+       "a timed wait's own CPU on its core before it sleeps (the futex call, the hrtimer's arming): "
+       "Lock.acquire(True, 1 us) on a held lock in a loop, in thread CPU time, pinned beside a CPU-bound "
+       "process on the same CPU, as the GIL's spinning waiters keep the CPUs busy (alone it costs more: "
+       "timedwait_cpu_alone, below)"},
       {"runtime.tick", "countdown_iter", P::Intercept, V::OldGil, 1.0 / 3, U::Duration,
        "a 2.x count-down iteration over its 3 ticking opcodes (COMPARE_OP, INPLACE_SUBTRACT, JUMP_ABSOLUTE; "
        "the others take Python/ceval.c's fast_next_opcode path, which skips the ticker)"},
@@ -91,9 +96,8 @@ const std::vector<UnkeyedSeries>& unkeyed_series() {
       {"handoffs_per_s_pinned", "... pinned to one CPU"},
       {"sleep_overshoot", "time.sleep(0.5 ms) beyond 0.5 ms: the timer slack on short waits"},
       {"sleep_overshoot_5ms", "time.sleep(5 ms) beyond 5 ms"},
-      {"timedwait_cpu_alone", "a timed wait's thread CPU, Lock.acquire(True, 1 us) on a held lock, slept or not"},
-      {"timedwait_cpu_busy", "... pinned beside a CPU-bound process on the same CPU (what machine.timed_wait_cpu "
-                             "stands for when spinning GIL waiters keep the CPUs busy)"},
+      {"timedwait_cpu_alone", "a timed wait's thread CPU, Lock.acquire(True, 1 us) on a held lock, slept or not, "
+                              "on an otherwise idle CPU (machine.timed_wait_cpu takes the busy CPU's figure)"},
       {"pool_ready_fork", "Pool(x) until every worker has run a task (less its 10 ms), fork"},
       {"pool_ready_spawn", "... spawn"},
       {"pool_ready_forkserver", "... forkserver"},
@@ -117,6 +121,9 @@ CalibrationOutput parse_calibration_output(const std::string& json_line) {
   out.python = std::string(python);
   int64_t cpus = 0;
   if (root["cpus"].get_int64().get(cpus) == simdjson::SUCCESS) out.cpus = int(cpus);
+  std::string_view text;
+  if (root["system"].get_string().get(text) == simdjson::SUCCESS) out.system = std::string(text);
+  if (root["kernel"].get_string().get(text) == simdjson::SUCCESS) out.kernel = std::string(text);
   simdjson::dom::array list;
   if (root["measurements"].get_array().get(list) != simdjson::SUCCESS) throw bad("no \"measurements\" list");
   for (auto m : list) {
@@ -251,6 +258,26 @@ std::vector<FittedValue> fit_profile(const std::vector<CalibrationMeasurement>& 
   return out;
 }
 
+std::optional<ProfileValue> fit_scheduler(const std::vector<MeasuredOs>& oses) {
+  std::set<std::string> policies;
+  std::string releases;
+  for (const MeasuredOs& os : oses) {
+    if (os.system.empty()) continue;  // a recording from before calibrate.py reported it
+    int major = 0, minor = 0;
+    if (os.system != "Linux" || std::sscanf(os.kernel.c_str(), "%d.%d", &major, &minor) != 2) return std::nullopt;
+    // Linux 6.6 replaced CFS's pick (and its wake-up granularity) with
+    // EEVDF: kernel/sched/fair.c, "sched/fair: Implement an EEVDF-like
+    // scheduling policy" (147f3efaa241, merged for 6.6).
+    policies.insert(std::pair{major, minor} >= std::pair{6, 6} ? "eevdf" : "cfs");
+    if (releases.find(os.kernel) == std::string::npos) releases += (releases.empty() ? "" : ", ") + os.kernel;
+  }
+  if (policies.size() != 1) return std::nullopt;
+  const std::string policy = *policies.begin();
+  return ProfileValue{"machine.scheduler", policy,
+                      "the OS scheduler of the kernel the measurements ran on (Linux " + releases + "): " +
+                          (policy == "eevdf" ? "EEVDF, Linux 6.6 and later" : "CFS, Linux before 6.6")};
+}
+
 std::string ns_text(double ns) {
   char buf[48];
   const double a = std::abs(ns);
@@ -366,10 +393,10 @@ std::string write_profile(const ProfileHeader& header, const std::vector<FittedV
 std::string write_profile(const ProfileHeader& header, const std::vector<ProfileValue>& values,
                           const std::vector<CalibrationMeasurement>& measurements) {
   std::ostringstream out;
-  std::set<std::string> pythons;
-  for (const auto& m : measurements) pythons.insert(m.python);
+  std::set<std::pair<std::pair<int, int>, std::string>> pythons;  // by version: 3.9 before 3.12
+  for (const auto& m : measurements) pythons.insert({version_number(m.python), m.python});
   std::string versions;
-  for (const auto& p : pythons) versions += (versions.empty() ? "" : ", ") + p;
+  for (const auto& p : pythons) versions += (versions.empty() ? "" : ", ") + p.second;
   out << "# Written by `gilsim calibrate` (docs/profiles.md): each value is fitted to the\n"
          "# measurements in its comment (medians, with the range of the rounds).\n"
          "# Python " << versions << ".\n";

@@ -30,6 +30,7 @@ struct CalibrationMeasurement {
 struct CalibrationOutput {
   std::string python;
   int cpus = 0;
+  std::string system, kernel;  // platform.system(), platform.release(); empty in older recordings
   std::vector<CalibrationMeasurement> measurements;
 };
 CalibrationOutput parse_calibration_output(const std::string& json_line);
@@ -97,6 +98,16 @@ std::vector<ProfileValue> profile_values(const std::vector<FittedValue>& fitted,
 // Replaces the value of the same key, or adds it at the end.
 void set_value(std::vector<ProfileValue>& values, ProfileValue v);
 const ProfileValue* find_value(const std::vector<ProfileValue>& values, const std::string& key);
+
+// The OS the measurements ran on, as calibrate.py reports it.
+struct MeasuredOs {
+  std::string system, kernel;  // "Linux", "6.18.44-fc-v1272"; empty in older recordings
+};
+// machine.scheduler from the kernels the measurements ran on: Linux 6.6
+// replaced CFS with EEVDF. Nothing when none is known, when one is not
+// Linux (gilsim models Linux's policies only), or when the releases
+// disagree about it.
+std::optional<ProfileValue> fit_scheduler(const std::vector<MeasuredOs>& oses);
 
 // "3.12: 12.3us (11.0us..14.1us, 5 rounds); 2.7: ..." for each of the
 // series' measurements by the interpreters that count (rates per second).

@@ -12,8 +12,6 @@ namespace analysis {
 
 namespace {
 
-int major_of(const std::string& python) { return std::atoi(python.c_str()); }
-
 // The newest interpreter of a GIL kind (2 or 3) with measurements.
 std::string newest_of(const std::vector<CalibrationMeasurement>& all, int major) {
   std::string best;
@@ -194,6 +192,11 @@ BattleFit fit_battle(const std::vector<CalibrationMeasurement>& all, const Profi
       {"machine.wakeup_granularity", {0, 250000, 500000, 1000000, 2000000}, 2000000},
   };
   for (double f : {0.5, 0.75, 1.0, 1.5, 2.0, 3.0}) keys[3].grid.push_back(std::max(1.0, std::round(tick * f)));
+  // EEVDF (fit_scheduler: Linux 6.6+) has no wake-up granularity: a woken
+  // thread preempts by its lag and deadline (models/eevdf.h).
+  const ProfileValue* scheduler = find_value(values, "machine.scheduler");
+  const bool eevdf = scheduler && scheduler->text == "eevdf";
+  if (eevdf) keys.pop_back();
 
   auto with = [&](const std::vector<Key>& ks) {
     std::vector<ProfileValue> v = values;
@@ -251,13 +254,14 @@ BattleFit fit_battle(const std::vector<CalibrationMeasurement>& all, const Profi
     return std::pair{best, ks};
   };
   std::vector<std::pair<double, std::vector<Key>>> coarse;
-  for (double gran : {2000000.0, 0.0})
+  for (double gran : eevdf ? std::vector<double>{0.0} : std::vector<double>{2000000.0, 0.0})
     for (double poll : {0.0, 50000.0})
       for (double w : {0.0, 1000.0, 2000.0, 4000.0, 8000.0})
         for (double c : {0.0, 1000.0, 2000.0, 5000.0})
           for (double f : {500.0, 1000.0, 3000.0, 8000.0}) {
             auto ks = keys;
-            ks[0].value = w, ks[1].value = c, ks[2].value = f, ks[4].value = poll, ks[6].value = gran;
+            ks[0].value = w, ks[1].value = c, ks[2].value = f, ks[4].value = poll;
+            if (!eevdf) ks[6].value = gran;
             coarse.push_back({error(ks), ks});
           }
   std::stable_sort(coarse.begin(), coarse.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -275,8 +279,9 @@ BattleFit fit_battle(const std::vector<CalibrationMeasurement>& all, const Profi
                number_text(predicted[i]) + ")";
   }
   const std::string how =
-      "fitted through the model together with cache_refill, futex_wake, tick, idle_poll, "
-      "polled_wakeup_latency and wakeup_granularity: validate's count-down and hand-off twins run on a coarse grid of candidates, "
+      std::string("fitted through the model together with cache_refill, futex_wake, tick, ") +
+      (eevdf ? "idle_poll and polled_wakeup_latency" : "idle_poll, polled_wakeup_latency and wakeup_granularity") +
+      ", under the machine's scheduler (" + (scheduler ? scheduler->text : "cfs, the default") + "): validate's count-down and hand-off twins run on a coarse grid of candidates, "
       "then coordinate descent from its three best (" +
       std::to_string(fit.runs) +
       " runs), keeping those with the least sum of squared log errors, each in units of validate's tolerance "

@@ -11,6 +11,7 @@
 #include "analysis/sweep_axes.h"
 #include "loader/yaml_source.h"
 #include "report/runner.h"
+#include "sim/parallel.h"
 #include "sim/json.h"
 
 namespace analysis {
@@ -239,11 +240,9 @@ ProgramOutput parse_program_output(const std::string& json_line) {
   return out;
 }
 
-std::optional<Spread> spread_of(const Samples& s, const std::string& key) {
-  std::vector<double> v;
-  for (const auto& run : s.runs)
-    if (auto it = run.values.find(key); it != run.values.end()) v.push_back(it->second);
-  if (v.empty()) return std::nullopt;
+namespace {
+
+Spread spread_of_values(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const std::size_t n = v.size();
   Spread out;
@@ -252,6 +251,16 @@ std::optional<Spread> spread_of(const Samples& s, const std::string& key) {
   out.high = v.back();
   out.n = int(n);
   return out;
+}
+
+}  // namespace
+
+std::optional<Spread> spread_of(const Samples& s, const std::string& key) {
+  std::vector<double> v;
+  for (const auto& run : s.runs)
+    if (auto it = run.values.find(key); it != run.values.end()) v.push_back(it->second);
+  if (v.empty()) return std::nullopt;
+  return spread_of_values(std::move(v));
 }
 
 namespace {
@@ -319,8 +328,8 @@ std::vector<TwinSetting> twin_settings(const ValidationCase& c, const Samples& s
   return out;
 }
 
-std::map<std::string, double> predict(const std::string& file, const std::string& text,
-                                      const std::vector<TwinSetting>& settings, const loader::LoadOptions& load) {
+TwinFigures predict(const std::string& file, const std::string& text, const std::vector<TwinSetting>& settings,
+                    const loader::LoadOptions& load, int seeds, unsigned jobs) {
   const loader::YamlSource src(file, text);
   YAML::Node root = src.parse();
   for (const auto& setting : settings) {
@@ -329,15 +338,36 @@ std::map<std::string, double> predict(const std::string& file, const std::string
     axis.from_command_line = true;
     apply_axis(src, root, axis, YAML::Load(setting.value));
   }
-  const loader::Scenario scenario = loader::load_scenario_tree(src, root, load);
-  const report::ScenarioResult result = report::run_scenario(scenario);
-  std::map<std::string, double> figures;
-  for (const auto& f : result.figures)
-    if (f.value) figures[f.label] = *f.value;
-  return figures;
+  // Loaded one after another (the loader merges the profile's YAML nodes,
+  // which the runs share, into each), run side by side; the loader's seed
+  // reaches every variant.
+  std::vector<loader::Scenario> twins;
+  for (int i = 0; i < std::max(seeds, 1); ++i) {
+    loader::LoadOptions l = load;
+    l.override_seed = true;
+    l.seed = (load.override_seed ? load.seed : 1) + std::uint64_t(i);
+    twins.push_back(loader::load_scenario_tree(src, YAML::Clone(root), l));
+  }
+  std::vector<std::map<std::string, double>> runs(twins.size());
+  sim::parallel_for(jobs, runs.size(), [&](unsigned, std::size_t i) {
+    for (const auto& f : report::run_scenario(twins[i]).figures)
+      if (f.value) runs[i][f.label] = *f.value;
+  });
+  std::map<std::string, std::vector<double>> values;
+  for (const auto& run : runs)
+    for (const auto& [label, v] : run) values[label].push_back(v);
+  TwinFigures out;
+  for (auto& [label, v] : values) out[label] = spread_of_values(std::move(v));
+  return out;
 }
 
-std::vector<RowResult> compare(const ValidationCase& c, const Samples& s, const std::map<std::string, double>& figures) {
+std::map<std::string, double> medians(const TwinFigures& figures) {
+  std::map<std::string, double> out;
+  for (const auto& [label, s] : figures) out[label] = s.median;
+  return out;
+}
+
+std::vector<RowResult> compare(const ValidationCase& c, const Samples& s, const TwinFigures& figures) {
   std::vector<RowResult> out;
   for (const auto& row : c.rows) {
     RowResult r;
@@ -347,7 +377,7 @@ std::vector<RowResult> compare(const ValidationCase& c, const Samples& s, const 
     r.tolerance = row.tolerance;
     if (auto m = spread_of(s, row.measured)) r.measured = *m;
     if (auto it = figures.find(row.figure); it != figures.end()) r.predicted = it->second;
-    r.within = r.measured.n > 0 && r.predicted && row.tolerance.agrees(r.measured.median, *r.predicted);
+    r.within = r.measured.n > 0 && r.predicted && row.tolerance.agrees(r.measured.median, r.predicted->median);
     out.push_back(r);
   }
   return out;
@@ -369,7 +399,7 @@ std::string number(double v) {
 
 std::string format_rows(const std::vector<RowResult>& rows) {
   std::vector<std::vector<std::string>> cells = {
-      {"python", "what", "measured (min..max, n)", "predicted", "tolerance", "verdict"}};
+      {"python", "what", "measured (min..max, n)", "predicted (min..max, seeds)", "tolerance", "verdict"}};
   int within = 0;
   for (const auto& r : rows) {
     within += r.within;
@@ -377,7 +407,12 @@ std::string format_rows(const std::vector<RowResult>& rows) {
                      r.measured.n ? number(r.measured.median) + " (" + number(r.measured.low) + ".." +
                                         number(r.measured.high) + ", " + std::to_string(r.measured.n) + ")"
                                   : "-",
-                     r.predicted ? number(*r.predicted) : "-", r.tolerance.describe(),
+                     !r.predicted          ? "-"
+                     : r.predicted->n == 1 ? number(r.predicted->median)
+                                           : number(r.predicted->median) + " (" + number(r.predicted->low) + ".." +
+                                                 number(r.predicted->high) + ", " +
+                                                 std::to_string(r.predicted->n) + ")",
+                     r.tolerance.describe(),
                      r.within ? "within" : r.measured.n && r.predicted ? "MISS" : "no data"});
   }
   std::vector<std::size_t> width(cells[0].size(), 0);
@@ -406,7 +441,11 @@ std::string rows_json(const std::vector<RowResult>& rows, const std::string& pro
       out << ", \"measured\": {\"median\": " << format_value(r.measured.median)
           << ", \"min\": " << format_value(r.measured.low) << ", \"max\": " << format_value(r.measured.high)
           << ", \"n\": " << r.measured.n << "}";
-    if (r.predicted) out << ", \"predicted\": " << format_value(*r.predicted);
+    // "predicted" stays the number it always was (the median over the seeds).
+    if (r.predicted)
+      out << ", \"predicted\": " << format_value(r.predicted->median) << ", \"predicted_spread\": {\"min\": "
+          << format_value(r.predicted->low) << ", \"max\": " << format_value(r.predicted->high)
+          << ", \"seeds\": " << r.predicted->n << "}";
     out << ", \"tolerance\": " << sim::json_string(r.tolerance.describe())
         << ", \"within\": " << (r.within ? "true" : "false") << "}";
   }

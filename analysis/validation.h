@@ -89,25 +89,35 @@ std::optional<Spread> spread_of(const Samples& s, const std::string& key);
 // printed (a program and its case out of step: a bug).
 std::vector<TwinSetting> twin_settings(const ValidationCase& c, const Samples& s);
 
+// A twin's figures by label: over its runs, the median and range.
+using TwinFigures = std::map<std::string, Spread>;
+
 // Runs the twin of `c` (its YAML text, from file `file`) with `settings`
-// applied, under `load` (the profile), and returns its figures by label.
-// Throws loader::InputError for a twin that does not load.
-std::map<std::string, double> predict(const std::string& file, const std::string& text,
-                                      const std::vector<TwinSetting>& settings, const loader::LoadOptions& load);
+// applied, under `load` (the profile), `seeds` times: with seeds 1..seeds
+// (or from load.seed on, with --seed), as many at a time as `jobs`. The
+// real programs' figures are medians over runs, and on a contended GIL one
+// twin run is one draw of the wake-up latencies: 8 threads at 1 us with
+// 1 ns of slack gave 4.1x to 16.5x over five seeds (validate's measured
+// runs: 6.4x to 16.7x), so the twin's median is compared. Throws
+// loader::InputError for a twin that does not load.
+TwinFigures predict(const std::string& file, const std::string& text, const std::vector<TwinSetting>& settings,
+                    const loader::LoadOptions& load, int seeds = 1, unsigned jobs = 1);
+// The medians alone.
+std::map<std::string, double> medians(const TwinFigures& figures);
 
 struct RowResult {
   std::string case_id;
   std::string label;  // the case's label, then the row's
   std::string python;
   Spread measured;
-  std::optional<double> predicted;  // none when the twin has no such figure
+  std::optional<Spread> predicted;  // over the twin's runs; none when the twin has no such figure
   Tolerance tolerance;
   bool within = false;
 };
 
 // The case's rows for one interpreter: each measured spread against the
 // twin's figure.
-std::vector<RowResult> compare(const ValidationCase& c, const Samples& s, const std::map<std::string, double>& figures);
+std::vector<RowResult> compare(const ValidationCase& c, const Samples& s, const TwinFigures& figures);
 
 // The table `gilsim validate` prints: a row per comparison, and a last line
 // counting the rows within their tolerance.

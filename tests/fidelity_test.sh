@@ -33,9 +33,13 @@ values "$shipped" >"$work/shipped.values"
 diff "$work/shipped.values" "$work/fitted.values" >"$work/diff" \
   || fail "calibrate --replay does not give $shipped's values: $(cat "$work/diff")"
 # The values that act through the mechanism are there, each fitted.
-for key in wakeup_latency timer_slack wakeup_cpu cache_refill futex_wake futex_wake_nobody wakeup_granularity tick; do
+for key in wakeup_latency timer_slack wakeup_cpu cache_refill futex_wake futex_wake_nobody tick timed_wait_cpu; do
   grep -q "^  $key: " "$work/fitted.values" || fail "calibrate wrote no $key"
 done
+# The recording's newest lines name the kernel (Linux 6.18): EEVDF, which has
+# no wake-up granularity for the battle's fit to set.
+grep -q '^  scheduler: eevdf$' "$work/fitted.values" || fail "calibrate did not take EEVDF from Linux 6.18"
+grep -q '^  wakeup_granularity: ' "$work/fitted.values" && fail "calibrate fitted CFS's wakeup_granularity under EEVDF"
 # The process start-up by start method, each fitted (processes section).
 for key in process_startup process_start_interval; do
   grep -q "^  $key:\$" "$work/fitted.values" || fail "calibrate wrote no $key"
@@ -62,11 +66,10 @@ check() {  # check CASE PYTHON WHAT within|MISS
   esac
 }
 # Known misses, as CASE/PYTHON (docs/validation.md, "Fidelity on this project's
-# VM", says why): none now. The echo server beside 2 CPU threads came within
-# once the twin's sendall took the time echo.py measures (send_ns, ~11 us),
-# not 3 us; 2.7's 4 threads pinned to one CPU once calibrate measured a system
-# call (futex_wake_nobody) and fitted the wake-up preemption.
-KNOWN=""
+# VM", says why): 2.7's hand-offs/s between 2 CPU threads, 88,500 predicted
+# against 178,000 (44,000-311,000) measured, just outside 2x; calibrate's own
+# hand-off runs measured 74,800, which the battle's fit matches.
+KNOWN="handoffs/2.7"
 verdict() { case " $KNOWN " in *" $1/$2 "*) echo MISS ;; *) echo within ;; esac; }
 for py in 2.7 3.12; do
   for c in countdown-2-all countdown-2-pinned countdown-4-all countdown-4-pinned; do
@@ -77,21 +80,21 @@ done
 for c in echo-1cpu-0.5ms echo-2cpu-0.5ms echo-1cpu-5ms echo-2cpu-5ms echo-1cpu-50ms echo-2cpu-50ms; do
   check $c 3.12 "throughput beside / alone" "$(verdict $c 3.12)"
 done
-# Short switch intervals (issue 10's second "must show", on this VM): with the
-# timer slack at 1 ns (prctl) every ratio of N threads over one is within 2x,
-# 8 threads' collapse at 1 us and 10 us included. The hand-offs per second of
-# 8 threads without slack miss by 15-30x, and 3.12's 8 threads at 1 us with
-# the default slack by 2.06x: docs/validation.md, "Known gaps", says why.
+# Short switch intervals (issue 10's second "must show", on this VM), each
+# twin's median over 5 seeds: with the timer slack at 1 ns (prctl) 8 threads
+# collapse, as the real ones do (3.12 at 1 us: 9.4x predicted, 9.4x real),
+# from the mechanism the real runs show: waiters spinning through expired
+# timed waits (machine.timed_wait_cpu) hold the CPUs, and EEVDF brings the
+# GIL's holder back at a tick. Every row is within but 3.12's 8 threads at
+# 10 us, 8.1x against 3.9x (docs/validation.md, "Known gaps").
+KNOWN="smallint-8-10us-noslack/3.12"
 for py in 3.9 3.12; do
   for c in smallint-2-1us-noslack smallint-8-1us-noslack smallint-2-10us-noslack smallint-8-10us-noslack \
            smallint-2-1us smallint-8-1us smallint-2-10us smallint-8-10us; do
-    check $c $py "threads / one" within
-  done
-  for c in smallint-8-1us-noslack smallint-8-10us-noslack; do
-    check $c $py "GIL hand-offs/s" MISS
+    check $c $py "threads / one" "$(verdict $c $py)"
+    check $c $py "GIL hand-offs/s" within
   done
 done
-check smallint-8-1us 3.12 "GIL hand-offs/s" MISS
 # Process start-up (issue 10 (e)), with the start-up and the parent's share
 # by start method that calibrate fits (runtime.process_startup,
 # process_start_interval, resource_tracker_start; its processes section and
@@ -114,25 +117,6 @@ for py in 2.7 3.12; do
   for c in native-sha256 native-zlib; do check $c $py "speed-up" within; done
 done
 
-# The same profile with EEVDF and the timed wait's CPU added by hand
-# (profiles/amd-epyc-2vcpu-eevdf.yaml): its other values are the calibrated
-# profile's, and it brings 8 threads' collapse with 1 ns of slack within reach:
-# both 3.12 rows at 1 us within (13x and 2,300 hand-offs/s; real 9.4x and 1,500),
-# three rows still missing (docs/validation.md says which and why).
-eevdf=$src/profiles/amd-epyc-2vcpu-eevdf.yaml
-values "$eevdf" | grep -v -E '^  (scheduler|timed_wait_cpu): ' >"$work/eevdf.values"
-values "$shipped" >"$work/shipped.values"
-diff "$work/shipped.values" "$work/eevdf.values" >"$work/eevdf.diff" \
-  || fail "$eevdf's values are not the calibrated profile's: $(cat "$work/eevdf.diff")"
-"$gilsim" validate --profile "$eevdf" --replay "$rec" --json "$work/rows-eevdf.json" >"$work/table-eevdf.txt" 2>&1
-rows=$work/rows-eevdf.json
-check smallint-8-1us-noslack 3.12 "threads / one" within
-check smallint-8-1us-noslack 3.12 "GIL hand-offs/s" within
-check smallint-8-1us-noslack 3.9 "GIL hand-offs/s" within
-check smallint-8-10us-noslack 3.12 "GIL hand-offs/s" within
-check smallint-8-10us-noslack 3.9 "threads / one" within
-check smallint-8-1us-noslack 3.9 "threads / one" MISS
-check smallint-8-10us-noslack 3.12 "threads / one" MISS
-check smallint-8-10us-noslack 3.9 "GIL hand-offs/s" MISS
-[ "$(grep -c '"within": false' "$rows")" -eq 3 ] || fail "with $eevdf, rows other than the three known ones miss: $(grep '"within": false' "$rows")"
+# Nothing else misses.
+[ "$(grep -c '"within": false' "$rows")" -eq 2 ] || fail "rows other than the two known ones miss: $(grep '"within": false' "$rows")"
 echo "fidelity_test: ok"

@@ -25,6 +25,20 @@ grep -q 'replayed from' "$work/v.txt" || fail "the table does not say the measur
 "$gilsim" validate --profile "$ref" --replay "$rec" --json - 2>/dev/null | grep -q '"rows"' \
   || fail "--json - did not write the JSON to standard output"
 
+# Each twin runs with 5 seeds by default: the predicted column gives the
+# median and range over them, and the JSON the range; the numbers do not
+# depend on how many run at a time.
+grep -q '"predicted_spread": {"min": [0-9.e+-]*, "max": [0-9.e+-]*, "seeds": 5}' "$work/v.json" \
+  || fail "no predicted_spread over 5 seeds in the JSON"
+grep -q 'predicted (min..max, seeds)' "$work/v.txt" || fail "the table does not say the prediction is over seeds"
+"$gilsim" validate --profile "$ref" --replay "$rec" --case smallint --jobs 1 >"$work/j1.txt" 2>&1
+"$gilsim" validate --profile "$ref" --replay "$rec" --case smallint --jobs 3 >"$work/j3.txt" 2>&1
+cmp -s "$work/j1.txt" "$work/j3.txt" || fail "--jobs 1 and --jobs 3 give different tables"
+# (a row's measured range, then the predicted one)
+grep -q '[0-9]\.\.[0-9].*[0-9]\.\.[0-9].*, 5) ' "$work/j1.txt" || fail "no prediction over 5 seeds in the table"
+"$gilsim" validate --profile "$ref" --replay "$rec" --case smallint --twin-seeds 1 >"$work/s1.txt" 2>&1
+grep -q '[0-9]\.\.[0-9].*[0-9]\.\.[0-9]' "$work/s1.txt" && fail "--twin-seeds 1 prints a range over one seed"
+
 expect2() {  # expect2 WHAT PATTERN COMMAND...: exit 2 with PATTERN on standard error
   what=$1 pattern=$2
   shift 2
@@ -36,6 +50,9 @@ expect2() {  # expect2 WHAT PATTERN COMMAND...: exit 2 with PATTERN on standard 
 expect2 "no --profile" "needs --profile" "$gilsim" validate --replay "$rec"
 expect2 "a missing profile" "nowhere.yaml" "$gilsim" validate --profile "$work/nowhere.yaml" --replay "$rec"
 expect2 "--repeat 0" "--repeat wants" "$gilsim" validate --profile "$ref" --repeat 0
+expect2 "--twin-seeds 0" "--twin-seeds wants" "$gilsim" validate --profile "$ref" --replay "$rec" --twin-seeds 0
+expect2 "--jobs 0" "--jobs wants" "$gilsim" validate --profile "$ref" --replay "$rec" --jobs 0
+expect2 "calibrate: --twin-seeds 0" "--twin-seeds wants" "$gilsim" calibrate --replay "$cal" --twin-seeds 0
 expect2 "a missing replay file" "cannot read" "$gilsim" validate --profile "$ref" --replay "$work/none.jsonl"
 expect2 "--case that starts no case" "did you mean 'smallint'" "$gilsim" validate --profile "$ref" --case smallnt \
   --replay "$rec"

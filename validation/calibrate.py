@@ -5,9 +5,11 @@ its timed samples.
 
     python calibrate.py --rounds 5 --only pingpong,pickle
 
-Prints one line of JSON: {"python": "3.12", "cpus": 2, "measurements":
-[{"name": ..., "x": ..., "rounds": [value per round, ns]}, ...]}, where x is
-the measurement's size (bytes, workers) or 0. `gilsim calibrate` fits the
+Prints one line of JSON: {"python": "3.12", "cpus": 2, "system": "Linux",
+"kernel": "6.18.0", "measurements": [{"name": ..., "x": ..., "rounds": [value
+per round, ns]}, ...]}, where x is the measurement's size (bytes, workers) or
+0; the system and kernel release (platform.system(), platform.release())
+tell calibrate which OS scheduler the machine runs. `gilsim calibrate` fits the
 profile's parameters to them (analysis/calibration_fit.cc) and writes the
 values as comments. Progress goes to standard error.
 """
@@ -16,6 +18,7 @@ from __future__ import print_function
 import json
 import os
 import pickle
+import platform
 import sys
 import threading
 import time
@@ -235,8 +238,6 @@ def bench_timers():
         for _ in range(ROUNDS):
             rounds.append(timed_median(lambda: lock.acquire(True, 0.0005), 20) - 0.0005e9)
         record("timedwait_overshoot", 500000, rounds)
-    if hasattr(time, "thread_time") and hasattr(os, "sched_setaffinity"):
-        bench_timed_wait_cpu(lock)
 
 
 def timed_wait_cpu_rounds(lock):
@@ -253,7 +254,13 @@ def timed_wait_cpu_rounds(lock):
     return rounds
 
 
-def bench_timed_wait_cpu(lock):
+def bench_timed_wait_cpu():
+    """Its own section ("waitcpu"): machine.timed_wait_cpu is fitted to it,
+    and the host's speed moves it, so it can be re-recorded alone."""
+    if sys.version_info[0] < 3 or not hasattr(time, "thread_time") or not hasattr(os, "sched_setaffinity"):
+        return
+    lock = threading.Lock()
+    lock.acquire()
     # Alone, and pinned beside a CPU-bound process on the same CPU: spinning
     # GIL waiters keep the CPUs busy, and a timed wait costs less then (on
     # the project's VM 18-24 us against 28-38 us alone).
@@ -434,7 +441,7 @@ def bench_syscall():
 
 SECTIONS = [("syscall", bench_syscall), ("pingpong", bench_pingpong), ("handoffs", bench_handoffs), ("battle", bench_battle),
             ("bytecode", bench_bytecode),
-            ("timers", bench_timers), ("processes", bench_processes), ("pickle", bench_pickle),
+            ("timers", bench_timers), ("waitcpu", bench_timed_wait_cpu), ("processes", bench_processes), ("pickle", bench_pickle),
             ("pipes", bench_pipes), ("asyncio", bench_asyncio)]
 
 
@@ -449,7 +456,7 @@ def main():
         sys.stderr.write("calibrate: %s %s\n" % (vlib.version(), name))
         sys.stderr.flush()
         fn()
-    vlib.emit({"measurements": OUT})
+    vlib.emit({"measurements": OUT, "system": platform.system(), "kernel": platform.release()})
 
 
 if __name__ == "__main__":

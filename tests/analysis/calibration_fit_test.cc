@@ -188,3 +188,48 @@ TEST_CASE("calibrate: bad output of calibrate.py is an error") {
                       "{\"python\": \"3.12\", \"measurements\": [{\"name\": \"x\", \"rounds\": [\"a\"]}]}"),
                   std::runtime_error);
 }
+
+TEST_CASE("calibrate: the kernel calibrate.py reports gives the scheduler") {
+  const auto out = analysis::parse_calibration_output(
+      "{\"python\": \"3.12\", \"cpus\": 2, \"system\": \"Linux\", \"kernel\": \"6.18.44-fc-v1272\", "
+      "\"measurements\": []}");
+  CHECK(out.system == "Linux");
+  CHECK(out.kernel == "6.18.44-fc-v1272");
+  CHECK(analysis::parse_calibration_output("{\"python\": \"2.7\", \"measurements\": []}").kernel.empty());
+  using Os = analysis::MeasuredOs;
+  auto policy = [](std::vector<Os> oses) {
+    const auto v = analysis::fit_scheduler(oses);
+    return v ? v->text : std::string("none");
+  };
+  CHECK(policy({{"Linux", "6.18.44-fc-v1272"}}) == "eevdf");
+  CHECK(policy({{"Linux", "6.6.0"}}) == "eevdf");  // EEVDF's first release
+  CHECK(policy({{"Linux", "6.5.13"}}) == "cfs");
+  CHECK(policy({{"Linux", "5.15.0-91-generic"}}) == "cfs");
+  // Lines from before calibrate.py reported it are left aside.
+  CHECK(policy({{"", ""}, {"Linux", "6.8.0"}, {"Linux", "6.8.0"}}) == "eevdf");
+  CHECK(policy({}) == "none");
+  CHECK(policy({{"", ""}}) == "none");
+  // Not Linux, a release that is not one, or kernels on both sides of 6.6: no guess.
+  CHECK(policy({{"Darwin", "23.1.0"}}) == "none");
+  CHECK(policy({{"Linux", "six"}}) == "none");
+  CHECK(policy({{"Linux", "6.1.0"}, {"Linux", "6.8.0"}}) == "none");
+  const auto v = analysis::fit_scheduler({{"Linux", "6.8.0"}, {"Linux", "6.8.0"}});
+  REQUIRE(v);
+  CHECK(v->key == "machine.scheduler");
+  CHECK(v->comment.find("Linux 6.8.0)") != std::string::npos);  // named once
+}
+
+TEST_CASE("calibrate: a timed wait's CPU beside a spinner is machine.timed_wait_cpu; alone, a comment") {
+  const std::vector<analysis::CalibrationMeasurement> m = {
+      {"3.12", "timedwait_cpu_busy", 1000, {18000, 20000, 22000}},
+      {"3.9", "timedwait_cpu_busy", 1000, {24000, 26000, 28000}},
+      {"3.12", "timedwait_cpu_alone", 1000, {30000, 30000, 30000}},
+  };
+  const auto fitted = by_key(analysis::fit_profile(m));
+  // Both 3.x interpreters, equal spreads: the mean of their medians.
+  CHECK(fitted.at("machine.timed_wait_cpu").value == doctest::Approx(23000));
+  CHECK(fitted.at("machine.timed_wait_cpu").points == 2);
+  const std::string text = analysis::write_profile({"t", "", "", 2}, analysis::fit_profile(m), m);
+  CHECK(loader::load_profile_text(text, "t.yaml").settings["machine"]["timed_wait_cpu"].as<std::string>() == "23us");
+  CHECK(text.find("# timedwait_cpu_alone") != std::string::npos);
+}

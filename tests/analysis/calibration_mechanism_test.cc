@@ -113,6 +113,34 @@ TEST_CASE("calibrate: the battle search finds the costs of a twin whose answer i
   CHECK(value(values, "machine.wakeup_cpu").comment.find("hand-offs/s 5e+03 (predicted 5e+03)") !=
         std::string::npos);
   CHECK(value(values, "machine.cache_refill").comment.find("see its comment") != std::string::npos);
+  // CFS (no scheduler named): its wake-up granularity is fitted too.
+  CHECK(analysis::find_value(values, "machine.wakeup_granularity") != nullptr);
+}
+
+TEST_CASE("calibrate: under EEVDF the battle's twins run with it, and no wake-up granularity is fitted") {
+  int calls = 0, under_eevdf = 0;
+  const analysis::TwinPredictor fake = [&](const std::string& case_id, const analysis::Samples&,
+                                           const loader::LoadOptions& load) {
+    ++calls;
+    const YAML::Node& p = load.profile->settings;
+    under_eevdf += p["machine"]["scheduler"] && p["machine"]["scheduler"].as<std::string>() == "eevdf";
+    CHECK_FALSE(p["machine"]["wakeup_granularity"]);
+    std::map<std::string, double> figures;
+    if (case_id == "countdown-2-all") figures["ratio"] = 1 + us(p, "machine", "wakeup_cpu");
+    return figures;
+  };
+  const std::vector<CalibrationMeasurement> m = {
+      {"2.7", "countdown2_ratio", 0, {3, 3, 3}},
+      {"2.7", "countdown2_seq", 0, {1e8, 1e8, 1e8}},
+  };
+  std::vector<analysis::ProfileValue> values = {{"machine.scheduler", "eevdf", "Linux 6.18"}};
+  const analysis::BattleFit fit = analysis::fit_battle(m, {"f", "", "", 2}, values, fake);
+  REQUIRE(fit.done);
+  CHECK(calls > 0);
+  CHECK(under_eevdf == calls);
+  CHECK(value(values, "machine.wakeup_cpu").text == "2us");
+  CHECK(analysis::find_value(values, "machine.wakeup_granularity") == nullptr);
+  CHECK(value(values, "machine.wakeup_cpu").comment.find("scheduler (eevdf)") != std::string::npos);
 }
 
 TEST_CASE("calibrate: no battle fit without 2.x count-down measurements") {

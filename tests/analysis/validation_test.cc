@@ -5,14 +5,17 @@
 // verdicts.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <string>
 
 #include "analysis/validation.h"
 #include "loader/input_error.h"
+#include "loader/profile.h"
 
 namespace {
 
@@ -128,22 +131,22 @@ TEST_CASE("validate: verdicts on recorded measurements") {
   const auto overlap = rows_of("overlap-threads", "3.12");
   REQUIRE(overlap.size() == 1);
   CHECK(overlap[0].measured.median == doctest::Approx(0.308).epsilon(0.01));
-  CHECK(overlap[0].predicted == doctest::Approx(0.25).epsilon(0.01));
+  CHECK(overlap[0].predicted->median == doctest::Approx(0.25).epsilon(0.01));
   CHECK(overlap[0].within);
   // sha256 threads on the busy machine: no speed-up measured (0.99), 2x predicted: a miss.
   const auto sha = rows_of("native-sha256", "3.12");
-  CHECK(sha[0].predicted == doctest::Approx(2.0).epsilon(0.01));
+  CHECK(sha[0].predicted->median == doctest::Approx(2.0).epsilon(0.01));
   CHECK_FALSE(sha[0].within);
 }
 
 TEST_CASE("validate: compare against figures given by hand") {
   const auto& c = find("handoffs");
   analysis::Samples s{"3.12", {{"3.12", {{"handoffs_per_s", 180}}}, {"3.12", {{"handoffs_per_s", 190}}}}};
-  auto rows = analysis::compare(c, s, {{"hand-offs per second", 370}});
+  auto rows = analysis::compare(c, s, {{"hand-offs per second", analysis::Spread{370, 370, 370, 1}}});
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].measured.median == 185);
   CHECK(rows[0].within);  // 2x
-  rows = analysis::compare(c, s, {{"hand-offs per second", 371}});
+  rows = analysis::compare(c, s, {{"hand-offs per second", analysis::Spread{371, 371, 371, 1}}});
   CHECK_FALSE(rows[0].within);
   rows = analysis::compare(c, s, {});  // no such figure: no verdict of agreement
   CHECK_FALSE(rows[0].predicted);
@@ -169,4 +172,53 @@ TEST_CASE("validate: which interpreters run a case") {
   CHECK(analysis::applies(find("echo-1cpu-5ms"), "3.6"));
   CHECK_FALSE(analysis::applies(find("pool-spawn-1"), "3.3"));
   CHECK(analysis::applies(find("pool-spawn-1"), "3.13"));
+}
+
+TEST_CASE("validate: a twin over several seeds gives each figure's median and range over its runs") {
+  // 8 threads at 1 us with 1 ns of slack under the calibrated profile: a
+  // contended GIL whose figures differ from seed to seed.
+  const auto samples = recorded();
+  const auto& c = find("smallint-8-1us-noslack");
+  const analysis::Samples* s = nullptr;
+  for (const auto& [key, v] : samples)
+    if (key.first == c.id) s = &v;
+  REQUIRE(s != nullptr);
+  const std::string file = GILSIM_SOURCE_DIR "/validation/" + c.program + ".yaml";
+  loader::LoadOptions load;
+  load.profile = std::make_shared<const loader::Profile>(
+      loader::load_profile_file(GILSIM_SOURCE_DIR "/profiles/amd-epyc-2vcpu.yaml"));
+  const auto settings = analysis::twin_settings(c, *s);
+  const auto five = analysis::predict(file, read(file), settings, load, 5, 1);
+  // The same runs one at a time, each with its seed.
+  std::map<std::string, std::vector<double>> each;
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    loader::LoadOptions one = load;
+    one.override_seed = true;
+    one.seed = seed;
+    for (const auto& [label, v] : analysis::predict(file, read(file), settings, one)) {
+      CHECK(v.n == 1);
+      each[label].push_back(v.median);
+    }
+  }
+  REQUIRE(five.size() == each.size());
+  bool varies = false;
+  for (auto& [label, v] : each) {
+    CAPTURE(label);
+    std::sort(v.begin(), v.end());
+    const auto& f = five.at(label);
+    CHECK(f.n == 5);
+    CHECK(f.median == v[2]);
+    CHECK(f.low == v.front());
+    CHECK(f.high == v.back());
+    varies |= f.low < f.high;
+  }
+  CHECK(varies);
+  // Run two or three at a time: the same figures.
+  const auto parallel = analysis::predict(file, read(file), settings, load, 5, 3);
+  for (const auto& [label, f] : five) {
+    CHECK(parallel.at(label).median == f.median);
+    CHECK(parallel.at(label).low == f.low);
+    CHECK(parallel.at(label).high == f.high);
+  }
+  CHECK(analysis::medians(five).at("ratio") == five.at("ratio").median);
 }
