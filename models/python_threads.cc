@@ -76,12 +76,7 @@ void PythonThreads::advance(int tid) {
         throw InvariantViolation("a finished or blocked thread was given a core");
 
       case Phase::Returning:  // Py_END_ALLOW_THREADS after a blocking call
-        // (It may hold the GIL already: taken when its timed wait's C code ended.)
-        if (threads_.checks().serialises && !threads_.holds_gil(tid) && !threads_.take_gil(tid)) return;
-        t.phase = Phase::Idle;
-        if (t.kind_now() == OpKind::Asyncio) continue;  // back from select(): the loop goes on
-        if (t.kind_now() == OpKind::Io) ++t.io_ops;
-        ++t.cursor().pc;
+        if (!end_allow_threads(t, tid)) return;
         continue;
 
       case Phase::LockWait:  // woken by a release: it must still win the lock

@@ -38,8 +38,16 @@ class PythonThreads {
   // Event handlers (the simulation's dispatch switch calls these).
   // Got a core (kWakeup with an idle core, kDispatch). The machine then books
   // its arrival on the core unless it left the core at once (Machine::settle).
+  // A thread back from a blocking call, as most of a GIL-bound workload's
+  // wake-ups are (a GIL waiter woken by its timeout, which mostly finds the
+  // GIL still held and waits again), first takes the GIL back here, and
+  // calls advance() only if it got it: a failed retry makes no call of
+  // advance and goes through none of its cases (docs/speed.md, the speed6
+  // branch). The same as advance()'s Phase::Returning case, which this
+  // shares (end_allow_threads).
   void on_running(int tid) {
-    advance(tid);
+    PythonThread& t = threads_[tid];
+    if (t.phase != PythonThread::Phase::Returning || t.retaking || end_allow_threads(t, tid)) advance(tid);
     os_.settle();
   }
   void on_segment_end(int tid);      // kSegmentEnd
@@ -83,6 +91,18 @@ class PythonThreads {
 
  private:
   void advance(int tid);
+  // Py_END_ALLOW_THREADS after a blocking call (Phase::Returning): takes the
+  // GIL back, then moves past the call. False if the thread now waits for
+  // the GIL (it comes back here when it runs again).
+  bool end_allow_threads(PythonThread& t, int tid) {
+    // (It may hold the GIL already: taken when its timed wait's C code ended.)
+    if (threads_.checks().serialises && !threads_.holds_gil(tid) && !threads_.take_gil(tid)) return false;
+    t.phase = PythonThread::Phase::Idle;
+    if (t.kind_now() == OpKind::Asyncio) return true;  // back from select(): the loop goes on
+    if (t.kind_now() == OpKind::Io) ++t.io_ops;
+    ++t.cursor().pc;
+    return true;
+  }
   // The operations of each family; false if the thread now waits or its
   // work is under way (advance returns).
   // (run_compute inlines into advance, its one caller: the most frequent
