@@ -163,24 +163,16 @@ void Machine::release(int core) {
   vacate(core);
 }
 
-void Machine::block(int tid) {
+void Machine::block_staying(int tid) {
   OsThread& t = threads_[tid];
   if (t.state != OsState::Running) throw InvariantViolation("a thread blocked while not running");
   const int core = t.core;
   if (arriving_ == tid) {
-    // It arrived on the core in this instant (arriving_): the core was
-    // never booked as taken. With nobody waiting for it, it is idle again
-    // from now, as occupy() and vacate() would leave it (the thread's CPU
-    // time grows by 0); the busy cores' level never changed (a level held
-    // for no time is no maximum, and adds nothing to the average).
+    // It arrived on the core in this instant, and someone waits for the
+    // core (block()): the usual way, the core taken and left, then given.
     arriving_ = -1;
     t.state = OsState::Blocked;
     t.core = -1;
-    if (waiting_ == 0) {
-      table_.left_at_once(core, events_.now());
-      return;
-    }
-    // Someone waits: the usual way, the core taken and left, then given.
     table_.occupy(core, tid, events_.now(), /*switching=*/false);
     busy_.add(events_.now(), +1);
     release(core);

@@ -94,7 +94,7 @@ class Machine {
     if (arriving_ >= 0) book_arrival();
   }
   // The thread, running, blocks (leaves its core). The core takes the next
-  // runnable thread, if any.
+  // runnable thread, if any. (Inline below for the most frequent case.)
   void block(int tid);
   // The thread ends: like block, but it never runs again.
   void exit(int tid) { block(tid); }
@@ -133,6 +133,8 @@ class Machine {
     int claimed = -1;    // the idle core it is on its way to (CoreTable::claim), or -1
   };
 
+  // block() for a thread that was booked on its core (or someone waits for it).
+  [[gnu::noinline]] void block_staying(int tid);
   // (Inline into on_wakeup, its one caller: a wake-up onto an idle core makes no second call.)
   [[gnu::always_inline]] inline void assign(int core, int tid);
   // The core's side of assign(), deferred (arriving_).
@@ -205,5 +207,24 @@ class Machine {
   sim::TrackId first_core_track_ = 0, runnable_counter_ = 0;
   const std::vector<std::string>* names_ = nullptr;
 };
+
+// Inline for a thread that leaves the core it arrived on in this instant,
+// with nobody waiting for the core (arriving_): 7 of the 8 blocks of a
+// GIL-bound workload, each a timed-out waiter that finds the GIL still held
+// (docs/speed.md, the speed6 branch). The core was never booked as taken:
+// it is idle again from now, as occupy() and vacate() would leave it (the
+// thread's CPU time grows by 0); the busy cores' level never changed (a
+// level held for no time is no maximum, and adds nothing to the average).
+inline void Machine::block(int tid) {
+  if (arriving_ == tid && waiting_ == 0) {
+    arriving_ = -1;
+    OsThread& t = threads_[tid];
+    table_.left_at_once(t.core, events_.now());
+    t.state = OsState::Blocked;
+    t.core = -1;
+    return;
+  }
+  block_staying(tid);
+}
 
 }  // namespace models
