@@ -38,16 +38,14 @@ class PythonThreads {
   // Event handlers (the simulation's dispatch switch calls these).
   // Got a core (kWakeup with an idle core, kDispatch). The machine then books
   // its arrival on the core unless it left the core at once (Machine::settle).
-  // A thread back from a blocking call, as most of a GIL-bound workload's
-  // wake-ups are (a GIL waiter woken by its timeout, which mostly finds the
-  // GIL still held and waits again), first takes the GIL back here, and
-  // calls advance() only if it got it: a failed retry makes no call of
-  // advance and goes through none of its cases (docs/speed.md, the speed6
-  // branch). The same as advance()'s Phase::Returning case, which this
-  // shares (end_allow_threads).
+  // A thread that must take the GIL before it goes on (a GIL waiter, woken
+  // by its timeout or by a release, as most of a GIL-bound workload's
+  // wake-ups are) tries here first, and calls advance() only if it got the
+  // GIL: a failed retry, which mostly finds the GIL still held and waits
+  // again, makes no call of advance (docs/speed.md, the speed6 branch).
   void on_running(int tid) {
     PythonThread& t = threads_[tid];
-    if (t.phase != PythonThread::Phase::Returning || t.retaking || end_allow_threads(t, tid)) advance(tid);
+    if (t.retaking || !must_take_gil(t, tid) || threads_.take_gil(tid)) advance(tid);
     os_.settle();
   }
   void on_segment_end(int tid);      // kSegmentEnd
@@ -91,17 +89,19 @@ class PythonThreads {
 
  private:
   void advance(int tid);
-  // Py_END_ALLOW_THREADS after a blocking call (Phase::Returning): takes the
-  // GIL back, then moves past the call. False if the thread now waits for
-  // the GIL (it comes back here when it runs again).
-  bool end_allow_threads(PythonThread& t, int tid) {
-    // (It may hold the GIL already: taken when its timed wait's C code ended.)
-    if (threads_.checks().serialises && !threads_.holds_gil(tid) && !threads_.take_gil(tid)) return false;
-    t.phase = PythonThread::Phase::Idle;
-    if (t.kind_now() == OpKind::Asyncio) return true;  // back from select(): the loop goes on
-    if (t.kind_now() == OpKind::Io) ++t.io_ops;
-    ++t.cursor().pc;
-    return true;
+  // Whether the thread, given a core, must take the GIL before it goes on:
+  // back from a blocking call (Py_END_ALLOW_THREADS; it may hold the GIL
+  // already, taken when its timed wait's C code ended), or resumed in work
+  // that needs it (after a preemption or a forced switch).
+  bool must_take_gil(const PythonThread& t, int tid) const {
+    switch (t.phase) {
+      case PythonThread::Phase::Returning:
+        return threads_.checks().serialises && !threads_.holds_gil(tid);
+      case PythonThread::Phase::Executing:
+        return threads_.lacks_gil(tid, t.kind_now());
+      default:
+        return false;
+    }
   }
   // The operations of each family; false if the thread now waits or its
   // work is under way (advance returns).
