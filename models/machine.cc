@@ -29,6 +29,7 @@ Machine::Machine(const MachineConfig& config, sim::EventQueue& events, int threa
       // A policy that hears blocks keeps books over every runnable thread
       // (EEVDF's average vruntime): it must see every wake-up too.
       places_woken_(threads > config.cores || hears_blocks_),
+      no_wakeup_cpu_(config.wakeup_cpu.is_constant() && config.wakeup_cpu.a == 0),
       defers_arrivals_(!hears_blocks_) {
   woken_.reserve(static_cast<std::size_t>(threads));
 }
@@ -92,7 +93,7 @@ void Machine::wake_unlisted(int tid) {
   events_.post(events_.now() + config_.wakeup_latency.sample(rng_), kWakeup, static_cast<std::uint32_t>(tid));
 }
 
-bool Machine::on_wakeup(int tid) {
+bool Machine::on_wakeup_other(int tid) {
 #ifndef NDEBUG
   check_settled();  // (a test per wake-up: in debug builds only)
 #endif
@@ -124,20 +125,8 @@ bool Machine::on_wakeup(int tid) {
   return false;
 }
 
-inline void Machine::assign(int core, int tid) {
-  if (table_.thread_on(core) != -1) throw InvariantViolation("a core was given a second thread");
-  CoreBooks& c = cores_[core];
-  if (c.last_thread != tid) ++context_switches_;
-  c.last_thread = tid;
-  threads_[tid].state = OsState::Running;
-  threads_[tid].core = core;
-  count_runnable(-1);
-  if (defers_arrivals_) {
-    arriving_ = tid;
-    return;
-  }
-  table_.occupy(core, tid, events_.now(), /*switching=*/false);
-  busy_.add(events_.now(), +1);
+void Machine::second_thread() {
+  throw InvariantViolation("a core was given a second thread");
 }
 
 void Machine::check_settled() const {
