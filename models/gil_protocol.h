@@ -3,7 +3,8 @@
 // CPython has had three (models/python_versions.cc says which version has
 // which):
 //   - the new GIL of 3.2 .. 3.14 (Python/ceval_gil.c): a timed wait, the
-//     drop request and the FORCE_SWITCHING hand-off (models/new_gil.cc);
+//     drop request and the FORCE_SWITCHING hand-off (models/new_gil.h; the
+//     thread model calls it directly, ThreadControl::call_gil);
 //   - the old GIL of 2.x and 3.0/3.1 (Python/ceval.c's ticker over the
 //     semaphore lock of Python/thread_pthread.h) (models/old_gil.cc);
 //   - no GIL: a free-threaded build (3.13t, 3.14t) (models/no_gil.cc).

@@ -29,6 +29,7 @@ Machine::Machine(const MachineConfig& config, sim::EventQueue& events, int threa
       // A policy that hears blocks keeps books over every runnable thread
       // (EEVDF's average vruntime): it must see every wake-up too.
       places_woken_(threads > config.cores || hears_blocks_),
+      no_wakeup_cpu_(config.wakeup_cpu.is_constant() && config.wakeup_cpu.a == 0),
       defers_arrivals_(!hears_blocks_) {
   woken_.reserve(static_cast<std::size_t>(threads));
 }
@@ -92,7 +93,7 @@ void Machine::wake_unlisted(int tid) {
   events_.post(events_.now() + config_.wakeup_latency.sample(rng_), kWakeup, static_cast<std::uint32_t>(tid));
 }
 
-bool Machine::on_wakeup(int tid) {
+bool Machine::on_wakeup_other(int tid) {
 #ifndef NDEBUG
   check_settled();  // (a test per wake-up: in debug builds only)
 #endif
@@ -124,20 +125,8 @@ bool Machine::on_wakeup(int tid) {
   return false;
 }
 
-inline void Machine::assign(int core, int tid) {
-  if (table_.thread_on(core) != -1) throw InvariantViolation("a core was given a second thread");
-  CoreBooks& c = cores_[core];
-  if (c.last_thread != tid) ++context_switches_;
-  c.last_thread = tid;
-  threads_[tid].state = OsState::Running;
-  threads_[tid].core = core;
-  count_runnable(-1);
-  if (defers_arrivals_) {
-    arriving_ = tid;
-    return;
-  }
-  table_.occupy(core, tid, events_.now(), /*switching=*/false);
-  busy_.add(events_.now(), +1);
+void Machine::second_thread() {
+  throw InvariantViolation("a core was given a second thread");
 }
 
 void Machine::check_settled() const {
@@ -163,24 +152,16 @@ void Machine::release(int core) {
   vacate(core);
 }
 
-void Machine::block(int tid) {
+void Machine::block_staying(int tid) {
   OsThread& t = threads_[tid];
   if (t.state != OsState::Running) throw InvariantViolation("a thread blocked while not running");
   const int core = t.core;
   if (arriving_ == tid) {
-    // It arrived on the core in this instant (arriving_): the core was
-    // never booked as taken. With nobody waiting for it, it is idle again
-    // from now, as occupy() and vacate() would leave it (the thread's CPU
-    // time grows by 0); the busy cores' level never changed (a level held
-    // for no time is no maximum, and adds nothing to the average).
+    // It arrived on the core in this instant, and someone waits for the
+    // core (block()): the usual way, the core taken and left, then given.
     arriving_ = -1;
     t.state = OsState::Blocked;
     t.core = -1;
-    if (waiting_ == 0) {
-      table_.left_at_once(core, events_.now());
-      return;
-    }
-    // Someone waits: the usual way, the core taken and left, then given.
     table_.occupy(core, tid, events_.now(), /*switching=*/false);
     busy_.add(events_.now(), +1);
     release(core);

@@ -85,7 +85,7 @@ class Machine {
   }
   // kWakeup: the thread wants a core. True if it got an idle core and runs
   // now: the caller continues it, then calls settle(). False if it waits in
-  // the run queue.
+  // the run queue. (Inline below for the most frequent case.)
   bool on_wakeup(int tid);
   // Once the code of the thread that on_wakeup() put on a core has run, in
   // the same event: books its arrival on the core, unless it left the core
@@ -94,7 +94,7 @@ class Machine {
     if (arriving_ >= 0) book_arrival();
   }
   // The thread, running, blocks (leaves its core). The core takes the next
-  // runnable thread, if any.
+  // runnable thread, if any. (Inline below for the most frequent case.)
   void block(int tid);
   // The thread ends: like block, but it never runs again.
   void exit(int tid) { block(tid); }
@@ -133,8 +133,28 @@ class Machine {
     int claimed = -1;    // the idle core it is on its way to (CoreTable::claim), or -1
   };
 
-  // (Inline into on_wakeup, its one caller: a wake-up onto an idle core makes no second call.)
-  [[gnu::always_inline]] inline void assign(int core, int tid);
+  // block() for a thread that was booked on its core (or someone waits for it).
+  [[gnu::noinline]] void block_staying(int tid);
+  // on_wakeup() in every case but the inline one (below).
+  [[gnu::noinline]] bool on_wakeup_other(int tid);
+  // The thread runs on the idle core now. (Inline into on_wakeup, its one
+  // caller: a wake-up onto an idle core makes no second call.)
+  [[gnu::always_inline]] void assign(int core, int tid) {
+    if (table_.thread_on(core) != -1) [[unlikely]] second_thread();
+    CoreBooks& c = cores_[core];
+    if (c.last_thread != tid) ++context_switches_;
+    c.last_thread = tid;
+    threads_[tid].state = OsState::Running;
+    threads_[tid].core = core;
+    count_runnable(-1);
+    if (defers_arrivals_) {
+      arriving_ = tid;
+      return;
+    }
+    table_.occupy(core, tid, events_.now(), /*switching=*/false);
+    busy_.add(events_.now(), +1);
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] static void second_thread();
   // The core's side of assign(), deferred (arriving_).
   [[gnu::noinline]] void book_arrival();
   void check_settled() const;  // throws if an arrival is still pending
@@ -178,6 +198,9 @@ class Machine {
   // blocks (EEVDF): its average vruntime counts every runnable thread, so it
   // must see each wake-up as it sees each block.
   bool places_woken_;
+  // A woken thread pays no wakeup_cpu (the constant 0, the default): it
+  // runs on its claimed core as soon as it arrives (on_wakeup()).
+  const bool no_wakeup_cpu_;
   // The thread that on_wakeup() put on an idle core in this event, until it
   // blocks or settle() is called (its core: threads_[arriving_].core; it
   // arrived now), or -1. Most such threads, on a GIL-bound workload, are
@@ -205,5 +228,41 @@ class Machine {
   sim::TrackId first_core_track_ = 0, runnable_counter_ = 0;
   const std::vector<std::string>* names_ = nullptr;
 };
+
+// Inline for a thread that leaves the core it arrived on in this instant,
+// with nobody waiting for the core (arriving_): 7 of the 8 blocks of a
+// GIL-bound workload, each a timed-out waiter that finds the GIL still held
+// (docs/speed.md, the speed6 branch). The core was never booked as taken:
+// it is idle again from now, as occupy() and vacate() would leave it (the
+// thread's CPU time grows by 0); the busy cores' level never changed (a
+// level held for no time is no maximum, and adds nothing to the average).
+// Inline for a thread that arrives on the idle core it claimed when it was
+// woken (or started), with no kernel work to do there first: every wake-up
+// of a GIL-bound workload with a core for every thread (the yardstick: 9 of
+// its 18 events per hand-off), which then makes no call here
+// (docs/speed.md, the speed6 branch).
+inline bool Machine::on_wakeup(int tid) {
+  OsThread& t = threads_[tid];
+  if (t.claimed == -1 || (t.slept && !no_wakeup_cpu_)) return on_wakeup_other(tid);
+#ifndef NDEBUG
+  check_settled();  // (a test per wake-up: in debug builds only)
+#endif
+  const int core = t.claimed;
+  t.claimed = -1;
+  assign(core, tid);
+  return true;
+}
+
+inline void Machine::block(int tid) {
+  if (arriving_ == tid && waiting_ == 0) {
+    arriving_ = -1;
+    OsThread& t = threads_[tid];
+    table_.left_at_once(t.core, events_.now());
+    t.state = OsState::Blocked;
+    t.core = -1;
+    return;
+  }
+  block_staying(tid);
+}
 
 }  // namespace models

@@ -57,6 +57,7 @@ void CoreTable::set_affinity(int tid, const std::vector<int>& cores) {
   CoreSet allowed(this->cores());
   for (int c : cores) allowed.insert(c);
   affinity_[static_cast<std::size_t>(tid)] = std::move(allowed);
+  restricted_ = true;
 }
 
 }  // namespace models

@@ -77,6 +77,12 @@ class CoreSet {
   bool contains(int core) const { return words_[word(core)] >> (core % 64) & 1; }
   void insert(int core) { words_[word(core)] |= bit(core); }
   void erase(int core) { words_[word(core)] &= ~bit(core); }
+  // The lowest-numbered core in the set, or -1.
+  int first() const {
+    for (std::size_t i = 0; i < words_.size(); ++i)
+      if (words_[i] != 0) return static_cast<int>(i * 64) + std::countr_zero(words_[i]);
+    return -1;
+  }
   // The lowest-numbered core in both sets, or -1.
   int first_common(const CoreSet& other) const {
     const std::size_t n = std::min(words_.size(), other.words_.size());
@@ -122,7 +128,11 @@ class CoreTable {
   sim::Time idle_since(int core) const { return cores_[static_cast<std::size_t>(core)].idle_since; }
   // The lowest-numbered idle core the thread may use, or -1. A core claimed
   // by a thread on its way to it (claim()) is not idle for anyone else.
-  int first_idle_for(int tid) const { return idle_.first_common(affinity_[static_cast<std::size_t>(tid)]); }
+  // (Without an affinity anywhere, the idle set alone: every timed-out GIL
+  // waiter's wake-up asks, and the thread's set is two dependent loads away.)
+  int first_idle_for(int tid) const {
+    return restricted_ ? idle_.first_common(affinity_[static_cast<std::size_t>(tid)]) : idle_.first();
+  }
 
   // The machine's side. sched_setaffinity(); every core until called.
   void set_affinity(int tid, const std::vector<int>& cores);
@@ -174,6 +184,7 @@ class CoreTable {
   std::vector<CoreSet> affinity_;
   std::vector<sim::Time> cpu_time_, switch_time_;
   CoreSet idle_;
+  bool restricted_ = false;  // some thread has an affinity (set_affinity())
 };
 
 class OsPolicy {

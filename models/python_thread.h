@@ -16,6 +16,7 @@
 namespace models {
 
 class GilProtocol;
+class NewGil;
 
 // Where a thread, or an asyncio task, is in its program.
 struct Cursor {
@@ -64,6 +65,7 @@ struct PythonThread {
   std::string name;
   int interpreter = 0;
   GilProtocol* gil = nullptr;  // its interpreter's (a free-threaded build's serialises nothing)
+  NewGil* new_gil = nullptr;   // the same, when it is the new GIL: called directly (ThreadControl::call_gil)
   sim::Rng rng;
 
   // Where it is in its program: its own, a work item's body (a pool

@@ -76,8 +76,7 @@ void PythonThreads::advance(int tid) {
         throw InvariantViolation("a finished or blocked thread was given a core");
 
       case Phase::Returning:  // Py_END_ALLOW_THREADS after a blocking call
-        // (It may hold the GIL already: taken when its timed wait's C code ended.)
-        if (threads_.checks().serialises && !threads_.holds_gil(tid) && !threads_.take_gil(tid)) return;
+        if (must_take_gil(t, tid) && !threads_.take_gil(tid)) return;
         t.phase = Phase::Idle;
         if (t.kind_now() == OpKind::Asyncio) continue;  // back from select(): the loop goes on
         if (t.kind_now() == OpKind::Io) ++t.io_ops;
@@ -94,7 +93,7 @@ void PythonThreads::advance(int tid) {
         continue;
 
       case Phase::Executing:  // resumed after a preemption or a forced switch
-        if (threads_.lacks_gil(tid, t.kind_now()) && !threads_.take_gil(tid)) return;
+        if (must_take_gil(t, tid) && !threads_.take_gil(tid)) return;
         threads_.start_segment(tid);
         threads_.account(tid);
         return;

@@ -38,8 +38,14 @@ class PythonThreads {
   // Event handlers (the simulation's dispatch switch calls these).
   // Got a core (kWakeup with an idle core, kDispatch). The machine then books
   // its arrival on the core unless it left the core at once (Machine::settle).
+  // A thread that must take the GIL before it goes on (a GIL waiter, woken
+  // by its timeout or by a release, as most of a GIL-bound workload's
+  // wake-ups are) tries here first, and calls advance() only if it got the
+  // GIL: a failed retry, which mostly finds the GIL still held and waits
+  // again, makes no call of advance (docs/speed.md, the speed6 branch).
   void on_running(int tid) {
-    advance(tid);
+    PythonThread& t = threads_[tid];
+    if (t.retaking || !must_take_gil(t, tid) || threads_.take_gil(tid)) advance(tid);
     os_.settle();
   }
   void on_segment_end(int tid);      // kSegmentEnd
@@ -83,6 +89,20 @@ class PythonThreads {
 
  private:
   void advance(int tid);
+  // Whether the thread, given a core, must take the GIL before it goes on:
+  // back from a blocking call (Py_END_ALLOW_THREADS; it may hold the GIL
+  // already, taken when its timed wait's C code ended), or resumed in work
+  // that needs it (after a preemption or a forced switch).
+  bool must_take_gil(const PythonThread& t, int tid) const {
+    switch (t.phase) {
+      case PythonThread::Phase::Returning:
+        return threads_.checks().serialises && !threads_.holds_gil(tid);
+      case PythonThread::Phase::Executing:
+        return threads_.lacks_gil(tid, t.kind_now());
+      default:
+        return false;
+    }
+  }
   // The operations of each family; false if the thread now waits or its
   // work is under way (advance returns).
   // (run_compute inlines into advance, its one caller: the most frequent

@@ -38,6 +38,7 @@ ThreadControl::ThreadControl(const RunPlan& plan, std::uint64_t seed, sim::Event
     t.name = spec.name;
     t.interpreter = spec.interpreter;
     t.gil = gil(spec.interpreter);
+    t.new_gil = dynamic_cast<NewGil*>(t.gil);
     t.main.run(spec.program);
     t.main.loops.reserve(static_cast<std::size_t>(loop_depth(*spec.program)));
     t.service = spec.service;
@@ -49,7 +50,7 @@ ThreadControl::ThreadControl(const RunPlan& plan, std::uint64_t seed, sim::Event
 
 bool ThreadControl::take_gil(int tid) {
   PythonThread& t = (*this)[tid];
-  const GilTake r = t.gil->take(tid);
+  const GilTake r = call_gil(t, [tid](auto& g) { return g.take(tid); });
   if (r.drop_request_on >= 0) on_drop_request(r.drop_request_on);
   t.overhead += r.cost;
   if (r.acquired) return true;
@@ -69,7 +70,7 @@ bool ThreadControl::take_gil(int tid) {
 bool ThreadControl::release_gil(int tid) {
   if (!holds_gil(tid)) return false;
   PythonThread& t = (*this)[tid];
-  if (!t.gil->drop(tid)) return false;
+  if (!call_gil(t, [tid](auto& g) { return g.drop(tid); })) return false;
   t.blocked_on = ThreadState::GilWait;
   account(tid);
   return true;
@@ -77,7 +78,7 @@ bool ThreadControl::release_gil(int tid) {
 
 bool ThreadControl::at_check_point(int tid) {
   PythonThread& t = (*this)[tid];
-  const GilCheck c = t.gil->at_check(tid);
+  const GilCheck c = call_gil(t, [tid](auto& g) { return g.at_check(tid); });
   switch (c.kind) {
     case GilCheck::Kind::Continue:
       return true;

@@ -20,6 +20,7 @@
 #include "models/events.h"
 #include "models/gil_protocol.h"
 #include "models/machine.h"
+#include "models/new_gil.h"
 #include "models/python_thread.h"
 #include "models/run_plan.h"
 #include "sim/event_queue.h"
@@ -28,6 +29,17 @@
 namespace models {
 
 class ThreadControl {
+  // (Defined first: the calls below deduce its type.)
+  // Calls `f` with the thread's GIL: the new GIL as itself, a final class,
+  // so that the call is direct and inlines (every timeout and every retry
+  // of a GIL-bound workload makes one); any other protocol through
+  // GilProtocol's virtual functions.
+  template <class F>
+  static decltype(auto) call_gil(PythonThread& t, F&& f) {
+    if (t.new_gil) return f(*t.new_gil);
+    return f(*t.gil);
+  }
+
  public:
   ThreadControl(const RunPlan& plan, std::uint64_t seed, sim::EventQueue& events, Machine& os);
 
@@ -67,7 +79,7 @@ class ThreadControl {
   // event, so the booking (and a trace's slice) comes in the same order.
   void on_gil_timeout(int tid) {
     PythonThread& t = (*this)[tid];
-    t.gil->on_timeout(tid);
+    call_gil(t, [tid](auto& g) { g.on_timeout(tid); });
     // In its timed wait's C code (MachineConfig::timed_wait_cpu), on its core
     // or preempted in it: it has not slept, so nothing wakes it.
     if (t.retaking) return;

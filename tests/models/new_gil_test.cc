@@ -1,4 +1,4 @@
-// The new GIL (models/new_gil.cc): its handshake driven by hand, one call at
+// The new GIL (models/new_gil.h): its handshake driven by hand, one call at
 // a time (tests/models/gil_harness.h), then its behaviour observed through
 // whole runs. Each expected figure is derived from the model's parameters
 // (switch interval, wake-up latency, check-point granularity), not read off a run.

@@ -28,10 +28,13 @@ TEST_CASE("a core set answers the lowest core two sets share, across 64-bit word
   a.erase(63);
   CHECK_FALSE(a.contains(63));
   CHECK(a.first_common(every) == 64);
+  CHECK(a.first() == 64);
 
   CoreSet high(200);
+  CHECK(high.first() == -1);
   high.insert(199);
   high.insert(130);
+  CHECK(high.first() == 130);
   CHECK(a.first_common(high) == 130);
   CHECK(high.first_common(a) == 130);
   a.erase(130);
