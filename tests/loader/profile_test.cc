@@ -137,7 +137,7 @@ TEST_SUITE("profile") {
   }
 
   TEST_CASE("a profile holds costs, not the program") {
-    for (const std::string key : loader::program_runtime_keys()) {
+    for (const std::string& key : loader::program_runtime_keys()) {
       const std::string e = profile_error("profile: p\nruntime:\n  " + key + ": 1\n");
       CAPTURE(key);
       CHECK(contains(e, "p.yaml:3:3"));

@@ -53,7 +53,7 @@ TEST_CASE("lost updates depend on where the version's check points are") {
   // 2 x 200000 x 260 ns = 104 ms: about 20 forced switches at a 5 ms interval,
   // each at a random point of the loop body: the wake-up latencies vary, so the
   // drop requests land at varying phases of the loop.
-  c.machine.wakeup_latency = sim::Distribution{sim::Distribution::Kind::Exp, 10 * kMicrosecond};
+  c.machine.wakeup_latency = sim::Distribution{sim::Distribution::Kind::Exp, 10 * kMicrosecond, 0, 0, {}};
   add(c, "w", increments(200000, "n", 200), 2);
   c.runtime.python = "3.9";   // a check point after the load
   auto r39 = simulate(c);
