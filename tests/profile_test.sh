@@ -17,6 +17,15 @@ fail() { echo "profile_test: $*" >&2; exit 1; }
 grep -q '"profile": "reference"' "$work/ref.json" || fail "the JSON does not name the profile"
 grep -v '"profile": "reference"' "$work/ref.json" | cmp -s - "$work/plain.json" \
   || fail "the reference profile changes the claims suite's results"
+# Under a measured profile some claims' expect lines fail on the reference
+# machine's constants (docs/profiles.md): exit 1, with a note that says so;
+# none with the reference profile (above) or without one.
+"$gilsim" claims --profile "$src/profiles/amd-epyc-2vcpu.yaml" >/dev/null 2>"$work/amd.err"
+[ $? -eq 1 ] || fail "claims with the AMD profile: not exit 1"
+grep -q "note: under --profile (amd-epyc-2vcpu) the claims' expect lines" "$work/amd.err" \
+  || fail "no note on the reference machine's costs: $(cat "$work/amd.err")"
+"$gilsim" claims --profile "$src/profiles/reference.yaml" 2>&1 >/dev/null | grep -q "note:" \
+  && fail "a note although every claim holds"
 "$gilsim" run "$src/scenarios/tutorial/first.yaml" --json "$work/t0.json" >/dev/null || fail "tutorial"
 "$gilsim" run "$src/scenarios/tutorial/first.yaml" --profile "$src/profiles/reference.yaml" \
   --json "$work/t1.json" >/dev/null || fail "tutorial with the reference profile"
