@@ -259,8 +259,7 @@ std::vector<FittedValue> fit_profile(const std::vector<CalibrationMeasurement>& 
 }
 
 std::optional<ProfileValue> fit_scheduler(const std::vector<MeasuredOs>& oses) {
-  std::set<std::string> policies;
-  std::string releases;
+  std::set<std::string> policies, kernels;
   for (const MeasuredOs& os : oses) {
     if (os.system.empty()) continue;  // a recording from before calibrate.py reported it
     int major = 0, minor = 0;
@@ -269,9 +268,11 @@ std::optional<ProfileValue> fit_scheduler(const std::vector<MeasuredOs>& oses) {
     // EEVDF: kernel/sched/fair.c, "sched/fair: Implement an EEVDF-like
     // scheduling policy" (147f3efaa241, merged for 6.6).
     policies.insert(std::pair{major, minor} >= std::pair{6, 6} ? "eevdf" : "cfs");
-    if (releases.find(os.kernel) == std::string::npos) releases += (releases.empty() ? "" : ", ") + os.kernel;
+    kernels.insert(os.kernel);
   }
   if (policies.size() != 1) return std::nullopt;
+  std::string releases;
+  for (const auto& k : kernels) releases += (releases.empty() ? "" : ", ") + k;
   const std::string policy = *policies.begin();
   return ProfileValue{"machine.scheduler", policy,
                       "the OS scheduler of the kernel the measurements ran on (Linux " + releases + "): " +

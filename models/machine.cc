@@ -156,18 +156,9 @@ void Machine::block_staying(int tid) {
   OsThread& t = threads_[tid];
   if (t.state != OsState::Running) throw InvariantViolation("a thread blocked while not running");
   const int core = t.core;
-  if (arriving_ == tid) {
-    // It arrived on the core in this instant, and someone waits for the
-    // core (block()): the usual way, the core taken and left, then given.
-    arriving_ = -1;
-    t.state = OsState::Blocked;
-    t.core = -1;
-    table_.occupy(core, tid, events_.now(), /*switching=*/false);
-    busy_.add(events_.now(), +1);
-    release(core);
-    run_next(core);
-    return;
-  }
+  // (A thread that arrived on the core in this instant, with someone waiting
+  // for the core, block()'s other case: booked as arrived here, then it
+  // leaves the usual way and the core is given.)
   settle();  // (the policy and the next thread read the core table)
   if (hears_blocks_) policy_->blocked(tid, core, events_.now());
   t.state = OsState::Blocked;

@@ -229,13 +229,6 @@ class Machine {
   const std::vector<std::string>* names_ = nullptr;
 };
 
-// Inline for a thread that leaves the core it arrived on in this instant,
-// with nobody waiting for the core (arriving_): 7 of the 8 blocks of a
-// GIL-bound workload, each a timed-out waiter that finds the GIL still held
-// (docs/speed.md, the speed6 branch). The core was never booked as taken:
-// it is idle again from now, as occupy() and vacate() would leave it (the
-// thread's CPU time grows by 0); the busy cores' level never changed (a
-// level held for no time is no maximum, and adds nothing to the average).
 // Inline for a thread that arrives on the idle core it claimed when it was
 // woken (or started), with no kernel work to do there first: every wake-up
 // of a GIL-bound workload with a core for every thread (the yardstick: 9 of
@@ -253,6 +246,13 @@ inline bool Machine::on_wakeup(int tid) {
   return true;
 }
 
+// Inline for a thread that leaves the core it arrived on in this instant,
+// with nobody waiting for the core (arriving_): 7 of the 8 blocks of a
+// GIL-bound workload, each a timed-out waiter that finds the GIL still held
+// (docs/speed.md, the speed6 branch). The core was never booked as taken:
+// it is idle again from now, as occupy() and vacate() would leave it (the
+// thread's CPU time grows by 0); the busy cores' level never changed (a
+// level held for no time is no maximum, and adds nothing to the average).
 inline void Machine::block(int tid) {
   if (arriving_ == tid && waiting_ == 0) {
     arriving_ = -1;

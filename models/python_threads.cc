@@ -58,9 +58,7 @@ void PythonThreads::advance(int tid) {
     // its system call before it re-checks; re-checking at once let the core
     // that switched back to it always win the GIL).
     if (t.retake_left > 0) {
-      t.segment_start = events_.now();
-      t.retake_end = events_.now() + t.retake_left;
-      t.segment = events_.schedule(t.retake_end, kSegmentEnd, static_cast<std::uint32_t>(tid));
+      threads_.start_retake(t, tid, t.retake_left, /*resumable=*/true);
       t.retake_left = 0;
       threads_.account(tid);
       return;

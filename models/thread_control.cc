@@ -55,10 +55,7 @@ bool ThreadControl::take_gil(int tid) {
   t.overhead += r.cost;
   if (r.acquired) return true;
   if (r.busy > 0) {  // the timed wait's C code on the core, then take() again
-    t.retaking = true;
-    t.segment_start = events_.now();
-    t.retake_end = events_.now() + r.busy;
-    t.segment = events_.schedule(events_.now() + r.busy, kSegmentEnd, static_cast<std::uint32_t>(tid));
+    start_retake(t, tid, r.busy, /*resumable=*/true);
     account(tid);
     return false;
   }
@@ -87,9 +84,7 @@ bool ThreadControl::at_check_point(int tid) {
       accounting_.account_off_core(t, tid, ThreadState::GilWait);
       return false;
     case GilCheck::Kind::Retakes:  // C code, then take() when the segment ends
-      t.retaking = true;
-      t.segment_start = events_.now();
-      // Not resumed after a preemption inside it (retake_end 0), unlike the
+      // Not resumed after a preemption inside it, unlike the
       // new GIL's timed wait: the old GIL's gap is a few instructions
       // (release_gap, 50 ns by default). Resuming it too is the consistent
       // model, but the battle's costs fitted through it then miss more (tried
@@ -97,8 +92,7 @@ bool ThreadControl::at_check_point(int tid) {
       // 0.5 us, idle_poll 0, and validate has 83 of 91 rows within, 2.7's
       // hand-offs 37,700/s against 178,000/s real); left for a refit of the
       // battle (docs/validation.md, "Known gaps").
-      t.retake_end = 0;
-      t.segment = events_.schedule(events_.now() + c.delay, kSegmentEnd, static_cast<std::uint32_t>(tid));
+      start_retake(t, tid, c.delay, /*resumable=*/false);
       break;
   }
   account(tid);

@@ -71,6 +71,17 @@ class ThreadControl {
   bool release_gil(int tid);
   // The holder is at a check point: true if it goes on with its program now.
   bool at_check_point(int tid);
+  // The thread runs C code of the GIL's on its core for `length`, then calls
+  // take() again (PythonThread::retaking): the old GIL's gap between the
+  // check's sem_post and its sem_wait, the new GIL's timed wait before it
+  // sleeps. `resumable`: a preemption inside it leaves the rest to run when
+  // the thread is back on a core (retake_end; PythonThreads::on_preempted).
+  void start_retake(PythonThread& t, int tid, sim::Time length, bool resumable) {
+    t.retaking = true;
+    t.segment_start = events_.now();
+    t.retake_end = resumable ? events_.now() + length : 0;
+    t.segment = events_.schedule(events_.now() + length, kSegmentEnd, static_cast<std::uint32_t>(tid));
+  }
   // kGilTimeout: the waiter's timed wait expired and its GIL woke it
   // (GilProtocol::on_timeout, Machine::wake_unlisted); it is booked Runnable
   // here, where it is at hand, and not through the machine's list of woken

@@ -217,6 +217,10 @@ TEST_CASE("calibrate: the kernel calibrate.py reports gives the scheduler") {
   REQUIRE(v);
   CHECK(v->key == "machine.scheduler");
   CHECK(v->comment.find("Linux 6.8.0)") != std::string::npos);  // named once
+  // Each release named, one that begins another's too.
+  const auto two = analysis::fit_scheduler({{"Linux", "6.8.12"}, {"Linux", "6.8"}});
+  REQUIRE(two);
+  CHECK(two->comment.find("Linux 6.8, 6.8.12)") != std::string::npos);
 }
 
 TEST_CASE("calibrate: a timed wait's CPU beside a spinner is machine.timed_wait_cpu; alone, a comment") {
