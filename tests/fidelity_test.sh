@@ -1,22 +1,26 @@
 #!/bin/sh
-# Issue 10's first "must show", without running Python: the profile that
-# `gilsim calibrate` fits to this project's recorded measurements of its
-# 2-vCPU AMD EPYC VM (analysis/calibration/calibrate-amd-epyc-2vcpu.jsonl) is
-# the one shipped (profiles/amd-epyc-2vcpu.yaml), and `gilsim validate` with
-# it, on the recorded real programs (validate-amd-epyc-2vcpu.jsonl), has the
-# count-down ratios within 25 %, the hand-offs/s within 2x and the convoy's
-# throughput ratios within 3x, except the rows listed below as known misses
-# (docs/validation.md says why), which must still miss: a model that gets
-# them right must take them off the list.
-#   tests/fidelity_test.sh GILSIM SOURCE_DIR WORK_DIR [fit|skip-fit]
+# Issue 10's first "must show", without running Python, on each recording of
+# this project's 2-vCPU AMD EPYC VM: the profile that `gilsim calibrate` fits
+# to the recorded measurements (analysis/calibration/calibrate-SET.jsonl) is
+# the one shipped (profiles/SET.yaml), and `gilsim validate` with it, on the
+# recorded real programs (validate-SET.jsonl), has the count-down ratios
+# within 25 %, the hand-offs/s within 2x and the convoy's throughput ratios
+# within 3x, except the rows listed below as known misses (docs/validation.md
+# says why), which must still miss: a model that gets them right must take
+# them off the list.
+#   tests/fidelity_test.sh GILSIM SOURCE_DIR WORK_DIR [fit|skip-fit] [SET]
 # skip-fit (the sanitizer build): validate's rows only, not calibrate's fit.
+# SET: amd-epyc-2vcpu (default; the first recording, stitched from several
+# sittings) or amd-epyc-2vcpu-slow-wakeups (calibrate then validate in one
+# quiet sitting, at an hour when the VM's wake-ups took ~40 us).
 set -u
-gilsim=$1 src=$2 work=$3 mode=${4:-fit}
+gilsim=$1 src=$2 work=$3 mode=${4:-fit} set=${5:-amd-epyc-2vcpu}
 rm -rf "$work" && mkdir -p "$work"
-fail() { echo "fidelity_test: $*" >&2; exit 1; }
-cal=$src/analysis/calibration/calibrate-amd-epyc-2vcpu.jsonl
-rec=$src/analysis/calibration/validate-amd-epyc-2vcpu.jsonl
-shipped=$src/profiles/amd-epyc-2vcpu.yaml
+fail() { echo "fidelity_test ($set): $*" >&2; exit 1; }
+cal=$src/analysis/calibration/calibrate-$set.jsonl
+rec=$src/analysis/calibration/validate-$set.jsonl
+shipped=$src/profiles/$set.yaml
+[ -f "$cal" ] && [ -f "$rec" ] && [ -f "$shipped" ] || fail "no recording or profile named '$set'"
 
 # (a key of a map in a section, such as runtime.process_startup's fork, one
 # level deeper)
@@ -24,9 +28,10 @@ values() { grep -E '^(machine:|runtime:|  [a-z_]+:( |$)|    [a-z_]+: )' "$1"; }
 
 # The fit on the recorded measurements gives the shipped profile's values.
 if [ "$mode" = fit ]; then
-# (The recording's 2.7 count-down line is validate's own count-down runs, as
-# docs/validation.md says: 2.7's rows of 2 threads, all CPUs and pinned, and 4
-# threads on all CPUs agree partly by construction; the others do not.)
+# (In amd-epyc-2vcpu's recording the 2.7 count-down line is validate's own
+# count-down runs, as docs/validation.md says: 2.7's rows of 2 threads, all
+# CPUs and pinned, and 4 threads on all CPUs agree partly by construction.
+# amd-epyc-2vcpu-slow-wakeups' calibrate ran its own count-down runs.)
 "$gilsim" calibrate --replay "$cal" --out "$work/fitted.yaml" 2>"$work/c.err" || fail "calibrate: $(cat "$work/c.err")"
 values "$work/fitted.yaml" >"$work/fitted.values"
 values "$shipped" >"$work/shipped.values"
@@ -65,58 +70,109 @@ check() {  # check CASE PYTHON WHAT within|MISS
       || fail "$2 $1 '$3' is within now: take it off the known misses (and update docs/validation.md)" ;;
   esac
 }
-# Known misses, as CASE/PYTHON (docs/validation.md, "Fidelity on this project's
-# VM", says why): 2.7's hand-offs/s between 2 CPU threads, 88,500 predicted
-# against 178,000 (44,000-311,000) measured, just outside 2x; calibrate's own
-# hand-off runs measured 74,800, which the battle's fit matches.
-KNOWN="handoffs/2.7"
-verdict() { case " $KNOWN " in *" $1/$2 "*) echo MISS ;; *) echo within ;; esac; }
-for py in 2.7 3.12; do
-  for c in countdown-2-all countdown-2-pinned countdown-4-all countdown-4-pinned; do
-    check $c $py "threads / sequential" "$(verdict $c $py)"
+# Known misses: KNOWN lists CASE/PYTHON/FIGURE, FIGURE "ratio" (threads / one,
+# threads / sequential) or "handoffs".
+KNOWN=""
+verdict() { case " $KNOWN " in *" $1/$2/$3 "*) echo MISS ;; *) echo within ;; esac; }
+countdown_and_handoffs() {  # the must-show's count-down and hand-off rows of PYTHON...
+  for py in "$@"; do
+    for c in countdown-2-all countdown-2-pinned countdown-4-all countdown-4-pinned; do
+      check $c $py "threads / sequential" "$(verdict $c $py ratio)"
+    done
+    check handoffs $py "GIL hand-offs/s" "$(verdict handoffs $py handoffs)"
   done
-  check handoffs $py "GIL hand-offs/s" "$(verdict handoffs $py)"
-done
-for c in echo-1cpu-0.5ms echo-2cpu-0.5ms echo-1cpu-5ms echo-2cpu-5ms echo-1cpu-50ms echo-2cpu-50ms; do
-  check $c 3.12 "throughput beside / alone" "$(verdict $c 3.12)"
-done
-# Short switch intervals (issue 10's second "must show", on this VM), each
-# twin's median over 5 seeds: with the timer slack at 1 ns (prctl) 8 threads
-# collapse, as the real ones do (3.12 at 1 us: 9.4x predicted, 9.4x real),
-# from the mechanism the real runs show: waiters spinning through expired
-# timed waits (machine.timed_wait_cpu) hold the CPUs, and EEVDF brings the
-# GIL's holder back at a tick. Every row is within but 3.12's 8 threads at
-# 10 us, 8.1x against 3.9x (docs/validation.md, "Known gaps").
-KNOWN="smallint-8-10us-noslack/3.12"
-for py in 3.9 3.12; do
-  for c in smallint-2-1us-noslack smallint-8-1us-noslack smallint-2-10us-noslack smallint-8-10us-noslack \
-           smallint-2-1us smallint-8-1us smallint-2-10us smallint-8-10us; do
-    check $c $py "threads / one" "$(verdict $c $py)"
-    check $c $py "GIL hand-offs/s" within
+}
+convoy() {  # the echo server's throughput beside 1 and 2 CPU threads, PYTHON...
+  for py in "$@"; do
+    for c in echo-1cpu-0.5ms echo-2cpu-0.5ms echo-1cpu-5ms echo-2cpu-5ms echo-1cpu-50ms echo-2cpu-50ms; do
+      check $c $py "throughput beside / alone" within
+    done
   done
-done
-# Process start-up (issue 10 (e)), with the start-up and the parent's share
-# by start method that calibrate fits (runtime.process_startup,
-# process_start_interval, resource_tracker_start; its processes section and
-# validate's process and Pool rows re-recorded quiet at 10:10-10:11 UTC):
-# every row is within. Spawn's parent share (a fresh interpreter's first
-# start) missed until the first spawn start also started the resource
-# tracker and 3.9's fork_exec forked (1.16 and 3.5 ms real against 0.42 ms).
-for py in 3.9 3.12; do
-  for c in process-fork process-spawn; do
-    check $c $py "the parent's start(), CPU ms" within
-    check $c $py "start + join: ms" within
+}
+short_intervals() {  # the smallint rows of 3.9 and 3.12
+  for py in 3.9 3.12; do
+    for c in smallint-2-1us-noslack smallint-8-1us-noslack smallint-2-10us-noslack smallint-8-10us-noslack \
+             smallint-2-1us smallint-8-1us smallint-2-10us smallint-8-10us; do
+      check $c $py "threads / one" "$(verdict $c $py ratio)"
+      check $c $py "GIL hand-offs/s" "$(verdict $c $py handoffs)"
+    done
   done
-  for c in pool-fork-4 pool-spawn-4; do check $c $py "workers ready: ms" within; done
-done
-for py in 2.7 3.12; do
-  for c in pool-fork-1 pool-fork-2; do check $c $py "workers ready: ms" within; done
+}
+processes() {  # process start-up and Pool rows, PYTHON...
+  for py in "$@"; do
+    for c in process-fork process-spawn; do
+      check $c $py "the parent's start(), CPU ms" within
+      check $c $py "start + join: ms" within
+    done
+    for c in pool-fork-4 pool-spawn-4; do check $c $py "workers ready: ms" within; done
+  done
+}
+natives() {  # pool-fork-1/2 and the C-call rows, PYTHON...
+  for py in "$@"; do
+    for c in pool-fork-1 pool-fork-2; do check $c $py "workers ready: ms" within; done
+    for c in native-sha256 native-zlib; do check $c $py "speed-up" within; done
+  done
+}
+only_known_miss() {  # nothing but the known misses misses
+  known=$(echo $KNOWN | wc -w)
+  [ "$(grep -c '"within": false' "$rows")" -eq "$known" ] \
+    || fail "rows other than the $known known ones miss: $(grep '"within": false' "$rows")"
+}
+
+case "$set" in
+amd-epyc-2vcpu)
+  # (docs/validation.md, "Fidelity on this project's VM", says why): 2.7's
+  # hand-offs/s between 2 CPU threads, 88,500 predicted against 178,000
+  # (44,000-311,000) measured, just outside 2x; calibrate's own hand-off runs
+  # measured 74,800, which the battle's fit matches.
+  KNOWN="handoffs/2.7/handoffs"
+  countdown_and_handoffs 2.7 3.12
+  convoy 3.12
+  # Short switch intervals (issue 10's second "must show", on this VM), each
+  # twin's median over 5 seeds: with the timer slack at 1 ns (prctl) 8 threads
+  # collapse, as the real ones do (3.12 at 1 us: 9.4x predicted, 9.4x real),
+  # from the mechanism the real runs show: waiters spinning through expired
+  # timed waits (machine.timed_wait_cpu) hold the CPUs, and EEVDF brings the
+  # GIL's holder back at a tick. Every row is within but 3.12's 8 threads at
+  # 10 us, 8.1x against 3.9x (docs/validation.md, "Known gaps").
+  KNOWN="$KNOWN smallint-8-10us-noslack/3.12/ratio"
+  short_intervals
+  # Process start-up (issue 10 (e)), with the start-up and the parent's share
+  # by start method that calibrate fits (runtime.process_startup,
+  # process_start_interval, resource_tracker_start; its processes section and
+  # validate's process and Pool rows re-recorded quiet at 10:10-10:11 UTC):
+  # every row is within. Spawn's parent share (a fresh interpreter's first
+  # start) missed until the first spawn start also started the resource
+  # tracker and 3.9's fork_exec forked (1.16 and 3.5 ms real against 0.42 ms).
+  processes 3.9 3.12
   # C calls in 2 threads: 2.7's built-in sha256 holds the GIL (a 2.7 twin
   # running it as bytecode predicted 0.39, the old GIL's battle), the others
   # release it (quiet re-recording at 09:52 UTC, calls of ~40 ms or more).
-  for c in native-sha256 native-zlib; do check $c $py "speed-up" within; done
-done
-
-# Nothing else misses.
-[ "$(grep -c '"within": false' "$rows")" -eq 2 ] || fail "rows other than the two known ones miss: $(grep '"within": false' "$rows")"
-echo "fidelity_test: ok"
+  natives 2.7 3.12
+  ;;
+amd-epyc-2vcpu-slow-wakeups)
+  # One quiet sitting, 2026-12-07 15:12-15:15 UTC: calibrate with 2.7, 3.9 and
+  # 3.12, then validate with the profile it wrote. The VM's 2.7 battle was
+  # mild then (2 threads 1.66x, 13,000 hand-offs/s; the first recording's
+  # 2.4x and 178,000/s), and its wake-ups slow (median 42 us against 8.7 us).
+  # Every count-down, hand-off and convoy row of the three interpreters is
+  # within, and every row but the 1 ns timer-slack ones: there, 8 threads'
+  # twins collapse 4-17x further than the real ones (3.12 at 1 us 40.7x
+  # against 9.6x) and 2 threads' twins hand the GIL over 3-4x less often (a
+  # waiter's wake-up costs its 42 us; docs/validation.md, "Known gaps").
+  for py in 3.9 3.12; do
+    KNOWN="$KNOWN smallint-2-1us-noslack/$py/handoffs smallint-2-10us-noslack/$py/handoffs"
+    for c in smallint-8-1us-noslack smallint-8-10us-noslack; do
+      KNOWN="$KNOWN $c/$py/ratio $c/$py/handoffs"
+    done
+  done
+  countdown_and_handoffs 2.7 3.9 3.12
+  convoy 3.9 3.12
+  short_intervals
+  processes 3.9 3.12
+  natives 2.7 3.12
+  ;;
+*) fail "no known rows for '$set'" ;;
+esac
+only_known_miss
+echo "fidelity_test ($set): ok"

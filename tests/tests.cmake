@@ -122,7 +122,14 @@ else()
 endif()
 add_test(NAME validation.fidelity_amd_epyc
          COMMAND sh ${PROJECT_SOURCE_DIR}/tests/fidelity_test.sh $<TARGET_FILE:gilsim>
-                 ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/fidelity_test ${GILSIM_FIDELITY_FIT})
+                 ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/fidelity_test ${GILSIM_FIDELITY_FIT}
+                 amd-epyc-2vcpu)
+# The second recording of the same VM: calibrate and validate in one quiet
+# sitting, at an hour when its wake-ups were slow and 2.7's battle mild.
+add_test(NAME validation.fidelity_amd_epyc_slow_wakeups
+         COMMAND sh ${PROJECT_SOURCE_DIR}/tests/fidelity_test.sh $<TARGET_FILE:gilsim>
+                 ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/fidelity_test_slow_wakeups
+                 ${GILSIM_FIDELITY_FIT} amd-epyc-2vcpu-slow-wakeups)
 
 # The calibration's gilsim twin of server_check.py must stay a valid sweep.
 add_test(NAME calibration.server_check
