@@ -19,6 +19,7 @@
 #include "models/metrics.h"
 #include "models/operation_count.h"
 #include "models/python_versions.h"
+#include "models/setting_values.h"
 
 namespace loader {
 
@@ -163,7 +164,9 @@ class MetricCatalog {
   }
 
   // Every VARIANT.METRIC path of `e` must name a variant and one of its
-  // metrics; errors point at the path (or at its metric part).
+  // metrics, or one of the settings a run's costs are read by
+  // (VARIANT.machine.KEY, VARIANT.runtime.KEY; models/setting_values.h);
+  // errors point at the path (or at its metric part).
   void check(const YamlSource& src, const Expr& e, const std::string& in) const {
     for (const auto& p : e.located_paths()) {
       const std::size_t dot = p.path.find('.');
@@ -174,10 +177,21 @@ class MetricCatalog {
         src.fail(p.pos, "unknown variant '" + variant + "' in " + in +
                             hint(variant, names_, "; the variants are: "));
       }
+      // Errors point at the metric part, after the variant's name and its dot.
+      SourcePos at = p.pos;
+      at.column += static_cast<int>(dot) + 1;
+      if (models::is_setting_path(metric)) {
+        const auto& settings = models::setting_names();
+        if (std::find(settings.begin(), settings.end(), metric) == settings.end()) {
+          src.fail(at, "unknown setting '" + metric + "' of variant '" + variant + "'" +
+                           hint(metric, settings,
+                                "; expressions read numeric settings like machine.timer_slack, "
+                                "runtime.process_startup.fork; for example: "));
+        }
+        continue;
+      }
       const auto& metrics = metrics_of(static_cast<std::size_t>(v - names_.begin()));
       if (std::find(metrics.begin(), metrics.end(), metric) == metrics.end()) {
-        SourcePos at = p.pos;
-        at.column += static_cast<int>(dot) + 1;
         src.fail(at, "unknown metric '" + metric + "' of variant '" + variant + "'" +
                          hint(metric, metrics,
                               "; metrics are like wall, gil.handoffs, "
@@ -367,7 +381,8 @@ const Section<Scenario, ScenarioExtra>& scenario_section() {
              r.target.expect = read_expect(r.src, e, *r.extra.catalog);
            },
            .doc = "Expectations that must hold once every variant has run: comparisons of VARIANT.METRIC "
-                  "paths, like threads.wall >= 0.98 * sequential.wall."},
+                  "paths, like threads.wall >= 0.98 * sequential.wall, and of the costs the variant ran "
+                  "with (VARIANT.machine.KEY, VARIANT.runtime.KEY), like main.runtime.switch_interval."},
           {.name = "figures", .type = ValueType::List, .fallback = "none", .items = "a figure",
            .read = [](ScenarioReading& r, const ScenarioKey&, const YamlEntry* e) {
              r.target.figures = read_figures(r.src, e, *r.extra.catalog);

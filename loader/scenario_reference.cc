@@ -86,8 +86,8 @@ void render_values(std::ostream& out) {
       << "| size | a number and a unit, " << kSizeUnitList << ", like `1KB` or `4MiB` |\n"
       << "| name | letters, digits and `_`, not starting with a digit, so that it can stand in expressions |\n"
       << "| text | any text; quote it when YAML would read it as something else (`\"3.10\"`) |\n"
-      << "| expression | arithmetic and comparisons of VARIANT.METRIC paths, numbers and durations "
-      << "(a duration is a number of seconds there) |\n"
+      << "| expression | arithmetic and comparisons of VARIANT.METRIC paths, VARIANT.machine.KEY and "
+      << "VARIANT.runtime.KEY settings, numbers and durations (a duration is a number of seconds there) |\n"
       << "| list of core numbers | like `[0, 1]`, each below the machine's cores |\n"
       << "| list of operations | see [Operations](#operations) |\n\n";
   out << "### Distributions\n\n| distribution | written | meaning |\n|---|---|---|\n";

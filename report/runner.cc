@@ -1,6 +1,7 @@
 #include "report/runner.h"
 
 #include "models/config.h"
+#include "models/setting_values.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -36,6 +37,12 @@ double lookup(const std::vector<VariantRun>& runs, const std::string& path) {
   auto [variant, metric] = split_path(path);
   const VariantRun* run = find_run(runs, variant);
   if (!run) throw std::logic_error("expression reads variant '" + variant + "' that did not run");
+  if (models::is_setting_path(metric)) {
+    auto s = run->settings.find(metric);
+    if (s == run->settings.end())
+      throw std::logic_error("the run of variant '" + variant + "' did not keep setting '" + metric + "'");
+    return s->second;
+  }
   auto it = run->result.metrics.find(metric);
   if (it == run->result.metrics.end())
     throw std::logic_error("the run of variant '" + variant + "' did not report metric '" +
@@ -198,6 +205,22 @@ std::vector<std::string> ScenarioResult::unfinished_variants() const {
   return names;
 }
 
+// The settings that the scenario's expressions read of `variant`, with their
+// values in its configuration (the loader checked each name).
+void keep_settings_read(const loader::Scenario& scenario, const loader::Variant& variant, VariantRun& run) {
+  auto keep = [&](const loader::Expr& expr) {
+    for (const auto& path : expr.paths()) {
+      auto [name, metric] = split_path(path);
+      if (name != variant.name || !models::is_setting_path(metric)) continue;
+      auto value = models::setting_value(variant.config, metric);
+      if (!value) throw std::logic_error("expression reads unknown setting '" + metric + "'");
+      run.settings[metric] = *value;
+    }
+  };
+  for (const auto& e : scenario.expect) keep(e.expr);
+  for (const auto& f : scenario.figures) keep(f.expr);
+}
+
 ScenarioResult run_scenario(const loader::Scenario& scenario, const RunOptions& options) {
   if (options.replications < 1) throw std::invalid_argument("run_scenario: replications must be at least 1");
   if (options.replications > 1 && options.trace)
@@ -221,6 +244,7 @@ ScenarioResult run_scenario(const loader::Scenario& scenario, const RunOptions& 
     run.cores = variant.config.machine.cores;
     run.python = variant.config.runtime.python;
     run.time_limit = variant.config.time_limit;
+    keep_settings_read(scenario, variant, run);
     // Every thread group of the run: the main process's, child processes'
     // and pools' (workers, feeder and result threads), in layout order.
     for (const auto& t : variant.plan->layout().threads)

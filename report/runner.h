@@ -36,6 +36,9 @@ struct VariantRun {
   models::RunResult result;
   // With replications: every metric's mean and 95 % interval; empty otherwise.
   std::map<std::string, MeanInterval> intervals;
+  // The settings (machine.KEY, runtime.KEY) the scenario's expressions read
+  // of this variant, with the values its run used (models/setting_values.h).
+  std::map<std::string, double> settings;
 };
 
 enum class Verdict { Holds, Fails, Skipped };

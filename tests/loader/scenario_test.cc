@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "models/setting_values.h"
 #include "tests/loader/load_helpers.h"
 
 using namespace load_helpers;
@@ -205,6 +206,92 @@ TEST_SUITE("scenario") {
                 "'threads.worker_0.cpu'?");
     CHECK(load(base + "  - threads.threads.worker_1.gil_wait + threads.threads.worker.cpu > 0\n")
               .expect.size() == 1);
+  }
+
+  TEST_CASE("expect: a variant's settings by their names in the format, with the values it runs with") {
+    // Every readable setting written out in the scenario with a value unlike
+    // its default, so that a name that no longer matches its YAML key, or a
+    // value read from the wrong field, fails here.
+    const std::string yaml =
+        "name: t\n"
+        "machine: {cores: 3, context_switch: 3us, wakeup_latency: {uniform: [10us, 30us]}, idle_poll: 7us,\n"
+        "          polled_wakeup_latency: 2us, timeslice: 4ms, futex_wake: 3us, futex_wake_nobody: 300ns,\n"
+        "          wakeup_cpu: 6us, timer_slack: 11us, timed_wait_cpu: 9us, cache_refill: 4us,\n"
+        "          wakeup_preemption: false, scheduler_tick: 8ms}\n"
+        "runtime: {switch_interval: 2ms, eval_breaker_granularity: 200ns, pickle_per_call: 5us,\n"
+        "          pickle_per_byte: 0.5ns, ipc_per_call: 6us, ipc_per_byte: 0.25ns, loop_step: 3us,\n"
+        "          process_startup: {fork: 2ms, forkserver: 30ms, spawn: 90ms},\n"
+        "          process_start_interval: {fork: 500us, forkserver: 600us, spawn: 700us},\n"
+        "          resource_tracker_start: 800us, increment_time: 70ns}\n"
+        "threads:\n"
+        "  - {name: worker, run: [cpu: 1ms]}\n"
+        "variants:\n"
+        "  new_gil: {}\n"
+        "  old_gil: {runtime: {python: \"2.7\", check_interval: 50, tick: 30ns, release_gap: 80ns}}\n"
+        "expect:\n"
+        "  - new_gil.machine.timer_slack == 11us\n"
+        "  - old_gil.runtime.process_startup.spawn > 0\n";
+    const loader::Scenario s = load(yaml);
+    REQUIRE(s.variants.size() == 2);
+    const auto& c = s.variants[0].config;
+    const auto value = [](const models::SimulationConfig& config, const char* name) {
+      const auto v = models::setting_value(config, name);
+      REQUIRE_MESSAGE(v.has_value(), name);
+      return *v;
+    };
+    const std::vector<std::pair<const char*, double>> expected = {
+        {"machine.cores", 3},
+        {"machine.context_switch", 3e-6},
+        {"machine.wakeup_latency", 20e-6},  // a distribution: its mean
+        {"machine.idle_poll", 7e-6},
+        {"machine.polled_wakeup_latency", 2e-6},
+        {"machine.timeslice", 4e-3},
+        {"machine.futex_wake", 3e-6},
+        {"machine.futex_wake_nobody", 300e-9},
+        {"machine.wakeup_cpu", 6e-6},
+        {"machine.timer_slack", 11e-6},
+        {"machine.timed_wait_cpu", 9e-6},
+        {"machine.cache_refill", 4e-6},
+        {"machine.wakeup_preemption", 0},
+        {"machine.scheduler_tick", 8e-3},
+        {"runtime.switch_interval", 2e-3},
+        {"runtime.eval_breaker_granularity", 200e-9},
+        {"runtime.pickle_per_call", 5e-6},
+        {"runtime.pickle_per_byte", 0.5e-9},
+        {"runtime.ipc_per_call", 6e-6},
+        {"runtime.ipc_per_byte", 0.25e-9},
+        {"runtime.loop_step", 3e-6},
+        {"runtime.process_startup.fork", 2e-3},
+        {"runtime.process_startup.forkserver", 30e-3},
+        {"runtime.process_startup.spawn", 90e-3},
+        {"runtime.process_start_interval.fork", 500e-6},
+        {"runtime.process_start_interval.forkserver", 600e-6},
+        {"runtime.process_start_interval.spawn", 700e-6},
+        {"runtime.resource_tracker_start", 800e-6},
+        {"runtime.increment_time", 70e-9},
+    };
+    for (const auto& [name, v] : expected) CHECK_MESSAGE(value(c, name) == doctest::Approx(v).epsilon(1e-12), name);
+    // The variant's own settings over the top level's.
+    const auto& old = s.variants[1].config;
+    CHECK(value(old, "runtime.check_interval") == 50);
+    CHECK(value(old, "runtime.tick") == doctest::Approx(30e-9));
+    CHECK(value(old, "runtime.release_gap") == doctest::Approx(80e-9));
+    CHECK(value(old, "machine.timer_slack") == doctest::Approx(11e-6));
+    // Every readable setting is one of these: a new one needs its line here.
+    CHECK(models::setting_names().size() == expected.size() + 3);
+
+    const std::string base =
+        "name: t\n"
+        "threads:\n"
+        "  - {name: worker, run: [cpu: 1ms]}\n"
+        "expect:\n";
+    CHECK_ERROR(base + "  - main.machine.timer_slak > 0\n",
+                "t.yaml:5:10: error: unknown setting 'machine.timer_slak' of variant 'main'; did you "
+                "mean 'machine.timer_slack'?");
+    // Text settings and the scheduler's derived defaults are not numbers to read.
+    CHECK_ERROR(base + "  - main.runtime.python > 3\n", "unknown setting 'runtime.python' of variant 'main'");
+    CHECK_ERROR(base + "  - main.machine.wakeup_granularity > 0\n",
+                "unknown setting 'machine.wakeup_granularity' of variant 'main'");
   }
 
   TEST_CASE("expect: syntax errors point at the column in the file") {
