@@ -205,6 +205,8 @@ std::vector<std::string> ScenarioResult::unfinished_variants() const {
   return names;
 }
 
+namespace {
+
 // The settings that the scenario's expressions read of `variant`, with their
 // values in its configuration (the loader checked each name).
 void keep_settings_read(const loader::Scenario& scenario, const loader::Variant& variant, VariantRun& run) {
@@ -220,6 +222,8 @@ void keep_settings_read(const loader::Scenario& scenario, const loader::Variant&
   for (const auto& e : scenario.expect) keep(e.expr);
   for (const auto& f : scenario.figures) keep(f.expr);
 }
+
+}  // namespace
 
 ScenarioResult run_scenario(const loader::Scenario& scenario, const RunOptions& options) {
   if (options.replications < 1) throw std::invalid_argument("run_scenario: replications must be at least 1");
