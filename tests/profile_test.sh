@@ -27,9 +27,10 @@ grep -q "note: under --profile (amd-epyc-2vcpu) some of the claims' expect lines
   || fail "no note on the reference machine's costs: $(cat "$work/amd.err")"
 "$gilsim" claims --profile "$src/profiles/reference.yaml" 2>&1 >/dev/null | grep -q "note:" \
   && fail "a note although every claim holds"
-# On the AMD VM of the 4.4x battle every claim holds: its thresholds are in
-# the run's own costs (before they were, C8 and C11 failed there on the
-# reference machine's 10 us wake-up and a bound without the warm-up's jobs).
+# On the AMD VM of the 4.4x battle every claim holds: their thresholds are
+# in the run's own costs (before, C11 failed there on a runnable time that
+# left out the woken core's wakeup_cpu, and C8 on a bound that left out the
+# jobs begun in the warm-up).
 "$gilsim" claims --profile "$src/profiles/amd-epyc-2vcpu-battle.yaml" >"$work/battle.out" 2>&1 \
   || fail "a claim does not hold under the battle profile: $(grep FAIL "$work/battle.out")"
 "$gilsim" run "$src/scenarios/tutorial/first.yaml" --json "$work/t0.json" >/dev/null || fail "tutorial"
