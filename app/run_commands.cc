@@ -324,8 +324,8 @@ int cmd_claims(const Args& a, const Console& c) {
   const bool hold = report::claims_hold(run.results);
   // The claims' thresholds are written in each run's own costs
   // (VARIANT.machine.KEY ...), but some lines state what the reference
-  // machine's costs give (a waiter that loses every retry, a fork start-up
-  // longer than 10 ms of work): on another machine such a line can fail
+  // machine's costs give (a waiter that loses every retry, three OS wake-ups
+  // per GIL hand-off): on another machine such a line can fail
   // because the machine differs, not because the claim does.
   if (!hold && a.load.profile)
     c.err << "gilsim: note: under --profile (" << a.load.profile->name
