@@ -119,6 +119,31 @@ expect2 "calibrate with failing programs" "no measurement to fit" \
 grep -q "calibrate.py pingpong with $work/garbage-python: calibrate: not a JSON object" "$work/err" \
   || fail "calibrate: no warning for a bad output"
 
+# A live run whose stand-in interpreter prints a count-down measurement:
+# --record keeps one line per run, tagged with its case, and --replay of that
+# file gives the same table; a --record that cannot be written is exit 2.
+cat >"$work/measuring-python" <<'EOF'
+#!/bin/sh
+case "$1" in
+  -c) echo 3.12 ;;
+  *) echo '{"cpu_wall": 1.0, "cpus": 2, "pinned": 0, "python": "3.12", "ratio": 1.02, "seq_ns": 130000000, "threads": 2, "threads_ns": 132600000}' ;;
+esac
+EOF
+chmod +x "$work/measuring-python"
+"$gilsim" validate --profile "$ref" --python "$work/measuring-python" --case countdown-2-all --repeat 2 \
+  --record "$work/live.jsonl" >"$work/live.out" 2>&1 || fail "live run with a stand-in: $(cat "$work/live.out")"
+[ "$(grep -c '^{"case": "countdown-2-all", "cpu_wall": 1.0, ' "$work/live.jsonl")" -eq 2 ] \
+  || fail "--record did not keep the 2 runs, tagged: $(cat "$work/live.jsonl")"
+grep -q 'threads / sequential  1.020 (1.020..1.020, 2)' "$work/live.out" || fail "live table: $(cat "$work/live.out")"
+"$gilsim" validate --profile "$ref" --replay "$work/live.jsonl" >"$work/relive.out" 2>&1 || fail "replay of the live run"
+grep -E 'within|MISS' "$work/live.out" >"$work/live.rows"
+grep -E 'within|MISS' "$work/relive.out" >"$work/relive.rows"
+[ -s "$work/live.rows" ] && cmp -s "$work/live.rows" "$work/relive.rows" \
+  || fail "the replay of a recording gives another table"
+expect2 "--record into a missing folder" "cannot write it" \
+  "$gilsim" validate --profile "$ref" --python "$work/measuring-python" --case countdown-2-all --repeat 1 \
+  --record "$work/no/such/dir/live.jsonl"
+
 # Ctrl-C while a program runs: exit 130, and the program's process group is
 # killed (a stand-in interpreter that writes its pid, then sleeps).
 printf '#!/bin/sh\ncase "$1" in -c) echo 3.12 ;; *) echo $$ >"%s/sleeper.pid"; exec sleep 60 ;; esac\n' "$work" \
