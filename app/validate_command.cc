@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -153,6 +154,16 @@ std::vector<Interpreter> interpreters(const po::variables_map& vm) {
   return out;
 }
 
+// The wall clock's time in UTC, like 2026-12-07T15:12:04Z.
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
 std::vector<std::string> read_lines(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw request_error("--replay " + path + ": cannot read it");
@@ -163,7 +174,10 @@ std::vector<std::string> read_lines(const std::string& path) {
 }
 
 // The measurements go to --record as they come, so a long run stopped half
-// way keeps what it measured.
+// way keeps what it measured. Each line gets the UTC time it was recorded
+// ("recorded_utc"; replay ignores it): one machine measures differently from
+// hour to hour (docs/validation.md, "A second recording"), and lines recorded
+// at different hours should be told apart.
 class Recorder {
  public:
   explicit Recorder(const std::string& path) {
@@ -172,7 +186,15 @@ class Recorder {
     if (!*file_) throw request_error("--record " + path + ": cannot write it");
   }
   void add(const std::string& line) {
-    if (file_) *file_ << line << "\n" << std::flush;
+    if (!file_) return;
+    const auto brace = line.find('{');
+    if (brace == std::string::npos) {
+      *file_ << line << "\n" << std::flush;
+      return;
+    }
+    *file_ << line.substr(0, brace + 1) << "\"recorded_utc\": \"" << utc_now() << "\", "
+           << line.substr(brace + 1) << "\n"
+           << std::flush;
   }
 
  private:

@@ -132,14 +132,32 @@ EOF
 chmod +x "$work/measuring-python"
 "$gilsim" validate --profile "$ref" --python "$work/measuring-python" --case countdown-2-all --repeat 2 \
   --record "$work/live.jsonl" >"$work/live.out" 2>&1 || fail "live run with a stand-in: $(cat "$work/live.out")"
-[ "$(grep -c '^{"case": "countdown-2-all", "cpu_wall": 1.0, ' "$work/live.jsonl")" -eq 2 ] \
-  || fail "--record did not keep the 2 runs, tagged: $(cat "$work/live.jsonl")"
+# (each line with the UTC time it was recorded)
+[ "$(grep -cE '^\{"recorded_utc": "20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]Z", "case": "countdown-2-all", "cpu_wall": 1.0, ' "$work/live.jsonl")" -eq 2 ] \
+  || fail "--record did not keep the 2 runs, tagged and stamped: $(cat "$work/live.jsonl")"
 grep -q 'threads / sequential  1.020 (1.020..1.020, 2)' "$work/live.out" || fail "live table: $(cat "$work/live.out")"
 "$gilsim" validate --profile "$ref" --replay "$work/live.jsonl" >"$work/relive.out" 2>&1 || fail "replay of the live run"
 grep -E 'within|MISS' "$work/live.out" >"$work/live.rows"
 grep -E 'within|MISS' "$work/relive.out" >"$work/relive.rows"
 [ -s "$work/live.rows" ] && cmp -s "$work/live.rows" "$work/relive.rows" \
   || fail "the replay of a recording gives another table"
+# calibrate, live with a stand-in that prints one recorded section's line for
+# every section: each line recorded and stamped, and its replay fits the same
+# profile as the live run.
+head -1 "$cal" >"$work/cal.line"
+printf '#!/bin/sh\ncase "$1" in -c) echo 2.7 ;; *) cat "%s/cal.line" ;; esac\n' "$work" >"$work/calibrating-python"
+chmod +x "$work/calibrating-python"
+"$gilsim" calibrate --python "$work/calibrating-python" --record "$work/cal-live.jsonl" --out "$work/cal-live.yaml" \
+  >"$work/cal-live.out" 2>&1 || fail "calibrate, live with a stand-in: $(cat "$work/cal-live.out")"
+[ -s "$work/cal-live.jsonl" ] && ! grep -vqE '^\{"recorded_utc": "[0-9T:-]+Z", "cpus": ' "$work/cal-live.jsonl" \
+  || fail "calibrate --record: a line not stamped: $(head -2 "$work/cal-live.jsonl")"
+"$gilsim" calibrate --replay "$work/cal-live.jsonl" --out "$work/cal-replayed.yaml" >/dev/null 2>&1 \
+  || fail "calibrate --replay of a live recording"
+# (the name, the CPU and the description say where the values came from)
+grep -vE '^(profile|cpu|description):|^ *#' "$work/cal-live.yaml" >"$work/cal-live.values"
+grep -vE '^(profile|cpu|description):|^ *#' "$work/cal-replayed.yaml" >"$work/cal-replayed.values"
+grep -q '^machine:' "$work/cal-live.values" && cmp -s "$work/cal-live.values" "$work/cal-replayed.values" \
+  || fail "calibrate: the replay of a live recording fits another profile"
 expect2 "--record into a missing folder" "cannot write it" \
   "$gilsim" validate --profile "$ref" --python "$work/measuring-python" --case countdown-2-all --repeat 1 \
   --record "$work/no/such/dir/live.jsonl"
