@@ -19,7 +19,7 @@ grep -v '"profile": "reference"' "$work/ref.json" | cmp -s - "$work/plain.json" 
   || fail "the reference profile changes the claims suite's results"
 # Under a measured profile some claims' expect lines state what the reference
 # machine's costs give (docs/profiles.md): with the AMD profile's polled
-# wake-ups and timed waits' CPU, C2, C7 and C11: exit 1, with a note that
+# wake-ups and timed waits' CPU, C2 and C11: exit 1, with a note that
 # says so; none with the reference
 # profile (above) or without one.
 "$gilsim" claims --profile "$src/profiles/amd-epyc-2vcpu.yaml" >/dev/null 2>"$work/amd.err"
