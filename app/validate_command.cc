@@ -154,6 +154,13 @@ std::vector<Interpreter> interpreters(const po::variables_map& vm) {
   return out;
 }
 
+// A JSON object's text (one line, as the programs print it) with `member`
+// ("\"key\": value") put first.
+std::string with_first_member(const std::string& member, const std::string& object) {
+  const auto brace = object.find('{');
+  return "{" + member + ", " + object.substr(brace + 1);
+}
+
 // The wall clock's time in UTC, like 2026-12-07T15:12:04Z.
 std::string utc_now() {
   const std::time_t now = std::time(nullptr);
@@ -185,16 +192,9 @@ class Recorder {
     file_ = std::make_unique<std::ofstream>(path);
     if (!*file_) throw request_error("--record " + path + ": cannot write it");
   }
+  // `line`: a JSON object (its callers parsed it).
   void add(const std::string& line) {
-    if (!file_) return;
-    const auto brace = line.find('{');
-    if (brace == std::string::npos) {
-      *file_ << line << "\n" << std::flush;
-      return;
-    }
-    *file_ << line.substr(0, brace + 1) << "\"recorded_utc\": \"" << utc_now() << "\", "
-           << line.substr(brace + 1) << "\n"
-           << std::flush;
+    if (file_) *file_ << with_first_member("\"recorded_utc\": \"" + utc_now() + "\"", line) << "\n" << std::flush;
   }
 
  private:
@@ -266,8 +266,7 @@ struct SampleKey {
 
 // A replayed or recorded line: the program's JSON with the case's id.
 std::string tagged_line(const std::string& case_id, const std::string& program_line) {
-  const auto brace = program_line.find('{');
-  return "{\"case\": \"" + case_id + "\", " + program_line.substr(brace + 1);
+  return with_first_member("\"case\": \"" + case_id + "\"", program_line);
 }
 
 std::string case_of(const std::string& line) {
