@@ -37,6 +37,18 @@ void fit_wakeups(const std::vector<CalibrationMeasurement>& measurements, std::v
 // look-up. Before the battle fit, which runs the twins with it.
 void fit_syscall(const std::vector<CalibrationMeasurement>& measurements, std::vector<ProfileValue>& values);
 
+// Splits machine.timed_wait_cpu (already in `values`: a timed wait's whole
+// CPU) at the point where the call decides to sleep, from calibrate.py's
+// `timedwait_sleep_gap` (Lock.acquire(True, t) with 1 ns of timer slack,
+// wall less thread CPU per call, over a grid of deadlines t): a call whose
+// deadline comes before its timer is armed never sleeps (a gap near 0), one
+// whose deadline comes after sleeps. The largest deadline that does not sleep
+// and the smallest that does bracket that point; their middle, over the 3.x
+// interpreters, is timed_wait_cpu, and the rest of the whole is
+// timed_wait_return_cpu. Nothing changes when the series is not measured,
+// or no 3.x interpreter's grid brackets the point.
+void fit_timed_wait_split(const std::vector<CalibrationMeasurement>& measurements, std::vector<ProfileValue>& values);
+
 // Runs validate's case `case_id` with the samples' values under the profile
 // in `load`: the twin's figures by label. The command gives one that reads
 // the twins from the validation directory.

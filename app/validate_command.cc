@@ -587,6 +587,7 @@ int run_calibrate_command(int argc, const char* const* argv, const Console& c) {
   if (const auto scheduler = analysis::fit_scheduler(oses)) analysis::set_value(values, *scheduler);
   analysis::fit_wakeups(measurements, values);
   analysis::fit_syscall(measurements, values);
+  analysis::fit_timed_wait_split(measurements, values);
   // The costs that act through the mechanism are fitted through it: the
   // validation twins, run here on candidate values.
   const std::string dir = validation_dir();

@@ -85,6 +85,10 @@ const Section<models::MachineConfig>& machine_section() {
           {.name = "timed_wait_cpu", .type = ValueType::Duration, .field = &models::MachineConfig::timed_wait_cpu,
            .doc = "CPU time a timed wait (the new GIL's) costs its thread on its core before it sleeps; a wait due "
                   "by then returns at once, without sleeping."},
+          {.name = "timed_wait_return_cpu", .type = ValueType::Duration,
+           .field = &models::MachineConfig::timed_wait_return_cpu,
+           .doc = "CPU time a timed wait (the new GIL's) costs its thread on its core after the wait ends (woken, "
+                  "timed out, or due before it could sleep), before the thread re-checks the GIL."},
           {.name = "cache_refill", .type = ValueType::Duration, .field = &models::MachineConfig::cache_refill,
            .doc = "CPU time a thread loses refilling its caches when it takes the GIL last held by a thread on "
                   "another core."},

@@ -114,6 +114,18 @@ struct MachineConfig {
   // VM whose timer writes exit to the hypervisor spends tens of microseconds
   // here (a profile measures it).
   Time timed_wait_cpu = 0;
+  // CPU time a timed wait costs its thread after the wait has ended, whether
+  // it slept (woken by the signal or by its timer) or found its deadline
+  // passed before it could sleep: the futex call's return, cancelling the
+  // hrtimer (futex_wait -> hrtimer_cancel, destroy_hrtimer_on_stack) and
+  // pthread_cond_timedwait re-locking gil->mutex, before take_gil re-checks
+  // the GIL. Measured apart from timed_wait_cpu by the deadline at which a
+  // call starts to sleep: Lock.acquire(True, t) with 1 ns of timer slack on a
+  // 2-vCPU Intel Xeon VM costs ~28 us of CPU for every t, and sleeps only
+  // from t ~ 8 us on, so ~8 us come before the sleep and ~20 us after
+  // (docs/validation.md). 0 by default: all of a timed wait's CPU is
+  // timed_wait_cpu.
+  Time timed_wait_return_cpu = 0;
   // CPU time a thread loses to cache misses when it takes the GIL last held by
   // a thread on another core: the interpreter state, the objects both threads
   // touch and the GIL itself move between the cores' caches. Paid by the

@@ -34,6 +34,7 @@ class NewGil final : public GilProtocol {
         interval_(std::max<sim::Time>(s.runtime.switch_interval, sim::kMicrosecond)),
         timer_slack_(s.machine.timer_slack),
         timed_wait_cpu_(s.machine.timed_wait_cpu),
+        timed_wait_return_cpu_(s.machine.timed_wait_return_cpu),
         cache_refill_(s.machine.cache_refill),
         wake_random_(s.runtime.wake_random),
         futex_wake_(s.machine.futex_wake),
@@ -76,6 +77,7 @@ class NewGil final : public GilProtocol {
     bool returning = false;    // woken from the cond wait, not yet re-checked
     bool timed_out = false;
     bool arming = false;       // on its core, in the timed wait's C code (timed_wait_cpu)
+    bool returned = false;     // the wait's C code after it ended is done (timed_wait_return_cpu)
     std::uint64_t saved_switch_number = 0;
     sim::EventHandle timer;
     int prev = -1, next = -1;  // intrusive FIFO of cond waiters
@@ -88,7 +90,7 @@ class NewGil final : public GilProtocol {
   void remove_waiter(int tid);  // (inline below: every timeout calls it)
   int pick_waiter();
 
-  sim::Time interval_, timer_slack_, timed_wait_cpu_, cache_refill_;
+  sim::Time interval_, timer_slack_, timed_wait_cpu_, timed_wait_return_cpu_, cache_refill_;
   bool wake_random_;
   sim::Time futex_wake_;
   sim::EventQueue& events_;
@@ -126,6 +128,15 @@ inline GilTake NewGil::take(int tid) {
   }
   int asked = -1;
   if (me.returning) {
+    // The wait has ended (signalled, timed out, or due before the thread
+    // could sleep): the futex call's return and the mutex's re-lock run on
+    // the core first (MachineConfig::timed_wait_return_cpu). The thread is no
+    // cond waiter meanwhile, so a release signals another.
+    if (timed_wait_return_cpu_ > 0 && !me.returned) {
+      me.returned = true;
+      return {false, -1, 0, timed_wait_return_cpu_};
+    }
+    me.returned = false;
     me.returning = false;
     // "if (timed_out && locked && switch_number == saved_switchnum)
     //      SET_GIL_DROP_REQUEST(interp);"

@@ -33,6 +33,8 @@ const Setting kSettings[] = {
     {"machine.wakeup_cpu", [](const SimulationConfig& c) { return mean_seconds(c.machine.wakeup_cpu); }},
     {"machine.timer_slack", [](const SimulationConfig& c) { return to_seconds(c.machine.timer_slack); }},
     {"machine.timed_wait_cpu", [](const SimulationConfig& c) { return to_seconds(c.machine.timed_wait_cpu); }},
+    {"machine.timed_wait_return_cpu",
+     [](const SimulationConfig& c) { return to_seconds(c.machine.timed_wait_return_cpu); }},
     {"machine.cache_refill", [](const SimulationConfig& c) { return to_seconds(c.machine.cache_refill); }},
     {"machine.wakeup_preemption",
      [](const SimulationConfig& c) { return c.machine.wakeup_preemption ? 1.0 : 0.0; }},

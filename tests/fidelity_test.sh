@@ -1,6 +1,6 @@
 #!/bin/sh
 # Issue 10's first "must show", without running Python, on each recording of
-# this project's 2-vCPU AMD EPYC VM: the profile that `gilsim calibrate` fits
+# this project's 2-vCPU VMs (AMD EPYC, Intel Xeon): the profile that `gilsim calibrate` fits
 # to the recorded measurements (analysis/calibration/calibrate-SET.jsonl) is
 # the one shipped (profiles/SET.yaml), and `gilsim validate` with it, on the
 # recorded real programs (validate-SET.jsonl), has the count-down ratios
@@ -11,8 +11,9 @@
 #   tests/fidelity_test.sh GILSIM SOURCE_DIR WORK_DIR [fit|skip-fit] [SET]
 # skip-fit (the sanitizer build): validate's rows only, not calibrate's fit.
 # SET: amd-epyc-2vcpu (default; the first recording, stitched from several
-# sittings) or amd-epyc-2vcpu-slow-wakeups (calibrate then validate in one
-# quiet sitting, at an hour when the VM's wake-ups took ~40 us).
+# sittings), amd-epyc-2vcpu-slow-wakeups (calibrate then validate in one
+# quiet sitting, at an hour when the VM's wake-ups took ~40 us), or
+# intel-xeon-2vcpu (an Intel Xeon VM of the same kind, one sitting).
 set -u
 gilsim=$1 src=$2 work=$3 mode=${4:-fit} set=${5:-amd-epyc-2vcpu}
 rm -rf "$work" && mkdir -p "$work"
@@ -71,7 +72,7 @@ check() {  # check CASE PYTHON WHAT within|MISS
   esac
 }
 # Known misses: KNOWN lists CASE/PYTHON/FIGURE, FIGURE "ratio" (threads / one,
-# threads / sequential) or "handoffs".
+# threads / sequential), "handoffs", or a process row's "startjoin" or "parent".
 KNOWN=""
 verdict() { case " $KNOWN " in *" $1/$2/$3 "*) echo MISS ;; *) echo within ;; esac; }
 countdown_and_handoffs() {  # the must-show's count-down and hand-off rows of PYTHON...
@@ -101,8 +102,8 @@ short_intervals() {  # the smallint rows of 3.9 and 3.12
 processes() {  # process start-up and Pool rows, PYTHON...
   for py in "$@"; do
     for c in process-fork process-spawn; do
-      check $c $py "the parent's start(), CPU ms" within
-      check $c $py "start + join: ms" within
+      check $c $py "the parent's start(), CPU ms" "$(verdict $c $py parent)"
+      check $c $py "start + join: ms" "$(verdict $c $py startjoin)"
     done
     for c in pool-fork-4 pool-spawn-4; do check $c $py "workers ready: ms" within; done
   done
@@ -171,6 +172,35 @@ amd-epyc-2vcpu-slow-wakeups)
   short_intervals
   processes 3.9 3.12
   natives 2.7 3.12
+  ;;
+intel-xeon-2vcpu)
+  # An Intel Xeon VM of the same 2-vCPU kind, 2026-12-07: calibrate at
+  # 18:08 UTC, validate at once with the profile it wrote (the split of a
+  # timed wait's CPU from a second calibrate at 18:21, docs/validation.md).
+  # 2.7's battle is the Intel kind (2 threads 1.33x, 4 threads 1.60x), and
+  # every count-down and convoy row is within. The misses:
+  # - 2.7's hand-offs/s, 8,400 predicted against 17,000 measured (2.03x):
+  #   calibrate's battle fit gets no closer to its own 19,900 while it keeps
+  #   the count-down rows;
+  # - 3.9's spawn start + join, 48 ms against the profile's 76 ms: the
+  #   profile holds the newest Python's start-up (3.12: 74 ms);
+  # - 8 threads at 1 us with 1 ns of slack, 60-80x predicted against 15x
+  #   (the twins' seeds range over 16-95x): every waiter spins, as the real
+  #   ones do, but the model's holder waits longer for a core.
+  KNOWN="handoffs/2.7/handoffs process-spawn/3.9/startjoin"
+  KNOWN="$KNOWN smallint-8-1us-noslack/3.9/ratio smallint-8-1us-noslack/3.12/ratio"
+  countdown_and_handoffs 2.7 3.9 3.12
+  convoy 3.9 3.12
+  # The 10 us rows with 1 ns of slack are within since the timed wait's CPU
+  # is split at its sleep (timed_wait_cpu 8.5 us, timed_wait_return_cpu
+  # 10.6 us): with all 19.1 us before the sleep they came out 32-34x
+  # against 1.7-2.0x real.
+  short_intervals
+  processes 3.9 3.12
+  natives 2.7 3.12
+  if [ "$mode" = fit ]; then
+    grep -q '^  timed_wait_return_cpu: ' "$work/fitted.values" || fail "calibrate did not split the timed wait's CPU"
+  fi
   ;;
 *) fail "no known rows for '$set'" ;;
 esac

@@ -130,6 +130,11 @@ add_test(NAME validation.fidelity_amd_epyc_slow_wakeups
          COMMAND sh ${PROJECT_SOURCE_DIR}/tests/fidelity_test.sh $<TARGET_FILE:gilsim>
                  ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/fidelity_test_slow_wakeups
                  ${GILSIM_FIDELITY_FIT} amd-epyc-2vcpu-slow-wakeups)
+# An Intel Xeon VM of the same kind, calibrated and validated in one sitting.
+add_test(NAME validation.fidelity_intel_xeon
+         COMMAND sh ${PROJECT_SOURCE_DIR}/tests/fidelity_test.sh $<TARGET_FILE:gilsim>
+                 ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/fidelity_test_intel_xeon
+                 ${GILSIM_FIDELITY_FIT} intel-xeon-2vcpu)
 
 # The calibration's gilsim twin of server_check.py must stay a valid sweep.
 add_test(NAME calibration.server_check

@@ -280,6 +280,32 @@ def bench_timed_wait_cpu():
         spinner.kill()
         spinner.wait()
     record("timedwait_cpu_busy", 1000, rounds)
+    # Where in the call it decides to sleep (machine.timed_wait_cpu against
+    # timed_wait_return_cpu): with 1 ns of timer slack, a deadline that comes
+    # before the timer is armed never sleeps (wall = thread CPU), one that
+    # comes after does (wall - CPU = the rest of the sleep and a wake-up).
+    # prctl(PR_SET_TIMERSLACK) sets this thread's slack; restored after.
+    if sys.platform.startswith("linux"):
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_TIMERSLACK, PR_GET_TIMERSLACK = 29, 30
+        old = libc.prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)
+        if old > 0 and libc.prctl(PR_SET_TIMERSLACK, 1, 0, 0, 0) == 0:
+            try:
+                for t_us in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20):
+                    rounds = []
+                    for _ in range(ROUNDS):
+                        n = 100
+                        w0 = time.perf_counter()
+                        c0 = time.thread_time()
+                        for _ in range(n):
+                            lock.acquire(True, t_us * 1e-6)
+                        c1 = time.thread_time()
+                        w1 = time.perf_counter()
+                        rounds.append(((w1 - w0) - (c1 - c0)) / n * 1e9)
+                    record("timedwait_sleep_gap", t_us * 1000, rounds)
+            finally:
+                libc.prctl(PR_SET_TIMERSLACK, old, 0, 0, 0)
 
 
 # ------------------------------------------------------------- processes

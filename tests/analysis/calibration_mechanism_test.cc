@@ -52,6 +52,56 @@ TEST_CASE("calibrate: the wake-up latency is a lognormal from the round trips' s
   CHECK_NOTHROW(loader::load_profile_text(text, "w.yaml"));
 }
 
+TEST_CASE("calibrate: a timed wait's CPU is split where its calls start to sleep") {
+  // The whole, 20 us, fitted before from timedwait_cpu_busy. 3.12's calls
+  // never sleep up to a 8 us deadline (gaps of nanoseconds) and sleep from
+  // 9 us; 3.9's from 7 us (6 us does not): the middles 8.5 and 6.5 us, their
+  // mean 7.5 us before the sleep, 12.5 us after it. 2.7 (no timed waits in
+  // its GIL) does not count, nor a gap of 1.9 us (a few calls in a hundred
+  // sleeping would give more).
+  std::vector<analysis::ProfileValue> values = {{"machine.timed_wait_cpu", "20us", "the whole"}};
+  const std::vector<CalibrationMeasurement> m = {
+      {"3.12", "timedwait_sleep_gap", 1000, {10, 12, 14}},   {"3.12", "timedwait_sleep_gap", 8000, {1900, 1900, 1900}},
+      {"3.12", "timedwait_sleep_gap", 9000, {22000, 23000, 24000}},
+      {"3.12", "timedwait_sleep_gap", 20000, {24000, 24000, 24000}},
+      {"3.9", "timedwait_sleep_gap", 6000, {10, 10, 10}},    {"3.9", "timedwait_sleep_gap", 7000, {15000, 15000, 15000}},
+      {"2.7", "timedwait_sleep_gap", 1000, {10, 10, 10}},    {"2.7", "timedwait_sleep_gap", 2000, {9000, 9000, 9000}},
+  };
+  analysis::fit_timed_wait_split(m, values);
+  CHECK(value(values, "machine.timed_wait_cpu").text == "7.5us");
+  CHECK(value(values, "machine.timed_wait_return_cpu").text == "12.5us");
+  CHECK(value(values, "machine.timed_wait_return_cpu").comment.find("less timed_wait_cpu") != std::string::npos);
+  const std::string text = analysis::write_profile({"w", "", "", 2}, values, m);
+  const auto settings = loader::load_profile_text(text, "w.yaml").settings;
+  CHECK(us(settings, "machine", "timed_wait_cpu") == doctest::Approx(7.5));
+  CHECK(us(settings, "machine", "timed_wait_return_cpu") == doctest::Approx(12.5));
+}
+
+TEST_CASE("calibrate: no split of a timed wait's CPU without a grid that brackets its sleep") {
+  // Every deadline sleeps (the first one too: nothing below it is known), or
+  // none does, or nothing was measured: the whole stays before the sleep.
+  for (const std::vector<CalibrationMeasurement>& m : std::vector<std::vector<CalibrationMeasurement>>{
+           {{"3.12", "timedwait_sleep_gap", 1000, {20000}}, {"3.12", "timedwait_sleep_gap", 2000, {21000}}},
+           {{"3.12", "timedwait_sleep_gap", 1000, {10}}, {"3.12", "timedwait_sleep_gap", 20000, {10}}},
+           {}}) {
+    std::vector<analysis::ProfileValue> values = {{"machine.timed_wait_cpu", "20us", "the whole"}};
+    analysis::fit_timed_wait_split(m, values);
+    CHECK(value(values, "machine.timed_wait_cpu").text == "20us");
+    CHECK(analysis::find_value(values, "machine.timed_wait_return_cpu") == nullptr);
+  }
+  // A deadline past the whole: all of it before the sleep, nothing after.
+  std::vector<analysis::ProfileValue> values = {{"machine.timed_wait_cpu", "5us", "the whole"}};
+  analysis::fit_timed_wait_split(
+      {{"3.12", "timedwait_sleep_gap", 8000, {10}}, {"3.12", "timedwait_sleep_gap", 9000, {20000}}}, values);
+  CHECK(value(values, "machine.timed_wait_cpu").text == "5us");
+  CHECK(value(values, "machine.timed_wait_return_cpu").text == "0s");
+  // No whole fitted (no timedwait_cpu_busy): nothing to split.
+  std::vector<analysis::ProfileValue> none;
+  analysis::fit_timed_wait_split(
+      {{"3.12", "timedwait_sleep_gap", 8000, {10}}, {"3.12", "timedwait_sleep_gap", 9000, {20000}}}, none);
+  CHECK(none.empty());
+}
+
 TEST_CASE("calibrate: without the round trips' spread the wake-up is left as fitted before") {
   std::vector<analysis::ProfileValue> values = {{"machine.wakeup_latency", "16us", "a constant"}};
   analysis::fit_wakeups({{"3.12", "pingpong_unpinned_p50", 0, {30000}}}, values);

@@ -216,7 +216,8 @@ TEST_SUITE("scenario") {
         "name: t\n"
         "machine: {cores: 3, context_switch: 3us, wakeup_latency: {uniform: [10us, 30us]}, idle_poll: 7us,\n"
         "          polled_wakeup_latency: 2us, timeslice: 4ms, futex_wake: 3us, futex_wake_nobody: 300ns,\n"
-        "          wakeup_cpu: 6us, timer_slack: 11us, timed_wait_cpu: 9us, cache_refill: 4us,\n"
+        "          wakeup_cpu: 6us, timer_slack: 11us, timed_wait_cpu: 9us, timed_wait_return_cpu: 13us,\n"
+        "          cache_refill: 4us,\n"
         "          wakeup_preemption: false, scheduler_tick: 8ms}\n"
         "runtime: {switch_interval: 2ms, eval_breaker_granularity: 200ns, pickle_per_call: 5us,\n"
         "          pickle_per_byte: 0.5ns, ipc_per_call: 6us, ipc_per_byte: 0.25ns, loop_step: 3us,\n"
@@ -251,6 +252,7 @@ TEST_SUITE("scenario") {
         {"machine.wakeup_cpu", 6e-6},
         {"machine.timer_slack", 11e-6},
         {"machine.timed_wait_cpu", 9e-6},
+        {"machine.timed_wait_return_cpu", 13e-6},
         {"machine.cache_refill", 4e-6},
         {"machine.wakeup_preemption", 0},
         {"machine.scheduler_tick", 8e-3},
