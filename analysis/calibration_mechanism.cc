@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <set>
 
 #include "loader/durations.h"
 #include "loader/profile.h"
@@ -116,11 +117,9 @@ void fit_timed_wait_split(const std::vector<CalibrationMeasurement>& all, std::v
   // as sleeping.
   constexpr double kSlept = 2000;
   std::vector<double> points;
-  std::string pythons;
+  std::set<std::string> done;  // interpreters whose grid is read
   for (const auto& m : all) {
-    if (m.name != "timedwait_sleep_gap" || m.python.rfind("3.", 0) != 0) continue;
-    if (pythons.find(m.python + ";") != std::string::npos) continue;
-    pythons += m.python + ";";
+    if (m.name != "timedwait_sleep_gap" || m.python.rfind("3.", 0) != 0 || !done.insert(m.python).second) continue;
     std::vector<std::pair<double, double>> grid;  // deadline, median gap
     for (const auto& g : all)
       if (g.python == m.python && g.name == m.name) grid.push_back({g.x, round_spread(g.rounds).median});
