@@ -138,9 +138,10 @@ void fit_timed_wait_split(const std::vector<CalibrationMeasurement>& all, std::v
   const std::string whole_text = ns_text(total);
   set_value(values, {"machine.timed_wait_cpu", duration_text(before),
                      "the part of a timed wait's CPU before the call decides to sleep (the futex call, arming the "
-                     "hrtimer): Lock.acquire(True, t) with 1 ns of timer slack, wall less thread CPU per call, "
-                     "starts to sleep between the deadlines on either side of it (the middle of those, over the "
-                     "3.x interpreters; a wait due earlier returns without sleeping): " + measured});
+                     "hrtimer; a wait due by then returns without sleeping): the middle of the last deadline t at "
+                     "which Lock.acquire(True, t), with 1 ns of timer slack, did not sleep and the first at which "
+                     "it did (a median gap of 2us or more), over the 3.x interpreters; the gap, wall less thread "
+                     "CPU per call, by t: " + measured});
   set_value(values, {"machine.timed_wait_return_cpu", duration_text(total - before),
                      "the rest of a timed wait's CPU, after it ends (the call's return, the hrtimer's cancel, the "
                      "mutex's re-lock): the whole, " + whole_text + " (" +
